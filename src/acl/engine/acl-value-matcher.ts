@@ -1,0 +1,99 @@
+import { compilePerlPattern, perlPatternProblem } from './acl-regexp';
+
+// One ACL item against one value or one list value, with the six modifiers of §5.4
+// (Znuny `_CompareMatchWithData`).
+
+/** The editor's token for "the empty value"; deploy removes it from every item (DB:1163). */
+export const EMPTY_VALUE_TOKEN = '[empty]';
+
+const NEGATIONS = ['[Not]', '[NotRegExp]', '[Notregexp]'] as const;
+const POSITIVE_MODIFIERS = ['[RegExp]', '[regexp]'] as const;
+const KNOWN_MODIFIERS = [...NEGATIONS, ...POSITIVE_MODIFIERS];
+const MODIFIER_LIKE = /^\[(not|regexp|notregexp)\]/i;
+
+export interface ItemMatcher {
+  /** Negated items ([Not…]) match when the value does NOT hit them. */
+  readonly negated: boolean;
+  /** Positive item: the value matches. Negated item: the value is what the item excludes. */
+  readonly hits: (value: string) => boolean;
+}
+
+/** The item as deployed: every `[empty]` removed, so `[empty]` = "" and `[Not][empty]` = "not empty". */
+export function deployedItem(item: string): string {
+  return item.split(EMPTY_VALUE_TOKEN).join('');
+}
+
+/**
+ * Compiles one (deployed) item. Unknown spellings keep OTRS's meaning so a stored ACL never
+ * changes behaviour here; import refuses them (see itemProblem).
+ */
+export function compileItem(item: string): ItemMatcher {
+  if (item.startsWith('[Not')) {
+    if (item.startsWith('[Not]')) {
+      const excluded = item.slice('[Not]'.length);
+      return { negated: true, hits: (value) => value === excluded };
+    }
+    if (item.startsWith('[NotRegExp]')) {
+      const pattern = compilePerlPattern(item.slice('[NotRegExp]'.length), false);
+      return { negated: true, hits: (value) => pattern.test(value) };
+    }
+    if (item.startsWith('[Notregexp]')) {
+      const pattern = compilePerlPattern(item.slice('[Notregexp]'.length), true);
+      return { negated: true, hits: (value) => pattern.test(value) };
+    }
+    // Any other `[Not…` is a negation that never triggers: it matches everything (ENG:2110-2158).
+    return { negated: true, hits: () => false };
+  }
+  const pattern = item.startsWith('[RegExp]')
+    ? compilePerlPattern(item.slice('[RegExp]'.length), false)
+    : item.startsWith('[regexp]')
+      ? compilePerlPattern(item.slice('[regexp]'.length), true)
+      : undefined;
+  // Plain equality is tried first even for regex items, so `[RegExp]x` also matches the literal text.
+  if (!pattern) return { negated: false, hits: (value) => value === item };
+  return { negated: false, hits: (value) => value === item || pattern.test(value) };
+}
+
+/** Does the item match a scalar value? */
+export function itemMatchesValue(matcher: ItemMatcher, value: string): boolean {
+  return matcher.negated ? !matcher.hits(value) : matcher.hits(value);
+}
+
+/**
+ * Does the item match a list value? Positive: some element matches (empty list: no). Negated:
+ * no element hits the negation (empty list: yes). A missing (null) element ends the scan without
+ * a match, as an undefined element does in OTRS.
+ */
+export function itemMatchesList(matcher: ItemMatcher, list: readonly (string | null)[]): boolean {
+  for (const element of list) {
+    if (element === null) return false;
+    if (matcher.hits(element)) return !matcher.negated;
+  }
+  return matcher.negated;
+}
+
+/** Does any of the items match the value? (OR over the items of one list.) */
+export function anyItemMatches(matchers: readonly ItemMatcher[], value: string): boolean {
+  for (const matcher of matchers) if (itemMatchesValue(matcher, value)) return true;
+  return false;
+}
+
+/**
+ * Why an item must be refused at import, or undefined. OTRS accepts these silently and then
+ * matches everything (unknown `[Not…`) or compares literally (`[REGEXP]`, `[not]`) — §8 item 4.
+ */
+export function itemProblem(item: string): string | undefined {
+  const deployed = deployedItem(item);
+  if (deployed.startsWith('[Not') && !NEGATIONS.some((prefix) => deployed.startsWith(prefix))) {
+    const shown = /^\[[^\]]*\]?/.exec(deployed)![0];
+    return `unknown modifier ${shown}; known modifiers are ${KNOWN_MODIFIERS.join(', ')}`;
+  }
+  const lookalike = MODIFIER_LIKE.exec(deployed);
+  if (lookalike && !KNOWN_MODIFIERS.some((prefix) => deployed.startsWith(prefix))) {
+    return `modifier ${lookalike[0]} is misspelled; modifiers are case-sensitive: ${KNOWN_MODIFIERS.join(', ')}`;
+  }
+  for (const prefix of ['[NotRegExp]', '[Notregexp]', '[RegExp]', '[regexp]']) {
+    if (deployed.startsWith(prefix)) return perlPatternProblem(deployed.slice(prefix.length));
+  }
+  return undefined;
+}

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AdminOverviewController } from './admin/admin-overview.controller';
+import { AuthModule } from './auth/auth.module';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { buildDataSourceOptions } from './database/data-source-options';
+import { HealthController } from './health/health.controller';
+import { DashboardController } from './preferences/dashboard.controller';
+import { PreferencesController } from './preferences/preferences.controller';
+import { QueuesModule } from './queues/queues.module';
+import { UsersModule } from './users/users.module';
+
+const REQUEST_ID = /^[\w-]{1,100}$/;
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          // Keep a caller's request id (from a proxy) when it looks like one, else make one.
+          genReqId: (req, res) => {
+            const given = req.headers['x-request-id'];
+            const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+            res.setHeader('x-request-id', id);
+            return id;
+          },
+          redact: ['req.headers.cookie', 'res.headers["set-cookie"]'],
+          autoLogging: { ignore: (req) => req.url === '/healthz' },
+        },
+      }),
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => buildDataSourceOptions(config),
+    }),
+    UsersModule,
+    AuthModule,
+    QueuesModule,
+  ],
+  controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
+})
+export class AppModule {}

@@ -1,0 +1,75 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { engine } from 'express-handlebars';
+import session from 'express-session';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { csrfSynchronisedProtection } from './common/csrf';
+import { HtmlExceptionFilter } from './common/html-exception.filter';
+import { HttpSession } from './common/http-session.entity';
+import { requestLocals } from './common/request-locals';
+import { TypeormSessionStore } from './common/typeorm-session.store';
+import { createFormValidationPipe } from './common/validation-pipe';
+import { viewHelpers } from './common/view-helpers';
+
+const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 15 * 60 * 1000;
+
+/** The whole HTTP pipeline; main.ts and the tests both call it, so tests run what production runs. */
+export function configureApp(app: NestExpressApplication): void {
+  const config = app.get<AppConfig>(APP_CONFIG);
+  app.useLogger(app.get(Logger));
+  if (config.trustProxy) app.set('trust proxy', 1);
+
+  // views/ and public/ sit beside src/, whether running from src/ (ts) or dist/src/ (built).
+  const root = process.cwd();
+  const viewsDir = resolve(root, 'views');
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: join(viewsDir, 'layouts'), partialsDir: join(viewsDir, 'partials'), helpers: viewHelpers }));
+  app.setViewEngine('hbs');
+  app.setBaseViewsDir(viewsDir);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+          ...(config.trustProxy ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+    }),
+  );
+  app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+
+  // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
+  app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
+
+  const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
+  const pruner = setInterval(() => void store.prune().catch(() => undefined), PRUNE_EVERY_MS);
+  pruner.unref();
+  app.use(
+    session({
+      name: 'sid',
+      secret: config.sessionSecret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
+    }),
+  );
+  app.use(csrfSynchronisedProtection);
+  app.use(requestLocals);
+
+  app.useGlobalPipes(createFormValidationPipe());
+  app.useGlobalFilters(new HtmlExceptionFilter());
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../common/clock';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LoginFailure } from './login-failure.entity';
+import { LoginThrottleService } from './login-throttle.service';
+import { SessionAuthGuard } from './session-auth.guard';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([LoginFailure]), UsersModule],
+  controllers: [AuthController],
+  providers: [AuthService, LoginThrottleService, Clock, { provide: APP_GUARD, useClass: SessionAuthGuard }],
+})
+export class AuthModule {}

@@ -1,0 +1,27 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Language } from '../i18n/languages';
+import type { Permission } from '../users/user-group.entity';
+
+/** The logged-in agent as the request sees it: loaded fresh from the database on every request. */
+export interface CurrentAgent {
+  id: number;
+  login: string;
+  name: string;
+  language: Language;
+  isAdmin: boolean;
+  /** Valid group name → permission. */
+  groups: Record<string, Permission>;
+}
+
+declare module 'express' {
+  interface Request {
+    agent?: CurrentAgent;
+  }
+}
+
+export const Agent = createParamDecorator((_: unknown, ctx: ExecutionContext): CurrentAgent => {
+  const agent = ctx.switchToHttp().getRequest<Request>().agent;
+  if (!agent) throw new Error('@Agent() used on a handler that is not behind the auth guard');
+  return agent;
+});

@@ -1,0 +1,14 @@
+import 'express-session';
+import type { Language } from '../i18n/languages';
+import type { FlashMessage } from './flash';
+import type { FormState } from './form-state';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    language?: Language;
+    flash?: FlashMessage[];
+    /** A rejected form's typed values and errors, keyed by the form's path (post-redirect-get). */
+    forms?: Record<string, FormState>;
+  }
+}

@@ -1,0 +1,57 @@
+import { Store, type SessionData } from 'express-session';
+import { LessThan, type Repository } from 'typeorm';
+import { HttpSession } from './http-session.entity';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** express-session store on the `http_sessions` table: one code path for SQLite and PostgreSQL. */
+export class TypeormSessionStore extends Store {
+  constructor(
+    private readonly sessions: Repository<HttpSession>,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  override get(sid: string, done: (err: unknown, session?: SessionData | null) => void): void {
+    this.sessions
+      .findOneBy({ id: sid })
+      .then((row) => {
+        if (!row || Number(row.expiresAt) <= this.now()) return done(null, null);
+        done(null, JSON.parse(row.data) as SessionData);
+      })
+      .catch(done);
+  }
+
+  override set(sid: string, session: SessionData, done?: (err?: unknown) => void): void {
+    this.sessions
+      .upsert({ id: sid, data: JSON.stringify(session), expiresAt: String(this.expiryOf(session)) }, ['id'])
+      .then(() => done?.())
+      .catch((err) => done?.(err));
+  }
+
+  override touch(sid: string, session: SessionData, done?: (err?: unknown) => void): void {
+    this.sessions
+      .update({ id: sid }, { expiresAt: String(this.expiryOf(session)) })
+      .then(() => done?.())
+      .catch((err) => done?.(err));
+  }
+
+  override destroy(sid: string, done?: (err?: unknown) => void): void {
+    this.sessions
+      .delete({ id: sid })
+      .then(() => done?.())
+      .catch((err) => done?.(err));
+  }
+
+  /** Removes expired rows; called periodically by the app. */
+  async prune(): Promise<number> {
+    const result = await this.sessions.delete({ expiresAt: LessThan(String(this.now())) });
+    return result.affected ?? 0;
+  }
+
+  private expiryOf(session: SessionData): number {
+    const expires = session.cookie?.expires;
+    return expires ? new Date(expires).getTime() : this.now() + DAY_MS;
+  }
+}

@@ -1,0 +1,34 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { FormValidationException } from './domain.exception';
+import type { FieldError } from './form-state';
+
+/**
+ * DTO messages are catalog keys, optionally with `|name=value` parameters
+ * (class-validator fills in `$constraint1`), e.g. `validation.maxLength|max=$constraint1`.
+ */
+export function parseMessage(message: string): FieldError {
+  const [key, ...pairs] = message.split('|');
+  const params = Object.fromEntries(pairs.map((pair) => pair.split('=', 2) as [string, string]));
+  return pairs.length > 0 ? { key, params } : { key };
+}
+
+function firstErrorPerField(errors: ValidationError[], prefix = ''): Record<string, FieldError> {
+  const result: Record<string, FieldError> = {};
+  for (const error of errors) {
+    const field = prefix + error.property;
+    const messages = Object.values(error.constraints ?? {});
+    if (messages.length > 0) result[field] = parseMessage(messages[messages.length - 1]);
+    Object.assign(result, firstErrorPerField(error.children ?? [], `${field}.`));
+  }
+  return result;
+}
+
+/** Whitelisting, type conversion, and errors as field → message for the form filter. */
+export function createFormValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    transform: true,
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new FormValidationException(firstErrorPerField(errors)),
+  });
+}

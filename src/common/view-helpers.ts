@@ -1,0 +1,32 @@
+import type { HelperOptions } from 'handlebars';
+import { isLanguage, DEFAULT_LANGUAGE } from '../i18n/languages';
+import { translate, type MessageParams } from '../i18n/translator';
+
+function languageOf(options: HelperOptions): Parameters<typeof translate>[0] {
+  const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang;
+  return isLanguage(lang) ? lang : DEFAULT_LANGUAGE;
+}
+
+/** Helpers the templates may use; the only logic views have besides if/each. */
+export const viewHelpers = {
+  /** {{t "key" name=value}} or {{t key paramsObject}} */
+  t(key: unknown, ...rest: unknown[]): string {
+    const options = rest.pop() as HelperOptions;
+    const positional = (rest[0] ?? {}) as MessageParams;
+    return translate(languageOf(options), String(key ?? ''), { ...positional, ...(options.hash as MessageParams) });
+  },
+  /** Builds a catalog key from parts: {{t (concat "validity." validity)}} */
+  concat(...parts: unknown[]): string {
+    parts.pop();
+    return parts.map(String).join('');
+  },
+  eq(a: unknown, b: unknown): boolean {
+    return String(a) === String(b);
+  },
+  /** A date as `YYYY-MM-DD HH:MM` (UTC), the way OTRS tables show it. */
+  date(value: unknown): string {
+    if (!value) return '';
+    const date = value instanceof Date ? value : new Date(String(value));
+    return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 16).replace('T', ' ');
+  },
+};

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Every setting the app reads, validated once at start. Nothing else reads process.env. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Public base URL of this instance, used in links shown to admins (callback / webhook URLs). */
+  baseUrl: string;
+  dataDir: string;
+  database: {
+    kind: DatabaseKind;
+    sqlitePath: string;
+    url?: string;
+    migrationsRun: boolean;
+    dropSchema: boolean;
+  };
+  sessionSecret: string;
+  /** Set when the app runs behind an https-terminating proxy: cookies become Secure. */
+  trustProxy: boolean;
+  adminPassword?: string;
+  logLevel: string;
+  xApiBaseUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = (env.NODE_ENV ?? 'development') as AppConfig['nodeEnv'];
+  if (!NODE_ENVS.includes(nodeEnv)) problems.push(`NODE_ENV must be one of ${NODE_ENVS.join(', ')}`);
+
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be a port number');
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const kind: DatabaseKind = databaseUrl ? 'postgres' : 'sqlite';
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
+  }
+
+  const dataDir = resolve(env.DATA_DIR ?? 'data');
+  const sessionSecret = env.SESSION_SECRET ?? (nodeEnv === 'production' ? '' : randomBytes(32).toString('hex'));
+  if (nodeEnv === 'production' && sessionSecret.length < 32) {
+    problems.push('SESSION_SECRET must be set to at least 32 characters in production');
+  }
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+
+  const host = env.HOST ?? '0.0.0.0';
+  return {
+    nodeEnv,
+    port,
+    host,
+    baseUrl: (env.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    dataDir,
+    database: {
+      kind,
+      sqlitePath: env.SQLITE_PATH ?? resolve(dataDir, 'socialdesk.sqlite'),
+      url: databaseUrl,
+      // Migrations run at start unless explicitly turned off (e.g. when a deploy step runs them).
+      migrationsRun: env.DB_MIGRATIONS_RUN !== 'false',
+      dropSchema: env.DB_DROP_SCHEMA === 'true' && nodeEnv === 'test',
+    },
+    sessionSecret,
+    trustProxy: env.TRUST_PROXY === 'true',
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
+  };
+}
+
+/** Injection token for the AppConfig object. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

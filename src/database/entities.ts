@@ -1,0 +1,9 @@
+import { LoginFailure } from '../auth/login-failure.entity';
+import { HttpSession } from '../common/http-session.entity';
+import { Queue } from '../queues/queue.entity';
+import { Group } from '../users/group.entity';
+import { UserGroup } from '../users/user-group.entity';
+import { User } from '../users/user.entity';
+
+/** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure];

@@ -1,0 +1,35 @@
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
+
+/**
+ * Column shapes that differ between SQLite and PostgreSQL, so one migration history serves both.
+ * The defaults match what TypeORM expects for the entity decorators, which keeps the drift check quiet.
+ */
+export function columnKit(queryRunner: QueryRunner) {
+  const isPostgres = queryRunner.connection.options.type === 'postgres';
+  return {
+    id: (): TableColumnOptions => ({ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' }),
+    createdAt: (): TableColumnOptions => ({
+      name: 'created_at',
+      type: isPostgres ? 'timestamp' : 'datetime',
+      default: isPostgres ? 'now()' : "datetime('now')",
+    }),
+    changedAt: (): TableColumnOptions => ({
+      name: 'changed_at',
+      type: isPostgres ? 'timestamp' : 'datetime',
+      default: isPostgres ? 'now()' : "datetime('now')",
+    }),
+    varchar: (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      ...extra,
+    }),
+  };
+}
+
+/** Writes `?` placeholders the way the connected driver wants them ($1, $2 … on PostgreSQL). */
+export function sql(queryRunner: QueryRunner, text: string): string {
+  if (queryRunner.connection.options.type !== 'postgres') return text;
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}

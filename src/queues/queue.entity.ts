@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Validity } from '../common/validity';
+import { Group } from '../users/group.entity';
+
+/** What happens when a customer writes to a closed ticket (see FOLLOWUP.md). */
+export const FOLLOW_UP_OPTIONS = ['possible', 'reject', 'new-ticket'] as const;
+export type FollowUpOption = (typeof FOLLOW_UP_OPTIONS)[number];
+
+@Entity({ name: 'queues' })
+@Index('uq_queues_name', ['name'], { unique: true })
+export class Queue {
+  @PrimaryGeneratedColumn({ name: 'id' })
+  id: number;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'group_id', type: 'integer' })
+  groupId: number;
+
+  @ManyToOne(() => Group)
+  @JoinColumn({ name: 'group_id', foreignKeyConstraintName: 'fk_queues_group' })
+  group: Group;
+
+  @Column({ name: 'follow_up', type: 'varchar', length: 20, default: 'possible' })
+  followUp: FollowUpOption;
+
+  @Column({ name: 'follow_up_lock', type: 'boolean', default: false })
+  followUpLock: boolean;
+
+  @Column({ name: 'comment', type: 'varchar', length: 250, default: '' })
+  comment: string;
+
+  @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
+  validity: Validity;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'changed_at' })
+  changedAt: Date;
+}

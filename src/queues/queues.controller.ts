@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AdminOnly } from '../auth/access.decorators';
+import { addFlash, redirectAfterSave } from '../common/flash';
+import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { VALIDITY_OPTIONS } from '../common/validity-options';
+import { GroupsService } from '../users/groups.service';
+import { QueueFormDto } from './dto/queue-form.dto';
+import { FOLLOW_UP_OPTIONS } from './queue.entity';
+import { QueuesService } from './queues.service';
+
+const FOLLOW_UP_SELECT = FOLLOW_UP_OPTIONS.map((value) => ({ value, label: `queues.followUp.${value}` }));
+
+@Controller('admin/queues')
+export class QueuesController {
+  constructor(
+    private readonly queues: QueuesService,
+    private readonly groups: GroupsService,
+  ) {}
+
+  @Get()
+  @AdminOnly()
+  @Render('pages/admin/queues/list')
+  async list(@Query('filter') filter?: string) {
+    const term = typeof filter === 'string' ? filter : '';
+    return { title: 'queues.title', nav: 'queues', filter: term, queues: await this.queues.list(term) };
+  }
+
+  @Get('new')
+  @AdminOnly()
+  @Render('pages/admin/queues/form')
+  newForm(@RejectedForm() rejected?: FormState) {
+    const defaults = { name: '', groupId: '', followUp: 'possible', followUpLock: false, comment: '', validity: 'valid' };
+    return this.formModel('queues.add', formValues(defaults, rejected), rejected);
+  }
+
+  @Post('new')
+  @AdminOnly()
+  async create(@Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const queue = await this.queues.create(form);
+    addFlash(req, { type: 'success', key: 'flash.created', params: { name: queue.name } });
+    await redirectAfterSave(req, res, '/admin/queues');
+  }
+
+  @Get(':id')
+  @AdminOnly()
+  @Render('pages/admin/queues/form')
+  async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+    const queue = await this.queues.get(id);
+    const stored = { name: queue.name, groupId: queue.groupId, followUp: queue.followUp, followUpLock: queue.followUpLock, comment: queue.comment, validity: queue.validity };
+    // An unticked checkbox sends nothing, so a rejected form's absent lock means "not ticked".
+    const values = formValues(stored, rejected && { ...rejected, values: { followUpLock: false, ...rejected.values } });
+    return { ...(await this.formModel('queues.edit', values, rejected)), queue };
+  }
+
+  @Post(':id')
+  @AdminOnly()
+  async update(@Param('id', ParseIntPipe) id: number, @Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const queue = await this.queues.update(id, form);
+    addFlash(req, { type: 'success', key: 'flash.saved', params: { name: queue.name } });
+    await redirectAfterSave(req, res, '/admin/queues');
+  }
+
+  private async formModel(title: string, values: Record<string, unknown>, rejected?: FormState) {
+    return {
+      title,
+      nav: 'queues',
+      values,
+      errors: rejected?.errors ?? {},
+      groupOptions: (await this.groups.list()).map((g) => ({ value: g.id, name: g.name })),
+      followUpOptions: FOLLOW_UP_SELECT,
+      validityOptions: VALIDITY_OPTIONS,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainException } from '../common/domain.exception';
+import { Group } from '../users/group.entity';
+import type { QueueFormDto } from './dto/queue-form.dto';
+import { Queue } from './queue.entity';
+
+@Injectable()
+export class QueuesService {
+  constructor(
+    @InjectRepository(Queue) private readonly queues: Repository<Queue>,
+    @InjectRepository(Group) private readonly groups: Repository<Group>,
+  ) {}
+
+  /** All queues, optionally those whose name or comment contains `filter` (case-insensitive). */
+  list(filter?: string): Promise<Queue[]> {
+    const query = this.queues.createQueryBuilder('q').leftJoinAndSelect('q.group', 'g').orderBy('q.name', 'ASC');
+    const term = filter?.trim();
+    if (term) {
+      const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.where("(LOWER(q.name) LIKE :pattern ESCAPE '\\' OR LOWER(q.comment) LIKE :pattern ESCAPE '\\')", { pattern });
+    }
+    return query.getMany();
+  }
+
+  listValid(): Promise<Queue[]> {
+    return this.queues.find({ where: { validity: 'valid' }, order: { name: 'ASC' } });
+  }
+
+  async get(id: number): Promise<Queue> {
+    const queue = await this.queues.findOneBy({ id });
+    if (!queue) throw new DomainException('queues.error.notFound');
+    return queue;
+  }
+
+  async create(form: QueueFormDto): Promise<Queue> {
+    await this.assertNameFree(form.name);
+    await this.assertGroupExists(form.groupId);
+    return this.queues.save(this.queues.create(this.fieldsOf(form)));
+  }
+
+  async update(id: number, form: QueueFormDto): Promise<Queue> {
+    const queue = await this.get(id);
+    await this.assertNameFree(form.name, id);
+    await this.assertGroupExists(form.groupId);
+    return this.queues.save(Object.assign(queue, this.fieldsOf(form)));
+  }
+
+  private fieldsOf(form: QueueFormDto): Partial<Queue> {
+    return {
+      name: form.name,
+      groupId: form.groupId,
+      followUp: form.followUp,
+      followUpLock: form.followUpLock ?? false,
+      comment: form.comment ?? '',
+      validity: form.validity,
+    };
+  }
+
+  private async assertNameFree(name: string, exceptId?: number): Promise<void> {
+    const existing = await this.queues.createQueryBuilder('q').where('LOWER(q.name) = LOWER(:name)', { name }).getOne();
+    if (existing && existing.id !== exceptId) throw new DomainException('queues.error.nameTaken', 'name', { name });
+  }
+
+  private async assertGroupExists(groupId: number): Promise<void> {
+    if (!(await this.groups.existsBy({ id: groupId }))) throw new DomainException('validation.choose', 'groupId');
+  }
+}

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AdminOnly } from '../auth/access.decorators';
+import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { addFlash, redirectAfterSave } from '../common/flash';
+import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { VALIDITY_OPTIONS } from '../common/validity-options';
+import { LANGUAGES } from '../i18n/languages';
+import { AgentsService } from './agents.service';
+import { AgentFormDto } from './dto/agent-form.dto';
+import { GroupsService } from './groups.service';
+import type { Permission } from './user-group.entity';
+
+const LANGUAGE_OPTIONS = LANGUAGES.map((value) => ({ value, label: `language.${value}` }));
+
+@Controller('admin/agents')
+export class AgentsController {
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly groups: GroupsService,
+  ) {}
+
+  @Get()
+  @AdminOnly()
+  @Render('pages/admin/agents/list')
+  async list() {
+    return { title: 'agents.title', nav: 'agents', agents: await this.agents.list() };
+  }
+
+  @Get('new')
+  @AdminOnly()
+  @Render('pages/admin/agents/form')
+  async newForm(@RejectedForm() rejected?: FormState) {
+    const values = formValues({ login: '', name: '', email: '', language: 'en', validity: 'valid' }, rejected);
+    return this.formModel('agents.add', values, rejected, {});
+  }
+
+  @Post('new')
+  @AdminOnly()
+  async create(@Body() form: AgentFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const agent = await this.agents.createFromForm(form);
+    addFlash(req, { type: 'success', key: 'flash.created', params: { name: agent.login } });
+    await redirectAfterSave(req, res, '/admin/agents');
+  }
+
+  @Get(':id')
+  @AdminOnly()
+  @Render('pages/admin/agents/form')
+  async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+    const agent = await this.agents.get(id);
+    const values = formValues({ login: agent.login, name: agent.name, email: agent.email, language: agent.language, validity: agent.validity }, rejected);
+    return { ...this.formModel('agents.edit', values, rejected, await this.agents.membershipsOf(id)), agent };
+  }
+
+  @Post(':id')
+  @AdminOnly()
+  async update(
+    @Param('id', ParseIntPipe) id: number,
+    @Body() form: AgentFormDto,
+    @Agent() actingAgent: CurrentAgent,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const agent = await this.agents.updateFromForm(id, form, actingAgent.id);
+    addFlash(req, { type: 'success', key: 'flash.saved', params: { name: agent.login } });
+    await redirectAfterSave(req, res, '/admin/agents');
+  }
+
+  private async formModel(title: string, values: Record<string, unknown>, rejected: FormState | undefined, stored: Record<number, Permission>) {
+    // A rejected form shows the memberships as they were typed, not as stored.
+    const typed = rejected?.values.memberships as Record<string, string> | undefined;
+    const groups = (await this.groups.list()).map((group) => ({
+      id: group.id,
+      name: group.name,
+      validity: group.validity,
+      permission: typed ? (typed[`g${group.id}`] ?? '') : (stored[group.id] ?? ''),
+    }));
+    return {
+      title,
+      nav: 'agents',
+      values,
+      errors: rejected?.errors ?? {},
+      groups,
+      languageOptions: LANGUAGE_OPTIONS,
+      validityOptions: VALIDITY_OPTIONS,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { CurrentAgent } from '../auth/current-agent';
+import { PasswordHasher } from '../auth/password-hasher';
+import { DomainException } from '../common/domain.exception';
+import type { Validity } from '../common/validity';
+import type { Language } from '../i18n/languages';
+import type { AgentFormDto } from './dto/agent-form.dto';
+import { Group } from './group.entity';
+import { PERMISSIONS, UserGroup, type Permission } from './user-group.entity';
+import { User } from './user.entity';
+
+export interface NewAgent {
+  login: string;
+  name: string;
+  email?: string;
+  language?: Language;
+  password: string;
+  validity?: Validity;
+}
+
+/** Agents (table `users`) and their group memberships. */
+@Injectable()
+export class AgentsService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserGroup) private readonly memberships: Repository<UserGroup>,
+    @InjectRepository(Group) private readonly groups: Repository<Group>,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  list(): Promise<User[]> {
+    return this.users.find({ order: { login: 'ASC' } });
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  async get(id: number): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new DomainException('agents.error.notFound');
+    return user;
+  }
+
+  findByLogin(login: string): Promise<User | null> {
+    return this.users.createQueryBuilder('u').where('LOWER(u.login) = LOWER(:login)', { login: login.trim() }).getOne();
+  }
+
+  /** The agent behind a session, or undefined when the account is gone or no longer valid. */
+  async findCurrentAgent(id: number): Promise<CurrentAgent | undefined> {
+    const user = await this.users.findOne({ where: { id }, relations: { memberships: { group: true } } });
+    if (!user || user.validity !== 'valid') return undefined;
+    const groups: Record<string, Permission> = {};
+    for (const m of user.memberships) if (m.group.validity === 'valid') groups[m.group.name] = m.permission;
+    return {
+      id: user.id,
+      login: user.login,
+      name: user.name,
+      language: user.language,
+      isAdmin: groups.admin === 'rw',
+      groups,
+    };
+  }
+
+  /** groupId → permission for the edit form. */
+  async membershipsOf(userId: number): Promise<Record<number, Permission>> {
+    const rows = await this.memberships.findBy({ userId });
+    return Object.fromEntries(rows.map((m) => [m.groupId, m.permission]));
+  }
+
+  async create(agent: NewAgent): Promise<User> {
+    await this.assertLoginFree(agent.login);
+    return this.users.save(
+      this.users.create({
+        login: agent.login,
+        name: agent.name,
+        email: agent.email ?? '',
+        language: agent.language ?? 'en',
+        validity: agent.validity ?? 'valid',
+        passwordHash: await this.hasher.hash(agent.password),
+      }),
+    );
+  }
+
+  async createFromForm(form: AgentFormDto): Promise<User> {
+    if (!form.password) throw new DomainException('validation.required', 'password');
+    // Checked before anything is written, so a refused form leaves nothing half-saved.
+    const memberships = await this.validMemberships(form.memberships);
+    const user = await this.create({ ...form, password: form.password });
+    await this.replaceMemberships(user.id, memberships);
+    return user;
+  }
+
+  async updateFromForm(id: number, form: AgentFormDto, actingAgentId: number): Promise<User> {
+    const user = await this.get(id);
+    await this.assertLoginFree(form.login, id);
+    const memberships = await this.validMemberships(form.memberships);
+    if (id === actingAgentId && (form.validity !== 'valid' || !(await this.keepsAdmin(memberships)))) {
+      // An admin locking themselves out is never what they meant.
+      throw new DomainException('agents.error.cannotLockOutSelf', 'validity');
+    }
+    Object.assign(user, { login: form.login, name: form.name, email: form.email ?? '', language: form.language, validity: form.validity });
+    if (form.password) user.passwordHash = await this.hasher.hash(form.password);
+    await this.users.save(user);
+    await this.replaceMemberships(id, memberships);
+    return user;
+  }
+
+  async setLanguage(id: number, language: Language): Promise<void> {
+    await this.users.update({ id }, { language });
+  }
+
+  /** Sets (or with `undefined`, removes) one membership. */
+  async setMembership(userId: number, groupId: number, permission: Permission | undefined): Promise<void> {
+    await this.memberships.delete({ userId, groupId });
+    if (permission) await this.memberships.insert({ userId, groupId, permission });
+  }
+
+  private async validMemberships(field: Record<string, string> | undefined): Promise<Map<number, Permission>> {
+    const wanted = parseMembershipField(field);
+    const groupIds = new Set((await this.groups.find({ select: { id: true } })).map((g) => g.id));
+    if ([...wanted.keys()].some((id) => !groupIds.has(id))) throw new DomainException('agents.error.badMembership', 'memberships');
+    return wanted;
+  }
+
+  private async replaceMemberships(userId: number, wanted: Map<number, Permission>): Promise<void> {
+    await this.memberships.delete({ userId });
+    if (wanted.size > 0) await this.memberships.insert([...wanted].map(([groupId, permission]) => ({ userId, groupId, permission })));
+  }
+
+  private async keepsAdmin(memberships: Map<number, Permission>): Promise<boolean> {
+    const admin = await this.groups.findOneBy({ name: 'admin' });
+    return !!admin && memberships.get(admin.id) === 'rw';
+  }
+
+  private async assertLoginFree(login: string, exceptId?: number): Promise<void> {
+    const existing = await this.findByLogin(login);
+    if (existing && existing.id !== exceptId) throw new DomainException('agents.error.loginTaken', 'login', { login });
+  }
+}
+
+/** `{ g3: 'rw', g4: '' }` → Map { 3 → 'rw' }; anything else is refused, not guessed. */
+export function parseMembershipField(field: Record<string, string> | undefined): Map<number, Permission> {
+  const result = new Map<number, Permission>();
+  for (const [key, value] of Object.entries(field ?? {})) {
+    const match = /^g(\d+)$/.exec(key);
+    if (!match || !(value === '' || (PERMISSIONS as readonly string[]).includes(value))) {
+      throw new DomainException('agents.error.badMembership', 'memberships');
+    }
+    if (value) result.set(Number(match[1]), value as Permission);
+  }
+  return result;
+}

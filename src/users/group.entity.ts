@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Validity } from '../common/validity';
+
+@Entity({ name: 'groups' })
+@Index('uq_groups_name', ['name'], { unique: true })
+export class Group {
+  @PrimaryGeneratedColumn({ name: 'id' })
+  id: number;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'comment', type: 'varchar', length: 250, default: '' })
+  comment: string;
+
+  @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
+  validity: Validity;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'changed_at' })
+  changedAt: Date;
+}

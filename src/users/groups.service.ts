@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainException } from '../common/domain.exception';
+import type { GroupFormDto } from './dto/group-form.dto';
+import { Group } from './group.entity';
+
+@Injectable()
+export class GroupsService {
+  constructor(@InjectRepository(Group) private readonly groups: Repository<Group>) {}
+
+  list(): Promise<Group[]> {
+    return this.groups.find({ order: { name: 'ASC' } });
+  }
+
+  listValid(): Promise<Group[]> {
+    return this.groups.find({ where: { validity: 'valid' }, order: { name: 'ASC' } });
+  }
+
+  async get(id: number): Promise<Group> {
+    const group = await this.groups.findOneBy({ id });
+    if (!group) throw new DomainException('groups.error.notFound');
+    return group;
+  }
+
+  findByName(name: string): Promise<Group | null> {
+    return this.groups.createQueryBuilder('g').where('LOWER(g.name) = LOWER(:name)', { name }).getOne();
+  }
+
+  async create(form: GroupFormDto): Promise<Group> {
+    await this.assertNameFree(form.name);
+    return this.groups.save(this.groups.create({ name: form.name, comment: form.comment ?? '', validity: form.validity }));
+  }
+
+  async update(id: number, form: GroupFormDto): Promise<Group> {
+    const group = await this.get(id);
+    await this.assertNameFree(form.name, id);
+    if (group.name === 'admin' && (form.name !== 'admin' || form.validity !== 'valid')) {
+      // Without it nobody could reach the admin screens again.
+      throw new DomainException('groups.error.adminProtected', 'name');
+    }
+    Object.assign(group, { name: form.name, comment: form.comment ?? '', validity: form.validity });
+    return this.groups.save(group);
+  }
+
+  private async assertNameFree(name: string, exceptId?: number): Promise<void> {
+    const existing = await this.findByName(name);
+    if (existing && existing.id !== exceptId) throw new DomainException('groups.error.nameTaken', 'name', { name });
+  }
+}

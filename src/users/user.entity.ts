@@ -1,0 +1,38 @@
+import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Validity } from '../common/validity';
+import type { Language } from '../i18n/languages';
+import { UserGroup } from './user-group.entity';
+
+@Entity({ name: 'users' })
+@Index('uq_users_login', ['login'], { unique: true })
+export class User {
+  @PrimaryGeneratedColumn({ name: 'id' })
+  id: number;
+
+  @Column({ name: 'login', type: 'varchar', length: 200 })
+  login: string;
+
+  @Column({ name: 'name', type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ name: 'email', type: 'varchar', length: 250, default: '' })
+  email: string;
+
+  @Column({ name: 'language', type: 'varchar', length: 10, default: 'en' })
+  language: Language;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash: string;
+
+  @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
+  validity: Validity;
+
+  @OneToMany(() => UserGroup, (m) => m.user)
+  memberships: UserGroup[];
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'changed_at' })
+  changedAt: Date;
+}

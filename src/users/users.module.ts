@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PasswordHasher } from '../auth/password-hasher';
+import { AdminSeedService } from './admin-seed.service';
+import { AgentsController } from './agents.controller';
+import { AgentsService } from './agents.service';
+import { Group } from './group.entity';
+import { GroupsController } from './groups.controller';
+import { GroupsService } from './groups.service';
+import { UserGroup } from './user-group.entity';
+import { User } from './user.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, Group, UserGroup])],
+  controllers: [AgentsController, GroupsController],
+  providers: [AgentsService, GroupsService, PasswordHasher, AdminSeedService],
+  exports: [AgentsService, GroupsService, PasswordHasher],
+})
+export class UsersModule {}

@@ -1,0 +1,638 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isFormContentType } from '../../src/channels/x/oauth1-signer';
+import {
+  verifyOAuth1Request,
+  type OAuth1RejectionReason,
+  type OAuth1SecretLookup,
+} from '../../src/channels/x/oauth1-verifier';
+
+/**
+ * A local stand-in for api.x.com, for e2e and browser tests (PROTOCOL.md §1.7, §2, §4, §5).
+ * It verifies OAuth 1.0a exactly as X does — the port is part of the signed URL, JSON bodies are
+ * not signed, unknown keys/tokens, bad signatures, stale timestamps and replayed nonces get X's
+ * 401 bodies — and answers the endpoints socialdesk uses with X's shapes and string ids > 2^53.
+ */
+
+export type FakeXMode = 'normal' | 'forbidden' | 'rate-limited' | 'slow' | 'server-error' | 'duplicate';
+
+export interface FakeXApp {
+  consumerKey: string;
+  consumerSecret: string;
+  /** Shown on the authorize page. */
+  name?: string;
+  /** Allow-list for oauth_callback; when absent any absolute URL (or "oob") is accepted. */
+  callbackUrls?: string[];
+}
+
+export interface FakeXUser {
+  id: string;
+  username: string;
+  name: string;
+  accessToken: string;
+  accessTokenSecret: string;
+  /** The app this access token was issued to. */
+  consumerKey: string;
+}
+
+export interface FakeXSentTweet {
+  kind: 'tweet';
+  id: string;
+  text: string;
+  inReplyToTweetId?: string;
+  authorId: string;
+  consumerKey: string;
+}
+
+export interface FakeXSentDirectMessage {
+  kind: 'dm';
+  dmEventId: string;
+  dmConversationId: string;
+  participantId: string;
+  senderId: string;
+  text: string;
+  consumerKey: string;
+}
+
+export type FakeXSent = FakeXSentTweet | FakeXSentDirectMessage;
+
+export interface FakeXApiOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Milliseconds since the epoch, for the timestamp window and x-rate-limit-reset. */
+  now?: () => number;
+  /** Allowed |now − oauth_timestamp|; X answers code 135 beyond it. */
+  timestampWindowSeconds?: number;
+  /** How long 'slow' mode waits before answering. */
+  slowDelayMs?: number;
+  /** Write ids in v2 answers as bare JSON numbers (X doesn't; tests client robustness). */
+  idsAsJsonNumbers?: boolean;
+}
+
+export interface FakeXModeOptions {
+  /** 'slow': delay before answering. */
+  delayMs?: number;
+  /** 'rate-limited': the x-rate-limit-reset sent; default now + 15 min. */
+  resetAt?: Date;
+}
+
+export interface FakeXApi {
+  baseUrl: string;
+  /** Tweets and DMs received, oldest first. */
+  readonly sent: FakeXSent[];
+  registerApp(app: FakeXApp): void;
+  registerUser(user: FakeXUser): void;
+  setMode(mode: FakeXMode, options?: FakeXModeOptions): void;
+  /** What clicking "Authorize app" does: returns the callback URL with oauth_token and oauth_verifier. */
+  approveRequestToken(oauthToken: string, userId?: string): string;
+  /** Back to 'normal' with nothing sent; registrations are kept. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface RequestTokenGrant {
+  consumerKey: string;
+  secret: string;
+  callback: string;
+  verifier?: string;
+  userId?: string;
+}
+
+interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  url: string;
+  contentType?: string;
+  body: string;
+  authorization?: string;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+type Auth = { consumerKey: string; token?: string; oauthParams: Record<string, string> };
+type AuthKind = 'user' | 'app' | 'request-token';
+type Dialect = 'v2' | 'v1.1';
+
+const FIRST_ID = 1_790_000_000_000_000_000n;
+const DEFAULT_SLOW_DELAY_MS = 15_000;
+const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
+const RATE_LIMIT_WINDOW_MS = 15 * 60_000;
+const MAX_BODY_BYTES = 1_000_000;
+
+export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<FakeXApi> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const apps = new Map<string, FakeXApp>();
+  const users = new Map<string, FakeXUser>(); // by access token
+  const requestTokens = new Map<string, RequestTokenGrant>();
+  const seenNonces = new Set<string>();
+  const pendingTimers = new Set<NodeJS.Timeout>();
+  const sent: FakeXSent[] = [];
+  let lastId = FIRST_ID;
+  let mode: FakeXMode = 'normal';
+  let modeOptions: FakeXModeOptions = {};
+
+  const nextId = (): string => String(++lastId);
+
+  // ---- OAuth 1.0a, as X checks it ------------------------------------------------------------
+
+  function secretsFor(kind: AuthKind): OAuth1SecretLookup {
+    return {
+      consumerSecret: (key) => apps.get(key)?.consumerSecret,
+      tokenSecret: (token, consumerKey) => {
+        if (kind === 'request-token') {
+          const grant = requestTokens.get(token);
+          return grant?.consumerKey === consumerKey ? grant.secret : undefined;
+        }
+        const user = users.get(token);
+        return user?.consumerKey === consumerKey ? user.accessTokenSecret : undefined;
+      },
+    };
+  }
+
+  function authenticate(request: FakeRequest, kind: AuthKind): Auth | OAuth1RejectionReason | 'replayed-nonce' {
+    const result = verifyOAuth1Request(request, secretsFor(kind), {
+      nowSeconds: Math.floor(now() / 1000),
+      maxClockSkewSeconds: options.timestampWindowSeconds ?? DEFAULT_TIMESTAMP_WINDOW_SECONDS,
+    });
+    if (!result.ok) return result.reason;
+    if (kind !== 'app' && result.token === undefined) return 'unknown-token';
+    const nonceKey = `${result.consumerKey}\n${result.oauthParams.oauth_timestamp}\n${result.oauthParams.oauth_nonce}`;
+    if (seenNonces.has(nonceKey)) return 'replayed-nonce';
+    seenNonces.add(nonceKey);
+    return { consumerKey: result.consumerKey, token: result.token, oauthParams: result.oauthParams };
+  }
+
+  function authFailure(dialect: Dialect, reason: OAuth1RejectionReason | 'replayed-nonce'): Answer {
+    if (dialect === 'v2') {
+      return json(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+    }
+    if (reason === 'missing-header') return v11Error(400, 215, 'Bad authentication data.');
+    if (reason === 'stale-timestamp') return v11Error(401, 135, 'Timestamp out of bounds.');
+    return v11Error(401, 32, 'Could not authenticate you.');
+  }
+
+  // ---- modes ---------------------------------------------------------------------------------
+
+  function modeAnswer(request: FakeRequest, dialect: Dialect): Answer | undefined {
+    switch (mode) {
+      case 'forbidden':
+        if (dialect === 'v2') {
+          return json(403, {
+            client_id: '10000001',
+            required_enrollment: 'Appropriate Level of API Access',
+            registration_url: 'https://developer.x.com/en/portal/product',
+            title: 'Client Forbidden',
+            detail:
+              'This request must be made using an approved developer account that is enrolled in the requested endpoint.',
+            reason: 'client-not-enrolled',
+            type: 'https://api.x.com/2/problems/client-forbidden',
+          });
+        }
+        return request.path === '/oauth/request_token'
+          ? callbackNotApproved()
+          : v11Error(403, 261, 'Your App cannot perform write actions.');
+      case 'rate-limited': {
+        const resetAt = modeOptions.resetAt ?? new Date(now() + RATE_LIMIT_WINDOW_MS);
+        const headers = {
+          'x-rate-limit-limit': '75',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(Math.floor(resetAt.getTime() / 1000)),
+        };
+        const answer =
+          dialect === 'v2'
+            ? json(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 })
+            : v11Error(429, 88, 'Rate limit exceeded');
+        return { ...answer, headers };
+      }
+      case 'server-error':
+        return dialect === 'v2'
+          ? json(503, { title: 'Service Unavailable', detail: 'Service Unavailable', type: 'about:blank', status: 503 })
+          : v11Error(503, 130, 'Over capacity');
+      case 'duplicate':
+        if (request.path === '/2/tweets') {
+          return json(403, {
+            detail: 'You are not allowed to create a Tweet with duplicate content.',
+            type: 'about:blank',
+            title: 'Forbidden',
+            status: 403,
+          });
+        }
+        if (request.path === '/1.1/statuses/update.json') return v11Error(403, 187, 'Status is a duplicate.');
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- endpoints -----------------------------------------------------------------------------
+
+  /** Authenticates, applies the mode, then runs the endpoint — the order X answers in. */
+  function guarded(request: FakeRequest, dialect: Dialect, kind: AuthKind, handle: (auth: Auth) => Answer): Answer {
+    const auth = authenticate(request, kind);
+    if (typeof auth === 'string') return authFailure(dialect, auth);
+    return modeAnswer(request, dialect) ?? handle(auth);
+  }
+
+  function userOf(auth: Auth): FakeXUser {
+    return users.get(auth.token as string) as FakeXUser;
+  }
+
+  function route(request: FakeRequest): Answer {
+    const { method, path } = request;
+    const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(path);
+
+    if (method === 'GET' && path === '/oauth/authorize') return authorizePage(request.query.get('oauth_token'));
+    if (method === 'POST' && path === '/oauth/authorize') return authorizeDecision(new URLSearchParams(request.body));
+    if (method === 'POST' && path === '/oauth/request_token') {
+      return guarded(request, 'v1.1', 'app', (auth) => issueRequestToken(auth));
+    }
+    if (method === 'POST' && path === '/oauth/access_token') {
+      return guarded(request, 'v1.1', 'request-token', (auth) => exchangeRequestToken(request, auth));
+    }
+    if (method === 'GET' && path === '/2/users/me') {
+      return guarded(request, 'v2', 'user', (auth) => {
+        const user = userOf(auth);
+        return v2Data(200, { id: user.id, name: user.name, username: user.username });
+      });
+    }
+    if (method === 'POST' && path === '/2/tweets') {
+      return guarded(request, 'v2', 'user', (auth) => createTweet(request, auth));
+    }
+    if (method === 'POST' && dm) {
+      return guarded(request, 'v2', 'user', (auth) => sendDirectMessage(request, auth, dm[1]));
+    }
+    if (method === 'GET' && path === '/1.1/account/verify_credentials.json') {
+      return guarded(request, 'v1.1', 'user', (auth) => {
+        const user = userOf(auth);
+        return rawJson(200, `{"id":${user.id},"id_str":"${user.id}",${jsonFields({ name: user.name, screen_name: user.username })}}`);
+      });
+    }
+    if (method === 'POST' && path === '/1.1/statuses/update.json') {
+      return guarded(request, 'v1.1', 'user', (auth) => updateStatus(request, auth));
+    }
+    return v11Error(404, 34, 'Sorry, that page does not exist.');
+  }
+
+  function issueRequestToken(auth: Auth): Answer {
+    const callback = auth.oauthParams.oauth_callback;
+    if (!callback) {
+      return v11Error(400, 417, "Desktop applications only support the oauth_callback value 'oob'");
+    }
+    const allowList = apps.get(auth.consumerKey)?.callbackUrls;
+    const approved = callback === 'oob' || (isAbsoluteUrl(callback) && (!allowList || allowList.includes(callback)));
+    if (!approved) return callbackNotApproved();
+    const token = randomToken(24);
+    const secret = randomToken(32);
+    requestTokens.set(token, { consumerKey: auth.consumerKey, secret, callback });
+    return form(200, { oauth_token: token, oauth_token_secret: secret, oauth_callback_confirmed: 'true' });
+  }
+
+  function exchangeRequestToken(request: FakeRequest, auth: Auth): Answer {
+    const grant = requestTokens.get(auth.token as string) as RequestTokenGrant;
+    const verifier =
+      auth.oauthParams.oauth_verifier ??
+      (isFormContentType(request.contentType) ? new URLSearchParams(request.body).get('oauth_verifier') : null) ??
+      request.query.get('oauth_verifier');
+    const user = grant.userId ? findUser(grant.consumerKey, grant.userId) : undefined;
+    if (!grant.verifier || verifier !== grant.verifier || !user) {
+      return text(401, 'Error processing your OAuth request: Invalid oauth_verifier parameter');
+    }
+    requestTokens.delete(auth.token as string); // a request token is good for one exchange
+    return form(200, {
+      oauth_token: user.accessToken,
+      oauth_token_secret: user.accessTokenSecret,
+      user_id: user.id,
+      screen_name: user.username,
+    });
+  }
+
+  function createTweet(request: FakeRequest, auth: Auth): Answer {
+    const body = jsonBody(request);
+    const text = body?.text;
+    const reply = body?.reply as { in_reply_to_tweet_id?: unknown } | undefined;
+    const inReplyTo = reply?.in_reply_to_tweet_id;
+    if (typeof text !== 'string' || text.length === 0) return invalidRequest('text: a non-empty string is required');
+    if (inReplyTo !== undefined && !(typeof inReplyTo === 'string' && /^\d+$/.test(inReplyTo))) {
+      return invalidRequest('reply.in_reply_to_tweet_id: must be a numeric id string');
+    }
+    const id = nextId();
+    const user = userOf(auth);
+    sent.push({
+      kind: 'tweet',
+      id,
+      text,
+      ...(inReplyTo ? { inReplyToTweetId: inReplyTo } : {}),
+      authorId: user.id,
+      consumerKey: auth.consumerKey,
+    });
+    return v2Data(201, { id, text, edit_history_tweet_ids: [id] });
+  }
+
+  function sendDirectMessage(request: FakeRequest, auth: Auth, participantId: string): Answer {
+    const text = jsonBody(request)?.text;
+    if (!/^\d+$/.test(participantId)) return invalidRequest('participant_id: must be a numeric id');
+    if (typeof text !== 'string' || text.length === 0) return invalidRequest('text: a non-empty string is required');
+    const sender = userOf(auth);
+    const dmEventId = nextId();
+    const dmConversationId = [sender.id, participantId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).join('-');
+    sent.push({
+      kind: 'dm',
+      dmEventId,
+      dmConversationId,
+      participantId,
+      senderId: sender.id,
+      text,
+      consumerKey: auth.consumerKey,
+    });
+    return v2Data(201, { dm_conversation_id: dmConversationId, dm_event_id: dmEventId });
+  }
+
+  function updateStatus(request: FakeRequest, auth: Auth): Answer {
+    const params = isFormContentType(request.contentType) ? new URLSearchParams(request.body) : request.query;
+    const text = params.get('status');
+    const inReplyTo = params.get('in_reply_to_status_id') ?? undefined;
+    if (!text) return v11Error(400, 170, 'Missing required parameter: status.');
+    const id = nextId();
+    const user = userOf(auth);
+    sent.push({
+      kind: 'tweet',
+      id,
+      text,
+      ...(inReplyTo ? { inReplyToTweetId: inReplyTo } : {}),
+      authorId: user.id,
+      consumerKey: auth.consumerKey,
+    });
+    return rawJson(
+      200,
+      `{"id":${id},"id_str":"${id}",${jsonFields({ text })},"user":{"id":${user.id},"id_str":"${user.id}",${jsonFields({ screen_name: user.username })}}}`,
+    );
+  }
+
+  // ---- the browser part of the 3-legged flow -------------------------------------------------
+
+  function usersOfApp(consumerKey: string): FakeXUser[] {
+    return [...users.values()].filter((user) => user.consumerKey === consumerKey);
+  }
+
+  function findUser(consumerKey: string, userId: string): FakeXUser | undefined {
+    return usersOfApp(consumerKey).find((user) => user.id === userId);
+  }
+
+  function authorizePage(oauthToken: string | null): Answer {
+    const grant = oauthToken ? requestTokens.get(oauthToken) : undefined;
+    if (!oauthToken || !grant) {
+      return html(400, '<h1>Whoa there!</h1><p>The request token for this page is invalid.</p>');
+    }
+    const appName = escapeHtml(apps.get(grant.consumerKey)?.name ?? 'socialdesk');
+    // The most recently registered account of the app is the one "signed in" by default.
+    const candidates = usersOfApp(grant.consumerKey).reverse();
+    if (candidates.length === 0) return html(200, `<h1>Authorize ${appName}</h1><p>No X account to sign in with.</p>`);
+    const options = candidates
+      .map((user) => `<option value="${escapeHtml(user.id)}">@${escapeHtml(user.username)} (${escapeHtml(user.name)})</option>`)
+      .join('');
+    return html(
+      200,
+      `<h1>Authorize ${appName} to access your account?</h1>
+<form method="post" action="/oauth/authorize">
+  <input type="hidden" name="oauth_token" value="${escapeHtml(oauthToken)}">
+  <label>Signed in as <select name="user_id">${options}</select></label>
+  <button type="submit" name="decision" value="allow" id="allow">Authorize app</button>
+  <button type="submit" name="decision" value="deny" id="cancel">Cancel</button>
+</form>`,
+    );
+  }
+
+  function authorizeDecision(formBody: URLSearchParams): Answer {
+    const oauthToken = formBody.get('oauth_token') ?? '';
+    const grant = requestTokens.get(oauthToken);
+    if (!grant) return html(400, '<h1>Whoa there!</h1><p>The request token for this page is invalid.</p>');
+    if (formBody.get('decision') === 'deny') {
+      requestTokens.delete(oauthToken);
+      return grant.callback === 'oob'
+        ? html(200, '<p>You did not authorize the app.</p>')
+        : redirect(withQuery(grant.callback, { denied: oauthToken }));
+    }
+    const target = approve(oauthToken, formBody.get('user_id') ?? undefined);
+    return target.startsWith('oob:')
+      ? html(200, `<p>Enter this PIN to complete authorization: <code id="pin">${escapeHtml(target.slice(4))}</code></p>`)
+      : redirect(target);
+  }
+
+  function approve(oauthToken: string, userId?: string): string {
+    const grant = requestTokens.get(oauthToken);
+    if (!grant) throw new Error(`fake X: unknown request token ${oauthToken}`);
+    const user = userId ? findUser(grant.consumerKey, userId) : usersOfApp(grant.consumerKey).at(-1);
+    if (!user) throw new Error(`fake X: no registered user ${userId ?? ''} for app ${grant.consumerKey}`);
+    grant.userId = user.id;
+    grant.verifier = randomToken(32);
+    if (grant.callback === 'oob') return `oob:${grant.verifier}`;
+    return withQuery(grant.callback, { oauth_token: oauthToken, oauth_verifier: grant.verifier });
+  }
+
+  // ---- answer shapes -------------------------------------------------------------------------
+
+  function v2Data(status: number, data: Record<string, unknown>): Answer {
+    if (!options.idsAsJsonNumbers) return json(status, { data });
+    // Ids as bare numbers, exactly as long as they are: JSON.stringify cannot write them.
+    const fields = Object.entries(data).map(([key, value]) =>
+      /(^|_)id$/.test(key) && typeof value === 'string' && /^\d+$/.test(value)
+        ? `${JSON.stringify(key)}:${value}`
+        : `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+    );
+    return rawJson(status, `{"data":{${fields.join(',')}}}`);
+  }
+
+  // ---- HTTP plumbing -------------------------------------------------------------------------
+
+  function delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        resolve();
+      }, ms);
+      pendingTimers.add(timer);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    const requestUrl = new URL(req.url ?? '/', `http://${req.headers.host ?? `${host}:${port()}`}`);
+    const request: FakeRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: requestUrl.pathname,
+      query: requestUrl.searchParams,
+      url: requestUrl.href,
+      contentType: req.headers['content-type'],
+      body,
+      authorization: req.headers.authorization,
+    };
+    const isBrowserPage = request.path === '/oauth/authorize';
+    if (mode === 'slow' && !isBrowserPage) {
+      await delay(modeOptions.delayMs ?? options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS);
+      if (res.destroyed || res.writableEnded) return;
+    }
+    const answer = route(request);
+    res.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
+    res.end(answer.body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fake X failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (): number => (server.address() as AddressInfo).port;
+
+  return {
+    baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port()}`,
+    sent,
+    registerApp(app) {
+      apps.set(app.consumerKey, { ...app });
+    },
+    registerUser(user) {
+      if (!apps.has(user.consumerKey)) throw new Error(`fake X: register app ${user.consumerKey} first`);
+      if (!/^\d+$/.test(user.id)) throw new Error('fake X: user ids are digit strings');
+      users.delete(user.accessToken); // re-registering moves the user to the end (the default signer-in)
+      users.set(user.accessToken, { ...user });
+    },
+    setMode(next, nextOptions = {}) {
+      mode = next;
+      modeOptions = nextOptions;
+    },
+    approveRequestToken(oauthToken, userId) {
+      return approve(oauthToken, userId);
+    },
+    reset() {
+      mode = 'normal';
+      modeOptions = {};
+      sent.length = 0;
+    },
+    close() {
+      for (const timer of pendingTimers) clearTimeout(timer);
+      pendingTimers.clear();
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function jsonBody(request: FakeRequest): Record<string, unknown> | undefined {
+  if (!/^application\/json\b/i.test(request.contentType ?? '')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(request.body);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function json(status: number, body: unknown): Answer {
+  return rawJson(status, JSON.stringify(body));
+}
+
+function rawJson(status: number, body: string): Answer {
+  return { status, body, contentType: 'application/json; charset=utf-8' };
+}
+
+function v11Error(status: number, code: number, message: string): Answer {
+  return json(status, { errors: [{ code, message }] });
+}
+
+function invalidRequest(message: string): Answer {
+  return json(400, {
+    errors: [{ message }],
+    title: 'Invalid Request',
+    detail: 'One or more parameters to your request was invalid.',
+    type: 'https://api.x.com/2/problems/invalid-request',
+  });
+}
+
+function callbackNotApproved(): Answer {
+  return v11Error(
+    403,
+    415,
+    'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings',
+  );
+}
+
+function form(status: number, fields: Record<string, string>): Answer {
+  return { status, body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+}
+
+function text(status: number, body: string): Answer {
+  return { status, body, contentType: 'text/plain; charset=utf-8' };
+}
+
+function html(status: number, body: string): Answer {
+  return {
+    status,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>X / Authorize an application</title></head><body>${body}</body></html>`,
+    contentType: 'text/html; charset=utf-8',
+  };
+}
+
+function redirect(location: string): Answer {
+  return { status: 302, body: '', contentType: 'text/plain', headers: { location } };
+}
+
+/** `"a":"…","b":"…"` for embedding next to hand-written numeric ids. */
+function jsonFields(fields: Record<string, string>): string {
+  return JSON.stringify(fields).slice(1, -1);
+}
+
+function withQuery(url: string, params: Record<string, string>): string {
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
+  return target.href;
+}
+
+function isAbsoluteUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function randomToken(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
