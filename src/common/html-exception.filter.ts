@@ -36,6 +36,8 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     if (exception instanceof DomainException) {
       if (exception.field) return this.backToForm(req, res, { [exception.field]: { key: exception.messageKey, params: exception.params } });
       if (req.method === 'POST') {
+        // No single field is to blame, but what was typed is still kept.
+        rememberRejectedForm(req, {});
         addFlash(req, { type: 'error', key: exception.messageKey, params: exception.params });
         return redirectAfterSave(req, res, req.originalUrl);
       }

@@ -1,0 +1,5 @@
+// Every test process: test mode, quiet logs, a known admin password.
+process.env.NODE_ENV = 'test';
+process.env.ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'admin-test-password';
+process.env.SESSION_SECRET = process.env.SESSION_SECRET ?? 'test-session-secret-test-session-secret';
+process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';

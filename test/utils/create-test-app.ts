@@ -1,0 +1,48 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { APP_CONFIG, loadAppConfig, type AppConfig } from '../../src/config/app-config';
+
+export const ADMIN = { login: 'root@localhost', password: 'admin-test-password' };
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app (same configureApp as main.ts) on a fresh database: a SQLite file in a temp folder,
+ * or the PostgreSQL database in DATABASE_URL with its schema dropped and migrated anew.
+ */
+export async function createTestApp(options: { override?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'socialdesk-test-'));
+  const config = loadAppConfig({
+    ...process.env,
+    DATA_DIR: dir,
+    SQLITE_PATH: join(dir, 'test.sqlite'),
+    DB_DROP_SCHEMA: 'true',
+    DB_MIGRATIONS_RUN: 'true',
+  });
+  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config);
+  if (options.override) builder = options.override(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  configureApp(app);
+  await app.init();
+  return {
+    app,
+    config,
+    dataSource: app.get(DataSource),
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
