@@ -18,6 +18,12 @@ export function columnKit(queryRunner: QueryRunner) {
       type: isPostgres ? 'timestamp' : 'datetime',
       default: isPostgres ? 'now()' : "datetime('now')",
     }),
+    /** SQLite keeps booleans as 0/1, and TypeORM compares the default that way. */
+    boolean: (name: string, defaultValue: boolean): TableColumnOptions => ({
+      name,
+      type: 'boolean',
+      default: isPostgres ? defaultValue : Number(defaultValue),
+    }),
     varchar: (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
       name,
       type: 'varchar',

@@ -49,7 +49,7 @@ export class AgentsController {
   async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
     const agent = await this.agents.get(id);
     const values = formValues({ login: agent.login, name: agent.name, email: agent.email, language: agent.language, validity: agent.validity }, rejected);
-    return { ...this.formModel('agents.edit', values, rejected, await this.agents.membershipsOf(id)), agent };
+    return { ...(await this.formModel('agents.edit', values, rejected, await this.agents.membershipsOf(id))), agent };
   }
 
   @Post(':id')

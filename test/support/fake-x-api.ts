@@ -273,7 +273,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     if (method === 'GET' && path === '/1.1/account/verify_credentials.json') {
       return guarded(request, 'v1.1', 'user', (auth) => {
         const user = userOf(auth);
-        return rawJson(200, `{"id":${user.id},"id_str":"${user.id}",${jsonFields({ name: user.name, screen_name: user.username })}}`);
+        return rawJson(200, `{${v11Id(user.id)},${jsonFields({ name: user.name, screen_name: user.username })}}`);
       });
     }
     if (method === 'POST' && path === '/1.1/statuses/update.json') {
@@ -373,7 +373,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     });
     return rawJson(
       200,
-      `{"id":${id},"id_str":"${id}",${jsonFields({ text })},"user":{"id":${user.id},"id_str":"${user.id}",${jsonFields({ screen_name: user.username })}}}`,
+      `{${v11Id(id)},${jsonFields({ text })},"user":{${v11Id(user.id)},${jsonFields({ screen_name: user.username })}}}`,
     );
   }
 
@@ -601,13 +601,20 @@ function text(status: number, body: string): Answer {
 function html(status: number, body: string): Answer {
   return {
     status,
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>X / Authorize an application</title></head><body>${body}</body></html>`,
+    body:
+      '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+      `<title>X / Authorize an application</title></head><body>${body}</body></html>`,
     contentType: 'text/html; charset=utf-8',
   };
 }
 
 function redirect(location: string): Answer {
   return { status: 302, body: '', contentType: 'text/plain', headers: { location } };
+}
+
+/** v1.1 objects carry the id twice: as a (lossy in JavaScript) number and as id_str. */
+function v11Id(id: string): string {
+  return `"id":${id},"id_str":"${id}"`;
 }
 
 /** `"a":"…","b":"…"` for embedding next to hand-written numeric ids. */

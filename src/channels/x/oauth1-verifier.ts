@@ -11,7 +11,7 @@ import {
 /** Server side of OAuth 1.0a, as X does it (PROTOCOL.md §1.7) — used by the fake X API. */
 
 export interface IncomingSignedRequest extends SignableRequest {
-  authorization: string | undefined;
+  authorization?: string;
 }
 
 export interface OAuth1SecretLookup {

@@ -46,7 +46,9 @@ describe("mapping X's error answers to typed errors", () => {
     const error = errorFor(403, {
       client_id: '123',
       title: 'Client Forbidden',
-      detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
+      detail:
+        'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens ' +
+        'from a Twitter developer App that is attached to a Project.',
       reason: 'client-not-enrolled',
       type: 'https://api.x.com/2/problems/client-forbidden',
     });

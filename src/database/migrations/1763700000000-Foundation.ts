@@ -52,8 +52,8 @@ export class Foundation1763700000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'uq_user_groups_user_group', columnNames: ['user_id', 'group_id'], isUnique: true })],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_user_groups_user', columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ name: 'fk_user_groups_group', columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({ name: 'fk_user_groups_user', columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({ name: 'fk_user_groups_group', columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
         ],
       }),
     );
@@ -66,7 +66,7 @@ export class Foundation1763700000000 implements MigrationInterface {
           c.varchar('name', 200),
           { name: 'group_id', type: 'integer' },
           c.varchar('follow_up', 20, { default: "'possible'" }),
-          { name: 'follow_up_lock', type: 'boolean', default: false },
+          c.boolean('follow_up_lock', false),
           c.varchar('comment', 250, { default: "''" }),
           c.varchar('validity', 30, { default: "'valid'" }),
           c.createdAt(),
@@ -74,7 +74,7 @@ export class Foundation1763700000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'uq_queues_name', columnNames: ['name'], isUnique: true })],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_queues_group', columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'] }),
+          new TableForeignKey({ name: 'fk_queues_group', columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
         ],
       }),
     );

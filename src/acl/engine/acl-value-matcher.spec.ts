@@ -1,0 +1,141 @@
+import {
+  anyItemMatches,
+  compileItem,
+  deployedItem,
+  itemMatchesList,
+  itemMatchesValue,
+  itemProblem,
+} from './acl-value-matcher';
+
+const matches = (item: string, value: string) => itemMatchesValue(compileItem(item), value);
+const matchesList = (item: string, list: (string | null)[]) => itemMatchesList(compileItem(item), list);
+
+describe('one ACL item against one value (§5.4)', () => {
+  it('without a prefix: the value equals the item exactly, case-sensitively', () => {
+    expect(matches('twitter', 'twitter')).toBe(true);
+    expect(matches('twitter', 'Twitter')).toBe(false);
+    expect(matches('twitter', 'twitter-team')).toBe(false);
+  });
+
+  it('[RegExp]: the pattern is found anywhere in the value, case-sensitively', () => {
+    expect(matches('[RegExp]^Close', 'Close ticket')).toBe(true);
+    expect(matches('[RegExp]ose', 'Close')).toBe(true);
+    expect(matches('[RegExp]^close', 'Close')).toBe(false);
+  });
+
+  it('[regexp]: the pattern is found ignoring case', () => {
+    expect(matches('[regexp]^close', 'Close')).toBe(true);
+    expect(matches('[regexp]^close', 'Open')).toBe(false);
+  });
+
+  it('[Not]: the value is not exactly the operand', () => {
+    expect(matches('[Not]twitter', 'users')).toBe(true);
+    expect(matches('[Not]twitter', 'twitter')).toBe(false);
+    expect(matches('[Not]twitter', 'Twitter')).toBe(true);
+  });
+
+  it('[NotRegExp]: the pattern is not found, case-sensitively', () => {
+    expect(matches('[NotRegExp]^tw', 'twitter')).toBe(false);
+    expect(matches('[NotRegExp]^tw', 'Twitter')).toBe(true);
+  });
+
+  it('[Notregexp]: the pattern is not found, ignoring case', () => {
+    expect(matches('[Notregexp]^tw', 'Twitter')).toBe(false);
+    expect(matches('[Notregexp]^tw', 'users')).toBe(true);
+  });
+
+  it('compares an empty value like any other value', () => {
+    expect(matches('', '')).toBe(true);
+    expect(matches('[Not]', '')).toBe(false);
+    expect(matches('[Not]', 'x')).toBe(true);
+  });
+
+  it('quirk: a [RegExp] item also matches its own literal text', () => {
+    expect(matches('[RegExp]^a$', '[RegExp]^a$')).toBe(true);
+  });
+
+  it('quirk: other spellings ([REGEXP], [Regexp], [not]) are not modifiers and compare literally', () => {
+    expect(matches('[REGEXP]^a', 'abc')).toBe(false);
+    expect(matches('[REGEXP]^a', '[REGEXP]^a')).toBe(true);
+    expect(matches('[not]a', 'b')).toBe(false);
+  });
+
+  it('quirk: an unknown [Not… prefix is a negation that never triggers, so it matches everything', () => {
+    expect(matches('[NotExact]x', 'x')).toBe(true);
+    expect(matches('[NotExact]x', 'y')).toBe(true);
+  });
+
+  it('refuses to compile an empty regular expression', () => {
+    expect(() => compileItem('[RegExp]')).toThrow(/empty regular expression/);
+    expect(() => compileItem('[Notregexp]')).toThrow(/empty regular expression/);
+  });
+});
+
+describe('one ACL item against a list value such as Group_rw (§5.3)', () => {
+  it('positive item: matches if any element matches; an empty list never matches', () => {
+    expect(matchesList('twitter', ['users', 'twitter'])).toBe(true);
+    expect(matchesList('twitter', ['users'])).toBe(false);
+    expect(matchesList('twitter', [])).toBe(false);
+    expect(matchesList('[RegExp]^tw', ['users', 'twitter'])).toBe(true);
+  });
+
+  it('negated item: matches only if no element hits the negation; an empty list matches', () => {
+    expect(matchesList('[Not]twitter', ['users'])).toBe(true);
+    expect(matchesList('[Not]twitter', ['twitter', 'users'])).toBe(false);
+    expect(matchesList('[Not]twitter', [])).toBe(true);
+    expect(matchesList('[NotRegExp]^tw', ['users', 'twitter'])).toBe(false);
+  });
+
+  it('stops at a missing element without a match, as OTRS does with an undefined element', () => {
+    expect(matchesList('twitter', [null, 'twitter'])).toBe(false);
+    expect(matchesList('[Not]twitter', ['users', null])).toBe(false);
+    expect(matchesList('users', ['users', null])).toBe(true);
+  });
+});
+
+describe('several items of one list', () => {
+  it('are OR-ed, negations included ([Not]a, [Not]b matches a)', () => {
+    const items = ['[Not]a', '[Not]b'].map(compileItem);
+    expect(anyItemMatches(items, 'a')).toBe(true);
+    expect(anyItemMatches(items, 'b')).toBe(true);
+    expect(anyItemMatches([compileItem('x'), compileItem('y')], 'z')).toBe(false);
+  });
+});
+
+describe('the [empty] token', () => {
+  it('is removed from the item at deploy, so [empty] means the empty value', () => {
+    expect(deployedItem('[empty]')).toBe('');
+    expect(matches(deployedItem('[empty]'), '')).toBe(true);
+    expect(matches(deployedItem('[empty]'), 'x')).toBe(false);
+  });
+
+  it('[Not][empty] means "not empty"', () => {
+    expect(matches(deployedItem('[Not][empty]'), 'x')).toBe(true);
+    expect(matches(deployedItem('[Not][empty]'), '')).toBe(false);
+  });
+});
+
+describe('items refused at import (§8 item 4)', () => {
+  it('accepts the six modifiers, plain values and bracketed values that are no modifier', () => {
+    for (const item of ['x', '[Not]x', '[RegExp]^x', '[regexp]x', '[NotRegExp]x', '[Notregexp]x', '[Archive] 2020', '[empty]']) {
+      expect(itemProblem(item)).toBeUndefined();
+    }
+  });
+
+  it('refuses unknown [Not… prefixes', () => {
+    expect(itemProblem('[NotExact]x')).toMatch(/^unknown modifier \[NotExact\]/);
+    expect(itemProblem('[NotRegexp]x')).toMatch(/^unknown modifier \[NotRegexp\]/);
+  });
+
+  it('refuses misspelled modifiers instead of comparing them literally', () => {
+    expect(itemProblem('[REGEXP]^x')).toMatch(/^modifier \[REGEXP\] is misspelled/);
+    expect(itemProblem('[Regexp]x')).toMatch(/misspelled/);
+    expect(itemProblem('[not]x')).toMatch(/misspelled/);
+  });
+
+  it('refuses broken and empty regular expressions, also when [empty] empties them', () => {
+    expect(itemProblem('[RegExp](')).toMatch(/^invalid regular expression/);
+    expect(itemProblem('[NotRegExp]')).toBe('empty regular expression');
+    expect(itemProblem('[RegExp][empty]')).toBe('empty regular expression');
+  });
+});
