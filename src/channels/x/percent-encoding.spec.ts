@@ -1,0 +1,26 @@
+import { formDecode, percentDecode, percentEncode } from './percent-encoding';
+
+// percentEncode's RFC 3986 cases live in oauth1-signer.spec.ts, next to the signatures they break.
+describe('decoding what X and browsers send', () => {
+  it('reads form-urlencoded text with "+" as space, empty values and repeated names kept', () => {
+    expect(formDecode('a3=2+q&c2&a3=a&c%40=&b5=%3D%253D')).toEqual([
+      ['a3', '2 q'],
+      ['c2', ''],
+      ['a3', 'a'],
+      ['c@', ''],
+      ['b5', '=%3D'],
+    ]);
+  });
+
+  it('percent-decodes header values and refuses broken escapes', () => {
+    expect(percentDecode('tnnArxj06cWHq44gCs1OSKk%2FjLY%3D')).toBe('tnnArxj06cWHq44gCs1OSKk/jLY=');
+    expect(percentDecode('%E2%98%83')).toBe('☃');
+    expect(percentDecode('%E2%98')).toBeUndefined();
+    expect(percentDecode('%zz')).toBeUndefined();
+  });
+
+  it('round-trips any text through percentEncode and percentDecode', () => {
+    const text = "Ladies + Gentlemen *!'() ☃ 😀 100% &=?#";
+    expect(percentDecode(percentEncode(text))).toBe(text);
+  });
+});

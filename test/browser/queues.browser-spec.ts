@@ -1,0 +1,71 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../utils/browser';
+import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+
+describe('an administrator in a real browser', () => {
+  let t: TestApp;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = await t.app.getUrl();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('logs in, adds a queue, sees it listed, and logs out', async () => {
+    await page.goto(`${baseUrl}/admin/queues`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#login', ADMIN.login);
+    await page.fill('#password', ADMIN.password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${baseUrl}/admin/queues`);
+
+    await page.click('text=Add queue');
+    await page.fill('#name', 'Twitter Support');
+    await page.selectOption('#groupId', { label: 'twitter' });
+    await page.selectOption('#followUp', 'new-ticket');
+    await page.check('input[name=followUpLock]');
+    await page.fill('#comment', 'Mentions and DMs');
+    await page.click('button.primary');
+
+    await page.waitForURL(`${baseUrl}/admin/queues`);
+    await expect(page.textContent('.flash-success')).resolves.toContain('"Twitter Support" was added.');
+    const row = page.locator('#queues-table tr', { hasText: 'Twitter Support' });
+    await expect(row.textContent()).resolves.toMatch(/twitter.*new ticket.*Yes.*Mentions and DMs/s);
+
+    await page.click('text=Log out');
+    await page.waitForURL(`${baseUrl}/login`);
+    await expect(page.textContent('.flash-success')).resolves.toContain('You have been logged out.');
+    await page.goto(`${baseUrl}/admin/queues`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('narrows the queue table as the admin types into the filter', async () => {
+    await page.goto(`${baseUrl}/login`);
+    await page.fill('#login', ADMIN.login);
+    await page.fill('#password', ADMIN.password);
+    await page.click('button[type=submit]');
+    await page.goto(`${baseUrl}/admin/queues`);
+    await page.locator('#filter').pressSequentially('jun');
+    await expect(page.locator('#queues-table tbody tr:visible').allTextContents()).resolves.toEqual([expect.stringContaining('Junk')]);
+  });
+
+  it('keeps what was typed when the form is rejected', async () => {
+    await page.goto(`${baseUrl}/admin/queues/new`);
+    await page.fill('#name', 'Raw');
+    await page.fill('#comment', 'a duplicate name');
+    await page.selectOption('#groupId', { label: 'users' });
+    await page.click('button.primary');
+    await page.waitForURL(`${baseUrl}/admin/queues/new`);
+    await expect(page.textContent('#name-error')).resolves.toContain('A queue named "Raw" already exists.');
+    await expect(page.inputValue('#comment')).resolves.toBe('a duplicate name');
+  });
+});

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { parseCliArgs } from '../../src/cli/parse-cli-args';
+import { runCliCommand } from '../../src/cli/run-cli-command';
+import { createTestApp, type TestApp } from '../utils/create-test-app';
+import { browserLike, logIn } from '../utils/http';
+
+describe('command line', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCliCommand(t.app, parseCliArgs(argv), { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('sets an agent up without the UI: user add, group add, user groups', async () => {
+    expect((await cli('user', 'add', '--login', 'carla', '--name', 'Carla', '--password', 'carla-password', '--language', 'sr')).code).toBe(0);
+    expect((await cli('group', 'add', '--name', 'social', '--comment', 'social media')).out).toMatch(/^Added group social/);
+    expect((await cli('user', 'groups', '--login', 'carla', '--group', 'social', '--permission', 'rw')).code).toBe(0);
+    expect((await cli('user', 'groups', '--login', 'carla', '--group', 'twitter', '--permission', 'ro')).code).toBe(0);
+    expect((await cli('user', 'groups', '--login', 'carla')).out).toBe('social\trw\ntwitter\tro');
+
+    const client = browserLike(t.app);
+    await logIn(client, 'carla', 'carla-password');
+    expect((await client.get('/').expect(200)).text).toContain('Добро дошли, Carla.');
+  });
+
+  it('prints a generated password once when none is given', async () => {
+    const result = await cli('user', 'add', '--login', 'dan', '--name', 'Dan');
+    expect(result.out).toMatch(/Password: \S{16}/);
+  });
+
+  it('answers a taken login, an unknown agent or group with one error line and exit code 2', async () => {
+    expect(await cli('user', 'add', '--login', 'root@localhost', '--name', 'x', '--password', 'whatever-long')).toEqual({
+      code: 2,
+      out: '',
+      err: 'error: The login "root@localhost" is already in use.',
+    });
+    expect((await cli('user', 'groups', '--login', 'ghost')).err).toBe('error: no agent with login "ghost"');
+    expect((await cli('user', 'groups', '--login', 'root@localhost', '--group', 'nope', '--permission', 'rw')).code).toBe(2);
+  });
+
+  it('exits with code 2 and the usage on bad arguments, as a real process', async () => {
+    const run = promisify(execFile);
+    const failure = await run('npx', ['ts-node', '--transpile-only', 'src/cli.ts', 'user', 'add', '--name', 'x'], { env: process.env }).catch((e) => e);
+    expect(failure.code).toBe(2);
+    expect(failure.stderr).toContain('error: --login is required');
+    expect(failure.stderr).toContain('Usage: npm run cli');
+  }, 60_000);
+});

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm test`: unit tests, the e2e suite on SQLite and (when DATABASE_URL is set) on PostgreSQL,
+// then the browser tests. Every suite runs even when one fails; the exit code says whether all passed.
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const jest = join(__dirname, '..', 'node_modules', '.bin', 'jest');
+const postgresUrl = process.env.DATABASE_URL;
+const onSqlite = { DATABASE_URL: '' };
+const onPostgres = { DATABASE_URL: postgresUrl };
+
+const suites = [
+  { name: 'unit', args: [] },
+  { name: 'e2e on SQLite', args: ['--config', 'test/jest-e2e.json'], env: onSqlite },
+  // One PostgreSQL database: the suites drop and migrate its schema, so they take turns.
+  postgresUrl && { name: 'e2e on PostgreSQL', args: ['--config', 'test/jest-e2e.json', '--runInBand'], env: onPostgres },
+  { name: 'browser on SQLite', args: ['--config', 'test/jest-browser.json'], env: onSqlite },
+  postgresUrl && { name: 'browser on PostgreSQL', args: ['--config', 'test/jest-browser.json'], env: onPostgres },
+].filter(Boolean);
+
+if (!postgresUrl) console.log('DATABASE_URL is not set: the PostgreSQL suites are skipped (.ci/run sets it).');
+
+const outDir = mkdtempSync(join(tmpdir(), 'socialdesk-jest-'));
+const results = [];
+for (const [index, suite] of suites.entries()) {
+  console.log(`\n=== ${suite.name} ===`);
+  const outputFile = join(outDir, `${index}.json`);
+  const started = Date.now();
+  const run = spawnSync(jest, [...suite.args, ...process.argv.slice(2), '--json', `--outputFile=${outputFile}`], {
+    stdio: 'inherit',
+    env: { ...process.env, ...suite.env },
+  });
+  let counts = { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
+  try {
+    counts = JSON.parse(readFileSync(outputFile, 'utf8'));
+  } catch {
+    // jest died before writing its report; the exit code below still counts.
+  }
+  results.push({ suite: suite.name, passed: counts.numPassedTests, failed: counts.numFailedTests, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+}
+rmSync(outDir, { recursive: true, force: true });
+
+console.log('\n=== summary ===');
+for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.suite}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(1)} s)`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const allOk = results.every((r) => r.ok);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(allOk && failed === 0 && passed > 0 ? 0 : 1);
