@@ -96,6 +96,13 @@ describe('evaluating the deployed ACLs for one field', () => {
     expect(run([storedRaw], { current: { Ticket: { Queue: 'Raw' } }, stored: { Ticket: { Queue: 'Misc' } } }).applied).toBe(false);
   });
 
+  it('applies nothing when there is no context data at all, as OTRS does', () => {
+    const unconditional = queuesNot('a', 'Misc');
+    expect(run([unconditional], { current: {} })).toEqual({ applied: false, allowedKeys: ['1', '2', '3'] });
+    expect(run([unconditional], { current: {}, stored: { Ticket: {} } }).applied).toBe(true);
+    expect(run([unconditional], { current: { User: {} } }).applied).toBe(true);
+  });
+
   it('restricts Action, Process and ActivityDialog by their own lists', () => {
     const actions = new Map([
       ['1', 'AgentTicketZoom'],

@@ -75,12 +75,14 @@ export interface AclEvaluation {
 export function possibleOptions(set: CompiledAclSet, request: PossibleOptionsRequest): AclEvaluation {
   const keys = [...request.options.keys()];
   const candidates = set.byField.get(parseAclField(request.field));
-  if (request.superuser || !candidates) return { applied: false, allowedKeys: keys };
+  const current = request.current;
+  const stored = request.stored ?? current;
+  // OTRS applies nothing when it has no context data at all (ENG: `%Checks || %ChecksDatabase`).
+  const noContext = Object.keys(current).length === 0 && Object.keys(stored).length === 0;
+  if (request.superuser || !candidates || noContext) return { applied: false, allowedKeys: keys };
 
   const compared = request.matchOn === 'key' ? keys : [...request.options.values()];
   const allowed = keys.map(() => true);
-  const current = request.current;
-  const stored = request.stored ?? current;
   let applied = false;
   for (const acl of candidates) {
     if (!aclMatches(acl.match, current, stored)) continue;

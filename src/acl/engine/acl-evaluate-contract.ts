@@ -55,7 +55,11 @@ function readContext(value: unknown, name: string): AclContext {
   if (!isMapping(value)) fail(`${name} must be an object like {"User": {"Group_rw": ["twitter"]}}`);
   const objects: [string, Record<string, AclContextValue>][] = [];
   for (const [object, attributes] of Object.entries(value)) {
-    if (attributes === null) continue;
+    // A null object is known but empty: no attribute matches, yet the context is not empty.
+    if (attributes === null) {
+      objects.push([object, {}]);
+      continue;
+    }
     if (!isMapping(attributes)) fail(`${name}.${object} must be an object of attributes`);
     const read = Object.entries(attributes).map(([attribute, raw]): [string, AclContextValue] => {
       const path = `${name}.${object}.${attribute}`;
@@ -119,7 +123,8 @@ export function parseEvaluateRequest(json: string): AclEvaluateRequest {
     acls: readAcls(raw.acls),
     current,
     stored: raw.propertiesDatabase === undefined ? current : readContext(raw.propertiesDatabase, 'propertiesDatabase'),
-    superuser: raw.userId !== undefined && raw.userId !== null && String(raw.userId) === SUPERUSER_ID,
+    // Perl compares `UserID == 1` numerically, so "01" and "1.0" are the superuser too.
+    superuser: raw.userId !== undefined && raw.userId !== null && Number(String(raw.userId).trim()) === Number(SUPERUSER_ID),
     field,
     matchOn: (raw.matchOn as AclMatchOn | undefined) ?? 'value',
     options: readOptions(raw.options, field, current),

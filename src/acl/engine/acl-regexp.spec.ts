@@ -18,6 +18,8 @@ describe('Perl patterns in ACL items', () => {
   it('refuses Perl-only escapes that JavaScript would read as letters', () => {
     expect(perlPatternProblem('\\Atwitter\\z')).toMatch(/\\A, a Perl-only construct/);
     expect(perlPatternProblem('a\\Qb')).toMatch(/\\Q/);
+    expect(perlPatternProblem('\\x{263A}')).toMatch(/\\x\{, a Perl-only construct/);
+    expect(perlPatternProblem('\\x41\\d\\w\\s\\b')).toBeUndefined();
   });
 
   it('accepts an escaped backslash followed by such a letter', () => {

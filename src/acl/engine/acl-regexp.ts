@@ -4,7 +4,7 @@
 
 export class AclPatternError extends Error {}
 
-const PERL_ONLY_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\([AzZGQEKhHRXNpP])/;
+const PERL_ONLY_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\([AzZGQEKhHRXNpPgLlUu]|[xo]\{)/;
 const POSIX_CLASS = /\[:\^?[a-z]+:\]/;
 
 /** The problem with a Perl pattern as a one-line text, or undefined if it can be used. */

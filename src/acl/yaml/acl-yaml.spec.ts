@@ -1,0 +1,125 @@
+import { ACL_YAML_MAX_BYTES, parseAclYaml } from './acl-yaml';
+
+const exportText = `---
+- ChangeBy: root@localhost
+  ChangeTime: 2020-11-05 10:57:35
+  Comment: Twitter access restriction
+  ConfigChange:
+    PossibleNot:
+      Ticket:
+        TwitterProfileID:
+        - '1'
+  ConfigMatch:
+    Properties:
+      User:
+        Group_rw:
+        - '[Not]twitter'
+  CreateBy: root@localhost
+  CreateTime: 2020-11-05 10:55:15
+  Description: Restrict the access of members of the group “twitter” to a Twitter
+    profile.
+  ID: 2
+  Name: Limit Access to Twitter Profile
+  StopAfterMatch: 0
+  ValidID: 1
+`;
+
+const errorsOf = (input: string | Uint8Array, options?: { maxBytes?: number }) => {
+  const result = parseAclYaml(input, options);
+  return result.ok ? [] : result.errors;
+};
+
+describe('importing an OTRS ACL export', () => {
+  it('reads the export of OTRS into engine ACLs', () => {
+    expect(parseAclYaml(exportText)).toEqual({
+      ok: true,
+      warnings: [],
+      acls: [
+        {
+          Name: 'Limit Access to Twitter Profile',
+          Comment: 'Twitter access restriction',
+          Description: 'Restrict the access of members of the group “twitter” to a Twitter profile.',
+          StopAfterMatch: false,
+          ValidID: 1,
+          ConfigMatch: { Properties: { User: { Group_rw: ['[Not]twitter'] } } },
+          ConfigChange: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } },
+        },
+      ],
+    });
+  });
+
+  it('reads bytes as UTF-8 and refuses bytes that are not', () => {
+    expect(parseAclYaml(Buffer.from(exportText, 'utf8')).ok).toBe(true);
+    expect(errorsOf(new Uint8Array([0x2d, 0x20, 0xff]))).toEqual(['the file is not UTF-8 text']);
+  });
+
+  it('keeps unquoted numbers as written, the way Perl reads them', () => {
+    const result = parseAclYaml('- Name: n\n  ConfigChange:\n    PossibleNot:\n      Ticket:\n        TwitterProfileID: [1, 1.0, 0x10, 007]\n');
+    expect(result.ok && result.acls[0].ConfigChange?.PossibleNot?.Ticket?.TwitterProfileID).toEqual(['1', '1.0', '0x10', '007']);
+  });
+
+  it('treats an empty list as "no ACLs"', () => {
+    expect(parseAclYaml('--- []\n')).toEqual({ ok: true, acls: [], warnings: [] });
+  });
+
+  it('passes on the warnings about surprising ACLs', () => {
+    const result = parseAclYaml("- Name: a\n  ConfigMatch:\n    Properties:\n      Ticket:\n        Queue: ['[Not]Raw', '[Not]Junk']\n");
+    expect(result.ok && result.warnings).toEqual([expect.stringMatching(/2 negated items; items are OR-ed/)]);
+  });
+});
+
+describe('refusing files safely and clearly', () => {
+  it('refuses files above the size cap (1 MiB) before parsing them', () => {
+    expect(ACL_YAML_MAX_BYTES).toBe(1048576);
+    expect(errorsOf('#'.repeat(ACL_YAML_MAX_BYTES + 1))).toEqual(['the file is 1048577 bytes; at most 1048576 bytes are accepted']);
+    expect(errorsOf('- Name: ä\n', { maxBytes: 10 })).toEqual(['the file is 11 bytes; at most 10 bytes are accepted']);
+  });
+
+  it('refuses an empty file', () => {
+    expect(errorsOf('  \n')).toEqual(['the file is empty']);
+  });
+
+  it('refuses aliases, so an alias bomb never gets walked', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]'].join('\n');
+    expect(errorsOf(bomb)).toEqual(['the file is not valid YAML at line 2, column 9: aliases exceeded maxAliases (0)']);
+  });
+
+  it('refuses nesting deeper than 20 levels', () => {
+    expect(errorsOf('['.repeat(25) + ']'.repeat(25))[0]).toMatch(/nesting exceeded maxDepth \(20\)/);
+  });
+
+  it('refuses unknown and explicit tags, such as !!js/function', () => {
+    expect(errorsOf('- Name: !!js/function "function () {}"\n')[0]).toMatch(/^the file is not valid YAML at line 1, column 9: unknown scalar tag/);
+    expect(errorsOf('- Name: !custom x\n')[0]).toMatch(/unknown scalar tag/);
+  });
+
+  it('refuses duplicate keys and says where', () => {
+    expect(errorsOf('- Name: a\n  Name: b\n')).toEqual(['the file is not valid YAML at line 2, column 3: duplicated mapping key']);
+  });
+
+  it('does not know merge keys: << is an unknown key', () => {
+    expect(errorsOf('- Name: a\n  <<: {ValidID: 2}\n')).toEqual(['ACL "a" (#1): <<: unknown key; expected Name, Comment, Description, ValidID, StopAfterMatch, ConfigMatch, ConfigChange']);
+  });
+
+  it('refuses a single mapping, a scalar or several documents: an export is one list', () => {
+    expect(errorsOf('Name: a\n')).toEqual(['expected a list of ACLs (as OTRS/Znuny export them), not a mapping']);
+    expect(errorsOf('hello\n')).toEqual(['expected a list of ACLs (as OTRS/Znuny export them), not a string']);
+    expect(errorsOf('- Name: a\n---\n- Name: b\n')[0]).toMatch(/expected a single document/);
+  });
+
+  it('is all or nothing: one bad ACL fails the file, every problem is named with the ACL and the field', () => {
+    const text = `${exportText}- Name: second\n  ValidID: 0\n- Name: third\n  ConfigMatch:\n    Propertys:\n      User:\n        Group_rw: [x]\n`;
+    expect(parseAclYaml(text)).toEqual({
+      ok: false,
+      errors: [
+        'ACL "second" (#2): ValidID: must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily), not "0"',
+        'ACL "third" (#3): ConfigMatch.Propertys: unknown section; expected Properties or PropertiesDatabase',
+      ],
+    });
+  });
+
+  it('keeps a __proto__ key as data and refuses it as an unknown key', () => {
+    expect(errorsOf('- Name: a\n  __proto__: {ValidID: 2}\n')[0]).toMatch(/__proto__: unknown key/);
+    expect(({} as Record<string, unknown>).ValidID).toBeUndefined();
+  });
+});
