@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
+import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
 import { UsersModule } from './users/users.module';
 
 const REQUEST_ID = /^[\w-]{1,100}$/;
@@ -42,6 +43,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     UsersModule,
     AuthModule,
     QueuesModule,
+    SocialMediaProfilesModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

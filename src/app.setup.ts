@@ -39,7 +39,8 @@ export function configureApp(app: NestExpressApplication): void {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
+          // "Sign in with X" posts here and is redirected on to X's authorize page.
+          formAction: ["'self'", new URL(config.xApiBaseUrl).origin],
           frameAncestors: ["'none'"],
           baseUri: ["'self'"],
           objectSrc: ["'none'"],

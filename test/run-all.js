@@ -12,6 +12,8 @@ const onSqlite = { DATABASE_URL: '' };
 const onPostgres = { DATABASE_URL: postgresUrl };
 
 const suites = [
+  // ts-jest compiles each file alone and does not type-check; this does, for the whole project.
+  { name: 'typecheck', command: join(__dirname, '..', 'node_modules', '.bin', 'tsc'), args: ['-p', 'tsconfig.json', '--noEmit'], counts: false },
   { name: 'unit', args: [] },
   { name: 'e2e on SQLite', args: ['--config', 'test/jest-e2e.json'], env: onSqlite },
   // One PostgreSQL database: the suites drop and migrate its schema, so they take turns.
@@ -28,22 +30,23 @@ for (const [index, suite] of suites.entries()) {
   console.log(`\n=== ${suite.name} ===`);
   const outputFile = join(outDir, `${index}.json`);
   const started = Date.now();
-  const run = spawnSync(jest, [...suite.args, ...process.argv.slice(2), '--json', `--outputFile=${outputFile}`], {
-    stdio: 'inherit',
-    env: { ...process.env, ...suite.env },
-  });
+  const args = suite.command ? suite.args : [...suite.args, ...process.argv.slice(2), '--json', `--outputFile=${outputFile}`];
+  const run = spawnSync(suite.command ?? jest, args, { stdio: 'inherit', env: { ...process.env, ...suite.env } });
   let counts = { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
   try {
     counts = JSON.parse(readFileSync(outputFile, 'utf8'));
   } catch {
     // jest died before writing its report; the exit code below still counts.
   }
-  results.push({ suite: suite.name, passed: counts.numPassedTests, failed: counts.numFailedTests, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+  results.push({ suite: suite.name, counted: suite.counts !== false, passed: counts.numPassedTests, failed: counts.numFailedTests, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
 }
 rmSync(outDir, { recursive: true, force: true });
 
 console.log('\n=== summary ===');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.suite}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(1)} s)`);
+for (const r of results) {
+  const counts = r.counted ? `${r.passed} passed, ${r.failed} failed` : r.ok ? 'clean' : 'errors';
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.suite}: ${counts} (${r.seconds.toFixed(1)} s)`);
+}
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const allOk = results.every((r) => r.ok);

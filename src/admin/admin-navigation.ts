@@ -28,7 +28,7 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   },
   {
     label: 'admin.section.communication',
-    entries: [{ key: 'social-media-profiles', label: 'socialMediaProfiles.title', description: 'socialMediaProfiles.description' }],
+    entries: [{ key: 'social-media-profiles', label: 'socialMediaProfiles.title', description: 'socialMediaProfiles.description', path: '/admin/social-media-profiles' }],
   },
   {
     label: 'admin.section.processes',

@@ -24,6 +24,10 @@ export interface AppConfig {
   adminPassword?: string;
   logLevel: string;
   xApiBaseUrl: string;
+  /** Every call to X gives up after this long (tests shorten it). */
+  xApiTimeoutMs: number;
+  /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
+  secretsKey?: string;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +54,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('SESSION_SECRET must be set to at least 32 characters in production');
   }
 
+  const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
+  if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   const host = env.HOST ?? '0.0.0.0';
@@ -72,6 +79,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
+    xApiTimeoutMs,
+    secretsKey: env.SECRETS_KEY || undefined,
   };
 }
 

@@ -1,9 +1,11 @@
 import { LoginFailure } from '../auth/login-failure.entity';
 import { HttpSession } from '../common/http-session.entity';
 import { Queue } from '../queues/queue.entity';
+import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
 import { Group } from '../users/group.entity';
 import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag];

@@ -21,10 +21,17 @@ export interface TestApp {
  * The real app (same configureApp as main.ts) on a fresh database: a SQLite file in a temp folder,
  * or the PostgreSQL database in DATABASE_URL with its schema dropped and migrated anew.
  */
-export async function createTestApp(options: { override?: (builder: TestingModuleBuilder) => TestingModuleBuilder } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Settings on top of the environment, e.g. X_API_BASE_URL of a fake X API. */
+  env?: Record<string, string>;
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'socialdesk-test-'));
   const config = loadAppConfig({
     ...process.env,
+    ...options.env,
     DATA_DIR: dir,
     SQLITE_PATH: join(dir, 'test.sqlite'),
     DB_DROP_SCHEMA: 'true',

@@ -1,3 +1,4 @@
 import { Foundation1763700000000 } from './1763700000000-Foundation';
+import { SocialMediaProfiles1763800000000 } from './1763800000000-SocialMediaProfiles';
 
-export const MIGRATIONS = [Foundation1763700000000];
+export const MIGRATIONS = [Foundation1763700000000, SocialMediaProfiles1763800000000];

@@ -10,7 +10,7 @@ export class AgentFormDto {
   @Trim()
   @IsNotEmpty({ message: 'validation.required' })
   @MaxLength(200, { message: 'validation.maxLength|max=$constraint1' })
-  @Matches(/^\S+$/, { message: 'agents.error.loginSpaces' })
+  @Matches(/^\S*$/, { message: 'agents.error.loginSpaces' })
   login: string;
 
   @Trim()

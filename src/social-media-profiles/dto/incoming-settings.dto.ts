@@ -1,0 +1,52 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Checkbox, EmptyAsUndefined, Trim } from '../../common/dto/transforms';
+import { WizardActionDto } from './wizard-action';
+
+export const AUTO_REPLY_MAX_LENGTH = 10_000;
+/** The form offers this many hashtag rows; qs turns longer lists into objects anyway. */
+export const MAX_HASHTAG_ROWS = 20;
+
+export class HashtagRowDto {
+  @Trim()
+  @IsOptional()
+  @IsString()
+  hashtag?: string;
+
+  @EmptyAsUndefined()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'validation.choose' })
+  queueId?: number;
+}
+
+export class IncomingSettingsDto extends WizardActionDto {
+  @EmptyAsUndefined()
+  @Type(() => Number)
+  @IsInt({ message: 'validation.choose' })
+  @Min(1, { message: 'validation.choose' })
+  targetQueueId: number;
+
+  @Checkbox()
+  @IsOptional()
+  @IsBoolean()
+  autoReplyEnabled?: boolean;
+
+  /** Required when auto-reply is ticked (checked by the service, which sees both fields). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(AUTO_REPLY_MAX_LENGTH, { message: 'validation.maxLength|max=$constraint1' })
+  autoReplyText?: string;
+
+  @Checkbox()
+  @IsOptional()
+  @IsBoolean()
+  mentionsEnabled?: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_HASHTAG_ROWS)
+  @ValidateNested({ each: true })
+  @Type(() => HashtagRowDto)
+  hashtags?: HashtagRowDto[];
+}

@@ -1,0 +1,11 @@
+import { IsIn, IsOptional } from 'class-validator';
+
+/** Which wizard button was pressed; every button saves first. */
+export const WIZARD_ACTIONS = ['previous', 'next', 'save', 'finish'] as const;
+export type WizardAction = (typeof WIZARD_ACTIONS)[number];
+
+export class WizardActionDto {
+  @IsOptional()
+  @IsIn(WIZARD_ACTIONS, { message: 'validation.choose' })
+  action?: WizardAction;
+}

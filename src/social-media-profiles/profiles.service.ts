@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DomainException } from '../common/domain.exception';
+import type { GeneralDto } from './dto/general.dto';
+import { SocialMediaProfile } from './social-media-profile.entity';
+import { firstMissingStep, type WizardFacts } from './wizard-steps';
+
+export interface ProfileListRow {
+  id: number;
+  type: string;
+  name: string;
+  description: string;
+  accountHandle: string | null;
+  targetQueue: string | null;
+  validity: string;
+  setupComplete: boolean;
+  changedAt: Date;
+  changedBy: string;
+}
+
+/** Profiles as records: list, read, the General box and validity. Never deletes. */
+@Injectable()
+export class ProfilesService {
+  constructor(@InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>) {}
+
+  /** Overview rows, optionally narrowed to profiles whose name, description or @handle contains `filter`. */
+  async list(filter?: string): Promise<ProfileListRow[]> {
+    const all = await this.profiles.find({ relations: { targetQueue: true }, order: { name: 'ASC' } });
+    const term = filter?.trim().toLowerCase();
+    return all
+      .filter((p) => !term || [p.name, p.description, p.accountHandle ?? ''].some((text) => text.toLowerCase().includes(term)))
+      .map((p) => ({
+        id: p.id,
+        type: p.type,
+        name: p.name,
+        description: p.description,
+        accountHandle: p.accountHandle,
+        targetQueue: p.targetQueue?.name ?? null,
+        validity: p.validity,
+        setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
+        changedAt: p.changedAt,
+        changedBy: p.changedBy,
+      }));
+  }
+
+  async get(id: number): Promise<SocialMediaProfile> {
+    const profile = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
+    if (!profile) throw new DomainException('profiles.error.notFound');
+    return profile;
+  }
+
+  async create(form: GeneralDto, by: string): Promise<SocialMediaProfile> {
+    await this.assertNameFree(form.name);
+    const created = await this.profiles.save(
+      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', createdBy: by, changedBy: by }),
+    );
+    return this.get(created.id);
+  }
+
+  async updateGeneral(id: number, form: GeneralDto, by: string): Promise<SocialMediaProfile> {
+    const profile = await this.get(id);
+    await this.assertNameFree(form.name, id);
+    return this.save(profile, { name: form.name, description: form.description ?? '', validity: form.validity ?? profile.validity }, by);
+  }
+
+  /**
+   * Writes changes with who made them; the one way the wizard's services store a profile.
+   * An UPDATE of the columns, not save(): save() would also try to sync the loaded hashtag relation.
+   */
+  async save(profile: SocialMediaProfile, changes: Partial<SocialMediaProfile>, by: string): Promise<SocialMediaProfile> {
+    await this.profiles.update({ id: profile.id }, { ...changes, changedBy: by } as Parameters<Repository<SocialMediaProfile>['update']>[1]);
+    return this.get(profile.id);
+  }
+
+  private async assertNameFree(name: string, exceptId?: number): Promise<void> {
+    const existing = await this.profiles.createQueryBuilder('p').where('LOWER(p.name) = LOWER(:name)', { name }).getOne();
+    if (existing && existing.id !== exceptId) throw new DomainException('profiles.error.nameTaken', 'name', { name });
+  }
+}
+
+export function wizardFacts(p: SocialMediaProfile): WizardFacts {
+  return {
+    instructionsRead: p.instructionsRead,
+    appName: p.appName,
+    consumerKey: p.consumerKey,
+    hasConsumerSecret: !!p.consumerSecretEncrypted,
+    accessToken: p.accessToken,
+    hasAccessTokenSecret: !!p.accessTokenSecretEncrypted,
+    verifiedAt: p.verifiedAt,
+    targetQueueId: p.targetQueueId,
+  };
+}
