@@ -26,7 +26,19 @@ export function configureApp(app: NestExpressApplication): void {
   // views/ and public/ sit beside src/, whether running from src/ (ts) or dist/src/ (built).
   const root = process.cwd();
   const viewsDir = resolve(root, 'views');
-  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: join(viewsDir, 'layouts'), partialsDir: join(viewsDir, 'partials'), helpers: viewHelpers }));
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: join(viewsDir, 'layouts'),
+      partialsDir: join(viewsDir, 'partials'),
+      helpers: viewHelpers,
+      // Handlebars indents every line of a partial called on an indented line, textarea contents
+      // included: a saved multi-line text would grow spaces on every round trip.
+      compilerOptions: { preventIndent: true },
+    }),
+  );
   app.setViewEngine('hbs');
   app.setBaseViewsDir(viewsDir);
 

@@ -76,12 +76,14 @@ function normaliseHashtags(rows: HashtagRowDto[], validQueueIds: Set<number>): {
   const result: { hashtag: string; queueId: number }[] = [];
   rows.forEach((row, index) => {
     const hashtag = (row.hashtag ?? '').replace(/^#/, '').toLowerCase();
-    if (hashtag === '' && row.queueId === undefined) return;
+    // An empty select arrives as '' and may have been converted to 0 on the way.
+    const queueId = row.queueId ? row.queueId : undefined;
+    if (hashtag === '' && queueId === undefined) return;
     if (!HASHTAG.test(hashtag)) throw new DomainException('profiles.error.hashtagShape', `hashtags.${index}.hashtag`);
     if (seen.has(hashtag)) throw new DomainException('profiles.error.hashtagTwice', `hashtags.${index}.hashtag`, { hashtag });
-    if (row.queueId === undefined || !validQueueIds.has(row.queueId)) throw new DomainException('validation.choose', `hashtags.${index}.queueId`);
+    if (queueId === undefined || !validQueueIds.has(queueId)) throw new DomainException('validation.choose', `hashtags.${index}.queueId`);
     seen.add(hashtag);
-    result.push({ hashtag, queueId: row.queueId });
+    result.push({ hashtag, queueId });
   });
   return result;
 }

@@ -32,8 +32,9 @@ export class AdminSeedService implements OnApplicationBootstrap {
     if (this.config.adminPassword) {
       this.logger.log(`Created administrator ${ADMIN_LOGIN} with the password from ADMIN_PASSWORD.`);
     } else {
-      // Printed straight to the console (not only the structured log) so a newcomer sees it once.
-      console.log(`\n  Created administrator ${ADMIN_LOGIN} with password: ${password}\n  It is shown only this once; change it under Admin → Agents.\n`);
+      // Straight to the console (not only the structured log) so a newcomer sees it once; stderr keeps
+      // stdout clean for the command line's machine-readable output (acl evaluate).
+      process.stderr.write(`\n  Created administrator ${ADMIN_LOGIN} with password: ${password}\n  It is shown only this once; change it under Admin → Agents.\n\n`);
     }
   }
 }

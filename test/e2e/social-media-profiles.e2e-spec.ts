@@ -98,7 +98,7 @@ describe('social media profiles: the Twitter wizard', () => {
     const { res, next: list } = await postAndFollow(`${base}/6`, {
       targetQueueId: await queueId('Raw'),
       autoReplyEnabled: '1',
-      autoReplyText: 'Thanks, we will answer soon.',
+      autoReplyText: 'Thanks,\nwe will answer soon.',
       mentionsEnabled: '1',
       'hashtags[0][hashtag]': '#AcmeHelp',
       'hashtags[0][queueId]': await queueId('Misc'),
@@ -113,6 +113,9 @@ describe('social media profiles: the Twitter wizard', () => {
     expect(row.account_id).toBe(account.userId);
     expect(Boolean(row.auto_reply_enabled)).toBe(true);
     expect(row.created_by).toBe('root@localhost');
+    expect(row.auto_reply_text).toBe('Thanks,\nwe will answer soon.');
+    const step6Again = await page(`${base}/6`);
+    expect(step6Again.text).toContain('>Thanks,\nwe will answer soon.</textarea>');
     const hashtags = await t.dataSource.query(`SELECT hashtag FROM tracked_hashtags`);
     expect(hashtags).toEqual([{ hashtag: 'acmehelp' }]);
   });
@@ -203,7 +206,8 @@ describe('social media profiles: the Twitter wizard', () => {
       expect(next.text).toMatch(/name="autoReplyEnabled" value="1" checked/);
       const { next: tooLong } = await postAndFollow(`${base}/6`, { targetQueueId: raw, autoReplyEnabled: '1', autoReplyText: 'x'.repeat(10_001), action: 'save' });
       expect(tooLong.text).toContain('At most 10000 characters.');
-      const ok = await post(`${base}/6`, { targetQueueId: raw, autoReplyText: '', action: 'save' });
+      // As a browser sends it: every empty hashtag row included.
+      const ok = await post(`${base}/6`, { targetQueueId: raw, autoReplyText: '', 'hashtags[0][hashtag]': '', 'hashtags[0][queueId]': '', 'hashtags[1][hashtag]': '', 'hashtags[1][queueId]': '', action: 'save' });
       expect(ok.headers.location).toBe(`${base}/6`);
     });
 
