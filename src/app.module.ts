@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { AclModule } from './acl/acl.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
@@ -43,6 +44,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     UsersModule,
     AuthModule,
     QueuesModule,
+    AclModule,
     SocialMediaProfilesModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],

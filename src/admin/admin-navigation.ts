@@ -32,6 +32,6 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   },
   {
     label: 'admin.section.processes',
-    entries: [{ key: 'acl', label: 'acl.title', description: 'acl.description' }],
+    entries: [{ key: 'acl', label: 'acl.title', description: 'acl.description', path: '/admin/acl' }],
   },
 ];

@@ -34,3 +34,28 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(argv)).toThrow(message);
   });
 });
+
+describe('parseCliArgs: acl commands', () => {
+  it('reads acl import FILE with and without --overwrite', () => {
+    expect(parseCliArgs(['acl', 'import', 'acls.yml'])).toEqual({ kind: 'acl-import', file: 'acls.yml', overwrite: false });
+    expect(parseCliArgs(['acl', 'import', '--overwrite', 'acls.yml'])).toEqual({ kind: 'acl-import', file: 'acls.yml', overwrite: true });
+  });
+
+  it('reads acl export with an optional FILE, acl deploy and acl evaluate', () => {
+    expect(parseCliArgs(['acl', 'export'])).toEqual({ kind: 'acl-export', file: undefined });
+    expect(parseCliArgs(['acl', 'export', 'out.yml'])).toEqual({ kind: 'acl-export', file: 'out.yml' });
+    expect(parseCliArgs(['acl', 'deploy'])).toEqual({ kind: 'acl-deploy' });
+    expect(parseCliArgs(['acl', 'evaluate'])).toEqual({ kind: 'acl-evaluate' });
+  });
+
+  it.each([
+    [['acl', 'import'], 'a FILE is required'],
+    [['acl', 'import', 'a.yml', 'b.yml'], 'unexpected argument "b.yml"'],
+    [['acl', 'import', 'a.yml', '--force'], "Unknown option '--force'"],
+    [['acl', 'deploy', 'now'], 'unexpected argument "now"'],
+    [['acl', 'evaluate', '--acls', 'x'], "Unknown option '--acls'"],
+  ])('refuses %j with a clear message', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});

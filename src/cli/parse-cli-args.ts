@@ -7,6 +7,10 @@ export type CliCommand =
   | { kind: 'group-add'; name: string; comment?: string }
   | { kind: 'user-groups-show'; login: string }
   | { kind: 'user-groups-set'; login: string; group: string; permission: Permission | 'none' }
+  | { kind: 'acl-import'; file: string; overwrite: boolean }
+  | { kind: 'acl-export'; file?: string }
+  | { kind: 'acl-deploy' }
+  | { kind: 'acl-evaluate' }
   | { kind: 'help' };
 
 export class CliUsageError extends Error {}
@@ -16,7 +20,11 @@ export const CLI_USAGE = `Usage: npm run cli -- <command>
            (without --password a password is generated and printed once)
   group add --name NAME [--comment TEXT]
   user groups --login LOGIN                                         show the agent's groups
-  user groups --login LOGIN --group GROUP --permission rw|ro|none   set one membership`;
+  user groups --login LOGIN --group GROUP --permission rw|ro|none   set one membership
+  acl import FILE [--overwrite]     import an OTRS/Znuny ACL export, all or nothing (drafts until deployed)
+  acl export [FILE]                 write all ACLs as YAML to FILE, or to stdout
+  acl deploy                        make the valid ACLs the deployed set
+  acl evaluate < REQUESTS           answer ACL requests (JSON, or one per line) on stdout`;
 
 /** Turns argv (after the script name) into one command, or says exactly what is wrong. */
 export function parseCliArgs(argv: string[]): CliCommand {
@@ -45,6 +53,20 @@ export function parseCliArgs(argv: string[]): CliCommand {
       }
       return { kind: 'user-groups-set', login, group: required(o, 'group'), permission: permission as Permission | 'none' };
     }
+    case 'acl import': {
+      const { positionals, flags } = positionalsAndFlags(rest, ['overwrite'], 1, 1);
+      return { kind: 'acl-import', file: positionals[0], overwrite: flags.overwrite };
+    }
+    case 'acl export': {
+      const { positionals } = positionalsAndFlags(rest, [], 0, 1);
+      return { kind: 'acl-export', file: positionals[0] };
+    }
+    case 'acl deploy':
+      positionalsAndFlags(rest, [], 0, 0);
+      return { kind: 'acl-deploy' };
+    case 'acl evaluate':
+      positionalsAndFlags(rest, [], 0, 0);
+      return { kind: 'acl-evaluate' };
     default:
       throw new CliUsageError(`unknown command "${command}"`);
   }
@@ -62,6 +84,21 @@ function options(args: string[], names: string[]): Record<string, string | undef
   } catch (err) {
     throw new CliUsageError((err as Error).message.split('\n')[0]);
   }
+}
+
+/** Arguments such as `FILE [--overwrite]`: between min and max positionals, boolean flags only. */
+function positionalsAndFlags(args: string[], flagNames: string[], min: number, max: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: Object.fromEntries(flagNames.map((name) => [name, { type: 'boolean' as const }])), strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new CliUsageError((err as Error).message.split('\n')[0]);
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length < min) throw new CliUsageError(min === 1 ? 'a FILE is required' : `${min} arguments are required`);
+  if (positionals.length > max) throw new CliUsageError(`unexpected argument "${positionals[max]}"`);
+  const flags = Object.fromEntries(flagNames.map((name) => [name, values[name] === true]));
+  return { positionals, flags };
 }
 
 function required(values: Record<string, string | undefined>, name: string): string {

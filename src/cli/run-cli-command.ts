@@ -1,5 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { AclStoreService, CLI_ACTOR } from '../acl/acl-store.service';
+import { answerEvaluateInput } from '../acl/engine';
 import { DomainException } from '../common/domain.exception';
 import { translate } from '../i18n/translator';
 import { AgentsService } from '../users/agents.service';
@@ -9,12 +12,15 @@ import type { CliCommand } from './parse-cli-args';
 export interface CliOutput {
   out(line: string): void;
   err(line: string): void;
+  /** The whole of stdin, for commands that read it (acl evaluate); tests pass text in. */
+  stdin?(): Promise<string>;
 }
 
 /** Runs one parsed command against the app's services; returns the process exit code. */
 export async function runCliCommand(app: INestApplicationContext, command: CliCommand, io: CliOutput): Promise<number> {
   const agents = app.get(AgentsService);
   const groups = app.get(GroupsService);
+  const acls = app.get(AclStoreService);
   try {
     switch (command.kind) {
       case 'user-add': {
@@ -44,6 +50,38 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
         io.out(`${user.login} in ${group.name}: ${command.permission}`);
         return 0;
       }
+      case 'acl-import': {
+        const content = await readFile(command.file).catch((err: Error) => {
+          throw new CliFailure(`cannot read ${command.file}: ${err.message}`);
+        });
+        const result = await acls.importYaml(content, { overwrite: command.overwrite, actor: CLI_ACTOR }).catch(aclImportFailure);
+        const names = [...result.added, ...result.updated].map((name) => `"${name}"`).join(', ');
+        io.out(`Imported ${result.added.length} added, ${result.updated.length} replaced${names ? `: ${names}` : ''}. Run "acl deploy" to make them effective.`);
+        for (const warning of result.warnings) io.err(`warning: ${warning}`);
+        return 0;
+      }
+      case 'acl-export': {
+        const yaml = await acls.exportYaml();
+        if (command.file === undefined) io.out(yaml.replace(/\n$/, ''));
+        else {
+          await writeFile(command.file, yaml, 'utf8').catch((err: Error) => {
+            throw new CliFailure(`cannot write ${command.file}: ${err.message}`);
+          });
+          io.out(`Wrote the ACL export to ${command.file}.`);
+        }
+        return 0;
+      }
+      case 'acl-deploy': {
+        const { count } = await acls.deploy(CLI_ACTOR);
+        io.out(`Deployed ${count} valid ACL(s).`);
+        return 0;
+      }
+      case 'acl-evaluate': {
+        // §10: answers (and {"error": …} lines) on stdout; exit code 2 if any request was malformed.
+        const { output, exitCode } = answerEvaluateInput((await io.stdin?.()) ?? '', await acls.deployedSet());
+        io.out(output.replace(/\n$/, ''));
+        return exitCode;
+      }
       case 'help':
         return 0;
     }
@@ -56,6 +94,18 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
 }
 
 class CliFailure extends Error {}
+
+/** The import's refusals in command-line words (the form's wording talks about a checkbox). */
+function aclImportFailure(err: unknown): never {
+  if (err instanceof DomainException && err.messageKey === 'acl.error.namesExist') {
+    throw new CliFailure(`nothing was imported: ACLs with these names exist already: ${err.params.names}; use --overwrite to replace them`);
+  }
+  if (err instanceof DomainException && err.messageKey === 'acl.error.importInvalid') {
+    const problems = String(err.params.problems).split('\n').map((line) => `  ${line}`);
+    throw new CliFailure([`nothing was imported: ${err.params.count} problem(s) found`, ...problems].join('\n'));
+  }
+  throw err;
+}
 
 async function agentOrFail(agents: AgentsService, login: string) {
   const user = await agents.findByLogin(login);

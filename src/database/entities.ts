@@ -1,3 +1,5 @@
+import { AclDeployment } from '../acl/acl-deployment.entity';
+import { StoredAcl } from '../acl/acl.entity';
 import { LoginFailure } from '../auth/login-failure.entity';
 import { HttpSession } from '../common/http-session.entity';
 import { Queue } from '../queues/queue.entity';
@@ -8,4 +10,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment];

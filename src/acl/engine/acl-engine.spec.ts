@@ -1,4 +1,4 @@
-import { AclCompileError, compileAcls, possibleOptions, type PossibleOptionsRequest } from './acl-engine';
+import { AclCompileError, compileAcls, explainPossibleOptions, possibleOptions, type PossibleOptionsRequest } from './acl-engine';
 import type { Acl, AclContext } from './acl-types';
 
 function acl(Name: string, parts: Partial<Acl> = {}): Acl {
@@ -165,5 +165,28 @@ describe('compiling the deployed set', () => {
 
   it('refuses an unknown field at evaluation', () => {
     expect(() => run([], { field: 'Queue' })).toThrow(/unknown field/);
+  });
+});
+
+describe('explaining a result (the admin simulator)', () => {
+  const explain = (acls: Acl[], request: Partial<PossibleOptionsRequest> = {}) =>
+    explainPossibleOptions(compileAcls(acls), { field: 'Ticket.Queue', options: queues, current: agent([]), ...request });
+
+  it('names the ACLs that applied, in the order they ran, and nothing else', () => {
+    const stateOnly = acl('0-state', { ConfigChange: { PossibleNot: { Ticket: { State: ['open'] } } } });
+    const admins = acl('5-admins', { ConfigMatch: { Properties: { User: { Group_rw: ['admin'] } } }, ConfigChange: { PossibleNot: { Ticket: { Queue: ['Raw'] } } } });
+    expect(explain([queuesNot('9-misc', 'Misc'), stateOnly, admins, queuesOnly('1-all', 'Raw', 'Misc', 'Junk')])).toEqual({
+      applied: true,
+      allowedKeys: ['1', '3'],
+      appliedAcls: ['1-all', '9-misc'],
+    });
+  });
+
+  it('stops naming ACLs where StopAfterMatch stopped the run', () => {
+    expect(explain([{ ...queuesNot('1', 'Raw'), StopAfterMatch: true }, queuesNot('2', 'Misc')]).appliedAcls).toEqual(['1']);
+  });
+
+  it('names none for the superuser', () => {
+    expect(explain([queuesNot('a', 'Misc')], { superuser: true })).toEqual({ applied: false, allowedKeys: ['1', '2', '3'], appliedAcls: [] });
   });
 });

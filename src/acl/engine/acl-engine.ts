@@ -73,22 +73,34 @@ export interface AclEvaluation {
  * applied flag, never from a previous call (§8 item 7).
  */
 export function possibleOptions(set: CompiledAclSet, request: PossibleOptionsRequest): AclEvaluation {
+  const { applied, allowedKeys } = explainPossibleOptions(set, request);
+  return { applied, allowedKeys };
+}
+
+export interface AclExplanation extends AclEvaluation {
+  /** Names of the ACLs that applied, in the order they ran (for the admin's simulator). */
+  readonly appliedAcls: string[];
+}
+
+/** possibleOptions plus which ACLs applied. */
+export function explainPossibleOptions(set: CompiledAclSet, request: PossibleOptionsRequest): AclExplanation {
   const keys = [...request.options.keys()];
   const candidates = set.byField.get(parseAclField(request.field));
   const current = request.current;
   const stored = request.stored ?? current;
   // OTRS applies nothing when it has no context data at all (ENG: `%Checks || %ChecksDatabase`).
   const noContext = Object.keys(current).length === 0 && Object.keys(stored).length === 0;
-  if (request.superuser || !candidates || noContext) return { applied: false, allowedKeys: keys };
+  if (request.superuser || !candidates || noContext) return { applied: false, allowedKeys: keys, appliedAcls: [] };
 
   const compared = request.matchOn === 'key' ? keys : [...request.options.values()];
   const allowed = keys.map(() => true);
-  let applied = false;
+  const appliedAcls: string[] = [];
   for (const acl of candidates) {
     if (!aclMatches(acl.match, current, stored)) continue;
     applyFieldChange(acl.change, compared, allowed);
-    applied = true;
+    appliedAcls.push(acl.name);
     if (acl.stopAfterMatch) break;
   }
-  return applied ? { applied, allowedKeys: keys.filter((_, i) => allowed[i]) } : { applied, allowedKeys: keys };
+  const applied = appliedAcls.length > 0;
+  return { applied, allowedKeys: applied ? keys.filter((_, i) => allowed[i]) : keys, appliedAcls };
 }

@@ -1,5 +1,5 @@
 import { compileAcls } from './acl-engine';
-import { answerEvaluateInput, answerEvaluateLine, parseEvaluateRequest } from './acl-evaluate-contract';
+import { answerEvaluateInput, answerEvaluateLine, evaluateInputNeedsDeployedSet, parseEvaluateRequest } from './acl-evaluate-contract';
 
 const twitterAcl = {
   Name: 'Limit Access to Twitter Profile',
@@ -153,5 +153,22 @@ describe('acl evaluate: stdin and stdout', () => {
 
   it('answers empty input with an error', () => {
     expect(answerEvaluateInput('\n')).toEqual({ output: '{"error":"no request on stdin"}\n', exitCode: 2 });
+  });
+});
+
+describe('acl evaluate: does the input need the deployed set?', () => {
+  const withoutAcls = () => {
+    const { acls: _acls, ...rest } = request();
+    return rest;
+  };
+
+  it('not when every request brings its own acls, or is malformed anyway', () => {
+    expect(evaluateInputNeedsDeployedSet(JSON.stringify(request(), null, 2))).toBe(false);
+    expect(evaluateInputNeedsDeployedSet(`${JSON.stringify(request())}\n{not json\n`)).toBe(false);
+    expect(evaluateInputNeedsDeployedSet('')).toBe(false);
+  });
+
+  it('when any well-formed request has no acls', () => {
+    expect(evaluateInputNeedsDeployedSet(`${JSON.stringify(request())}\n${JSON.stringify(withoutAcls())}\n`)).toBe(true);
   });
 });

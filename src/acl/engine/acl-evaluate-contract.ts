@@ -164,17 +164,33 @@ export function answerEvaluateLine(json: string, deployed?: CompiledAclSet): Acl
  * Answers come one per line in request order; exit code 2 if any request was malformed.
  */
 export function answerEvaluateInput(input: string, deployed?: CompiledAclSet): { output: string; exitCode: 0 | 2 } {
-  let requests: string[];
-  if (input.trim() === '') requests = [];
-  else {
-    try {
-      JSON.parse(input);
-      requests = [input];
-    } catch {
-      requests = input.split(/\r?\n/).filter((line) => line.trim() !== '');
-    }
-  }
+  const requests = splitEvaluateInput(input);
   const answers: AclEvaluateLine[] = requests.length > 0 ? requests.map((json) => answerEvaluateLine(json, deployed)) : [{ error: 'no request on stdin' }];
   const exitCode = answers.some((answer) => 'error' in answer) ? 2 : 0;
   return { output: answers.map((answer) => JSON.stringify(answer)).join('\n') + '\n', exitCode };
+}
+
+/** One request (possibly pretty-printed) or JSON Lines → the request texts. */
+function splitEvaluateInput(input: string): string[] {
+  if (input.trim() === '') return [];
+  try {
+    JSON.parse(input);
+    return [input];
+  } catch {
+    return input.split(/\r?\n/).filter((line) => line.trim() !== '');
+  }
+}
+
+/**
+ * Whether any well-formed request in the input brings no `acls` and so needs the deployed set.
+ * Lets the command line answer self-contained requests without opening the database.
+ */
+export function evaluateInputNeedsDeployedSet(input: string): boolean {
+  return splitEvaluateInput(input).some((json) => {
+    try {
+      return parseEvaluateRequest(json).acls === undefined;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -1,4 +1,4 @@
-import { validateAclDefinition, validateAclDefinitions } from './acl-validator';
+import { validateAclDefinition, validateAclDefinitions, validateAclSection } from './acl-validator';
 
 const restriction = {
   Name: 'Limit Access to Twitter Profile',
@@ -184,5 +184,31 @@ describe('reading a list of ACLs (all or nothing)', () => {
 
   it('refuses anything but a list', () => {
     expect(validateAclDefinitions(restriction)).toEqual({ ok: false, errors: ['expected a list of ACLs (as OTRS/Znuny export them), not a mapping'] });
+  });
+});
+
+describe('one section as typed into the editor', () => {
+  it('accepts a ConfigMatch or ConfigChange on its own, and nothing as "no section"', () => {
+    expect(validateAclSection('ConfigMatch', restriction.ConfigMatch)).toEqual({ ok: true, value: restriction.ConfigMatch });
+    expect(validateAclSection('ConfigChange', restriction.ConfigChange)).toEqual({ ok: true, value: restriction.ConfigChange });
+    expect(validateAclSection('ConfigMatch', null)).toEqual({ ok: true, value: null });
+  });
+
+  it('names every problem by its path, without an ACL label', () => {
+    expect(validateAclSection('ConfigMatch', { Propertys: { User: { Group_rw: 'twitter' } } })).toEqual({
+      ok: false,
+      errors: ['ConfigMatch.Propertys: unknown section; expected Properties or PropertiesDatabase'],
+    });
+    expect(validateAclSection('ConfigChange', { PossibleNot: { Ticket: { TwitterProfileID: [] } } })).toEqual({
+      ok: false,
+      errors: ['ConfigChange.PossibleNot.Ticket.TwitterProfileID: is an empty list; list at least one item or remove it'],
+    });
+  });
+
+  it('turns the OTRS 3.3 action form into PossibleNot.Action, as import does', () => {
+    expect(validateAclSection('ConfigChange', { Possible: { Action: { AgentTicketClose: 0, AgentTicketZoom: 1 } } })).toEqual({
+      ok: true,
+      value: { PossibleNot: { Action: ['AgentTicketClose'] } },
+    });
   });
 });

@@ -53,9 +53,10 @@ function isNone(value: unknown): boolean {
 
 class Problems {
   readonly list: string[] = [];
-  constructor(private readonly label: string) {}
+  /** Without a label (one section typed in the editor) a problem reads `path: message`. */
+  constructor(private readonly label?: string) {}
   add(path: string, message: string): void {
-    this.list.push(`${this.label}: ${path}: ${message}`);
+    this.list.push(this.label ? `${this.label}: ${path}: ${message}` : `${path}: ${message}`);
   }
 }
 
@@ -253,6 +254,26 @@ export function validateAclDefinition(raw: unknown, position: number): { acl?: A
     ConfigChange: validateConfigChange(definition.ConfigChange, problems),
   };
   return problems.list.length > 0 ? { errors: problems.list } : { acl, errors: [] };
+}
+
+export type AclSectionResult =
+  | { readonly ok: true; readonly value: AclConfigMatch | AclConfigChange | null }
+  | { readonly ok: false; readonly errors: string[] };
+
+/**
+ * ConfigMatch or ConfigChange alone, as an admin edits it in a form: the same rules as in a
+ * whole ACL (including the OTRS 3.3 action form), problems as `path: message`.
+ */
+export function validateAclSection(section: 'ConfigMatch' | 'ConfigChange', value: unknown): AclSectionResult {
+  const problems = new Problems();
+  if (section === 'ConfigMatch') {
+    const match = validateConfigMatch(value, problems);
+    return problems.list.length > 0 ? { ok: false, errors: problems.list } : { ok: true, value: match };
+  }
+  const migration = migrateOtrs33Actions({ ConfigChange: value });
+  if ('problem' in migration) return { ok: false, errors: [`ConfigChange: ${migration.problem}`] };
+  const change = validateConfigChange((migration.acl as Mapping).ConfigChange, problems);
+  return problems.list.length > 0 ? { ok: false, errors: problems.list } : { ok: true, value: change };
 }
 
 /** A list of ACLs in export shape: all of them, or every problem (all or nothing). */

@@ -1,9 +1,9 @@
 // What the rest of the app uses from the ACL engine. Everything here is pure: no Nest, no database.
 export type { Acl, AclConfigChange, AclConfigMatch, AclChangeLists, AclConditions, AclContext, AclContextValue, AclItems, AclMatchOn, AclValidId } from './acl-types';
 export { ACL_CONDITION_OBJECTS } from './acl-types';
-export { compileAcls, possibleOptions, AclCompileError, type AclEvaluation, type CompiledAclSet, type PossibleOptionsRequest } from './acl-engine';
+export { compileAcls, explainPossibleOptions, possibleOptions, AclCompileError, type AclEvaluation, type AclExplanation, type CompiledAclSet, type PossibleOptionsRequest } from './acl-engine';
 export { parseAclField, AclFieldError } from './acl-field';
-export { validateAclDefinition, validateAclDefinitions, type AclDefinitionsResult } from './acl-validator';
+export { validateAclDefinition, validateAclDefinitions, validateAclSection, type AclDefinitionsResult, type AclSectionResult } from './acl-validator';
 export { aclWarnings } from './acl-lint';
 export { compareCodePoints, sortAclsForEvaluation } from './acl-order';
 export { userAclAttributes, DEFAULT_PERMISSION_TYPES, type GroupPermission, type RoleMembership, type UserAclInput } from './acl-user-context';
@@ -11,6 +11,7 @@ export {
   answerEvaluateInput,
   answerEvaluateLine,
   answerEvaluateRequest,
+  evaluateInputNeedsDeployedSet,
   parseEvaluateRequest,
   AclContractError,
   SUPERUSER_ID,

@@ -1,6 +1,7 @@
 import type { Acl } from '../engine/acl-types';
 import { parseAclYaml } from './acl-yaml';
-import { exportAclsToYaml } from './acl-yaml-export';
+import { dumpAclYamlSection, exportAclsToYaml } from './acl-yaml-export';
+import { parseAclYamlSection } from './acl-yaml';
 
 const restriction: Acl = {
   Name: 'Limit Access to Twitter Profile',
@@ -86,5 +87,17 @@ describe('exporting ACLs in the shape OTRS exports', () => {
 
   it('exports an empty list that imports as no ACLs', () => {
     expect(parseAclYaml(exportAclsToYaml([]))).toEqual({ ok: true, acls: [], warnings: [] });
+  });
+});
+
+describe('showing one section in the ACL editor', () => {
+  it('dumps a section with sorted keys and reads back to the same value', () => {
+    const text = dumpAclYamlSection({ PossibleNot: { Ticket: { TwitterProfileID: ['1'] } }, Possible: { Action: ['AgentTicketZoom'] } });
+    expect(text).toBe(["Possible:", "  Action:", "  - AgentTicketZoom", "PossibleNot:", "  Ticket:", "    TwitterProfileID:", "    - '1'", ''].join('\n'));
+    expect(parseAclYamlSection(text)).toEqual({ ok: true, value: { Possible: { Action: ['AgentTicketZoom'] }, PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } } });
+  });
+
+  it('shows an absent section as empty text', () => {
+    expect(dumpAclYamlSection(null)).toBe('');
   });
 });

@@ -53,3 +53,9 @@ export function exportAclsToYaml(acls: readonly AclExportRecord[]): string {
   const body = dump(acls.map(exportShape), { lineWidth: -1, seqNoIndent: true, noRefs: true, transform: sortMappingKeys });
   return `---\n${body}`;
 }
+
+/** ConfigMatch or ConfigChange as the editor shows it: the same dump style, '' when absent. */
+export function dumpAclYamlSection(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  return dump(value, { lineWidth: -1, seqNoIndent: true, noRefs: true, transform: sortMappingKeys });
+}

@@ -1,4 +1,4 @@
-import { ACL_YAML_MAX_BYTES, parseAclYaml } from './acl-yaml';
+import { ACL_YAML_MAX_BYTES, parseAclYaml, parseAclYamlSection } from './acl-yaml';
 
 const exportText = `---
 - ChangeBy: root@localhost
@@ -121,5 +121,26 @@ describe('refusing files safely and clearly', () => {
   it('keeps a __proto__ key as data and refuses it as an unknown key', () => {
     expect(errorsOf('- Name: a\n  __proto__: {ValidID: 2}\n')[0]).toMatch(/__proto__: unknown key/);
     expect(({} as Record<string, unknown>).ValidID).toBeUndefined();
+  });
+});
+
+describe('reading one section typed into the ACL editor', () => {
+  it('reads a mapping with the same text-only scalars as a file', () => {
+    expect(parseAclYamlSection("PossibleNot:\n  Ticket:\n    TwitterProfileID:\n    - 1\n")).toEqual({
+      ok: true,
+      value: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } },
+    });
+  });
+
+  it('reads empty text as no section', () => {
+    expect(parseAclYamlSection('  \n')).toEqual({ ok: true, value: null });
+  });
+
+  it('says where the YAML is broken, and refuses aliases and tags', () => {
+    const broken = parseAclYamlSection('Properties:\n  User: [\n');
+    expect(broken.ok).toBe(false);
+    expect(!broken.ok && broken.error).toMatch(/^the text is not valid YAML at line \d+, column \d+: /);
+    expect(parseAclYamlSection('a: &x [1]\nb: *x\n').ok).toBe(false);
+    expect(parseAclYamlSection('a: !!js/function "x"\n').ok).toBe(false);
   });
 });

@@ -24,12 +24,12 @@ function failure(error: string): AclYamlResult {
   return { ok: false, errors: [error] };
 }
 
-function describeYamlError(error: unknown): string {
+function describeYamlError(error: unknown, subject = 'the file'): string {
   if (error instanceof YAMLException) {
     const where = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : '';
-    return `the file is not valid YAML${where}: ${error.reason}`;
+    return `${subject} is not valid YAML${where}: ${error.reason}`;
   }
-  return `the file could not be read: ${(error as Error).message}`;
+  return `${subject} could not be read: ${(error as Error).message}`;
 }
 
 function decode(input: string | Uint8Array): string | undefined {
@@ -60,4 +60,22 @@ export function parseAclYaml(input: string | Uint8Array, options: { maxBytes?: n
   const result = validateAclDefinitions(document);
   if (!result.ok) return { ok: false, errors: result.errors };
   return { ok: true, acls: result.acls, warnings: aclWarnings(result.acls) };
+}
+
+export type AclYamlSectionResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+
+/**
+ * One part of an ACL typed into a form (ConfigMatch or ConfigChange), read with the same safe
+ * schema and limits as a whole file. Empty text is null ("no section"); validation is the caller's.
+ */
+export function parseAclYamlSection(text: string, options: { maxBytes?: number } = {}): AclYamlSectionResult {
+  const maxBytes = options.maxBytes ?? ACL_YAML_MAX_BYTES;
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > maxBytes) return { ok: false, error: `the text is ${size} bytes; at most ${maxBytes} bytes are accepted` };
+  if (text.trim() === '') return { ok: true, value: null };
+  try {
+    return { ok: true, value: load(text, { schema: ACL_YAML_SCHEMA, maxAliases: 0, maxDepth: 20 }) ?? null };
+  } catch (error) {
+    return { ok: false, error: describeYamlError(error, 'the text') };
+  }
 }

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../common/clock';
+import { UsersModule } from '../users/users.module';
+import { AclDeployment } from './acl-deployment.entity';
+import { AclFilterService } from './acl-filter.service';
+import { AclSimulatorService } from './acl-simulator.service';
+import { AclStoreService } from './acl-store.service';
+import { AclController } from './acl.controller';
+import { StoredAcl } from './acl.entity';
+
+/** OTRS/Znuny ticket ACLs: drafts, import/export, deploy, and the filter other features call. */
+@Module({
+  imports: [TypeOrmModule.forFeature([StoredAcl, AclDeployment]), UsersModule],
+  controllers: [AclController],
+  providers: [AclStoreService, AclFilterService, AclSimulatorService, Clock],
+  exports: [AclFilterService, AclStoreService],
+})
+export class AclModule {}
