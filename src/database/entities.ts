@@ -2,12 +2,16 @@ import { AclDeployment } from '../acl/acl-deployment.entity';
 import { StoredAcl } from '../acl/acl.entity';
 import { LoginFailure } from '../auth/login-failure.entity';
 import { HttpSession } from '../common/http-session.entity';
+import { InboxEvent } from '../inbox/inbox-event.entity';
+import { PollCursor } from '../inbox/poll-cursor.entity';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
+import { Article } from '../tickets/article.entity';
+import { Ticket } from '../tickets/ticket.entity';
 import { Group } from '../users/group.entity';
 import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, Article, InboxEvent, PollCursor];

@@ -83,6 +83,10 @@ export class SocialMediaProfile {
   @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
   validity: Validity;
 
+  /** Set when X answered 401 to a send: the tokens were revoked and the admin must reconnect. */
+  @Column({ name: 'needs_reauthorisation', type: 'boolean', default: false })
+  needsReauthorisation: boolean;
+
   @Column({ name: 'created_by', type: 'varchar', length: 200 })
   createdBy: string;
 

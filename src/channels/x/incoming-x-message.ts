@@ -1,0 +1,34 @@
+/**
+ * A tweet or direct message as the rest of the app sees it, whatever X wire format it came in
+ * (Account Activity webhook items or API v2 objects from polling). All ids are strings.
+ */
+export interface IncomingXUser {
+  id: string;
+  handle: string;
+  name: string;
+}
+
+export interface IncomingTweet {
+  kind: 'tweet';
+  id: string;
+  text: string;
+  author: IncomingXUser;
+  /** The tweet this one replies to, if any. */
+  inReplyToTweetId?: string;
+  inReplyToUserId?: string;
+  mentionedUserIds: string[];
+  /** Without '#', lower-cased. */
+  hashtags: string[];
+  isRetweet: boolean;
+}
+
+export interface IncomingDirectMessage {
+  kind: 'dm';
+  /** The DM event id. */
+  id: string;
+  text: string;
+  sender: IncomingXUser;
+  recipientId: string;
+}
+
+export type IncomingXMessage = IncomingTweet | IncomingDirectMessage;

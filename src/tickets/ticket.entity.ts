@@ -1,0 +1,87 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Queue } from '../queues/queue.entity';
+import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { User } from '../users/user.entity';
+import { Article } from './article.entity';
+import type { TicketState } from './ticket-states';
+
+export type TicketChannel = 'dm' | 'tweet';
+
+/**
+ * A conversation with one X user. DM tickets belong to the thread (profile, customer id):
+ * `openThreadKey` carries the thread key while the ticket is not closed, and a unique index on it
+ * guarantees one open ticket per thread even with several workers.
+ */
+@Entity({ name: 'tickets' })
+@Index('uq_tickets_number', ['number'], { unique: true })
+@Index('uq_tickets_open_thread', ['profileId', 'openThreadKey'], { unique: true })
+@Index('ix_tickets_thread', ['profileId', 'threadKey'])
+@Index('ix_tickets_queue_state', ['queueId', 'state'])
+export class Ticket {
+  @PrimaryGeneratedColumn({ name: 'id' })
+  id: number;
+
+  /** OTRS-style `YYYYMMDD` + sequence, set right after insert. */
+  @Column({ name: 'number', type: 'varchar', length: 30, nullable: true })
+  number: string | null;
+
+  @Column({ name: 'title', type: 'varchar', length: 255 })
+  title: string;
+
+  @Column({ name: 'queue_id', type: 'integer' })
+  queueId: number;
+
+  @ManyToOne(() => Queue)
+  @JoinColumn({ name: 'queue_id', foreignKeyConstraintName: 'fk_tickets_queue' })
+  queue: Queue;
+
+  @Column({ name: 'state', type: 'varchar', length: 40, default: 'new' })
+  state: TicketState;
+
+  @Column({ name: 'locked', type: 'boolean', default: false })
+  locked: boolean;
+
+  @Column({ name: 'owner_id', type: 'integer', nullable: true })
+  ownerId: number | null;
+
+  @ManyToOne(() => User, { nullable: true })
+  @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'fk_tickets_owner' })
+  owner: User | null;
+
+  @Column({ name: 'profile_id', type: 'integer' })
+  profileId: number;
+
+  @ManyToOne(() => SocialMediaProfile)
+  @JoinColumn({ name: 'profile_id', foreignKeyConstraintName: 'fk_tickets_profile' })
+  profile: SocialMediaProfile;
+
+  /** How the conversation started: a direct message or a tweet. */
+  @Column({ name: 'channel', type: 'varchar', length: 10 })
+  channel: TicketChannel;
+
+  /** `dm:<customer X id>` for DM tickets; null for tweets (threaded through their articles). */
+  @Column({ name: 'thread_key', type: 'varchar', length: 60, nullable: true })
+  threadKey: string | null;
+
+  @Column({ name: 'open_thread_key', type: 'varchar', length: 60, nullable: true })
+  openThreadKey: string | null;
+
+  /** The X user: ids are strings (they exceed 2^53). */
+  @Column({ name: 'customer_x_id', type: 'varchar', length: 30 })
+  customerXId: string;
+
+  @Column({ name: 'customer_handle', type: 'varchar', length: 100, default: '' })
+  customerHandle: string;
+
+  @Column({ name: 'customer_name', type: 'varchar', length: 200, default: '' })
+  customerName: string;
+
+  @OneToMany(() => Article, (a) => a.ticket)
+  articles: Article[];
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'changed_at' })
+  changedAt: Date;
+}
