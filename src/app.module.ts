@@ -8,7 +8,9 @@ import { AuthModule } from './auth/auth.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
+import { WorkSignalModule } from './common/work-signal.module';
 import { HealthController } from './health/health.controller';
+import { InboxModule } from './inbox/inbox.module';
 import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
@@ -46,6 +48,8 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     QueuesModule,
     AclModule,
     SocialMediaProfilesModule,
+    WorkSignalModule,
+    InboxModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { raw, type RequestHandler } from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -13,6 +14,7 @@ import { requestLocals } from './common/request-locals';
 import { TypeormSessionStore } from './common/typeorm-session.store';
 import { createFormValidationPipe } from './common/validation-pipe';
 import { viewHelpers } from './common/view-helpers';
+import { WEBHOOK_PATH } from './inbox/webhook.controller';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -63,6 +65,12 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
 
+  // X's webhook: the signature covers the exact bytes, so that route gets its raw body (up to 1 MiB),
+  // and neither a session nor a CSRF token (X signs its requests instead).
+  app.use(WEBHOOK_PATH, raw({ type: () => true, limit: '1mb' }));
+  const unlessWebhook = (middleware: RequestHandler): RequestHandler => (req, res, next) =>
+    req.path.startsWith(`${WEBHOOK_PATH}/`) ? next() : middleware(req, res, next);
+
   // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
 
@@ -70,7 +78,7 @@ export function configureApp(app: NestExpressApplication): void {
   const pruner = setInterval(() => void store.prune().catch(() => undefined), PRUNE_EVERY_MS);
   pruner.unref();
   app.use(
-    session({
+    unlessWebhook(session({
       name: 'sid',
       secret: config.sessionSecret,
       store,
@@ -78,9 +86,9 @@ export function configureApp(app: NestExpressApplication): void {
       saveUninitialized: false,
       rolling: true,
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
-    }),
+    })),
   );
-  app.use(csrfSynchronisedProtection);
+  app.use(unlessWebhook(csrfSynchronisedProtection));
   app.use(requestLocals);
 
   app.useGlobalPipes(createFormValidationPipe());

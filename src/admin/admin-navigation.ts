@@ -28,7 +28,10 @@ export const ADMIN_SECTIONS: AdminSection[] = [
   },
   {
     label: 'admin.section.communication',
-    entries: [{ key: 'social-media-profiles', label: 'socialMediaProfiles.title', description: 'socialMediaProfiles.description', path: '/admin/social-media-profiles' }],
+    entries: [
+      { key: 'social-media-profiles', label: 'socialMediaProfiles.title', description: 'socialMediaProfiles.description', path: '/admin/social-media-profiles' },
+      { key: 'inbox', label: 'inbox.title', description: 'inbox.description', path: '/admin/inbox' },
+    ],
   },
   {
     label: 'admin.section.processes',

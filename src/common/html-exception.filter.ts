@@ -46,6 +46,11 @@ export class HtmlExceptionFilter implements ExceptionFilter {
 
     const status = statusOf(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    // Machines (X's webhook calls) get JSON, people get a page.
+    if (req.path.startsWith('/webhooks/')) {
+      res.status(status).json({ status, error: exception instanceof HttpException ? exception.message : 'error' });
+      return;
+    }
     this.renderError(res, status, STATUS_MESSAGE[status] ?? (status >= 500 ? 'error.internal' : 'error.badRequest'));
   }
 

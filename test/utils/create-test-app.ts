@@ -24,6 +24,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Settings on top of the environment, e.g. X_API_BASE_URL of a fake X API. */
   env?: Record<string, string>;
+  /** A second app instance on the same database must not drop what the first one made. */
+  keepSchema?: boolean;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
@@ -34,7 +36,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
     DATA_DIR: dir,
     SQLITE_PATH: join(dir, 'test.sqlite'),
-    DB_DROP_SCHEMA: 'true',
+    DB_DROP_SCHEMA: options.keepSchema ? 'false' : 'true',
     DB_MIGRATIONS_RUN: 'true',
   });
   let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config);

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+
+/**
+ * "There is new work": lets one part of the app wake another's worker at once instead of waiting
+ * for its timer, without the two knowing each other (the inbox creates auto-replies that the
+ * delivery worker sends).
+ */
+@Injectable()
+export class OutgoingWorkSignal {
+  private readonly listeners = new Set<() => void>();
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

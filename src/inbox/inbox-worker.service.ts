@@ -1,0 +1,166 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { Clock } from '../common/clock';
+import { OutgoingWorkSignal } from '../common/work-signal';
+import { InboxEvent } from './inbox-event.entity';
+import { InboxProcessor, type ProcessOutcome } from './inbox-processor';
+import { ProfileDirectory } from './profile-directory.service';
+
+export const MAX_ATTEMPTS = 5;
+const BATCH_SIZE = 50;
+const TICK_MS = 1_000;
+const DEFER_MS = 500;
+
+/** 1 s, 2 s, 4 s … capped at 5 minutes: a failing event waits longer each time. */
+export function backoffMs(attempts: number): number {
+  return Math.min(1_000 * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+}
+
+/**
+ * Processes the inbox. Each pass claims due events in one transaction and handles each inside its
+ * own savepoint, so one bad event never takes its neighbours down, and a crash rolls the whole
+ * batch back to `received`, to be done again (the unique external ids make the redo harmless).
+ *
+ * PostgreSQL: `FOR UPDATE SKIP LOCKED` lets several app instances work side by side.
+ * SQLite: one instance; TypeORM shares one connection there, and the pass awaits nothing but that
+ * synchronous driver, so no HTTP handler runs inside its transaction. Keep it that way: never await
+ * network I/O (X calls) between BEGIN and COMMIT.
+ */
+@Injectable()
+export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(InboxWorker.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly processor: InboxProcessor,
+    private readonly profiles: ProfileDirectory,
+    private readonly clock: Clock,
+    private readonly outgoing: OutgoingWorkSignal,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Work now (new events arrived); a pass already running goes round once more. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.runPasses().finally(() => (this.running = undefined));
+  }
+
+  /** Processes until nothing is due; for tests and benchmarks that must wait for the effect. */
+  async drain(): Promise<void> {
+    await this.running;
+    while ((await this.pass()) > 0);
+  }
+
+  private async runPasses(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        while (!this.stopped && (await this.pass()) === BATCH_SIZE);
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  /** One batch; returns how many events it claimed. */
+  private async pass(): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    let claimed = 0;
+    let autoReplies = false;
+    try {
+      await runner.startTransaction();
+      const now = this.clock.now();
+      const events = await this.claim(runner, now);
+      claimed = events.length;
+      for (const event of events) {
+        const outcome = await this.processOne(runner, event, new Date(now));
+        autoReplies ||= outcome?.status === 'processed' && !!outcome.autoReply;
+      }
+      await runner.commitTransaction();
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw err;
+    } finally {
+      await runner.release();
+    }
+    if (autoReplies) this.outgoing.notify();
+    return claimed;
+  }
+
+  private async claim(runner: QueryRunner, now: number): Promise<InboxEvent[]> {
+    const query = runner.manager
+      .createQueryBuilder(InboxEvent, 'e')
+      .where('e.status = :status', { status: 'received' })
+      .andWhere('e.next_attempt_at <= :now', { now })
+      .orderBy('e.id', 'ASC')
+      .limit(BATCH_SIZE);
+    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    return query.getMany();
+  }
+
+  private async processOne(runner: QueryRunner, event: InboxEvent, now: Date): Promise<ProcessOutcome | undefined> {
+    const m = runner.manager;
+    await runner.startTransaction(); // a savepoint inside the batch
+    try {
+      const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now);
+      if (outcome.status === 'deferred') {
+        await this.update(m, event, { attempts: event.attempts + 1, nextAttemptAt: String(now.getTime() + DEFER_MS) });
+      } else {
+        await this.update(m, event, { status: outcome.status, ticketId: outcome.ticketId ?? null, error: outcome.note ?? null, processedAt: String(now.getTime()) });
+      }
+      await runner.commitTransaction();
+      return outcome;
+    } catch (err) {
+      await runner.rollbackTransaction();
+      await this.recordFailure(m, event, err, now);
+      return undefined;
+    }
+  }
+
+  private async recordFailure(m: EntityManager, event: InboxEvent, err: unknown, now: Date): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (isUniqueViolation(err)) {
+      // Another worker created the thread's ticket a moment ago: try again at once, it will append.
+      await this.update(m, event, { nextAttemptAt: String(now.getTime()), error: message });
+      return;
+    }
+    const attempts = event.attempts + 1;
+    const failed = attempts >= MAX_ATTEMPTS;
+    if (failed) this.logger.error(`inbox event ${event.id} failed for good: ${message}`);
+    await this.update(m, event, {
+      attempts,
+      error: message,
+      status: failed ? 'failed' : 'received',
+      nextAttemptAt: String(now.getTime() + backoffMs(attempts)),
+    });
+  }
+
+  private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
+    await m.update(InboxEvent, { id: event.id }, changes);
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Clock } from '../common/clock';
+import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
+import { InboxAdminController } from './inbox-admin.controller';
+import { InboxAdminService } from './inbox-admin.service';
+import { InboxEvent } from './inbox-event.entity';
+import { InboxProcessor } from './inbox-processor';
+import { InboxStore } from './inbox-store.service';
+import { InboxWorker } from './inbox-worker.service';
+import { ProfileDirectory } from './profile-directory.service';
+import { WebhookController } from './webhook.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([InboxEvent, SocialMediaProfile]), SocialMediaProfilesModule],
+  controllers: [WebhookController, InboxAdminController],
+  providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, Clock],
+  exports: [InboxStore, InboxWorker, ProfileDirectory],
+})
+export class InboxModule {}

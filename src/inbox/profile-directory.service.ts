@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
+import { wizardFacts } from '../social-media-profiles/profiles.service';
+import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { isSetupComplete } from '../social-media-profiles/wizard-steps';
+import type { RoutingProfile } from './message-routing';
+
+/** What the webhook and the worker need of a profile that takes part in X traffic. */
+export interface ActiveProfile extends RoutingProfile {
+  id: number;
+  name: string;
+  consumerSecret: string;
+  autoReplyText: string | undefined;
+}
+
+const TTL_MS = 2_000;
+
+/**
+ * Profiles as the hot paths see them, decrypted once and kept for a moment: every webhook POST
+ * needs the consumer secret, and decrypting plus three queries per event would dominate the
+ * acknowledgement time. A change to a profile is seen within TTL_MS.
+ * Profiles that are not valid or not fully set up are absent: they neither receive nor send.
+ */
+@Injectable()
+export class ProfileDirectory {
+  private readonly cache = new Map<number, { profile: ActiveProfile | undefined; until: number }>();
+
+  constructor(
+    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    private readonly credentials: ProfileCredentialsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async active(id: number): Promise<ActiveProfile | undefined> {
+    const now = this.clock.now();
+    const cached = this.cache.get(id);
+    if (cached && cached.until > now) return cached.profile;
+    const profile = await this.load(id);
+    this.cache.set(id, { profile, until: now + TTL_MS });
+    return profile;
+  }
+
+  /** All profiles that may take part now (for polling). */
+  async allActive(): Promise<ActiveProfile[]> {
+    const ids = await this.profiles.find({ where: { validity: 'valid' }, select: { id: true } });
+    const active = await Promise.all(ids.map((p) => this.active(p.id)));
+    return active.filter((p): p is ActiveProfile => !!p);
+  }
+
+  private async load(id: number): Promise<ActiveProfile | undefined> {
+    const p = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
+    if (!p || p.validity !== 'valid' || !isSetupComplete(wizardFacts(p)) || !p.accountId || p.targetQueueId === null) return undefined;
+    const keys = this.credentials.credentialsOf(p);
+    if (!keys) return undefined;
+    return {
+      id: p.id,
+      name: p.name,
+      accountId: p.accountId,
+      consumerSecret: keys.consumerSecret,
+      targetQueueId: p.targetQueueId,
+      mentionsEnabled: p.mentionsEnabled,
+      hashtagQueues: [...p.hashtags].sort((a, b) => a.id - b.id).map((h) => ({ hashtag: h.hashtag, queueId: h.queueId })),
+      autoReplyText: p.autoReplyEnabled && p.autoReplyText ? p.autoReplyText : undefined,
+    };
+  }
+}

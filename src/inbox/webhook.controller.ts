@@ -1,0 +1,59 @@
+import { BadRequestException, Controller, ForbiddenException, Get, Headers, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
+import { AaaBodyError, splitAaaDelivery } from '../channels/x/aaa-webhook-body';
+import { crcResponseToken, isTokenShapedCrcToken, isValidWebhookSignature } from '../channels/x/webhook-crypto';
+import { Public } from '../auth/access.decorators';
+import { InboxStore } from './inbox-store.service';
+import { InboxWorker } from './inbox-worker.service';
+import { ProfileDirectory } from './profile-directory.service';
+
+export const WEBHOOK_PATH = '/webhooks/x';
+
+/**
+ * X's Account Activity webhook, one URL per profile (shown in wizard step 1). Events are checked,
+ * stored and answered 200 before any processing; the worker takes it from there.
+ * Signed by X, not by a session: exempt from CSRF (see app.setup.ts).
+ */
+@Controller(WEBHOOK_PATH.slice(1))
+export class WebhookController {
+  constructor(
+    private readonly profiles: ProfileDirectory,
+    private readonly store: InboxStore,
+    private readonly worker: InboxWorker,
+  ) {}
+
+  /** CRC: proves to X that we hold the consumer secret. Only X-shaped tokens are signed (PROTOCOL.md §3.2). */
+  @Get(':profileId')
+  @Public()
+  async crc(@Param('profileId', ParseIntPipe) profileId: number, @Query('crc_token') crcToken: unknown) {
+    const profile = await this.profiles.active(profileId);
+    if (!profile) throw new NotFoundException();
+    if (!isTokenShapedCrcToken(crcToken)) throw new BadRequestException('crc_token missing or malformed');
+    return { response_token: crcResponseToken(crcToken, profile.consumerSecret) };
+  }
+
+  @Post(':profileId')
+  @Public()
+  @HttpCode(200)
+  async receive(@Param('profileId', ParseIntPipe) profileId: number, @Headers('x-twitter-webhooks-signature') signature: string | undefined, @Req() req: Request) {
+    const profile = await this.profiles.active(profileId);
+    if (!profile) throw new NotFoundException();
+    if (!signature) throw new BadRequestException('x-twitter-webhooks-signature missing');
+    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!isValidWebhookSignature(rawBody, signature, profile.consumerSecret)) throw new UnauthorizedException();
+
+    let delivery;
+    try {
+      delivery = splitAaaDelivery(rawBody.toString('utf8'));
+    } catch (err) {
+      if (err instanceof AaaBodyError) throw new BadRequestException(err.message);
+      throw err;
+    }
+    // Events for another account than this profile's are not ours to process.
+    if (delivery.forUserId !== profile.accountId) throw new ForbiddenException('for_user_id is not this profile’s account');
+
+    await this.store.store(profile.id, 'webhook', delivery.items);
+    setImmediate(() => this.worker.kick());
+    return {};
+  }
+}

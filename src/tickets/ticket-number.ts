@@ -1,0 +1,9 @@
+/**
+ * OTRS-style ticket numbers: the creation day `YYYYMMDD` (UTC) followed by the ticket id, at least
+ * six digits. Unique because the id is; set right after the insert that gave the id. The incoming
+ * side uses the same function for the tickets it opens.
+ */
+export function ticketNumberOf(createdAt: Date, id: number): string {
+  const day = createdAt.toISOString().slice(0, 10).replace(/-/g, '');
+  return `${day}${String(id).padStart(6, '0')}`;
+}
