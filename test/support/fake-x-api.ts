@@ -7,12 +7,57 @@ import {
   type OAuth1RejectionReason,
   type OAuth1SecretLookup,
 } from '../../src/channels/x/oauth1-verifier';
+import { directMessageEventsBody, tweetCreateEventsBody, type FakeXAppInfo } from './fake-x/aaa-events';
+import {
+  callbackNotApproved,
+  escapeHtml,
+  form,
+  html,
+  invalidRequest,
+  json,
+  rawJson,
+  redirect,
+  text,
+  v11Error,
+  v2TooManyRequests,
+  v2Unauthorized,
+  type Answer,
+} from './fake-x/answers';
+import { FakeXRateLimits, RATE_LIMIT_WINDOW_MS, type FakeXEndpoint } from './fake-x/rate-limits';
+import {
+  FakeXIds,
+  FakeXTimeline,
+  type FakeXDirectMessage,
+  type FakeXDirectMessageInput,
+  type FakeXPerson,
+  type FakeXTweet,
+  type FakeXTweetInput,
+} from './fake-x/timeline';
+import { dmEventsAnswer, mentionsAnswer, searchRecentAnswer } from './fake-x/v2-timelines';
+import {
+  WebhookSender,
+  type FakeXCrcResult,
+  type FakeXDelivery,
+  type FakeXWebhookSubscription,
+} from './fake-x/webhook-sender';
+
+export type { FakeXEndpoint } from './fake-x/rate-limits';
+export type {
+  FakeXDirectMessage,
+  FakeXDirectMessageInput,
+  FakeXPerson,
+  FakeXTweet,
+  FakeXTweetInput,
+} from './fake-x/timeline';
+export type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './fake-x/webhook-sender';
 
 /**
- * A local stand-in for api.x.com, for e2e and browser tests (PROTOCOL.md §1.7, §2, §4, §5).
+ * A local stand-in for api.x.com, for e2e and browser tests (PROTOCOL.md §1.7, §2, §3, §4, §5).
  * It verifies OAuth 1.0a exactly as X does — the port is part of the signed URL, JSON bodies are
  * not signed, unknown keys/tokens, bad signatures, stale timestamps and replayed nonces get X's
  * 401 bodies — and answers the endpoints socialdesk uses with X's shapes and string ids > 2^53.
+ * It also plays X's side of Account Activity webhooks (signed event POSTs, CRC, duplicates, the
+ * echo of what the app sends) and serves the v2 timelines a poller reads, with rate limits.
  */
 
 export type FakeXMode = 'normal' | 'forbidden' | 'rate-limited' | 'slow' | 'server-error' | 'duplicate';
@@ -24,6 +69,8 @@ export interface FakeXApp {
   name?: string;
   /** Allow-list for oauth_callback; when absent any absolute URL (or "oob") is accepted. */
   callbackUrls?: string[];
+  /** The AAA `source_app_id` of DMs sent with this app; generated when absent. */
+  appId?: string;
 }
 
 export interface FakeXUser {
@@ -69,7 +116,42 @@ export interface FakeXApiOptions {
   slowDelayMs?: number;
   /** Write ids in v2 answers as bare JSON numbers (X doesn't; tests client robustness). */
   idsAsJsonNumbers?: boolean;
+  /** How long a webhook POST or CRC GET waits for the app (X: 10 s for events). */
+  webhookTimeoutMs?: number;
 }
+
+/**
+ * When the echo of a tweet or DM the app sends (PROTOCOL.md §4.3) reaches the app's webhook:
+ * 'after-response' (default) once the API answer is sent; 'before-response' before it — the fake
+ * waits for the app's webhook answer, then answers the API call, so the app sees its own message
+ * before it learns the id X gave it (Zammad's race, ZAMMAD.md §5); 'off' never.
+ */
+export type FakeXEchoMode = 'off' | 'after-response' | 'before-response';
+
+export interface FakeXDeliveryResult {
+  /** The app's HTTP status for the (first) delivery; 0 when it did not answer. */
+  status: number;
+  /** The raw JSON POSTed (of the first delivery). */
+  body: string;
+  /** One per subscribed account and app (usually one). */
+  deliveries: FakeXDelivery[];
+}
+
+export interface FakeXTweetDelivery extends FakeXTweetInput {
+  /**
+   * The account whose webhook gets the tweet. By default every subscribed account the tweet
+   * concerns (its author, the mentioned and the replied-to account, the retweeted author), as AAA
+   * does; set it to push a tweet AAA would never deliver (a stranger's #hashtag).
+   */
+  forUserId?: string;
+}
+
+export interface FakeXRawDeliveryOptions {
+  /** The header to send; null for none; by default signed with the secret of the app subscribed at the URL. */
+  signature?: string | null;
+  consumerSecret?: string;
+}
+
 
 export interface FakeXModeOptions {
   /** 'slow': delay before answering. */
@@ -82,12 +164,42 @@ export interface FakeXApi {
   baseUrl: string;
   /** Tweets and DMs received, oldest first. */
   readonly sent: FakeXSent[];
+  /** Every tweet the fake knows (delivered, posted, or sent by the app), oldest first. */
+  readonly tweets: readonly FakeXTweet[];
+  /** Every DM the fake knows, oldest first. */
+  readonly directMessages: readonly FakeXDirectMessage[];
+  /** Every webhook POST made (events, echoes, raw, redeliveries), in the order answered. */
+  readonly deliveries: readonly FakeXDelivery[];
   registerApp(app: FakeXApp): void;
   registerUser(user: FakeXUser): void;
   setMode(mode: FakeXMode, options?: FakeXModeOptions): void;
   /** What clicking "Authorize app" does: returns the callback URL with oauth_token and oauth_verifier. */
   approveRequestToken(oauthToken: string, userId?: string): string;
-  /** Back to 'normal' with nothing sent; registrations are kept. */
+
+  /** Account Activity: events for that account go to url, signed with that app's consumer secret. */
+  subscribeWebhook(subscription: FakeXWebhookSubscription): void;
+  /** A DM to a subscribed account, POSTed as `direct_message_events`; also listed by GET /2/dm_events. */
+  deliverDirectMessage(input: FakeXDirectMessageInput): Promise<FakeXDeliveryResult & { eventId: string }>;
+  /** A tweet POSTed as `tweet_create_events`; also on the public timeline (search, mentions). */
+  deliverTweet(input: FakeXTweetDelivery): Promise<FakeXDeliveryResult & { tweetId: string }>;
+  /** A tweet on the public timeline only (found by polling, never pushed). */
+  postPublicTweet(input: FakeXTweetInput): { tweetId: string };
+  /** A DM listed by GET /2/dm_events only (never pushed). */
+  postDirectMessage(input: FakeXDirectMessageInput): { eventId: string };
+  /** Any body, with a chosen (or no) signature. */
+  deliverRaw(url: string, body: string | object, options?: FakeXRawDeliveryOptions): Promise<FakeXDelivery>;
+  /** The same bytes and signature as the last delivery, again (X's retries). */
+  redeliverLast(): Promise<FakeXDelivery>;
+  /** GET url?crc_token=…&nonce=…, checked like X: 200, the right response_token, within 3 s. */
+  crcCheck(url: string, crcToken?: string, options?: { consumerSecret?: string }): Promise<FakeXCrcResult>;
+  setEchoMode(mode: FakeXEchoMode): void;
+  /** Requests per 15-minute window per access token. */
+  setRateLimit(endpoint: FakeXEndpoint, limit: number): void;
+  /** Resolves once no webhook POST or CRC GET is under way (echoes included). */
+  waitForDeliveries(): Promise<void>;
+
+  /** Back to 'normal' with nothing sent, no tweets, DMs or deliveries, echoes 'after-response',
+   * fresh rate limits; apps, users and webhook subscriptions are kept. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -110,13 +222,6 @@ interface FakeRequest {
   authorization?: string;
 }
 
-interface Answer {
-  status: number;
-  body: string;
-  contentType: string;
-  headers?: Record<string, string>;
-}
-
 type Auth = { consumerKey: string; token?: string; oauthParams: Record<string, string> };
 type AuthKind = 'user' | 'app' | 'request-token';
 type Dialect = 'v2' | 'v1.1';
@@ -124,8 +229,11 @@ type Dialect = 'v2' | 'v1.1';
 const FIRST_ID = 1_790_000_000_000_000_000n;
 const DEFAULT_SLOW_DELAY_MS = 15_000;
 const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
-const RATE_LIMIT_WINDOW_MS = 15 * 60_000;
+const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
 const MAX_BODY_BYTES = 1_000_000;
+const FIRST_APP_ID = 27_000_001;
+/** The app a customer's DMs come from (X's own web client). */
+const X_WEB_APP: FakeXAppInfo = { id: '3033300', name: 'Twitter Web App', url: 'https://mobile.twitter.com' };
 
 export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<FakeXApi> {
   const host = options.host ?? '127.0.0.1';
@@ -136,11 +244,17 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   const seenNonces = new Set<string>();
   const pendingTimers = new Set<NodeJS.Timeout>();
   const sent: FakeXSent[] = [];
-  let lastId = FIRST_ID;
+  const ids = new FakeXIds(FIRST_ID);
+  const timeline = new FakeXTimeline(ids, now);
+  const rateLimits = new FakeXRateLimits(now);
+  const webhooks = new WebhookSender(
+    options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
+    (consumerKey) => apps.get(consumerKey)?.consumerSecret,
+  );
+  let nextAppId = FIRST_APP_ID;
   let mode: FakeXMode = 'normal';
   let modeOptions: FakeXModeOptions = {};
-
-  const nextId = (): string => String(++lastId);
+  let echoMode: FakeXEchoMode = 'after-response';
 
   // ---- OAuth 1.0a, as X checks it ------------------------------------------------------------
 
@@ -172,9 +286,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   }
 
   function authFailure(dialect: Dialect, reason: OAuth1RejectionReason | 'replayed-nonce'): Answer {
-    if (dialect === 'v2') {
-      return json(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
-    }
+    if (dialect === 'v2') return v2Unauthorized();
     if (reason === 'missing-header') return v11Error(400, 215, 'Bad authentication data.');
     if (reason === 'stale-timestamp') return v11Error(401, 135, 'Timestamp out of bounds.');
     return v11Error(401, 32, 'Could not authenticate you.');
@@ -207,10 +319,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
           'x-rate-limit-remaining': '0',
           'x-rate-limit-reset': String(Math.floor(resetAt.getTime() / 1000)),
         };
-        const answer =
-          dialect === 'v2'
-            ? json(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 })
-            : v11Error(429, 88, 'Rate limit exceeded');
+        const answer = dialect === 'v2' ? v2TooManyRequests() : v11Error(429, 88, 'Rate limit exceeded');
         return { ...answer, headers };
       }
       case 'server-error':
@@ -242,6 +351,21 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     return modeAnswer(request, dialect) ?? handle(auth);
   }
 
+  /** An API call with user context, counted against its rate limit (headers on every answer). */
+  function limited(request: FakeRequest, dialect: Dialect, endpoint: FakeXEndpoint, handle: (auth: Auth) => Answer): Answer {
+    const auth = authenticate(request, 'user');
+    if (typeof auth === 'string') return authFailure(dialect, auth);
+    const verdict = rateLimits.consume(endpoint, auth.token as string);
+    const fromMode = modeAnswer(request, dialect);
+    if (fromMode) return { ...fromMode, headers: { ...verdict.headers, ...fromMode.headers } };
+    if (!verdict.allowed) {
+      const refusal = dialect === 'v2' ? v2TooManyRequests() : v11Error(429, 88, 'Rate limit exceeded');
+      return { ...refusal, headers: verdict.headers };
+    }
+    const answer = handle(auth);
+    return { ...answer, headers: { ...verdict.headers, ...answer.headers } };
+  }
+
   function userOf(auth: Auth): FakeXUser {
     return users.get(auth.token as string) as FakeXUser;
   }
@@ -249,6 +373,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   function route(request: FakeRequest): Answer {
     const { method, path } = request;
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(path);
+    const mentions = /^\/2\/users\/([^/]+)\/mentions$/.exec(path);
 
     if (method === 'GET' && path === '/oauth/authorize') return authorizePage(request.query.get('oauth_token'));
     if (method === 'POST' && path === '/oauth/authorize') return authorizeDecision(new URLSearchParams(request.body));
@@ -259,25 +384,40 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       return guarded(request, 'v1.1', 'request-token', (auth) => exchangeRequestToken(request, auth));
     }
     if (method === 'GET' && path === '/2/users/me') {
-      return guarded(request, 'v2', 'user', (auth) => {
+      return limited(request, 'v2', 'GET /2/users/me', (auth) => {
         const user = userOf(auth);
         return v2Data(200, { id: user.id, name: user.name, username: user.username });
       });
     }
     if (method === 'POST' && path === '/2/tweets') {
-      return guarded(request, 'v2', 'user', (auth) => createTweet(request, auth));
+      return limited(request, 'v2', 'POST /2/tweets', (auth) => createTweet(request, auth));
     }
     if (method === 'POST' && dm) {
-      return guarded(request, 'v2', 'user', (auth) => sendDirectMessage(request, auth, dm[1]));
+      return limited(request, 'v2', 'POST /2/dm_conversations/with/:participant_id/messages', (auth) =>
+        sendDirectMessage(request, auth, dm[1]),
+      );
+    }
+    if (method === 'GET' && path === '/2/tweets/search/recent') {
+      return limited(request, 'v2', 'GET /2/tweets/search/recent', () => searchRecentAnswer(request.query, timeline));
+    }
+    if (method === 'GET' && mentions) {
+      return limited(request, 'v2', 'GET /2/users/:id/mentions', () =>
+        /^\d{1,19}$/.test(mentions[1])
+          ? mentionsAnswer(mentions[1], request.query, timeline)
+          : invalidRequest(`The \`id\` query parameter value [${mentions[1]}] does not match ^[0-9]{1,19}$`),
+      );
+    }
+    if (method === 'GET' && path === '/2/dm_events') {
+      return limited(request, 'v2', 'GET /2/dm_events', (auth) => dmEventsAnswer(userOf(auth).id, request.query, timeline));
     }
     if (method === 'GET' && path === '/1.1/account/verify_credentials.json') {
-      return guarded(request, 'v1.1', 'user', (auth) => {
+      return limited(request, 'v1.1', 'GET /1.1/account/verify_credentials.json', (auth) => {
         const user = userOf(auth);
         return rawJson(200, `{${v11Id(user.id)},${jsonFields({ name: user.name, screen_name: user.username })}}`);
       });
     }
     if (method === 'POST' && path === '/1.1/statuses/update.json') {
-      return guarded(request, 'v1.1', 'user', (auth) => updateStatus(request, auth));
+      return limited(request, 'v1.1', 'POST /1.1/statuses/update.json', (auth) => updateStatus(request, auth));
     }
     return v11Error(404, 34, 'Sorry, that page does not exist.');
   }
@@ -324,17 +464,8 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     if (inReplyTo !== undefined && !(typeof inReplyTo === 'string' && /^\d+$/.test(inReplyTo))) {
       return invalidRequest('reply.in_reply_to_tweet_id: must be a numeric id string');
     }
-    const id = nextId();
-    const user = userOf(auth);
-    sent.push({
-      kind: 'tweet',
-      id,
-      text,
-      ...(inReplyTo ? { inReplyToTweetId: inReplyTo } : {}),
-      authorId: user.id,
-      consumerKey: auth.consumerKey,
-    });
-    return v2Data(201, { id, text, edit_history_tweet_ids: [id] });
+    const { id, echo } = recordSentTweet(auth, text, inReplyTo);
+    return withEcho(v2Data(201, { id, text, edit_history_tweet_ids: [id] }), echo);
   }
 
   function sendDirectMessage(request: FakeRequest, auth: Auth, participantId: string): Answer {
@@ -342,7 +473,8 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     if (!/^\d+$/.test(participantId)) return invalidRequest('participant_id: must be a numeric id');
     if (typeof text !== 'string' || text.length === 0) return invalidRequest('text: a non-empty string is required');
     const sender = userOf(auth);
-    const dmEventId = nextId();
+    const message = timeline.addDirectMessage({ from: personOf(sender), toUserId: participantId, text }, appInfo(auth.consumerKey).id);
+    const dmEventId = message.id;
     const dmConversationId = [sender.id, participantId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).join('-');
     sent.push({
       kind: 'dm',
@@ -353,28 +485,96 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       text,
       consumerKey: auth.consumerKey,
     });
-    return v2Data(201, { dm_conversation_id: dmConversationId, dm_event_id: dmEventId });
+    return withEcho(v2Data(201, { dm_conversation_id: dmConversationId, dm_event_id: dmEventId }), () =>
+      deliverDirectMessageEvents(message, true),
+    );
   }
 
   function updateStatus(request: FakeRequest, auth: Auth): Answer {
     const params = isFormContentType(request.contentType) ? new URLSearchParams(request.body) : request.query;
     const text = params.get('status');
-    const inReplyTo = params.get('in_reply_to_status_id') ?? undefined;
+    // X ignores an in_reply_to_status_id it cannot resolve rather than failing the update.
+    const inReplyTo = /^\d+$/.test(params.get('in_reply_to_status_id') ?? '') ? (params.get('in_reply_to_status_id') as string) : undefined;
     if (!text) return v11Error(400, 170, 'Missing required parameter: status.');
-    const id = nextId();
     const user = userOf(auth);
+    const { id, echo } = recordSentTweet(auth, text, inReplyTo);
+    return withEcho(
+      rawJson(200, `{${v11Id(id)},${jsonFields({ text })},"user":{${v11Id(user.id)},${jsonFields({ screen_name: user.username })}}}`),
+      echo,
+    );
+  }
+
+  /** A tweet the app sent: in `sent`, on the timeline, and echoed to the author's webhook. */
+  function recordSentTweet(auth: Auth, text: string, inReplyTo: string | undefined): { id: string; echo: () => Promise<unknown> } {
+    const user = userOf(auth);
+    const tweet = timeline.addTweet({ author: personOf(user), text, ...(inReplyTo ? { inReplyToTweetId: inReplyTo } : {}) });
     sent.push({
       kind: 'tweet',
-      id,
+      id: tweet.id,
       text,
       ...(inReplyTo ? { inReplyToTweetId: inReplyTo } : {}),
       authorId: user.id,
       consumerKey: auth.consumerKey,
     });
-    return rawJson(
-      200,
-      `{${v11Id(id)},${jsonFields({ text })},"user":{${v11Id(user.id)},${jsonFields({ screen_name: user.username })}}}`,
+    return { id: tweet.id, echo: () => deliverTweetEvents(tweet, accountsConcernedBy(tweet), true) };
+  }
+
+  function withEcho(answer: Answer, echo: () => Promise<unknown>): Answer {
+    return echoMode === 'off' ? answer : { ...answer, echoes: [echo] };
+  }
+
+  // ---- Account Activity webhooks -------------------------------------------------------------
+
+  function personOf(user: FakeXUser): FakeXPerson {
+    return { id: user.id, username: user.username, name: user.name };
+  }
+
+  function appInfo(consumerKey: string): FakeXAppInfo {
+    const app = apps.get(consumerKey);
+    if (!app?.appId) return X_WEB_APP;
+    return { id: app.appId, name: app.name ?? 'socialdesk', url: 'https://example.com/socialdesk' };
+  }
+
+  function appInfoById(appId: string): FakeXAppInfo {
+    const app = [...apps.values()].find((candidate) => candidate.appId === appId);
+    return app ? appInfo(app.consumerKey) : X_WEB_APP;
+  }
+
+  /** The subscribed accounts AAA would tell about this tweet: its author, who it mentions or replies to, who is retweeted. */
+  function accountsConcernedBy(tweet: FakeXTweet): string[] {
+    const retweeted = tweet.retweetOf ? timeline.tweet(tweet.retweetOf)?.author.id : undefined;
+    const candidates = [tweet.author.id, ...tweet.mentions.map((person) => person.id), tweet.inReplyToUserId, retweeted];
+    return [...new Set(candidates)].filter((id): id is string => id !== undefined && webhooks.isSubscribed(id));
+  }
+
+  async function deliverTweetEvents(tweet: FakeXTweet, accounts: string[], echo: boolean): Promise<FakeXDelivery[]> {
+    const perAccount = await Promise.all(
+      accounts.map((account) =>
+        webhooks.deliver(account, tweetCreateEventsBody(account, tweet, timeline), 'tweet_create_events', echo),
+      ),
     );
+    return perAccount.flat();
+  }
+
+  async function deliverDirectMessageEvents(message: FakeXDirectMessage, echo: boolean): Promise<FakeXDelivery[]> {
+    const app = appInfoById(message.sourceAppId);
+    const accounts = [...new Set([message.sender.id, message.recipient.id])].filter((id) => webhooks.isSubscribed(id));
+    const perAccount = await Promise.all(
+      accounts.map((account) =>
+        webhooks.deliver(account, directMessageEventsBody(account, message, app), 'direct_message_events', echo),
+      ),
+    );
+    return perAccount.flat();
+  }
+
+  function deliveryResult(deliveries: FakeXDelivery[]): FakeXDeliveryResult {
+    return { status: deliveries[0]?.status ?? 0, body: deliveries[0]?.body ?? '', deliveries };
+  }
+
+  function requireSubscribed(userId: string): void {
+    if (!webhooks.isSubscribed(userId)) {
+      throw new Error(`fake X: no webhook subscribed for user ${userId}; call subscribeWebhook first`);
+    }
   }
 
   // ---- the browser part of the 3-legged flow -------------------------------------------------
@@ -481,7 +681,15 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       if (res.destroyed || res.writableEnded) return;
     }
     const answer = route(request);
+    const echoes = answer.echoes ?? [];
+    const runEchoes = () => Promise.all(echoes.map((echo) => echo()));
+    if (echoes.length > 0 && echoMode === 'before-response') await runEchoes();
     res.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
+    if (echoes.length > 0 && echoMode === 'after-response') {
+      // 'close' also fires when the client went away, so waitForDeliveries() cannot hang on it.
+      const answered = new Promise<void>((resolve) => res.once('close', () => resolve()));
+      webhooks.track(answered.then(runEchoes));
+    }
     res.end(answer.body);
   }
 
@@ -501,14 +709,24 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   return {
     baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port()}`,
     sent,
+    get tweets() {
+      return timeline.tweets;
+    },
+    get directMessages() {
+      return timeline.directMessages;
+    },
+    get deliveries() {
+      return webhooks.deliveries;
+    },
     registerApp(app) {
-      apps.set(app.consumerKey, { ...app });
+      apps.set(app.consumerKey, { ...app, appId: app.appId ?? apps.get(app.consumerKey)?.appId ?? String(nextAppId++) });
     },
     registerUser(user) {
       if (!apps.has(user.consumerKey)) throw new Error(`fake X: register app ${user.consumerKey} first`);
       if (!/^\d+$/.test(user.id)) throw new Error('fake X: user ids are digit strings');
       users.delete(user.accessToken); // re-registering moves the user to the end (the default signer-in)
       users.set(user.accessToken, { ...user });
+      timeline.rememberPerson(personOf(user));
     },
     setMode(next, nextOptions = {}) {
       mode = next;
@@ -517,10 +735,69 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     approveRequestToken(oauthToken, userId) {
       return approve(oauthToken, userId);
     },
+    subscribeWebhook(subscription) {
+      if (!apps.has(subscription.consumerKey)) throw new Error(`fake X: register app ${subscription.consumerKey} first`);
+      if (!findUser(subscription.consumerKey, subscription.forUserId)) {
+        throw new Error(`fake X: user ${subscription.forUserId} has not authorised app ${subscription.consumerKey}`);
+      }
+      webhooks.subscribe({ url: subscription.url, consumerKey: subscription.consumerKey, forUserId: subscription.forUserId });
+    },
+    async deliverDirectMessage(input) {
+      requireSubscribed(input.toUserId);
+      const message = timeline.addDirectMessage(input, X_WEB_APP.id);
+      return { eventId: message.id, ...deliveryResult(await deliverDirectMessageEvents(message, false)) };
+    },
+    async deliverTweet(input) {
+      const { forUserId, ...tweetInput } = input;
+      if (forUserId !== undefined) requireSubscribed(forUserId);
+      const tweet = timeline.addTweet(tweetInput);
+      const accounts = forUserId !== undefined ? [forUserId] : accountsConcernedBy(tweet);
+      if (accounts.length === 0) {
+        timeline.tweets.splice(timeline.tweets.indexOf(tweet), 1);
+        throw new Error(
+          'fake X: AAA delivers this tweet to no subscribed account (it neither mentions, replies to nor retweets one); ' +
+            'pass forUserId, or use postPublicTweet for a tweet found only by search',
+        );
+      }
+      return { tweetId: tweet.id, ...deliveryResult(await deliverTweetEvents(tweet, accounts, false)) };
+    },
+    postPublicTweet(input) {
+      return { tweetId: timeline.addTweet(input).id };
+    },
+    postDirectMessage(input) {
+      return { eventId: timeline.addDirectMessage(input, X_WEB_APP.id).id };
+    },
+    deliverRaw(url, body, rawOptions = {}) {
+      const raw = typeof body === 'string' ? body : JSON.stringify(body);
+      return webhooks.deliverRaw(url, raw, rawOptions.signature, rawOptions.consumerSecret);
+    },
+    redeliverLast() {
+      return webhooks.redeliverLast();
+    },
+    crcCheck(url, crcToken = randomBytes(32).toString('base64'), crcOptions = {}) {
+      const secret = crcOptions.consumerSecret ?? webhooks.secretForUrl(url);
+      if (secret === undefined) {
+        return Promise.reject(new Error(`fake X: no app is subscribed at ${url}; pass consumerSecret`));
+      }
+      return webhooks.crcCheck(url, crcToken, secret);
+    },
+    setEchoMode(next) {
+      echoMode = next;
+    },
+    setRateLimit(endpoint, limit) {
+      rateLimits.setLimit(endpoint, limit);
+    },
+    waitForDeliveries() {
+      return webhooks.idle();
+    },
     reset() {
       mode = 'normal';
       modeOptions = {};
+      echoMode = 'after-response';
       sent.length = 0;
+      timeline.clear();
+      rateLimits.reset();
+      webhooks.clearLog();
     },
     close() {
       for (const timer of pendingTimers) clearTimeout(timer);
@@ -561,57 +838,6 @@ function jsonBody(request: FakeRequest): Record<string, unknown> | undefined {
   }
 }
 
-function json(status: number, body: unknown): Answer {
-  return rawJson(status, JSON.stringify(body));
-}
-
-function rawJson(status: number, body: string): Answer {
-  return { status, body, contentType: 'application/json; charset=utf-8' };
-}
-
-function v11Error(status: number, code: number, message: string): Answer {
-  return json(status, { errors: [{ code, message }] });
-}
-
-function invalidRequest(message: string): Answer {
-  return json(400, {
-    errors: [{ message }],
-    title: 'Invalid Request',
-    detail: 'One or more parameters to your request was invalid.',
-    type: 'https://api.x.com/2/problems/invalid-request',
-  });
-}
-
-function callbackNotApproved(): Answer {
-  return v11Error(
-    403,
-    415,
-    'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings',
-  );
-}
-
-function form(status: number, fields: Record<string, string>): Answer {
-  return { status, body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
-}
-
-function text(status: number, body: string): Answer {
-  return { status, body, contentType: 'text/plain; charset=utf-8' };
-}
-
-function html(status: number, body: string): Answer {
-  return {
-    status,
-    body:
-      '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
-      `<title>X / Authorize an application</title></head><body>${body}</body></html>`,
-    contentType: 'text/html; charset=utf-8',
-  };
-}
-
-function redirect(location: string): Answer {
-  return { status: 302, body: '', contentType: 'text/plain', headers: { location } };
-}
-
 /** v1.1 objects carry the id twice: as a (lossy in JavaScript) number and as id_str. */
 function v11Id(id: string): string {
   return `"id":${id},"id_str":"${id}"`;
@@ -638,8 +864,4 @@ function isAbsoluteUrl(value: string): boolean {
 
 function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,7 +1,9 @@
 import { idString, parseJsonExact } from './exact-json';
+import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from './incoming-x-message';
 import { percentEncode, signRequest, type OAuth1Credentials } from './oauth1-signer';
 import { readErrorBody, xErrorFromResponse } from './x-error-response';
 import { XApiError, XUnexpectedResponseError, XUnreachableError } from './x-errors';
+import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } from './x-v2-mapper';
 
 /**
  * The calls socialdesk makes to X, signed with OAuth 1.0a user context. Every failure is an
@@ -57,9 +59,37 @@ export interface XAccessToken {
   screenName: string;
 }
 
+export interface XPollOptions {
+  /** Only items newer than this id (the newestId of the previous poll). */
+  sinceId?: string;
+  /** Items per page (X: 10–100 for search, 5–100 for mentions, 1–100 for DMs); default 100. */
+  maxResults?: number;
+}
+
+export interface XSearchOptions extends XPollOptions {
+  /** X search syntax, e.g. `#support -is:retweet`. */
+  query: string;
+}
+
+export interface XRateLimitStatus {
+  limit?: number;
+  remaining: number;
+  resetAt: Date;
+}
+
+export interface XPollResult<T extends IncomingXMessage = IncomingXMessage> {
+  /** Oldest first. */
+  messages: T[];
+  /** The cursor for the next poll; absent when nothing newer than sinceId came back. */
+  newestId?: string;
+  /** From the x-rate-limit-* headers of the last page read. */
+  rateLimit?: XRateLimitStatus;
+}
+
 interface XCall {
   method: 'GET' | 'POST';
   path: string;
+  query?: Record<string, string | undefined>;
   credentials: OAuth1Credentials;
   oauthParams?: Record<string, string>;
   json?: unknown;
@@ -68,9 +98,15 @@ interface XCall {
 interface XAnswer {
   status: number;
   bodyText: string;
+  headers: Headers;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_POLL_PAGE_SIZE = 100;
+// Catching up after a long pause stops here; older items beyond it are not fetched.
+const MAX_POLL_PAGES = 10;
+const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet';
+const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities';
 
 export class XApiClient {
   private readonly baseUrl: string;
@@ -136,6 +172,54 @@ export class XApiClient {
     return dmConversationId ? { dmEventId, dmConversationId } : { dmEventId };
   }
 
+  /** GET /2/tweets/search/recent — tweets of the last 7 days matching the query (e.g. a #hashtag). */
+  async searchRecent(credentials: XCredentials, options: XSearchOptions): Promise<XPollResult<IncomingTweet>> {
+    if (!options.query.trim()) throw new TypeError('a search query is required');
+    return this.pollTweets('/2/tweets/search/recent', 'next_token', credentials, { query: options.query }, options);
+  }
+
+  /** GET /2/users/:id/mentions — tweets that mention (or reply to) the account. */
+  async getMentions(credentials: XCredentials, userId: string, options: XPollOptions = {}): Promise<XPollResult<IncomingTweet>> {
+    if (!/^\d+$/.test(userId)) throw new TypeError('userId must be an X user id (digits)');
+    return this.pollTweets(`/2/users/${userId}/mentions`, 'pagination_token', credentials, {}, options);
+  }
+
+  /**
+   * GET /2/dm_events — the account's one-to-one DMs, sent and received. X's endpoint has no
+   * since_id (it answers 400 to one), so pages are read newest first until sinceId is reached.
+   */
+  async getDirectMessageEvents(credentials: XCredentials, options: XPollOptions = {}): Promise<XPollResult<IncomingDirectMessage>> {
+    const sinceId = checkedSinceId(options.sinceId);
+    const isNew = (id: string) => sinceId === undefined || compareIds(id, sinceId) > 0;
+    const messages: IncomingDirectMessage[] = [];
+    let newestId: string | undefined;
+    let rateLimit: XRateLimitStatus | undefined;
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_POLL_PAGES; page++) {
+      const answer = await this.call({
+        method: 'GET',
+        path: '/2/dm_events',
+        query: {
+          'dm_event.fields': DM_EVENT_FIELDS,
+          event_types: 'MessageCreate',
+          expansions: 'sender_id',
+          max_results: String(options.maxResults ?? DEFAULT_POLL_PAGE_SIZE),
+          pagination_token: pageToken,
+        },
+        credentials: userContext(credentials),
+      });
+      rateLimit = rateLimitOf(answer.headers) ?? rateLimit;
+      const { messages: pageMessages, ids, nextToken } = directMessagePageFromV2(jsonOf(answer));
+      messages.push(...pageMessages.filter((message) => isNew(message.id)));
+      newestId = newest([newestId, ...ids.filter(isNew)]);
+      const reachedCursor = ids.some((id) => !isNew(id));
+      pageToken = nextToken;
+      // Without a cursor there is nothing to catch up with: the newest page sets one.
+      if (!pageToken || sinceId === undefined || reachedCursor) break;
+    }
+    return pollResult(messages, newestId, rateLimit);
+  }
+
   /** 3-legged step 1: POST /oauth/request_token, signed by the app alone, with oauth_callback. */
   async requestToken(consumer: XConsumerCredentials, callbackUrl: string): Promise<XRequestToken> {
     const answer = await this.call({
@@ -180,8 +264,45 @@ export class XApiClient {
     return { accessToken, accessTokenSecret, userId, screenName };
   }
 
+  /** Search and mentions: since_id is X's, later pages follow next_token / pagination_token. */
+  private async pollTweets(
+    path: string,
+    pageParameter: 'next_token' | 'pagination_token',
+    credentials: XCredentials,
+    query: Record<string, string>,
+    options: XPollOptions,
+  ): Promise<XPollResult<IncomingTweet>> {
+    const sinceId = checkedSinceId(options.sinceId);
+    const messages: IncomingTweet[] = [];
+    let newestId: string | undefined;
+    let rateLimit: XRateLimitStatus | undefined;
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_POLL_PAGES; page++) {
+      const answer = await this.call({
+        method: 'GET',
+        path,
+        query: {
+          ...query,
+          since_id: sinceId,
+          max_results: String(options.maxResults ?? DEFAULT_POLL_PAGE_SIZE),
+          expansions: 'author_id',
+          'tweet.fields': TWEET_FIELDS,
+          [pageParameter]: pageToken,
+        },
+        credentials: userContext(credentials),
+      });
+      rateLimit = rateLimitOf(answer.headers) ?? rateLimit;
+      const tweets: XV2Page<IncomingTweet> = tweetPageFromV2(jsonOf(answer));
+      messages.push(...tweets.messages);
+      newestId = newest([newestId, tweets.newestId]);
+      pageToken = tweets.nextToken;
+      if (!pageToken || sinceId === undefined) break;
+    }
+    return pollResult(messages, newestId, rateLimit);
+  }
+
   private async call(call: XCall): Promise<XAnswer> {
-    const url = this.baseUrl + call.path;
+    const url = this.baseUrl + call.path + queryString(call.query);
     const body = call.json === undefined ? undefined : JSON.stringify(call.json);
     const contentType = body === undefined ? undefined : 'application/json';
     const { authorization } = signRequest({ method: call.method, url, body, contentType }, call.credentials, {
@@ -208,7 +329,7 @@ export class XApiClient {
       if (response.status < 200 || response.status >= 300) {
         throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText, nowMs: this.now() });
       }
-      return { status: response.status, bodyText };
+      return { status: response.status, bodyText, headers: response.headers };
     } catch (error) {
       if (error instanceof XApiError) throw error;
       // fetch rejects with an AbortError once our timer fires, also while the body streams in.
@@ -242,6 +363,56 @@ function dataOf(answer: XAnswer): Record<string, unknown> {
     throw new XUnexpectedResponseError({ status: answer.status, ...readErrorBody(answer.bodyText) });
   }
   return data as Record<string, unknown>;
+}
+
+/** The whole parsed body of a 2xx answer (list endpoints leave `data` out when empty). */
+function jsonOf(answer: XAnswer): unknown {
+  try {
+    return parseJsonExact(answer.bodyText);
+  } catch {
+    throw unexpected('answer is not JSON', answer.status);
+  }
+}
+
+/** RFC 3986-encoded, so the signature base string and the URL sent agree byte for byte. */
+function queryString(query: Record<string, string | undefined> | undefined): string {
+  const pairs = Object.entries(query ?? {}).filter((pair): pair is [string, string] => pair[1] !== undefined);
+  return pairs.length === 0 ? '' : '?' + pairs.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
+}
+
+function checkedSinceId(sinceId: string | undefined): string | undefined {
+  if (sinceId !== undefined && !/^\d+$/.test(sinceId)) throw new TypeError('sinceId must be an X id (digits)');
+  return sinceId;
+}
+
+function newest(ids: Array<string | undefined>): string | undefined {
+  return ids.reduce<string | undefined>((max, id) => (id !== undefined && (max === undefined || compareIds(id, max) > 0) ? id : max), undefined);
+}
+
+function pollResult<T extends IncomingXMessage>(
+  messages: T[],
+  newestId: string | undefined,
+  rateLimit: XRateLimitStatus | undefined,
+): XPollResult<T> {
+  // Pages overlap when new items arrive between two page requests.
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  return {
+    messages: [...byId.values()].sort((a, b) => compareIds(a.id, b.id)),
+    ...(newestId !== undefined ? { newestId } : {}),
+    ...(rateLimit ? { rateLimit } : {}),
+  };
+}
+
+function rateLimitOf(headers: Headers): XRateLimitStatus | undefined {
+  const remaining = headers.get('x-rate-limit-remaining')?.trim();
+  const reset = headers.get('x-rate-limit-reset')?.trim();
+  if (!remaining || !reset || !/^\d+$/.test(remaining) || !/^\d+$/.test(reset)) return undefined;
+  const limit = headers.get('x-rate-limit-limit')?.trim();
+  return {
+    ...(limit && /^\d+$/.test(limit) ? { limit: Number(limit) } : {}),
+    remaining: Number(remaining),
+    resetAt: new Date(Number(reset) * 1000),
+  };
 }
 
 function unexpected(detail: string, status?: number): XUnexpectedResponseError {

@@ -1,0 +1,74 @@
+/** The fake X API's HTTP answers, in the shapes X uses (PROTOCOL.md §1.7, §2). */
+
+export interface Answer {
+  status: number;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+  /** Webhook deliveries this call causes (the echo of a sent tweet or DM); see FakeXEchoMode. */
+  echoes?: Array<() => Promise<unknown>>;
+}
+
+export function json(status: number, body: unknown): Answer {
+  return rawJson(status, JSON.stringify(body));
+}
+
+export function rawJson(status: number, body: string): Answer {
+  return { status, body, contentType: 'application/json; charset=utf-8' };
+}
+
+export function v11Error(status: number, code: number, message: string): Answer {
+  return json(status, { errors: [{ code, message }] });
+}
+
+export function v2Unauthorized(): Answer {
+  return json(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
+}
+
+export function v2TooManyRequests(): Answer {
+  return json(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });
+}
+
+/** X's 400 for a bad parameter: the problem on top, which parameter in errors[]. */
+export function invalidRequest(message: string, parameters?: Record<string, string[]>): Answer {
+  return json(400, {
+    errors: [{ ...(parameters ? { parameters } : {}), message }],
+    title: 'Invalid Request',
+    detail: 'One or more parameters to your request was invalid.',
+    type: 'https://api.x.com/2/problems/invalid-request',
+  });
+}
+
+export function callbackNotApproved(): Answer {
+  return v11Error(
+    403,
+    415,
+    'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings',
+  );
+}
+
+export function form(status: number, fields: Record<string, string>): Answer {
+  return { status, body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
+}
+
+export function text(status: number, body: string): Answer {
+  return { status, body, contentType: 'text/plain; charset=utf-8' };
+}
+
+export function html(status: number, body: string): Answer {
+  return {
+    status,
+    body:
+      '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+      `<title>X / Authorize an application</title></head><body>${body}</body></html>`,
+    contentType: 'text/html; charset=utf-8',
+  };
+}
+
+export function redirect(location: string): Answer {
+  return { status: 302, body: '', contentType: 'text/plain', headers: { location } };
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
