@@ -15,6 +15,7 @@ import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
 import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
+import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
 
 const REQUEST_ID = /^[\w-]{1,100}$/;
@@ -50,6 +51,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     SocialMediaProfilesModule,
     WorkSignalModule,
     InboxModule,
+    TicketsModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

@@ -28,6 +28,8 @@ export interface AppConfig {
   xApiTimeoutMs: number;
   /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
   secretsKey?: string;
+  /** The outgoing delivery worker: how often it looks for due articles, and how it retries 5xx/timeouts. */
+  delivery: { intervalMs: number; maxAttempts: number; backoffBaseMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +59,15 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
 
+  const delivery = {
+    intervalMs: Number(env.DELIVERY_INTERVAL_MS ?? 5_000),
+    maxAttempts: Number(env.DELIVERY_MAX_ATTEMPTS ?? 5),
+    backoffBaseMs: Number(env.DELIVERY_BACKOFF_MS ?? 30_000),
+  };
+  if (!Number.isInteger(delivery.intervalMs) || delivery.intervalMs <= 0) problems.push('DELIVERY_INTERVAL_MS must be a positive number of milliseconds');
+  if (!Number.isInteger(delivery.maxAttempts) || delivery.maxAttempts < 1) problems.push('DELIVERY_MAX_ATTEMPTS must be a whole number of at least 1');
+  if (!Number.isInteger(delivery.backoffBaseMs) || delivery.backoffBaseMs <= 0) problems.push('DELIVERY_BACKOFF_MS must be a positive number of milliseconds');
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   const host = env.HOST ?? '0.0.0.0';
@@ -81,6 +92,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
     xApiTimeoutMs,
     secretsKey: env.SECRETS_KEY || undefined,
+    delivery,
   };
 }
 

@@ -51,7 +51,8 @@ export class ProfileCredentialsService {
     if (!credentials) throw new DomainException('profiles.error.keysMissing');
     try {
       const me = await this.x.getMe(credentials);
-      return await this.profiles.save(profile, { accountId: me.id, accountHandle: me.username, accountName: me.name, verifiedAt: String(this.clock.now()) }, by);
+      // Working credentials end a "needs re-authorisation" flag set by a 401 on sending.
+      return await this.profiles.save(profile, { accountId: me.id, accountHandle: me.username, accountName: me.name, verifiedAt: String(this.clock.now()), needsReauthorisation: false }, by);
     } catch (err) {
       throw xErrorAsDomainException(err);
     }

@@ -15,6 +15,8 @@ export interface ProfileListRow {
   targetQueue: string | null;
   validity: string;
   setupComplete: boolean;
+  /** X answered 401 to a send: the admin must verify the credentials again. */
+  needsReauthorisation: boolean;
   changedAt: Date;
   changedBy: string;
 }
@@ -39,6 +41,7 @@ export class ProfilesService {
         targetQueue: p.targetQueue?.name ?? null,
         validity: p.validity,
         setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
+        needsReauthorisation: p.needsReauthorisation,
         changedAt: p.changedAt,
         changedBy: p.changedBy,
       }));

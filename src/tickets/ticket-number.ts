@@ -1,9 +1,12 @@
 /**
  * OTRS-style ticket numbers: the creation day `YYYYMMDD` (UTC) followed by the ticket id, at least
- * six digits. Unique because the id is; set right after the insert that gave the id. The incoming
+ * eight digits. Unique because the id is; set right after the insert that gave the id. The incoming
  * side uses the same function for the tickets it opens.
  */
-export function ticketNumberOf(createdAt: Date, id: number): string {
+export function ticketNumber(createdAt: Date, id: number): string {
   const day = createdAt.toISOString().slice(0, 10).replace(/-/g, '');
-  return `${day}${String(id).padStart(6, '0')}`;
+  return `${day}${String(id).padStart(8, '0')}`;
 }
+
+/** The same function under the name the inbox imports. */
+export const ticketNumberOf = ticketNumber;

@@ -1,0 +1,23 @@
+import { IsOptional, IsString } from 'class-validator';
+
+// The zoom's forms. Values are checked by the service, after it has checked the agent's rights:
+// an agent who may not act gets 403, not a validation message.
+
+/** Reply and note. */
+export class ArticleTextDto {
+  @IsOptional()
+  @IsString()
+  body?: string;
+}
+
+export class OwnerDto {
+  @IsOptional()
+  @IsString()
+  ownerId?: string;
+}
+
+export class StateDto {
+  @IsOptional()
+  @IsString()
+  state?: string;
+}

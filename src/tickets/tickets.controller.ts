@@ -1,0 +1,131 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AgentOnly } from '../auth/access.decorators';
+import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { addFlash, redirectAfterSave } from '../common/flash';
+import { RejectedForm, type FormState } from '../common/form-state';
+import { NewTicketDto } from './dto/new-ticket.dto';
+import { ArticleTextDto, OwnerDto, StateDto } from './dto/ticket-action.dto';
+import { TicketActionsService } from './ticket-actions.service';
+import { TicketsService, type TicketListQuery } from './tickets.service';
+
+const ticketPath = (id: number) => `/tickets/${id}`;
+
+/**
+ * A rejected reply or note is remembered under the path it was posted to; the zoom shows it again.
+ * (RejectedForm reads only the current path; the zoom has two forms of its own.)
+ */
+function takeRejected(req: Request, path: string): FormState | undefined {
+  const state = req.session?.forms?.[path];
+  if (state) delete req.session.forms![path];
+  return state;
+}
+
+/** The agent's ticket screens: queue view, zoom with its actions, new outgoing ticket. */
+@Controller('tickets')
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly actions: TicketActionsService,
+  ) {}
+
+  @Get()
+  @AgentOnly()
+  @Render('pages/tickets/list')
+  async list(@Agent() agent: CurrentAgent, @Query() query: TicketListQuery) {
+    return { title: 'tickets.title', nav: 'tickets', ...(await this.tickets.queueView(agent, query)) };
+  }
+
+  @Get('new')
+  @AgentOnly()
+  @Render('pages/tickets/new')
+  async newForm(@Agent() agent: CurrentAgent, @RejectedForm() rejected?: FormState) {
+    return { title: 'tickets.new.title', nav: 'tickets', ...(await this.tickets.newTicketForm(agent, rejected)) };
+  }
+
+  @Post('new')
+  @AgentOnly()
+  async create(@Body() form: NewTicketDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const ticket = await this.actions.createOutgoing(agent, form);
+    addFlash(req, { type: 'success', key: 'tickets.flash.created', params: { number: ticket.number ?? String(ticket.id) } });
+    await redirectAfterSave(req, res, ticketPath(ticket.id));
+  }
+
+  @Get(':id')
+  @AgentOnly()
+  @Render('pages/tickets/zoom')
+  async zoom(@Param('id', ParseIntPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
+    const rejected = { reply: takeRejected(req, `${ticketPath(id)}/reply`), note: takeRejected(req, `${ticketPath(id)}/note`) };
+    return { title: 'tickets.zoom.title', nav: 'tickets', ...(await this.tickets.zoom(agent, id, rejected)) };
+  }
+
+  /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
+  @Get([':id/reply', ':id/note', ':id/lock', ':id/unlock', ':id/owner', ':id/state', ':id/articles/:articleId/resend'])
+  @AgentOnly()
+  backToZoom(@Param('id', ParseIntPipe) id: number, @Res() res: Response): void {
+    res.redirect(303, ticketPath(id));
+  }
+
+  @Post(':id/reply')
+  @AgentOnly()
+  async reply(@Param('id', ParseIntPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const article = await this.actions.reply(agent, id, form.body);
+    const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
+    addFlash(req, { type: article.deliveryStatus === 'failed' ? 'error' : 'success', key });
+    await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
+  }
+
+  @Post(':id/note')
+  @AgentOnly()
+  async note(@Param('id', ParseIntPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const article = await this.actions.note(agent, id, form.body);
+    addFlash(req, { type: 'success', key: 'tickets.flash.noteAdded' });
+    await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
+  }
+
+  @Post(':id/lock')
+  @AgentOnly()
+  async lock(@Param('id', ParseIntPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.actions.setLock(agent, id, true);
+    addFlash(req, { type: 'success', key: 'tickets.flash.locked' });
+    await redirectAfterSave(req, res, ticketPath(id));
+  }
+
+  @Post(':id/unlock')
+  @AgentOnly()
+  async unlock(@Param('id', ParseIntPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.actions.setLock(agent, id, false);
+    addFlash(req, { type: 'success', key: 'tickets.flash.unlocked' });
+    await redirectAfterSave(req, res, ticketPath(id));
+  }
+
+  @Post(':id/owner')
+  @AgentOnly()
+  async owner(@Param('id', ParseIntPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.actions.setOwner(agent, id, form.ownerId);
+    addFlash(req, { type: 'success', key: 'tickets.flash.ownerSet' });
+    await redirectAfterSave(req, res, ticketPath(id));
+  }
+
+  @Post(':id/state')
+  @AgentOnly()
+  async state(@Param('id', ParseIntPipe) id: number, @Body() form: StateDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.actions.setState(agent, id, form.state);
+    addFlash(req, { type: 'success', key: 'tickets.flash.stateSet' });
+    await redirectAfterSave(req, res, ticketPath(id));
+  }
+
+  @Post(':id/articles/:articleId/resend')
+  @AgentOnly()
+  async resend(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('articleId', ParseIntPipe) articleId: number,
+    @Agent() agent: CurrentAgent,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.actions.resend(agent, id, articleId);
+    addFlash(req, { type: 'success', key: 'tickets.flash.resent' });
+    await redirectAfterSave(req, res, `${ticketPath(id)}#article-${articleId}`);
+  }
+}

@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AclModule } from '../acl/acl.module';
+import { XModule } from '../channels/x/x.module';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Queue } from '../queues/queue.entity';
+import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
+import { User } from '../users/user.entity';
+import { ArticleDeliveryService } from './article-delivery.service';
+import { Article } from './article.entity';
+import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
+import { TicketAclService } from './ticket-acl.service';
+import { TicketActionsService } from './ticket-actions.service';
+import { Ticket } from './ticket.entity';
+import { TicketsController } from './tickets.controller';
+import { TicketsService } from './tickets.service';
+
+/** The doubling of the retry wait stops at an hour. */
+const BACKOFF_MAX_MS = 60 * 60 * 1000;
+
+/**
+ * Tickets for agents (queue view, zoom, replies, new outgoing tickets) and the delivery worker that
+ * sends outgoing articles. Others use ArticleDeliveryService.kick() (or OutgoingWorkSignal) to have
+ * stored `sending` articles sent now, and TicketsService for counts.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule],
+  controllers: [TicketsController],
+  providers: [
+    TicketsService,
+    TicketActionsService,
+    TicketAclService,
+    ArticleDeliveryService,
+    Clock,
+    {
+      provide: DELIVERY_POLICY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): DeliveryPolicy => ({
+        maxAttempts: config.delivery.maxAttempts,
+        backoffBaseMs: config.delivery.backoffBaseMs,
+        backoffMaxMs: Math.max(BACKOFF_MAX_MS, config.delivery.backoffBaseMs),
+      }),
+    },
+  ],
+  exports: [ArticleDeliveryService, TicketsService],
+})
+export class TicketsModule {}

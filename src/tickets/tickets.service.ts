@@ -1,0 +1,267 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Not, Repository } from 'typeorm';
+import type { CurrentAgent } from '../auth/current-agent';
+import { formValues, type FormState } from '../common/form-state';
+import { Queue } from '../queues/queue.entity';
+import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { User } from '../users/user.entity';
+import type { Permission } from '../users/user-group.entity';
+import { Article } from './article.entity';
+import { decodeReason } from './delivery-outcome';
+import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
+import { sendBlocker } from './profile-usability';
+import { TicketAclService } from './ticket-acl.service';
+import { AGENT_STATES, canAct, canRead, groupNamesWith, queuePermission, replyPrefill, STATE_FILTERS, type StateFilter } from './ticket-rules';
+import { CLOSED_STATES, TICKET_STATES } from './ticket-states';
+import { Ticket } from './ticket.entity';
+import { MAX_DM_LENGTH, MAX_TWEET_WEIGHT } from './tweet-length';
+
+export const PAGE_SIZE = 50;
+
+/** The queue view's query string, as it arrives. */
+export interface TicketListQuery {
+  queueId?: unknown;
+  state?: unknown;
+  profileId?: unknown;
+  page?: unknown;
+}
+
+const OPEN_STATES = TICKET_STATES.filter((s) => !CLOSED_STATES.includes(s));
+
+/** A ticket together with what the agent may do with it. */
+export interface TicketForAgent {
+  ticket: Ticket;
+  permission: Permission;
+}
+
+/** Reading tickets: the queue view, the zoom, the dashboard counts. Visibility comes from the queue's group. */
+@Injectable()
+export class TicketsService {
+  constructor(
+    @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
+    @InjectRepository(Article) private readonly articles: Repository<Article>,
+    @InjectRepository(Queue) private readonly queues: Repository<Queue>,
+    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly acl: TicketAclService,
+  ) {}
+
+  /** Queues the agent may read (`read`) or work in (`act`), by name. */
+  async queuesFor(agent: CurrentAgent, needed: 'read' | 'act', validOnly = false): Promise<Queue[]> {
+    const groups = groupNamesWith(agent, needed);
+    if (groups.length === 0) return [];
+    const query = this.queues.createQueryBuilder('q').innerJoinAndSelect('q.group', 'g').where('g.name IN (:...groups)', { groups }).orderBy('q.name', 'ASC');
+    if (validOnly) query.andWhere("q.validity = 'valid'");
+    return query.getMany();
+  }
+
+  /**
+   * The ticket if the agent may read it (else 404: its existence is not revealed), and, with
+   * `act`, work on it (else 403).
+   */
+  async findForAgent(agent: CurrentAgent, id: number, needed: 'read' | 'act'): Promise<TicketForAgent> {
+    const ticket = await this.tickets.findOne({ where: { id }, relations: { queue: { group: true }, owner: true, profile: true } });
+    const permission = ticket ? queuePermission(agent, ticket.queue.group.name) : undefined;
+    if (!ticket || !permission || !canRead(permission)) throw new NotFoundException();
+    if (needed === 'act' && !canAct(permission)) throw new ForbiddenException();
+    return { ticket, permission };
+  }
+
+  async queueView(agent: CurrentAgent, query: TicketListQuery) {
+    const queues = await this.queuesFor(agent, 'read');
+    const profiles = await this.acl.allowedProfiles(agent, 'AgentTicketQueue', await this.profiles.find({ select: { id: true, name: true }, order: { name: 'ASC' } }));
+    const filter = {
+      queueId: pickId(query.queueId, queues),
+      state: (STATE_FILTERS as readonly unknown[]).includes(query.state) ? (query.state as StateFilter) : 'open-tickets',
+      profileId: pickId(query.profileId, profiles),
+      page: Math.max(1, Math.floor(Number(query.page)) || 1),
+    };
+
+    let rows: Ticket[] = [];
+    let total = 0;
+    if (queues.length > 0) {
+      const list = this.tickets
+        .createQueryBuilder('t')
+        .innerJoinAndSelect('t.queue', 'q')
+        .innerJoinAndSelect('t.profile', 'p')
+        .leftJoinAndSelect('t.owner', 'o')
+        .where('t.queueId IN (:...queueIds)', { queueIds: filter.queueId ? [filter.queueId] : queues.map((q) => q.id) })
+        .orderBy('t.changedAt', 'DESC')
+        .addOrderBy('t.id', 'DESC')
+        .offset((filter.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE);
+      if (filter.state === 'open-tickets') list.andWhere('t.state IN (:...states)', { states: OPEN_STATES });
+      else if (filter.state !== 'all') list.andWhere('t.state = :state', { state: filter.state });
+      if (filter.profileId) list.andWhere('t.profileId = :profileId', { profileId: filter.profileId });
+      [rows, total] = await list.getManyAndCount();
+    }
+
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const pageUrl = (page: number) => `/tickets?${new URLSearchParams({ ...(filter.queueId ? { queueId: String(filter.queueId) } : {}), state: filter.state, ...(filter.profileId ? { profileId: String(filter.profileId) } : {}), page: String(page) })}`;
+    return {
+      filter,
+      total,
+      hasQueues: queues.length > 0,
+      queueOptions: queues.map((q) => ({ value: q.id, name: q.name })),
+      stateOptions: STATE_FILTERS.map((value) => ({ value, label: `tickets.stateFilter.${value}` })),
+      profileOptions: profiles.map((p) => ({ value: p.id, name: p.name })),
+      rows: rows.map((t) => ({
+        id: t.id,
+        number: t.number,
+        title: t.title,
+        state: t.state,
+        locked: t.locked,
+        owner: t.owner?.name ?? '',
+        profile: t.profile.name,
+        customerHandle: t.customerHandle,
+        customerName: t.customerName,
+        channel: t.channel,
+        queue: t.queue.name,
+        changedAt: t.changedAt,
+      })),
+      pagination: { page: filter.page, pages, previous: filter.page > 1 ? pageUrl(filter.page - 1) : null, next: filter.page < pages ? pageUrl(filter.page + 1) : null },
+    };
+  }
+
+  /** Everything the zoom shows; forms only where the agent may act, the reply only where the ACLs allow the ticket's profile. */
+  async zoom(agent: CurrentAgent, id: number, rejected: { reply?: FormState; note?: FormState }) {
+    const { ticket, permission } = await this.findForAgent(agent, id, 'read');
+    const articles = await this.articles.find({ where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const authorIds = [...new Set(articles.map((a) => a.createdById).filter((v): v is number => v !== null))];
+    const authors = new Map((authorIds.length ? await this.users.findBy({ id: In(authorIds) }) : []).map((u) => [u.id, u.name]));
+
+    const mayAct = canAct(permission);
+    const profileAllowed = mayAct && (await this.acl.mayUseTicketProfile(agent, ticket));
+    const blocker = sendBlocker(ticket.profile);
+    const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
+    const threadHolder =
+      ticket.threadKey && !ticket.openThreadKey && !CLOSED_STATES.includes(ticket.state)
+        ? await this.tickets.findOne({ where: { profileId: ticket.profileId, openThreadKey: ticket.threadKey, id: Not(ticket.id) } })
+        : null;
+
+    return {
+      ticket: {
+        id: ticket.id,
+        number: ticket.number,
+        title: ticket.title,
+        state: ticket.state,
+        locked: ticket.locked,
+        owner: ticket.owner?.name ?? '',
+        ownerId: ticket.ownerId,
+        queue: ticket.queue.name,
+        channel: ticket.channel,
+        profile: { id: ticket.profile.id, name: ticket.profile.name, handle: ticket.profile.accountHandle, needsReauthorisation: ticket.profile.needsReauthorisation },
+        customerXId: ticket.customerXId,
+        customerHandle: ticket.customerHandle,
+        customerName: ticket.customerName,
+        createdAt: ticket.createdAt,
+        changedAt: ticket.changedAt,
+      },
+      threadHolder: threadHolder ? { id: threadHolder.id, number: threadHolder.number } : null,
+      permission,
+      mayAct,
+      profileBlocker: blocker ?? null,
+      reply: {
+        /** Why there is no reply form, when there is none. */
+        refusal: !mayAct ? null : !profileAllowed ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } } : (blocker ?? null),
+        show: mayAct && profileAllowed && !blocker,
+        isTweet: ticket.channel === 'tweet',
+        limit: ticket.channel === 'tweet' ? MAX_TWEET_WEIGHT : MAX_DM_LENGTH,
+        inReplyTo: target ? { externalId: target.externalId, handle: target.authorHandle } : null,
+        body: typeof rejected.reply?.values.body === 'string' ? rejected.reply.values.body : replyPrefill(ticket.channel, target?.sender === 'customer' ? target.authorHandle : ticket.customerHandle),
+        errors: rejected.reply?.errors ?? {},
+      },
+      note: {
+        body: typeof rejected.note?.values.body === 'string' ? rejected.note.values.body : '',
+        errors: rejected.note?.errors ?? {},
+      },
+      ownerOptions: mayAct ? (await this.ownerCandidates(ticket.queue.groupId)).map((u) => ({ value: u.id, name: `${u.name} (${u.login})` })) : [],
+      stateOptions: AGENT_STATES.map((value) => ({ value, label: `tickets.state.${value}` })),
+      articles: articles.map((a) => {
+        const outgoing = a.sender !== 'customer' && a.channel !== 'note';
+        const reason = decodeReason(a.deliveryError);
+        return {
+          id: a.id,
+          channel: a.channel,
+          sender: a.sender,
+          authorHandle: a.authorHandle,
+          agentName: a.createdById !== null ? (authors.get(a.createdById) ?? '') : '',
+          body: a.body,
+          createdAt: a.createdAt,
+          externalId: a.externalId,
+          inReplyToExternalId: a.inReplyToExternalId,
+          deliveryStatus: outgoing ? a.deliveryStatus : null,
+          deliveryReason: outgoing ? reason : undefined,
+          deliveryAttempts: a.deliveryAttempts,
+          nextAttemptAt: a.deliveryStatus === 'sending' && a.nextAttemptAt ? new Date(Number(a.nextAttemptAt)) : null,
+          canResend: outgoing && a.deliveryStatus === 'failed' && mayAct && profileAllowed && !blocker,
+        };
+      }),
+    };
+  }
+
+  /** Valid, set-up profiles the ACLs let the agent use on the new-ticket screen (with the queue chosen, if any). */
+  async usableProfiles(agent: CurrentAgent, queueName?: string): Promise<SocialMediaProfile[]> {
+    const all = (await this.profiles.find({ order: { name: 'ASC' } })).filter((p) => !sendBlocker(p));
+    const current = queueName ? { Ticket: { Queue: queueName } } : undefined;
+    return this.acl.allowedProfiles(agent, 'AgentTicketNew', all, { current });
+  }
+
+  /** The new-ticket form: queues the agent works in, profiles it may use, what was typed before. */
+  async newTicketForm(agent: CurrentAgent, rejected?: FormState) {
+    const queues = await this.queuesFor(agent, 'act', true);
+    const values = formValues({ profileId: '', queueId: '', type: 'tweet', recipientId: '', recipientHandle: '', title: '', body: '' }, rejected);
+    const chosenQueue = queues.find((q) => String(q.id) === String(values.queueId));
+    const profiles = await this.usableProfiles(agent, chosenQueue?.name);
+    return {
+      values,
+      errors: rejected?.errors ?? {},
+      queueOptions: queues.map((q) => ({ value: q.id, name: q.name })),
+      profileOptions: profiles.map((p) => ({ value: p.id, name: p.accountHandle ? `${p.name} (@${p.accountHandle})` : p.name })),
+      typeOptions: NEW_TICKET_TYPES.map((value) => ({ value, label: `tickets.channel.${value}` })),
+      tweetLimit: MAX_TWEET_WEIGHT,
+      dmLimit: MAX_DM_LENGTH,
+      limit: values.type === 'dm' ? MAX_DM_LENGTH : MAX_TWEET_WEIGHT,
+      isDm: values.type === 'dm',
+    };
+  }
+
+  /** Valid agents with rw in the queue's group: who may own a ticket there. */
+  ownerCandidates(groupId: number): Promise<User[]> {
+    return this.users
+      .createQueryBuilder('u')
+      .innerJoin('u.memberships', 'm', 'm.groupId = :groupId AND m.permission = :rw', { groupId, rw: 'rw' })
+      .innerJoin('m.group', 'g', "g.validity = 'valid'")
+      .where("u.validity = 'valid'")
+      .orderBy('u.name', 'ASC')
+      .getMany();
+  }
+
+  /** Open tickets (new, open, pending) per queue the agent may read, for the dashboard. */
+  async openCounts(agent: CurrentAgent): Promise<{ queueId: number; queue: string; count: number }[]> {
+    const queues = await this.queuesFor(agent, 'read');
+    if (queues.length === 0) return [];
+    const counts = await this.tickets
+      .createQueryBuilder('t')
+      .select('t.queueId', 'queueId')
+      .addSelect('COUNT(*)', 'count')
+      .where('t.queueId IN (:...ids)', { ids: queues.map((q) => q.id) })
+      .andWhere('t.state IN (:...states)', { states: OPEN_STATES })
+      .groupBy('t.queueId')
+      .getRawMany<{ queueId: number | string; count: number | string }>();
+    const byQueue = new Map(counts.map((c) => [Number(c.queueId), Number(c.count)]));
+    return queues.map((q) => ({ queueId: q.id, queue: q.name, count: byQueue.get(q.id) ?? 0 }));
+  }
+}
+
+/** The tweet a reply answers: the customer's latest tweet, else the latest tweet of the ticket with an id. */
+export function replyTarget(articles: Article[]): Article | undefined {
+  const tweets = articles.filter((a) => a.channel === 'tweet' && a.externalId);
+  return tweets.filter((a) => a.sender === 'customer').at(-1) ?? tweets.at(-1);
+}
+
+function pickId(value: unknown, allowed: { id: number }[]): number | undefined {
+  const id = Number(value);
+  return Number.isInteger(id) && allowed.some((a) => a.id === id) ? id : undefined;
+}
