@@ -13,8 +13,19 @@ import type { ActiveProfile } from './profile-directory.service';
 
 export type ProcessOutcome =
   | { status: Exclude<InboxStatus, 'received' | 'failed'>; ticketId?: number; note?: string; autoReply?: boolean }
-  /** Not now: our own message whose send has not stored its id yet. */
-  | { status: 'deferred'; note: string };
+  /**
+   * Not now. `waitingForEcho`: our own message whose send has not stored its id yet (counted, so it
+   * cannot wait forever); otherwise another worker holds the conversation: try again in a moment.
+   */
+  | { status: 'deferred'; note: string; waitingForEcho: boolean };
+
+/**
+ * Takes a conversation for the rest of the worker's transaction, or says it is taken. Two workers
+ * must not both open the first ticket of a DM thread, nor update one ticket in opposite orders.
+ */
+export type ConversationLock = (key: string) => Promise<boolean>;
+
+const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: `Conversation ${key} is being processed by another worker.`, waitingForEcho: false });
 
 /** How long an unknown own message waits for a send under way to store its id (the echo race). */
 export const OWN_ECHO_MAX_DEFERRALS = 20;
@@ -26,7 +37,7 @@ export const OWN_ECHO_MAX_DEFERRALS = 20;
  */
 @Injectable()
 export class InboxProcessor {
-  async process(m: EntityManager, event: InboxEvent, profile: ActiveProfile | undefined, now: Date): Promise<ProcessOutcome> {
+  async process(m: EntityManager, event: InboxEvent, profile: ActiveProfile | undefined, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
     if (!profile) return { status: 'rejected', note: 'The profile is not valid or not fully set up.' };
     const message = this.messageOf(event);
     if (!message) return { status: 'ignored', note: 'Not a message socialdesk can read.' };
@@ -38,9 +49,10 @@ export class InboxProcessor {
     if (authorId === profile.accountId) return this.ownMessage(m, message, profile, event);
     if (message.kind === 'dm') {
       if (message.recipientId !== profile.accountId) return { status: 'ignored', note: 'A direct message between other accounts.' };
-      return this.customerDm(m, message, profile, now);
+      const key = `${profile.id}:dm:${message.sender.id}`;
+      return (await lock(key)) ? this.customerDm(m, message, profile, now) : busy(key);
     }
-    return this.customerTweet(m, message, profile, now);
+    return this.customerTweet(m, message, profile, now, lock);
   }
 
   private messageOf(event: InboxEvent): IncomingXMessage | undefined {
@@ -77,12 +89,13 @@ export class InboxProcessor {
     return { status: 'processed', ticketId: ticket.id, autoReply: !!profile.autoReplyText };
   }
 
-  private async customerTweet(m: EntityManager, tweet: IncomingTweet, profile: ActiveProfile, now: Date): Promise<ProcessOutcome> {
+  private async customerTweet(m: EntityManager, tweet: IncomingTweet, profile: ActiveProfile, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
     const parent = tweet.inReplyToTweetId
       ? await m.findOne(Article, { where: { profileId: profile.id, externalId: tweet.inReplyToTweetId }, select: { id: true, ticketId: true } })
       : null;
     const route = routeTweet(tweet, profile);
     if (parent) {
+      if (!(await lock(`ticket:${parent.ticketId}`))) return busy(`ticket:${parent.ticketId}`);
       const ticket = await m.findOneByOrFail(Ticket, { id: parent.ticketId });
       const followUp = await this.followUp(m, ticket);
       if (followUp.action === 'reject') return this.rejected(m, ticket);
@@ -120,7 +133,7 @@ export class InboxProcessor {
     if (ticket) {
       // A send on this ticket may not have stored the id X gave it yet: wait for it rather than guess.
       const sending = await m.exists(Article, { where: { ticketId: ticket.id, deliveryStatus: 'sending', channel: message.kind } });
-      if (sending && event.attempts < OWN_ECHO_MAX_DEFERRALS) return { status: 'deferred', note: 'Own message while a send on its ticket is under way.' };
+      if (sending && event.attempts < OWN_ECHO_MAX_DEFERRALS) return { status: 'deferred', note: 'Own message while a send on its ticket is under way.', waitingForEcho: true };
     }
     if (!ticket) return { status: 'ignored', note: 'Our own message, outside any ticket.' };
     await m.insert(Article, {

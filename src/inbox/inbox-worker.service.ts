@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
+import { isUniqueViolation } from '../database/unique-violation';
 import { OutgoingWorkSignal } from '../common/work-signal';
 import { InboxEvent } from './inbox-event.entity';
 import { InboxProcessor, type ProcessOutcome } from './inbox-processor';
@@ -10,7 +11,8 @@ import { ProfileDirectory } from './profile-directory.service';
 export const MAX_ATTEMPTS = 5;
 const BATCH_SIZE = 50;
 const TICK_MS = 1_000;
-const DEFER_MS = 500;
+const ECHO_WAIT_MS = 500;
+const BUSY_RETRY_MS = 50;
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes: a failing event waits longer each time. */
 export function backoffMs(attempts: number): number {
@@ -64,10 +66,24 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = this.runPasses().finally(() => (this.running = undefined));
   }
 
-  /** Processes until nothing is due; for tests and benchmarks that must wait for the effect. */
+  /**
+   * Processes until nothing is left that is due at once (a conversation another worker held comes
+   * round again within BUSY_RETRY_MS; an echo waiting for its send is not waited for); for tests and
+   * benchmarks that must wait for the effect.
+   */
   async drain(): Promise<void> {
     await this.running;
-    while ((await this.pass()) > 0);
+    for (;;) {
+      while ((await this.pass()) > 0);
+      const soon = await this.dataSource
+        .getRepository(InboxEvent)
+        .createQueryBuilder('e')
+        .where('e.status = :status', { status: 'received' })
+        .andWhere('e.next_attempt_at <= :soon', { soon: this.clock.now() + 4 * BUSY_RETRY_MS })
+        .getCount();
+      if (soon === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   private async runPasses(): Promise<void> {
@@ -121,9 +137,10 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const m = runner.manager;
     await runner.startTransaction(); // a savepoint inside the batch
     try {
-      const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now);
+      const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now, (key) => this.lockConversation(runner, key));
       if (outcome.status === 'deferred') {
-        await this.update(m, event, { attempts: event.attempts + 1, nextAttemptAt: String(now.getTime() + DEFER_MS) });
+        const attempts = event.attempts + (outcome.waitingForEcho ? 1 : 0);
+        await this.update(m, event, { attempts, nextAttemptAt: String(now.getTime() + (outcome.waitingForEcho ? ECHO_WAIT_MS : BUSY_RETRY_MS)) });
       } else {
         await this.update(m, event, { status: outcome.status, ticketId: outcome.ticketId ?? null, error: outcome.note ?? null, processedAt: String(now.getTime()) });
       }
@@ -134,6 +151,16 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       await this.recordFailure(m, event, err, now);
       return undefined;
     }
+  }
+
+  /**
+   * PostgreSQL: a transaction-scoped advisory lock, held until the batch commits; taken or refused
+   * at once, never waited for (waiting is how two workers deadlock). SQLite has one worker.
+   */
+  private async lockConversation(runner: QueryRunner, key: string): Promise<boolean> {
+    if (this.dataSource.options.type !== 'postgres') return true;
+    const [row] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken', [key]);
+    return row.taken === true;
   }
 
   private async recordFailure(m: EntityManager, event: InboxEvent, err: unknown, now: Date): Promise<void> {
@@ -157,10 +184,4 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
     await m.update(InboxEvent, { id: event.id }, changes);
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

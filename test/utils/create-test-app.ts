@@ -33,6 +33,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const dir = mkdtempSync(join(tmpdir(), 'socialdesk-test-'));
   const config = loadAppConfig({
     ...process.env,
+    // Tests never reach the real X: nothing listens on port 9, unless a test passes its fake X API.
+    X_API_BASE_URL: 'http://127.0.0.1:9',
     ...options.env,
     DATA_DIR: dir,
     SQLITE_PATH: join(dir, 'test.sqlite'),
