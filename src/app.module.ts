@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { WorkSignalModule } from './common/work-signal.module';
+import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { InboxModule } from './inbox/inbox.module';
 import { DashboardController } from './preferences/dashboard.controller';
@@ -50,6 +51,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     AclModule,
     SocialMediaProfilesModule,
     WorkSignalModule,
+    DatabaseModule,
     InboxModule,
     TicketsModule,
   ],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { Clock } from '../common/clock';
 import { DomainException, FormValidationException } from '../common/domain.exception';
 import { AclDeployment } from './acl-deployment.entity';
@@ -40,6 +41,7 @@ export class AclStoreService {
     @InjectRepository(StoredAcl) private readonly acls: Repository<StoredAcl>,
     @InjectRepository(AclDeployment) private readonly deployments: Repository<AclDeployment>,
     private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     clock: Clock,
   ) {
     this.cache = new DeployedAclCache(
@@ -92,7 +94,7 @@ export class AclStoreService {
     if (!parsed.ok) {
       throw new DomainException('acl.error.importInvalid', 'yaml', { count: parsed.errors.length, problems: parsed.errors.join('\n') });
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (manager) => {
       const repository = manager.getRepository(StoredAcl);
       const byName = new Map((await repository.find()).map((row) => [row.name.toLowerCase(), row]));
       const existing = parsed.acls.flatMap((acl) => byName.get(acl.Name.toLowerCase()) ?? []);

@@ -14,7 +14,13 @@ export class OutgoingWorkSignal {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Listeners run in a later turn of the event loop, never inside the notifier's own promise chain:
+   * on SQLite (one shared connection) two chains interleaving their transactions would nest BEGINs.
+   */
   notify(): void {
-    for (const listener of this.listeners) listener();
+    setImmediate(() => {
+      for (const listener of this.listeners) listener();
+    });
   }
 }

@@ -26,6 +26,8 @@ export interface AppConfig {
   xApiBaseUrl: string;
   /** Every call to X gives up after this long (tests shorten it). */
   xApiTimeoutMs: number;
+  /** How often each polled stream (a #hashtag; mentions and DMs without webhook) is asked for news. */
+  pollIntervalMs: number;
   /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
   secretsKey?: string;
   /** The outgoing delivery worker: how often it looks for due articles, and how it retries 5xx/timeouts. */
@@ -56,6 +58,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('SESSION_SECRET must be set to at least 32 characters in production');
   }
 
+  const pollIntervalMs = Number(env.POLL_INTERVAL_MS ?? 60_000);
+  if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1_000) problems.push('POLL_INTERVAL_MS must be at least 1000 milliseconds');
   const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
 
@@ -91,6 +95,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
     xApiTimeoutMs,
+    pollIntervalMs,
     secretsKey: env.SECRETS_KEY || undefined,
     delivery,
   };

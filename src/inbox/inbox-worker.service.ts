@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
 import { OutgoingWorkSignal } from '../common/work-signal';
 import { InboxEvent } from './inbox-event.entity';
@@ -25,9 +26,8 @@ export function backoffMs(attempts: number): number {
  * batch back to `received`, to be done again (the unique external ids make the redo harmless).
  *
  * PostgreSQL: `FOR UPDATE SKIP LOCKED` lets several app instances work side by side.
- * SQLite: one instance; TypeORM shares one connection there, and the pass awaits nothing but that
- * synchronous driver, so no HTTP handler runs inside its transaction. Keep it that way: never await
- * network I/O (X calls) between BEGIN and COMMIT.
+ * SQLite: one instance, one shared connection; passes take their turn with every other transaction
+ * (see Transactions). Never await network I/O (X calls) between BEGIN and COMMIT.
  */
 @Injectable()
 export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -43,6 +43,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly profiles: ProfileDirectory,
     private readonly clock: Clock,
     private readonly outgoing: OutgoingWorkSignal,
+    private readonly transactions: Transactions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,14 +57,20 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /** Work now (new events arrived); a pass already running goes round once more. */
+  /**
+   * Work soon (new events arrived); a pass already running goes round once more. The passes start
+   * in a later turn of the event loop, never inside the caller's promise chain: on SQLite (one
+   * shared connection) the caller's writes would otherwise land inside the worker's transaction.
+   */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.runPasses().finally(() => (this.running = undefined));
+    setImmediate(() => {
+      if (this.running) {
+        this.again = true;
+        return;
+      }
+      this.running = this.runPasses().finally(() => (this.running = undefined));
+    });
   }
 
   /**
@@ -98,7 +105,11 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** One batch; returns how many events it claimed. */
-  private async pass(): Promise<number> {
+  private pass(): Promise<number> {
+    return this.transactions.exclusive(() => this.passNow());
+  }
+
+  private async passNow(): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
     let claimed = 0;
     let autoReplies = false;

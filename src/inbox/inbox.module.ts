@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from '../common/clock';
+import { XModule } from '../channels/x/x.module';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { InboxAdminController } from './inbox-admin.controller';
@@ -9,13 +10,15 @@ import { InboxEvent } from './inbox-event.entity';
 import { InboxProcessor } from './inbox-processor';
 import { InboxStore } from './inbox-store.service';
 import { InboxWorker } from './inbox-worker.service';
+import { PollCursor } from './poll-cursor.entity';
+import { Poller } from './poller.service';
 import { ProfileDirectory } from './profile-directory.service';
 import { WebhookController } from './webhook.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboxEvent, SocialMediaProfile]), SocialMediaProfilesModule],
+  imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, XModule],
   controllers: [WebhookController, InboxAdminController],
-  providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, Clock],
-  exports: [InboxStore, InboxWorker, ProfileDirectory],
+  providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, Poller, Clock],
+  exports: [InboxStore, InboxWorker, ProfileDirectory, Poller],
 })
 export class InboxModule {}

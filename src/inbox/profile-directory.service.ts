@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { XCredentials } from '../channels/x/x-api-client';
 import { Clock } from '../common/clock';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import { wizardFacts } from '../social-media-profiles/profiles.service';
@@ -13,7 +14,11 @@ export interface ActiveProfile extends RoutingProfile {
   id: number;
   name: string;
   consumerSecret: string;
+  /** All four keys, for polling X. */
+  credentials: Required<XCredentials>;
   autoReplyText: string | undefined;
+  /** Mentions and DMs arrive by Account Activity webhook (an environment label is set); else they are polled. */
+  hasWebhook: boolean;
 }
 
 const TTL_MS = 2_000;
@@ -60,10 +65,12 @@ export class ProfileDirectory {
       name: p.name,
       accountId: p.accountId,
       consumerSecret: keys.consumerSecret,
+      credentials: keys,
       targetQueueId: p.targetQueueId,
       mentionsEnabled: p.mentionsEnabled,
       hashtagQueues: [...p.hashtags].sort((a, b) => a.id - b.id).map((h) => ({ hashtag: h.hashtag, queueId: h.queueId })),
       autoReplyText: p.autoReplyEnabled && p.autoReplyText ? p.autoReplyText : undefined,
+      hasWebhook: p.aaaEnvironment !== '',
     };
   }
 }

@@ -53,7 +53,7 @@ export class WebhookController {
     if (delivery.forUserId !== profile.accountId) throw new ForbiddenException('for_user_id is not this profile’s account');
 
     await this.store.store(profile.id, 'webhook', delivery.items);
-    setImmediate(() => this.worker.kick());
+    this.worker.kick();
     return {};
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { DomainException } from '../common/domain.exception';
 import { Queue } from '../queues/queue.entity';
 import type { AppNameDto } from './dto/app-name.dto';
@@ -20,7 +21,7 @@ export class ProfileWizardService {
   constructor(
     private readonly profiles: ProfilesService,
     private readonly credentials: ProfileCredentialsService,
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @InjectRepository(Queue) private readonly queues: Repository<Queue>,
   ) {}
 
@@ -49,7 +50,7 @@ export class ProfileWizardService {
     if (form.autoReplyEnabled && autoReplyText === '') throw new DomainException('profiles.error.autoReplyRequired', 'autoReplyText');
     const hashtags = normaliseHashtags(form.hashtags ?? [], validQueueIds);
 
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.delete(TrackedHashtag, { profileId: profile.id });
       if (hashtags.length > 0) await manager.insert(TrackedHashtag, hashtags.map((h) => ({ ...h, profileId: profile.id })));
       await manager.update(SocialMediaProfile, { id: profile.id }, {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import { XApiClient } from '../channels/x/x-api-client';
 import { XRateLimitedError } from '../channels/x/x-errors';
 import { Clock } from '../common/clock';
@@ -48,6 +49,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
     @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
     private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly credentials: ProfileCredentialsService,
     private readonly x: XApiClient,
     private readonly clock: Clock,
@@ -121,7 +123,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
 
   /** Picks due `sending` articles and leases them to this instance, in one transaction. */
   private claimDue(limit: number): Promise<ClaimedArticle[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (manager) => {
       const now = this.clock.now();
       const query = manager
         .getRepository(Article)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { Transactions } from '../database/transactions';
 import type { CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
 import { DomainException } from '../common/domain.exception';
@@ -29,6 +30,7 @@ export class TicketActionsService {
     @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
     private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly reader: TicketsService,
     private readonly acl: TicketAclService,
     private readonly delivery: ArticleDeliveryService,
@@ -51,7 +53,7 @@ export class TicketActionsService {
     const history = await this.articles.find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const target = ticket.channel === 'tweet' ? replyTarget(history) : undefined;
 
-    const article = await this.dataSource.transaction(async (manager) => {
+    const article = await this.transactions.run(async (manager) => {
       const saved = await manager.getRepository(Article).save(this.outgoing(ticket, ticket.profile, agent, body, target?.externalId ?? null));
       const changes: Partial<Ticket> = {};
       if (ticket.state === 'new') changes.state = 'open';
@@ -67,7 +69,7 @@ export class TicketActionsService {
   async note(agent: CurrentAgent, ticketId: number, text: unknown): Promise<Article> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
     const body = checkedText(text, MAX_DM_LENGTH);
-    return this.dataSource.transaction(async (manager) => {
+    return this.transactions.run(async (manager) => {
       const saved = await manager.getRepository(Article).save(
         manager.getRepository(Article).create({
           ticketId: ticket.id,
@@ -159,7 +161,7 @@ export class TicketActionsService {
 
     let ticket: Ticket;
     try {
-      ticket = await this.dataSource.transaction(async (manager) => {
+      ticket = await this.transactions.run(async (manager) => {
         const repo = manager.getRepository(Ticket);
         const created = await repo.save(
           repo.create({
