@@ -26,6 +26,8 @@ export interface AppConfig {
   xApiBaseUrl: string;
   /** Every call to X gives up after this long (tests shorten it). */
   xApiTimeoutMs: number;
+  /** Whether this instance processes the inbox (off: it only receives webhooks; another instance works). */
+  inboxWorkerEnabled: boolean;
   /** How often each polled stream (a #hashtag; mentions and DMs without webhook) is asked for news. */
   pollIntervalMs: number;
   /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
@@ -96,6 +98,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
     xApiTimeoutMs,
     pollIntervalMs,
+    inboxWorkerEnabled: env.INBOX_WORKER !== 'off',
     secretsKey: env.SECRETS_KEY || undefined,
     delivery,
   };

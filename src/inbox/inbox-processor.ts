@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { LessThanOrEqual, type EntityManager } from 'typeorm';
 import { mapAaaItem } from '../channels/x/aaa-message-mapper';
 import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from '../channels/x/incoming-x-message';
 import { Queue } from '../queues/queue.entity';
@@ -7,7 +7,7 @@ import { Article } from '../tickets/article.entity';
 import { Ticket, type TicketChannel } from '../tickets/ticket.entity';
 import { ticketNumberOf } from '../tickets/ticket-number';
 import { decideFollowUp } from './follow-up-decision';
-import type { InboxEvent, InboxStatus } from './inbox-event.entity';
+import { InboxEvent, type InboxStatus } from './inbox-event.entity';
 import { routeTweet, ticketTitle } from './message-routing';
 import type { ActiveProfile } from './profile-directory.service';
 
@@ -109,6 +109,11 @@ export class InboxProcessor {
       const fresh = await this.openTicket(m, profile, now, { queueId, channel: 'tweet', threadKey: null, customer: tweet.author, text: tweet.text });
       await this.addCustomerArticle(m, fresh, profile, tweet);
       return { status: 'processed', ticketId: fresh.id };
+    }
+    // The parent came in just before and waits in the inbox: take it first, or this reply would open
+    // a second ticket for one conversation. (A parent that keeps failing is not waited for.)
+    if (tweet.inReplyToTweetId && (await m.exists(InboxEvent, { where: { profileId: profile.id, dedupeKey: `tweet:${tweet.inReplyToTweetId}`, status: 'received', nextAttemptAt: LessThanOrEqual(String(now.getTime())) } }))) {
+      return { status: 'deferred', note: `Waiting for tweet ${tweet.inReplyToTweetId}, which it answers.`, waitingForEcho: false };
     }
     if (route.queueId === undefined) {
       return { status: 'ignored', note: route.reason === 'retweet' ? 'A retweet.' : 'Neither a mention of the profile nor a tracked hashtag.' };

@@ -283,6 +283,19 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       expect(articles.filter((a) => a.sender === 'system')).toHaveLength(0);
     });
 
+    it('a reply stored before the tweet it answers waits for it, and joins its ticket', async () => {
+      const customer = newCustomer();
+      const parent = tweetBody({ forUserId: account.id, author: customer, text: '@acme_support first', mentions: [account] });
+      const reply = tweetBody({ forUserId: account.id, author: customer, text: '@acme_support second', mentions: [account], inReplyTo: { tweetId: parent.id, userId: customer.id } });
+      // One delivery carrying both, the reply first (X batches events; their order is not promised).
+      const item = (body: string) => body.slice(body.indexOf('"tweet_create_events":[') + '"tweet_create_events":['.length, -2);
+      await deliver(`{"for_user_id":"${account.id}","tweet_create_events":[${item(reply.body)},${item(parent.body)}]}`).expect(200);
+      await drain();
+      const tickets = await ticketsOf(customer);
+      expect(tickets).toHaveLength(1);
+      expect((await articlesOf(tickets[0].id)).map((a) => a.body)).toEqual(['@acme_support first', '@acme_support second']);
+    });
+
     it('a tracked hashtag routes to its own queue', async () => {
       const customer = newCustomer();
       await tweet({ forUserId: account.id, author: customer, text: 'Invoice wrong #Billing', hashtags: ['Billing'] });
