@@ -15,6 +15,11 @@ export interface AppConfig {
     kind: DatabaseKind;
     sqlitePath: string;
     url?: string;
+    /**
+     * SQLite's fsync policy. FULL (default): a stored event survives even a power loss. NORMAL (WAL):
+     * survives any crash of the app, may lose the last moments on power loss; much faster commits.
+     */
+    sqliteSynchronous: 'FULL' | 'NORMAL';
     migrationsRun: boolean;
     dropSchema: boolean;
   };
@@ -62,6 +67,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const pollIntervalMs = Number(env.POLL_INTERVAL_MS ?? 60_000);
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1_000) problems.push('POLL_INTERVAL_MS must be at least 1000 milliseconds');
+  const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
+  if (sqliteSynchronous !== 'FULL' && sqliteSynchronous !== 'NORMAL') problems.push('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
   const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
 
@@ -87,6 +94,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       kind,
       sqlitePath: env.SQLITE_PATH ?? resolve(dataDir, 'socialdesk.sqlite'),
       url: databaseUrl,
+      sqliteSynchronous: sqliteSynchronous as 'FULL' | 'NORMAL',
       // Migrations run at start unless explicitly turned off (e.g. when a deploy step runs them).
       migrationsRun: env.DB_MIGRATIONS_RUN !== 'false',
       dropSchema: env.DB_DROP_SCHEMA === 'true' && nodeEnv === 'test',

@@ -22,5 +22,14 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
 
   const path = config.database.sqlitePath;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  return { ...common, type: 'better-sqlite3', database: path, enableWAL: path !== ':memory:' };
+  const synchronous = config.database.sqliteSynchronous;
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: path,
+    enableWAL: path !== ':memory:',
+    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+      db.pragma(`synchronous = ${synchronous}`);
+    },
+  };
 }

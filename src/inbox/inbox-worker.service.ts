@@ -11,7 +11,16 @@ import { InboxProcessor, type ProcessOutcome } from './inbox-processor';
 import { ProfileDirectory } from './profile-directory.service';
 
 export const MAX_ATTEMPTS = 5;
-const BATCH_SIZE = 50;
+const BATCH_SIZE = 100;
+/**
+ * SQLite's driver is synchronous: a batch holds the event loop, and every webhook waiting for its
+ * 200, for its whole length. While webhooks are arriving, batches stop after a few milliseconds;
+ * with the inbox to itself, a batch runs longer, so fewer commits (each an fsync) carry more events.
+ * PostgreSQL yields at every query and needs no budget.
+ */
+const BUSY_BUDGET_MS = 3;
+const IDLE_BUDGET_MS = 100;
+const WEBHOOKS_RECENT_MS = 100;
 const TICK_MS = 1_000;
 const ECHO_WAIT_MS = 500;
 const BUSY_RETRY_MS = 50;
@@ -37,6 +46,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private lastArrivalAt = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -53,7 +63,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.stopped = true;
       return;
     }
-    this.timer = setInterval(() => this.kick(), TICK_MS);
+    this.timer = setInterval(() => this.startSoon(), TICK_MS);
     this.timer.unref();
   }
 
@@ -63,12 +73,18 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.running;
   }
 
-  /**
-   * Work soon (new events arrived); a pass already running goes round once more. The passes start
-   * in a later turn of the event loop, never inside the caller's promise chain: on SQLite (one
-   * shared connection) the caller's writes would otherwise land inside the worker's transaction.
-   */
+  /** New events arrived (webhook, poll, retry): work soon, and keep batches short while they keep coming. */
   kick(): void {
+    this.lastArrivalAt = performance.now();
+    this.startSoon();
+  }
+
+  /**
+   * A pass already running goes round once more. Passes start in a later turn of the event loop,
+   * never inside the caller's promise chain: on SQLite (one shared connection) the caller's writes
+   * would otherwise land inside the worker's transaction.
+   */
+  private startSoon(): void {
     if (this.stopped) return;
     setImmediate(() => {
       if (this.running) {
@@ -87,7 +103,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async drain(): Promise<void> {
     await this.running;
     for (;;) {
-      while ((await this.pass()) > 0);
+      while ((await this.pass()) > 0) await yieldToEventLoop();
       const soon = await this.dataSource
         .getRepository(InboxEvent)
         .createQueryBuilder('e')
@@ -103,7 +119,7 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       do {
         this.again = false;
-        while (!this.stopped && (await this.pass()) === BATCH_SIZE);
+        while (!this.stopped && (await this.pass()) === BATCH_SIZE) await yieldToEventLoop();
       } while (this.again && !this.stopped);
     } catch (err) {
       this.logger.error(`inbox pass failed: ${(err as Error).stack ?? err}`);
@@ -124,7 +140,11 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       const now = this.clock.now();
       const events = await this.claim(runner, now);
       claimed = events.length;
+      const started = performance.now();
+      const budget = this.batchBudgetMs(started);
       for (const event of events) {
+        // Events left unprocessed stay `received` and come in the next batch.
+        if (performance.now() - started > budget) break;
         const outcome = await this.processOne(runner, event, new Date(now));
         autoReplies ||= outcome?.status === 'processed' && !!outcome.autoReply;
       }
@@ -137,6 +157,11 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (autoReplies) this.outgoing.notify();
     return claimed;
+  }
+
+  private batchBudgetMs(now: number): number {
+    if (this.dataSource.options.type === 'postgres') return Infinity;
+    return now - this.lastArrivalAt < WEBHOOKS_RECENT_MS ? BUSY_BUDGET_MS : IDLE_BUDGET_MS;
   }
 
   private async claim(runner: QueryRunner, now: number): Promise<InboxEvent[]> {
@@ -201,4 +226,9 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
     await m.update(InboxEvent, { id: event.id }, changes);
   }
+}
+
+/** Lets waiting requests in between two batches. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
