@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
-import { freePort, launchBrowser } from '../utils/browser';
+import { freePort, launchBrowser, signIn } from '../utils/browser';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 
 describe('an administrator adds a Twitter profile in a real browser', () => {
@@ -22,11 +22,7 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
     await t.app.listen(port, '127.0.0.1');
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.fill('#login', ADMIN.login);
-    await page.fill('#password', ADMIN.password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${baseUrl}/`);
+    await signIn(page, baseUrl, ADMIN.login, ADMIN.password);
   });
   afterAll(async () => {
     await browser?.close();

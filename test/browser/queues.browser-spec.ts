@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../utils/browser';
+import { launchBrowser, signIn } from '../utils/browser';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 
 describe('an administrator in a real browser', () => {
@@ -49,10 +49,7 @@ describe('an administrator in a real browser', () => {
   });
 
   it('narrows the queue table as the admin types into the filter', async () => {
-    await page.goto(`${baseUrl}/login`);
-    await page.fill('#login', ADMIN.login);
-    await page.fill('#password', ADMIN.password);
-    await page.click('button[type=submit]');
+    await signIn(page, baseUrl, ADMIN.login, ADMIN.password);
     await page.goto(`${baseUrl}/admin/queues`);
     await page.locator('#filter').pressSequentially('jun');
     await expect(page.locator('#queues-table tbody tr:visible').allTextContents()).resolves.toEqual([expect.stringContaining('Junk')]);

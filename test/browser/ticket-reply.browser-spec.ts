@@ -7,7 +7,7 @@ import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
-import { launchBrowser } from '../utils/browser';
+import { launchBrowser, signIn } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
 describe('an agent answers a ticket in a real browser', () => {
@@ -43,11 +43,7 @@ describe('an agent answers a ticket in a real browser', () => {
       // The browser asks for /favicon.ico on its own; the app has none.
       if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(message.text());
     });
-    await page.goto(`${baseUrl}/login`);
-    await page.fill('#login', 'anna');
-    await page.fill('#password', 'anna-password');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${baseUrl}/`);
+    await signIn(page, baseUrl, 'anna', 'anna-password');
   });
   afterAll(async () => {
     await browser?.close();
