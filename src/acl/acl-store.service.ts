@@ -136,7 +136,7 @@ export class AclStoreService {
     return { count: valid.length };
   }
 
-  /** The deployed set, compiled; at most a few seconds behind a deploy made by another instance. */
+  /** The deployed set, compiled; less than a second behind a deploy made by another instance. */
   deployedSet(): Promise<CompiledAclSet> {
     return this.cache.get();
   }

@@ -9,6 +9,7 @@ import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
 import { AclSimulatorService, type SimulationQuery } from './acl-simulator.service';
 import { AclStoreService } from './acl-store.service';
+import { uploadOf } from './acl-upload';
 import { AclFormDto } from './dto/acl-form.dto';
 import { AclImportDto } from './dto/acl-import.dto';
 import { aclWarnings } from './engine';
@@ -28,12 +29,18 @@ export class AclController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/acl/list')
-  async list() {
+  async list(@Query('filter') filter?: unknown) {
     const { acls, status, warnings } = await this.store.overview();
+    // Like the other lists: name, comment or description containing the term, ignoring case.
+    const term = typeof filter === 'string' ? filter.trim() : '';
+    const folded = term.toLowerCase();
+    const shown = folded === '' ? acls : acls.filter((acl) => [acl.name, acl.comment ?? '', acl.description ?? ''].some((text) => text.toLowerCase().includes(folded)));
     return {
       title: 'acl.title',
       nav: 'acl',
-      acls: acls.map((acl) => ({ ...acl, validity: VALIDITY_BY_ID[acl.validId] })),
+      filter: term,
+      any: acls.length > 0,
+      acls: shown.map((acl) => ({ ...acl, validity: VALIDITY_BY_ID[acl.validId] })),
       lastDeployment: status.lastDeployment,
       outOfSync: !status.comparison.inSync,
       removed: status.comparison.removed.join(', '),
@@ -73,7 +80,12 @@ export class AclController {
   @Post('import')
   @AdminOnly()
   async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const result = await this.store.importYaml(form.yaml, { overwrite: form.overwrite ?? false, actor: agent.login });
+    const upload = uploadOf(req);
+    if (upload.problem) throw new DomainException(`acl.import.error.${upload.problem}`, 'file', { max: '1 MiB' });
+    // A chosen file wins over the text field (the form offers both).
+    const input = upload.file?.buffer ?? form.yaml ?? '';
+    if (typeof input === 'string' && input.trim() === '') throw new DomainException('acl.import.error.nothing', 'yaml');
+    const result = await this.store.importYaml(input, { overwrite: form.overwrite ?? false, actor: agent.login });
     const names = [...result.added, ...result.updated].join(', ');
     addFlash(req, { type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names } });
     for (const warning of result.warnings) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });

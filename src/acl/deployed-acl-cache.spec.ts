@@ -1,4 +1,4 @@
-import { DeployedAclCache, type DeploymentSource } from './deployed-acl-cache';
+import { DEPLOYED_SET_RECHECK_MS, DeployedAclCache, type DeploymentSource } from './deployed-acl-cache';
 import type { Acl } from './engine';
 
 const acl = (Name: string, ValidID: Acl['ValidID'] = 1): Acl => ({
@@ -41,9 +41,9 @@ describe('the deployed ACL set cache', () => {
   it('compiles a deployment once and asks the database at most once per interval', async () => {
     const { source, rows, calls } = fakeSource();
     rows.set(1, [acl('a')]);
-    const cache = new DeployedAclCache(source, now, 2000);
+    const cache = new DeployedAclCache(source, now);
     const first = await cache.get();
-    time += 1999;
+    time += DEPLOYED_SET_RECHECK_MS - 1;
     expect(await cache.get()).toBe(first);
     expect(calls).toEqual({ latestId: 1, load: 1 });
     time += 1;
@@ -51,14 +51,18 @@ describe('the deployed ACL set cache', () => {
     expect(calls).toEqual({ latestId: 2, load: 1 });
   });
 
+  it('rechecks at least once a second, so another instance picks a deploy up within a second', () => {
+    expect(DEPLOYED_SET_RECHECK_MS).toBeLessThanOrEqual(1000);
+  });
+
   it('picks up a deployment made by another instance after the interval', async () => {
     const { source, rows } = fakeSource();
     rows.set(1, [acl('a')]);
-    const cache = new DeployedAclCache(source, now, 2000);
+    const cache = new DeployedAclCache(source, now);
     expect((await cache.get()).names).toEqual(['a']);
     rows.set(2, [acl('a'), acl('b')]);
     expect((await cache.get()).names).toEqual(['a']);
-    time += 2000;
+    time += DEPLOYED_SET_RECHECK_MS;
     expect((await cache.get()).names).toEqual(['a', 'b']);
   });
 

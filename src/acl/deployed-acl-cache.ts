@@ -11,7 +11,8 @@ export interface DeploymentSource {
   load(id: number): Promise<readonly Acl[]>;
 }
 
-export const DEPLOYED_SET_RECHECK_MS = 2000;
+/** Another instance's deploy is picked up within a second: a check every half second, plus the query. */
+export const DEPLOYED_SET_RECHECK_MS = 500;
 
 export class DeployedAclCache {
   private current?: { readonly id: number | null; readonly set: CompiledAclSet };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { aclBenchmark } from './acl.bench';
 import { ingestBenchmark } from './ingest.bench';
 
 // Benchmarks run the real app, quietly, with test settings (a known admin, no real X).
@@ -9,6 +10,7 @@ process.env.SESSION_SECRET ??= 'bench-session-secret-bench-session-secret';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   ingest: (args) => ingestBenchmark({ events: numberArg(args, '--events', 6_000), rate: numberArg(args, '--rate', 500) }),
+  acl: () => aclBenchmark(),
 };
 
 function numberArg(args: string[], name: string, fallback: number): number {

@@ -148,6 +148,92 @@ describe('ACL administration', () => {
       const list = await follow(client, await importYaml(client, orNot));
       expect(list.text).toContain('Note: ACL &quot;030-or&quot;: ConfigMatch.Properties.User.Group_rw has 2 negated items');
     });
+
+    it('refuses keys such as constructor anywhere in an ACL, naming the ACL and the key', async () => {
+      const client = await admin();
+      const sneaky = queueAcl('040-sneaky', '  ConfigMatch:\n    Properties:\n      User:\n        constructor:\n        - x');
+      const form = await follow(client, await importYaml(client, `${queueAcl('010-fine')}${sneaky}`));
+      expect(form.text).toContain('ACL &quot;040-sneaky&quot; (#2): ConfigMatch.Properties.User.constructor: the key &quot;constructor&quot; is not allowed');
+      expect(await rows()).toHaveLength(0);
+    });
+
+    it('refuses a file with more than 10,000 ACLs and imports nothing', async () => {
+      const client = await admin();
+      const many = Array.from({ length: 10_001 }, (_, i) => `- Name: acl-${i}\n`).join('');
+      const page = await client.get('/admin/acl/import').expect(200);
+      const res = await client.post('/admin/acl/import').field('_csrf', csrfTokenOf(page.text)).attach('file', Buffer.from(many), 'many.yml');
+      const form = await follow(client, res);
+      expect(form.text).toContain('the file holds 10001 ACLs; at most 10000 are accepted per file');
+      expect(await rows()).toHaveLength(0);
+    });
+  });
+
+  describe('import by file upload', () => {
+    async function upload(client: TestAgent, file: Buffer, fields: Record<string, string> = {}, token?: string) {
+      const page = await client.get('/admin/acl/import').expect(200);
+      expect(page.text).toContain('enctype="multipart/form-data"');
+      expect(page.text).toContain('<input id="file" name="file" type="file"');
+      let post = client.post('/admin/acl/import');
+      if (token !== '') post = post.field('_csrf', token ?? csrfTokenOf(page.text));
+      for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
+      return post.attach('file', file, 'TwitterAccessRestriction.yml');
+    }
+
+    it('imports the uploaded example file as a draft, and replaces it with overwrite', async () => {
+      const client = await admin();
+      const res = await upload(client, Buffer.from(EXAMPLE, 'utf8'));
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/admin/acl');
+      expect((await follow(client, res)).text).toContain(`Imported: 1 added, 0 replaced (${EXAMPLE_NAME}).`);
+      const [row] = await rows();
+      expect(row).toMatchObject({ name: EXAMPLE_NAME, description: 'Restrict the access of members of the group “twitter” to a Twitter profile.' });
+      expect(await t.dataSource.getRepository(AclDeployment).count()).toBe(0);
+
+      const again = await follow(client, await upload(client, Buffer.from(EXAMPLE, 'utf8'), { overwrite: '1' }));
+      expect(again.text).toContain(`Imported: 0 added, 1 replaced (${EXAMPLE_NAME}).`);
+      expect((await rows()).map((r) => r.id)).toEqual([row.id]);
+    });
+
+    it('says that a file over 1 MiB is too large and changes nothing', async () => {
+      const client = await admin();
+      const big = Buffer.concat([Buffer.from(EXAMPLE, 'utf8'), Buffer.alloc(1024 * 1024, '#')]);
+      const res = await upload(client, big);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/admin/acl/import');
+      const form = await follow(client, res);
+      expect(form.text).toContain('The file is too large: at most 1 MiB are accepted. Nothing was imported or changed.');
+      expect(await rows()).toHaveLength(0);
+    });
+
+    it('asks for a file or text when neither is given', async () => {
+      const client = await admin();
+      const form = await follow(client, await upload(client, Buffer.alloc(0)));
+      expect(form.text).toContain('Choose an ACL export file or paste its content.');
+      expect(await rows()).toHaveLength(0);
+    });
+
+    it('answers 403 to an upload with a missing or wrong CSRF token and imports nothing', async () => {
+      const client = await admin();
+      expect((await upload(client, Buffer.from(EXAMPLE, 'utf8'), {}, '')).status).toBe(403);
+      expect((await upload(client, Buffer.from(EXAMPLE, 'utf8'), {}, 'not-the-token')).status).toBe(403);
+      expect(await rows()).toHaveLength(0);
+    });
+  });
+
+  describe('list filter', () => {
+    it('filters the list by ?filter= on name and comment, with a box for app.js', async () => {
+      const client = await admin();
+      await importYaml(client, `${EXAMPLE}${queueAcl('010-no-junk').replace('- Name', '\n- Name')}`.replace('\n\n', '\n'));
+      const all = await client.get('/admin/acl').expect(200);
+      expect(all.text).toContain('data-filter-table="acl-table"');
+      expect(all.text).toContain('>010-no-junk</a>');
+      const filtered = await client.get('/admin/acl?filter=TWITTER').expect(200);
+      expect(filtered.text).toContain(`>${EXAMPLE_NAME}</a>`);
+      expect(filtered.text).not.toContain('>010-no-junk</a>');
+      expect(filtered.text).toContain('value="TWITTER"');
+      const none = await client.get('/admin/acl?filter=nothing-like-this').expect(200);
+      expect(none.text).toContain('No ACL matches the filter.');
+    });
   });
 
   describe('export', () => {

@@ -26,6 +26,10 @@ const IGNORED_KEYS = ['ID', 'CreateBy', 'CreateTime', 'ChangeBy', 'ChangeTime'];
 const MATCH_SECTIONS = ['Properties', 'PropertiesDatabase'] as const;
 const CHANGE_SECTIONS = ['Possible', 'PossibleAdd', 'PossibleNot'] as const;
 const NAME_MAX = 200;
+/** At most this many ACLs per file (ACL-SEMANTICS.md §4; the issue's import limits). */
+export const ACL_IMPORT_MAX_ACLS = 10_000;
+/** Keys that name JavaScript object internals: refused anywhere in an ACL, whatever the nesting. */
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 const TEXT_MAX = 250;
 
 function isMapping(value: unknown): value is Mapping {
@@ -57,6 +61,21 @@ class Problems {
   constructor(private readonly label?: string) {}
   add(path: string, message: string): void {
     this.list.push(this.label ? `${this.label}: ${path}: ${message}` : `${path}: ${message}`);
+  }
+}
+
+/** Every forbidden key below `value`, with its path (`ConfigMatch.Properties.User.constructor`). */
+function findForbiddenKeys(value: unknown, path: string, problems: Problems, depth = 0): void {
+  if (depth > 50) return;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findForbiddenKeys(item, `${path}[${index}]`, problems, depth + 1));
+    return;
+  }
+  if (!isMapping(value)) return;
+  for (const key of Object.keys(value)) {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.includes(key)) problems.add(keyPath, `the key "${key}" is not allowed`);
+    else findForbiddenKeys(value[key], keyPath, problems, depth + 1);
   }
 }
 
@@ -228,6 +247,8 @@ export function validateAclDefinition(raw: unknown, position: number): { acl?: A
     problems.add('ConfigChange', migration.problem);
     return { errors: problems.list };
   }
+  findForbiddenKeys(raw, '', problems);
+  if (problems.list.length > 0) return { errors: problems.list };
   const definition = migration.acl as Mapping;
 
   for (const key of Object.keys(definition)) {
@@ -266,6 +287,8 @@ export type AclSectionResult =
  */
 export function validateAclSection(section: 'ConfigMatch' | 'ConfigChange', value: unknown): AclSectionResult {
   const problems = new Problems();
+  findForbiddenKeys(value, section, problems);
+  if (problems.list.length > 0) return { ok: false, errors: problems.list };
   if (section === 'ConfigMatch') {
     const match = validateConfigMatch(value, problems);
     return problems.list.length > 0 ? { ok: false, errors: problems.list } : { ok: true, value: match };
@@ -280,6 +303,9 @@ export function validateAclSection(section: 'ConfigMatch' | 'ConfigChange', valu
 export function validateAclDefinitions(definitions: unknown): AclDefinitionsResult {
   if (!Array.isArray(definitions)) {
     return { ok: false, errors: [`expected a list of ACLs (as OTRS/Znuny export them), not ${describe(definitions)}`] };
+  }
+  if (definitions.length > ACL_IMPORT_MAX_ACLS) {
+    return { ok: false, errors: [`the file holds ${definitions.length} ACLs; at most ${ACL_IMPORT_MAX_ACLS} are accepted per file`] };
   }
   const acls: Acl[] = [];
   const errors: string[] = [];

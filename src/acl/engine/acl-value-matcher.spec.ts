@@ -139,3 +139,21 @@ describe('items refused at import (§8 item 4)', () => {
     expect(itemProblem('[RegExp][empty]')).toBe('empty regular expression');
   });
 });
+
+describe('plain items against long lists (looked up in a Set)', () => {
+  const groups = Array.from({ length: 100 }, (_, i) => `grp_${i}`);
+
+  it('gives the same answers as a scan', () => {
+    expect(itemMatchesList(compileItem('grp_42'), groups)).toBe(true);
+    expect(itemMatchesList(compileItem('grp_420'), groups)).toBe(false);
+    expect(itemMatchesList(compileItem('[Not]grp_42'), groups)).toBe(false);
+    expect(itemMatchesList(compileItem('[Not]grp_420'), groups)).toBe(true);
+  });
+
+  it('still stops at a missing element, as a scan does', () => {
+    const withHole = [...groups.slice(0, 10), null, ...groups.slice(10)];
+    expect(itemMatchesList(compileItem('grp_5'), withHole)).toBe(true);
+    expect(itemMatchesList(compileItem('grp_50'), withHole)).toBe(false);
+    expect(itemMatchesList(compileItem('[Not]grp_50'), withHole)).toBe(false);
+  });
+});

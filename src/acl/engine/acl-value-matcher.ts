@@ -16,6 +16,8 @@ export interface ItemMatcher {
   readonly negated: boolean;
   /** Positive item: the value matches. Negated item: the value is what the item excludes. */
   readonly hits: (value: string) => boolean;
+  /** Set for a plain item (`x`, `[Not]x`): it hits exactly this text, so a list can be asked by lookup. */
+  readonly exact?: string;
 }
 
 /** The item as deployed: every `[empty]` removed, so `[empty]` = "" and `[Not][empty]` = "not empty". */
@@ -31,7 +33,7 @@ export function compileItem(item: string): ItemMatcher {
   if (item.startsWith('[Not')) {
     if (item.startsWith('[Not]')) {
       const excluded = item.slice('[Not]'.length);
-      return { negated: true, hits: (value) => value === excluded };
+      return { negated: true, hits: (value) => value === excluded, exact: excluded };
     }
     if (item.startsWith('[NotRegExp]')) {
       const pattern = compilePerlPattern(item.slice('[NotRegExp]'.length), false);
@@ -50,7 +52,7 @@ export function compileItem(item: string): ItemMatcher {
       ? compilePerlPattern(item.slice('[regexp]'.length), true)
       : undefined;
   // Plain equality is tried first even for regex items, so `[RegExp]x` also matches the literal text.
-  if (!pattern) return { negated: false, hits: (value) => value === item };
+  if (!pattern) return { negated: false, hits: (value) => value === item, exact: item };
   return { negated: false, hits: (value) => value === item || pattern.test(value) };
 }
 
@@ -65,11 +67,31 @@ export function itemMatchesValue(matcher: ItemMatcher, value: string): boolean {
  * a match, as an undefined element does in OTRS.
  */
 export function itemMatchesList(matcher: ItemMatcher, list: readonly (string | null)[]): boolean {
+  if (matcher.exact !== undefined) {
+    // Many ACLs ask the same list (an agent's groups): one Set per list instead of a scan per item.
+    const lookup = lookupOf(list);
+    if (lookup) return lookup.has(matcher.exact) !== matcher.negated;
+  }
   for (const element of list) {
     if (element === null) return false;
     if (matcher.hits(element)) return !matcher.negated;
   }
   return matcher.negated;
+}
+
+/** Lists are context values, built per request and not changed while the ACLs run. */
+const LOOKUPS = new WeakMap<readonly (string | null)[], ReadonlySet<string> | null>();
+const LOOKUP_MIN_LENGTH = 8;
+
+/** A Set of the list's elements, or null when a scan is needed (short lists; a null element ends a scan early). */
+function lookupOf(list: readonly (string | null)[]): ReadonlySet<string> | null {
+  if (list.length < LOOKUP_MIN_LENGTH) return null;
+  let lookup = LOOKUPS.get(list);
+  if (lookup === undefined) {
+    lookup = list.includes(null) ? null : new Set(list as readonly string[]);
+    LOOKUPS.set(list, lookup);
+  }
+  return lookup;
 }
 
 /** Does any of the items match the value? (OR over the items of one list.) */

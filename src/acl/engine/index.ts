@@ -3,7 +3,7 @@ export type { Acl, AclConfigChange, AclConfigMatch, AclChangeLists, AclCondition
 export { ACL_CONDITION_OBJECTS } from './acl-types';
 export { compileAcls, explainPossibleOptions, possibleOptions, AclCompileError, type AclEvaluation, type AclExplanation, type CompiledAclSet, type PossibleOptionsRequest } from './acl-engine';
 export { parseAclField, AclFieldError } from './acl-field';
-export { validateAclDefinition, validateAclDefinitions, validateAclSection, type AclDefinitionsResult, type AclSectionResult } from './acl-validator';
+export { ACL_IMPORT_MAX_ACLS, validateAclDefinition, validateAclDefinitions, validateAclSection, type AclDefinitionsResult, type AclSectionResult } from './acl-validator';
 export { aclWarnings } from './acl-lint';
 export { compareCodePoints, sortAclsForEvaluation } from './acl-order';
 export { userAclAttributes, DEFAULT_PERMISSION_TYPES, type GroupPermission, type RoleMembership, type UserAclInput } from './acl-user-context';

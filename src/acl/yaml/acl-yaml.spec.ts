@@ -1,3 +1,4 @@
+import { ACL_IMPORT_MAX_ACLS, validateAclSection } from '../engine';
 import { ACL_YAML_MAX_BYTES, parseAclYaml, parseAclYamlSection } from './acl-yaml';
 
 const exportText = `---
@@ -118,9 +119,29 @@ describe('refusing files safely and clearly', () => {
     });
   });
 
-  it('keeps a __proto__ key as data and refuses it as an unknown key', () => {
-    expect(errorsOf('- Name: a\n  __proto__: {ValidID: 2}\n')[0]).toMatch(/__proto__: unknown key/);
+  it('keeps a __proto__ key as data and refuses it, naming the ACL and the key', () => {
+    expect(errorsOf('- Name: a\n  __proto__: {ValidID: 2}\n')[0]).toBe('ACL "a" (#1): __proto__: the key "__proto__" is not allowed');
     expect(({} as Record<string, unknown>).ValidID).toBeUndefined();
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %s anywhere in an ACL', (key) => {
+    const nested = `- Name: deep\n  ConfigMatch:\n    Properties:\n      User:\n        ${key}:\n        - x\n`;
+    expect(errorsOf(nested)).toEqual([`ACL "deep" (#1): ConfigMatch.Properties.User.${key}: the key "${key}" is not allowed`]);
+    const change = `- Name: other\n- Name: change\n  ConfigChange:\n    PossibleNot:\n      Ticket:\n        ${key}:\n        - x\n`;
+    expect(errorsOf(change)).toEqual([`ACL "change" (#2): ConfigChange.PossibleNot.Ticket.${key}: the key "${key}" is not allowed`]);
+    expect(errorsOf(`- Name: top\n  ${key}: 1\n`)).toEqual([`ACL "top" (#1): ${key}: the key "${key}" is not allowed`]);
+  });
+
+  it('refuses the key constructor in a section typed into the editor', () => {
+    const parsed = parseAclYamlSection('Properties:\n  Ticket:\n    constructor: [x]\n');
+    expect(parsed.ok && validateAclSection('ConfigMatch', parsed.value)).toEqual({ ok: false, errors: ['ConfigMatch.Properties.Ticket.constructor: the key "constructor" is not allowed'] });
+  });
+
+  it('accepts 10,000 ACLs in one file and refuses 10,001 with a clear message', () => {
+    const file = (count: number) => Array.from({ length: count }, (_, i) => `- Name: acl ${i}\n`).join('');
+    const accepted = parseAclYaml(file(ACL_IMPORT_MAX_ACLS));
+    expect(accepted.ok && accepted.acls).toHaveLength(10_000);
+    expect(errorsOf(file(ACL_IMPORT_MAX_ACLS + 1))).toEqual(['the file holds 10001 ACLs; at most 10000 are accepted per file']);
   });
 });
 
