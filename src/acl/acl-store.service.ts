@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { Transactions } from '../database/transactions';
 import { Clock } from '../common/clock';
 import { DomainException, FormValidationException } from '../common/domain.exception';
@@ -40,7 +40,6 @@ export class AclStoreService {
   constructor(
     @InjectRepository(StoredAcl) private readonly acls: Repository<StoredAcl>,
     @InjectRepository(AclDeployment) private readonly deployments: Repository<AclDeployment>,
-    private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     clock: Clock,
   ) {

@@ -5,7 +5,7 @@ import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from '../
 import { Queue } from '../queues/queue.entity';
 import { Article } from '../tickets/article.entity';
 import { Ticket, type TicketChannel } from '../tickets/ticket.entity';
-import { ticketNumberOf } from '../tickets/ticket-number';
+import { ticketNumber } from '../tickets/ticket-number';
 import { decideFollowUp } from './follow-up-decision';
 import { InboxEvent, type InboxStatus } from './inbox-event.entity';
 import { routeTweet, ticketTitle } from './message-routing';
@@ -192,7 +192,7 @@ export class InboxProcessor {
       customerName: t.customer.name,
     });
     const id = Number(result.identifiers[0].id);
-    const number = ticketNumberOf(now, id);
+    const number = ticketNumber(now, id);
     await m.update(Ticket, { id }, { number });
     return { id, number, queueId: t.queueId, openThreadKey: t.threadKey } as Ticket;
   }

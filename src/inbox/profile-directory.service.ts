@@ -13,8 +13,7 @@ import type { RoutingProfile } from './message-routing';
 export interface ActiveProfile extends RoutingProfile {
   id: number;
   name: string;
-  consumerSecret: string;
-  /** All four keys, for polling X. */
+  /** All four keys: the consumer secret checks webhooks, the rest polls X. */
   credentials: Required<XCredentials>;
   autoReplyText: string | undefined;
   /** Mentions and DMs arrive by Account Activity webhook (an environment label is set); else they are polled. */
@@ -64,7 +63,6 @@ export class ProfileDirectory {
       id: p.id,
       name: p.name,
       accountId: p.accountId,
-      consumerSecret: keys.consumerSecret,
       credentials: keys,
       targetQueueId: p.targetQueueId,
       mentionsEnabled: p.mentionsEnabled,

@@ -29,7 +29,7 @@ export class WebhookController {
     const profile = await this.profiles.active(profileId);
     if (!profile) throw new NotFoundException();
     if (!isTokenShapedCrcToken(crcToken)) throw new BadRequestException('crc_token missing or malformed');
-    return { response_token: crcResponseToken(crcToken, profile.consumerSecret) };
+    return { response_token: crcResponseToken(crcToken, profile.credentials.consumerSecret) };
   }
 
   @Post(':profileId')
@@ -40,7 +40,7 @@ export class WebhookController {
     if (!profile) throw new NotFoundException();
     if (!signature) throw new BadRequestException('x-twitter-webhooks-signature missing');
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!isValidWebhookSignature(rawBody, signature, profile.consumerSecret)) throw new UnauthorizedException();
+    if (!isValidWebhookSignature(rawBody, signature, profile.credentials.consumerSecret)) throw new UnauthorizedException();
 
     let delivery;
     try {

@@ -11,7 +11,7 @@ import { ArticleDeliveryService } from './article-delivery.service';
 import type { NewTicketDto } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
 import { TicketAclService } from './ticket-acl.service';
-import { ticketNumberOf } from './ticket-number';
+import { ticketNumber } from './ticket-number';
 import { AGENT_STATES, openThreadKeyAfter, type AgentState } from './ticket-rules';
 import { stateTypeOf } from './ticket-states';
 import { Ticket } from './ticket.entity';
@@ -179,7 +179,7 @@ export class TicketActionsService {
             customerName: '',
           }),
         );
-        created.number = ticketNumberOf(created.createdAt ?? new Date(this.clock.now()), created.id);
+        created.number = ticketNumber(created.createdAt ?? new Date(this.clock.now()), created.id);
         await repo.update({ id: created.id }, { number: created.number });
         await manager.getRepository(Article).save(this.outgoing(created, profile, agent, body, null));
         return created;

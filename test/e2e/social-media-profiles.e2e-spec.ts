@@ -4,7 +4,7 @@ import { AgentsService } from '../../src/users/agents.service';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
-import { browserLike, csrfTokenOf, follow, logIn, submitForm } from '../utils/http';
+import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 
 describe('social media profiles: the Twitter wizard', () => {
   let t: TestApp;

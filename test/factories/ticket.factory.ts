@@ -1,5 +1,5 @@
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from '../../src/tickets/article.entity';
-import { ticketNumberOf } from '../../src/tickets/ticket-number';
+import { ticketNumber } from '../../src/tickets/ticket-number';
 import { CLOSED_STATES, type TicketState } from '../../src/tickets/ticket-states';
 import { Ticket, type TicketChannel } from '../../src/tickets/ticket.entity';
 import type { TestApp } from '../utils/create-test-app';
@@ -78,7 +78,7 @@ export async function insertTicket(t: TestApp, seed: TicketSeed): Promise<Seeded
       customerName: customer.name,
     }),
   );
-  await tickets.update({ id: created.id }, { number: ticketNumberOf(created.createdAt ?? new Date(), created.id) });
+  await tickets.update({ id: created.id }, { number: ticketNumber(created.createdAt ?? new Date(), created.id) });
   const ticket = await tickets.findOneByOrFail({ id: created.id });
 
   const seeds = seed.articles ?? [{ body: seed.channel === 'tweet' ? `@acme_support my order is late` : 'Hello, my order is late.' }];
