@@ -32,23 +32,24 @@ for (const [index, suite] of suites.entries()) {
   const started = Date.now();
   const args = suite.command ? suite.args : [...suite.args, ...process.argv.slice(2), '--json', `--outputFile=${outputFile}`];
   const run = spawnSync(suite.command ?? jest, args, { stdio: 'inherit', env: { ...process.env, ...suite.env } });
-  let counts = { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0 };
+  let counts = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numTotalTests: 0 };
   try {
     counts = JSON.parse(readFileSync(outputFile, 'utf8'));
   } catch {
     // jest died before writing its report; the exit code below still counts.
   }
-  results.push({ suite: suite.name, counted: suite.counts !== false, passed: counts.numPassedTests, failed: counts.numFailedTests, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+  results.push({ suite: suite.name, counted: suite.counts !== false, passed: counts.numPassedTests, failed: counts.numFailedTests, skipped: counts.numPendingTests + counts.numTodoTests, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
 }
 rmSync(outDir, { recursive: true, force: true });
 
 console.log('\n=== summary ===');
 for (const r of results) {
-  const counts = r.counted ? `${r.passed} passed, ${r.failed} failed` : r.ok ? 'clean' : 'errors';
+  const counts = r.counted ? `${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped` : r.ok ? 'clean' : 'errors';
   console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.suite}: ${counts} (${r.seconds.toFixed(1)} s)`);
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
+const skipped = results.reduce((n, r) => n + (r.skipped ?? 0), 0);
 const allOk = results.every((r) => r.ok);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(allOk && failed === 0 && passed > 0 ? 0 : 1);
