@@ -15,6 +15,7 @@ import { InboxModule } from './inbox/inbox.module';
 import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
@@ -45,6 +46,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => buildDataSourceOptions(config),
     }),
+    SchedulingModule,
     UsersModule,
     AuthModule,
     QueuesModule,

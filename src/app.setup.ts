@@ -16,6 +16,7 @@ import { TypeormSessionStore } from './common/typeorm-session.store';
 import { createFormValidationPipe } from './common/validation-pipe';
 import { viewHelpers } from './common/view-helpers';
 import { WEBHOOK_PATH } from './inbox/webhook.controller';
+import { Scheduler } from './scheduling/scheduler';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -78,8 +79,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(ACL_IMPORT_PATH, aclImportUpload());
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
-  const pruner = setInterval(() => void store.prune().catch(() => undefined), PRUNE_EVERY_MS);
-  pruner.unref();
+  app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());
   app.use(
     unlessWebhook(session({
       name: 'sid',

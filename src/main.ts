@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { Scheduler } from './scheduling/scheduler';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
@@ -11,7 +12,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
-  console.log(`socialdesk is listening on ${config.baseUrl} (database: ${config.database.kind})`);
+  // Only the server runs recurring jobs; tests and the CLI build the same app without starting them.
+  const jobs = app.get(Scheduler).start();
+  console.log(`socialdesk is listening on ${config.baseUrl} (database: ${config.database.kind}; jobs: ${jobs.join(', ') || 'none'})`);
 }
 
 bootstrap().catch((err: unknown) => {

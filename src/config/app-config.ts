@@ -31,8 +31,11 @@ export interface AppConfig {
   xApiBaseUrl: string;
   /** Every call to X gives up after this long (tests shorten it). */
   xApiTimeoutMs: number;
-  /** Whether this instance processes the inbox (off: it only receives webhooks; another instance works). */
-  inboxWorkerEnabled: boolean;
+  /**
+   * Which recurring jobs this instance runs once started (see Scheduler); each has a setting that
+   * switches it off, e.g. INBOX_WORKER=off for an instance that only receives webhooks.
+   */
+  jobs: Record<JobName, boolean>;
   /** How often each polled stream (a #hashtag; mentions and DMs without webhook) is asked for news. */
   pollIntervalMs: number;
   /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
@@ -42,6 +45,15 @@ export interface AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** The recurring jobs, with the environment variable that switches each off (`…=off`). */
+export const JOB_SETTINGS = {
+  'inbox-worker': 'INBOX_WORKER',
+  poller: 'POLLER',
+  delivery: 'DELIVERY_WORKER',
+  'session-pruner': 'SESSION_PRUNER',
+} as const;
+export type JobName = keyof typeof JOB_SETTINGS;
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 
@@ -106,7 +118,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
     xApiTimeoutMs,
     pollIntervalMs,
-    inboxWorkerEnabled: env.INBOX_WORKER !== 'off',
+    jobs: Object.fromEntries(Object.entries(JOB_SETTINGS).map(([job, setting]) => [job, env[setting] !== 'off'])) as Record<JobName, boolean>,
     secretsKey: env.SECRETS_KEY || undefined,
     delivery,
   };

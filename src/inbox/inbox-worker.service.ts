@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
 import { OutgoingWorkSignal } from '../common/work-signal';
+import { Scheduler } from '../scheduling/scheduler';
 import { InboxEvent } from './inbox-event.entity';
 import { InboxProcessor, type ProcessOutcome } from './inbox-processor';
 import { ProfileDirectory } from './profile-directory.service';
@@ -40,12 +40,12 @@ export function backoffMs(attempts: number): number {
  * (see Transactions). Never await network I/O (X calls) between BEGIN and COMMIT.
  */
 @Injectable()
-export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
+export class InboxWorker implements OnModuleDestroy {
   private readonly logger = new Logger(InboxWorker.name);
-  private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
-  private stopped = false;
+  /** INBOX_WORKER=off: this instance only receives; webhooks' kicks do nothing here. */
+  private stopped: boolean;
   private lastArrivalAt = 0;
 
   constructor(
@@ -55,21 +55,15 @@ export class InboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly outgoing: OutgoingWorkSignal,
     private readonly transactions: Transactions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.inboxWorkerEnabled) {
-      this.stopped = true;
-      return;
-    }
-    this.timer = setInterval(() => this.startSoon(), TICK_MS);
-    this.timer.unref();
+    scheduler: Scheduler,
+  ) {
+    this.stopped = !scheduler.isEnabled('inbox-worker');
+    // Events whose retry time has come are picked up by this tick; new ones are kicked at once.
+    scheduler.every('inbox-worker', TICK_MS, () => this.startSoon());
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     await this.running;
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { IncomingXMessage } from '../channels/x/incoming-x-message';
@@ -6,6 +6,7 @@ import { XApiClient, type XPollResult } from '../channels/x/x-api-client';
 import { XRateLimitedError } from '../channels/x/x-errors';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Scheduler } from '../scheduling/scheduler';
 import { InboxStore } from './inbox-store.service';
 import { InboxWorker } from './inbox-worker.service';
 import { PollCursor } from './poll-cursor.entity';
@@ -27,10 +28,8 @@ const STARTED_EMPTY = '';
  * (a busy #hashtag would otherwise open a hundred tickets at once).
  */
 @Injectable()
-export class Poller implements OnApplicationBootstrap, OnModuleDestroy {
+export class Poller {
   private readonly logger = new Logger(Poller.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     @InjectRepository(PollCursor) private readonly cursors: Repository<PollCursor>,
@@ -40,21 +39,9 @@ export class Poller implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly worker: InboxWorker,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pollDue()
-        .then(() => undefined)
-        .catch((err) => this.logger.error(`polling failed: ${(err as Error).message}`))
-        .finally(() => (this.running = undefined));
-    }, TICK_MS);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    scheduler: Scheduler,
+  ) {
+    scheduler.every('poller', TICK_MS, () => this.pollDue());
   }
 
   /** Polls every stream whose time has come; returns how many messages were stored. */

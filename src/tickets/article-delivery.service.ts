@@ -7,6 +7,7 @@ import { XRateLimitedError } from '../channels/x/x-errors';
 import { Clock } from '../common/clock';
 import { OutgoingWorkSignal } from '../common/work-signal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Scheduler } from '../scheduling/scheduler';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { Article } from './article.entity';
@@ -36,11 +37,10 @@ const MAX_BATCHES_PER_PASS = 10;
 @Injectable()
 export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ArticleDeliveryService.name);
-  private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private running?: Promise<void>;
   private queued?: Promise<void>;
-  private stopped = false;
+  private stopped: boolean;
   /** Longer than any call to X can take, so a lease only expires when an instance died mid-send. */
   private readonly leaseMs: number;
 
@@ -55,21 +55,23 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     private readonly clock: Clock,
     private readonly signal: OutgoingWorkSignal,
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
+    scheduler: Scheduler,
   ) {
+    // DELIVERY_WORKER=off: this instance sends nothing; another one does.
+    this.stopped = !scheduler.isEnabled('delivery');
     this.leaseMs = Math.max(60_000, config.xApiTimeoutMs * 6);
+    // Retries whose time has come are picked up by this tick; fresh articles are kicked at once.
+    scheduler.every('delivery', config.delivery.intervalMs, () => this.kick());
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.kick(), this.config.delivery.intervalMs);
-    this.timer.unref();
     // The inbox signals when it stored an auto-reply.
     this.unsubscribe = this.signal.subscribe(() => void this.kick());
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     await (this.queued ?? this.running);
   }
