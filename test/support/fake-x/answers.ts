@@ -72,3 +72,25 @@ export function redirect(location: string): Answer {
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** A v2 `{"data":{…}}`; with idsAsJsonNumbers the `*id` fields are bare JSON numbers (X never does that). */
+export function v2Data(status: number, data: Record<string, unknown>, idsAsJsonNumbers = false): Answer {
+  if (!idsAsJsonNumbers) return json(status, { data });
+  // Ids as bare numbers, exactly as long as they are: JSON.stringify cannot write them.
+  const fields = Object.entries(data).map(([key, value]) =>
+    /(^|_)id$/.test(key) && typeof value === 'string' && /^\d+$/.test(value)
+      ? `${JSON.stringify(key)}:${value}`
+      : `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+  );
+  return rawJson(status, `{"data":{${fields.join(',')}}}`);
+}
+
+/** v1.1 objects carry the id twice: as a (lossy in JavaScript) number and as id_str. */
+export function v11Id(id: string): string {
+  return `"id":${id},"id_str":"${id}"`;
+}
+
+/** `"a":"…","b":"…"` for embedding next to hand-written numeric ids. */
+export function jsonFields(fields: Record<string, string>): string {
+  return JSON.stringify(fields).slice(1, -1);
+}

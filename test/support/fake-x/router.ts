@@ -1,0 +1,110 @@
+import type { FakeXAccounts } from './accounts';
+import { invalidRequest, jsonFields, rawJson, v11Error, v11Id, v2Data, v2TooManyRequests, type Answer } from './answers';
+import type { FakeRequest } from './http';
+import type { FakeXModes } from './modes';
+import { authFailure, type Auth, type AuthKind, type Dialect, type FakeXOAuth } from './oauth-verification';
+import type { FakeXPosting } from './posting';
+import type { FakeXEndpoint, FakeXRateLimits } from './rate-limits';
+import type { FakeXThreeLegged } from './three-legged';
+import type { FakeXTimeline } from './timeline';
+import type { FakeXUser } from './types';
+import { dmEventsAnswer, mentionsAnswer, searchRecentAnswer } from './v2-timelines';
+
+/** Everything the router hands requests to. */
+export interface FakeXParts {
+  accounts: FakeXAccounts;
+  oauth: FakeXOAuth;
+  modes: FakeXModes;
+  rateLimits: FakeXRateLimits;
+  threeLegged: FakeXThreeLegged;
+  posting: FakeXPosting;
+  timeline: FakeXTimeline;
+  idsAsJsonNumbers: boolean;
+}
+
+/**
+ * Which endpoint answers a request, and the order X checks things in: authentication first, then
+ * the mode (forbidden, rate-limited, …), then the endpoint's own rate limit, then the endpoint.
+ */
+export class FakeXRouter {
+  constructor(private readonly parts: FakeXParts) {}
+
+  route(request: FakeRequest): Answer {
+    const { method, path } = request;
+    const { threeLegged, posting, timeline } = this.parts;
+    const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(path);
+    const mentions = /^\/2\/users\/([^/]+)\/mentions$/.exec(path);
+
+    if (method === 'GET' && path === '/oauth/authorize') return threeLegged.authorizePage(request.query.get('oauth_token'));
+    if (method === 'POST' && path === '/oauth/authorize') return threeLegged.authorizeDecision(new URLSearchParams(request.body));
+    if (method === 'POST' && path === '/oauth/request_token') {
+      return this.guarded(request, 'v1.1', 'app', (auth) => threeLegged.issueRequestToken(auth));
+    }
+    if (method === 'POST' && path === '/oauth/access_token') {
+      return this.guarded(request, 'v1.1', 'request-token', (auth) => threeLegged.exchangeRequestToken(request, auth));
+    }
+    if (method === 'GET' && path === '/2/users/me') {
+      return this.limited(request, 'v2', 'GET /2/users/me', (auth) => {
+        const user = this.userOf(auth);
+        return v2Data(200, { id: user.id, name: user.name, username: user.username }, this.parts.idsAsJsonNumbers);
+      });
+    }
+    if (method === 'POST' && path === '/2/tweets') {
+      return this.limited(request, 'v2', 'POST /2/tweets', (auth) => posting.createTweet(request, auth));
+    }
+    if (method === 'POST' && dm) {
+      return this.limited(request, 'v2', 'POST /2/dm_conversations/with/:participant_id/messages', (auth) =>
+        posting.sendDirectMessage(request, auth, dm[1]),
+      );
+    }
+    if (method === 'GET' && path === '/2/tweets/search/recent') {
+      return this.limited(request, 'v2', 'GET /2/tweets/search/recent', () => searchRecentAnswer(request.query, timeline));
+    }
+    if (method === 'GET' && mentions) {
+      return this.limited(request, 'v2', 'GET /2/users/:id/mentions', () =>
+        /^\d{1,19}$/.test(mentions[1])
+          ? mentionsAnswer(mentions[1], request.query, timeline)
+          : invalidRequest(`The \`id\` query parameter value [${mentions[1]}] does not match ^[0-9]{1,19}$`),
+      );
+    }
+    if (method === 'GET' && path === '/2/dm_events') {
+      return this.limited(request, 'v2', 'GET /2/dm_events', (auth) => dmEventsAnswer(this.userOf(auth).id, request.query, timeline));
+    }
+    if (method === 'GET' && path === '/1.1/account/verify_credentials.json') {
+      return this.limited(request, 'v1.1', 'GET /1.1/account/verify_credentials.json', (auth) => {
+        const user = this.userOf(auth);
+        return rawJson(200, `{${v11Id(user.id)},${jsonFields({ name: user.name, screen_name: user.username })}}`);
+      });
+    }
+    if (method === 'POST' && path === '/1.1/statuses/update.json') {
+      return this.limited(request, 'v1.1', 'POST /1.1/statuses/update.json', (auth) => posting.updateStatus(request, auth));
+    }
+    return v11Error(404, 34, 'Sorry, that page does not exist.');
+  }
+
+  /** Authenticates, applies the mode, then runs the endpoint — the order X answers in. */
+  private guarded(request: FakeRequest, dialect: Dialect, kind: AuthKind, handle: (auth: Auth) => Answer): Answer {
+    const auth = this.parts.oauth.authenticate(request, kind);
+    if (typeof auth === 'string') return authFailure(dialect, auth);
+    return this.parts.modes.answerFor(request, dialect) ?? handle(auth);
+  }
+
+  /** An API call with user context, counted against its rate limit (headers on every answer). */
+  private limited(request: FakeRequest, dialect: Dialect, endpoint: FakeXEndpoint, handle: (auth: Auth) => Answer): Answer {
+    const auth = this.parts.oauth.authenticate(request, 'user');
+    if (typeof auth === 'string') return authFailure(dialect, auth);
+    const verdict = this.parts.rateLimits.consume(endpoint, auth.token as string);
+    const fromMode = this.parts.modes.answerFor(request, dialect);
+    if (fromMode) return { ...fromMode, headers: { ...verdict.headers, ...fromMode.headers } };
+    if (!verdict.allowed) {
+      const refusal = dialect === 'v2' ? v2TooManyRequests() : v11Error(429, 88, 'Rate limit exceeded');
+      return { ...refusal, headers: verdict.headers };
+    }
+    const answer = handle(auth);
+    return { ...answer, headers: { ...verdict.headers, ...answer.headers } };
+  }
+
+  private userOf(auth: Auth): FakeXUser {
+    return this.parts.accounts.userByToken(auth.token as string) as FakeXUser;
+  }
+}
