@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { Transactions } from '../database/transactions';
 import { Clock } from '../common/clock';
-import { DomainException, FormValidationException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException, FormValidationException } from '../common/domain.exception';
 import { AclDeployment } from './acl-deployment.entity';
 import { aclFromForm } from './acl-form';
 import { columnsOf, compareWithDeployed, definitionOf, engineAclOf, exportRecordOf, type AclDeployState, type DeployComparison } from './acl-record';
@@ -59,7 +59,7 @@ export class AclStoreService {
 
   async get(id: number): Promise<StoredAcl> {
     const acl = await this.acls.findOneBy({ id });
-    if (!acl) throw new DomainException('acl.error.notFound');
+    if (!acl) throw new RecordNotFoundException('acl.error.notFound');
     return acl;
   }
 

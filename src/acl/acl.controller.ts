@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
@@ -148,7 +149,7 @@ export class AclController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/acl/form')
-  async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
     const row = await this.store.get(id);
     const acl = engineAclOf(row);
     return {
@@ -160,7 +161,7 @@ export class AclController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', ParseIntPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const acl = await this.store.update(id, form, agent.login);
     addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
     await redirectAfterSave(req, res, '/admin/acl');
@@ -169,14 +170,14 @@ export class AclController {
   @Get(':id/delete')
   @AdminOnly()
   @Render('pages/admin/acl/delete')
-  async deleteForm(@Param('id', ParseIntPipe) id: number) {
+  async deleteForm(@Param('id', RecordIdPipe) id: number) {
     const row = await this.store.get(id);
     return { title: 'acl.delete.title', nav: 'acl', acl: { ...row, deletable: row.validId !== 1 } };
   }
 
   @Post(':id/delete')
   @AdminOnly()
-  async delete(@Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async delete(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const acl = await this.store.delete(id);
     addFlash(req, { type: 'success', key: 'acl.flash.deleted', params: { name: acl.name } });
     await redirectAfterSave(req, res, '/admin/acl');

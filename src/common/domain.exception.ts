@@ -14,6 +14,9 @@ export class DomainException extends Error {
   }
 }
 
+/** The record a URL names does not exist: a 404 page with this message, whatever the method. */
+export class RecordNotFoundException extends DomainException {}
+
 /** A form failed validation: field → message. */
 export class FormValidationException extends Error {
   constructor(readonly errors: Record<string, { key: string; params?: MessageParams }>) {

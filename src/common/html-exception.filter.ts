@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainException, FormValidationException } from './domain.exception';
+import { DomainException, FormValidationException, RecordNotFoundException } from './domain.exception';
 import { addFlash, redirectAfterSave } from './flash';
 import { rememberRejectedForm } from './form-state';
 
@@ -32,6 +32,9 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof FormValidationException) {
       return this.backToForm(req, res, exception.errors);
+    }
+    if (exception instanceof RecordNotFoundException) {
+      return this.renderError(res, 404, exception.messageKey);
     }
     if (exception instanceof DomainException) {
       if (exception.field) return this.backToForm(req, res, { [exception.field]: { key: exception.messageKey, params: exception.params } });

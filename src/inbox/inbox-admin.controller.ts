@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
@@ -31,14 +32,14 @@ export class InboxAdminController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/inbox/detail')
-  async detail(@Param('id', ParseIntPipe) id: number) {
+  async detail(@Param('id', RecordIdPipe) id: number) {
     const event = await this.inbox.get(id);
     return { title: 'inbox.detail', event, payload: prettyJson(event.payload), retryable: ['failed', 'rejected', 'ignored'].includes(event.status) };
   }
 
   @Post(':id/retry')
   @AdminOnly()
-  async retry(@Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async retry(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.inbox.retry(id);
     addFlash(req, { type: 'success', key: 'inbox.flash.retried', params: { id } });
     await redirectAfterSave(req, res, `/admin/inbox/${id}`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { InboxEvent, type InboxStatus } from './inbox-event.entity';
 import { InboxWorker } from './inbox-worker.service';
 
@@ -35,7 +35,7 @@ export class InboxAdminService {
 
   async get(id: number): Promise<InboxEvent> {
     const event = await this.events.findOneBy({ id });
-    if (!event) throw new DomainException('inbox.error.notFound');
+    if (!event) throw new RecordNotFoundException('inbox.error.notFound');
     return event;
   }
 

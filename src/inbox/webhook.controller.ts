@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, ForbiddenException, Get, Headers, HttpCode, NotFoundException, Param, ParseIntPipe, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Controller, ForbiddenException, Get, Headers, HttpCode, NotFoundException, Param, Post, Query, Req, UnauthorizedException } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request } from 'express';
 import { AaaBodyError, splitAaaDelivery } from '../channels/x/aaa-webhook-body';
 import { crcResponseToken, isTokenShapedCrcToken, isValidWebhookSignature } from '../channels/x/webhook-crypto';
@@ -25,7 +26,7 @@ export class WebhookController {
   /** CRC: proves to X that we hold the consumer secret. Only X-shaped tokens are signed (PROTOCOL.md §3.2). */
   @Get(':profileId')
   @Public()
-  async crc(@Param('profileId', ParseIntPipe) profileId: number, @Query('crc_token') crcToken: unknown) {
+  async crc(@Param('profileId', RecordIdPipe) profileId: number, @Query('crc_token') crcToken: unknown) {
     const profile = await this.profiles.active(profileId);
     if (!profile) throw new NotFoundException();
     if (!isTokenShapedCrcToken(crcToken)) throw new BadRequestException('crc_token missing or malformed');
@@ -35,7 +36,7 @@ export class WebhookController {
   @Post(':profileId')
   @Public()
   @HttpCode(200)
-  async receive(@Param('profileId', ParseIntPipe) profileId: number, @Headers('x-twitter-webhooks-signature') signature: string | undefined, @Req() req: Request) {
+  async receive(@Param('profileId', RecordIdPipe) profileId: number, @Headers('x-twitter-webhooks-signature') signature: string | undefined, @Req() req: Request) {
     const profile = await this.profiles.active(profileId);
     if (!profile) throw new NotFoundException();
     if (!signature) throw new BadRequestException('x-twitter-webhooks-signature missing');

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
@@ -45,7 +46,7 @@ export class QueuesController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/queues/form')
-  async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
     const queue = await this.queues.get(id);
     const stored = { name: queue.name, groupId: queue.groupId, followUp: queue.followUp, followUpLock: queue.followUpLock, comment: queue.comment, validity: queue.validity };
     // An unticked checkbox sends nothing, so a rejected form's absent lock means "not ticked".
@@ -55,7 +56,7 @@ export class QueuesController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', ParseIntPipe) id: number, @Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const queue = await this.queues.update(id, form);
     addFlash(req, { type: 'success', key: 'flash.saved', params: { name: queue.name } });
     await redirectAfterSave(req, res, '/admin/queues');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { Group } from '../users/group.entity';
 import type { QueueFormDto } from './dto/queue-form.dto';
 import { Queue } from './queue.entity';
@@ -30,7 +30,7 @@ export class QueuesService {
 
   async get(id: number): Promise<Queue> {
     const queue = await this.queues.findOneBy({ id });
-    if (!queue) throw new DomainException('queues.error.notFound');
+    if (!queue) throw new RecordNotFoundException('queues.error.notFound');
     return queue;
   }
 

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, Get, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
@@ -29,36 +30,36 @@ export class ProfileWizardController {
 
   @Get(':step')
   @AdminOnly()
-  async show(@Param('id', ParseIntPipe) id: number, @Param('step') stepParam: string, @RejectedForm() rejected: FormState | undefined, @Res() res: Response): Promise<void> {
+  async show(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @RejectedForm() rejected: FormState | undefined, @Res() res: Response): Promise<void> {
     const step = parseStep(stepParam);
-    if (!step) throw new BadRequestException();
+    if (!step) throw new NotFoundException();
     res.render(`pages/admin/social-media-profiles/step-${step}`, await this.pages.step(id, step, rejected));
   }
 
   @Post('1')
   @AdminOnly()
-  async instructions(@Param('id', ParseIntPipe) id: number, @Body() form: WizardActionDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
+  async instructions(@Param('id', RecordIdPipe) id: number, @Body() form: WizardActionDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
     const profile = await this.wizard.markInstructionsRead(await this.profiles.get(id), agent.login);
     await this.proceed(profile, 1, form.action, req, res);
   }
 
   @Post('2')
   @AdminOnly()
-  async appName(@Param('id', ParseIntPipe) id: number, @Body() form: AppNameDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
+  async appName(@Param('id', RecordIdPipe) id: number, @Body() form: AppNameDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
     const profile = await this.wizard.saveAppName(await this.profiles.get(id), form, agent.login);
     await this.proceed(profile, 2, form.action, req, res);
   }
 
   @Post('3')
   @AdminOnly()
-  async consumerKeys(@Param('id', ParseIntPipe) id: number, @Body() form: ConsumerKeysDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
+  async consumerKeys(@Param('id', RecordIdPipe) id: number, @Body() form: ConsumerKeysDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
     const profile = await this.wizard.saveConsumerKeys(await this.profiles.get(id), form, agent.login);
     await this.proceed(profile, 3, form.action, req, res);
   }
 
   @Post('4')
   @AdminOnly()
-  async accessTokens(@Param('id', ParseIntPipe) id: number, @Body() form: AccessTokensDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
+  async accessTokens(@Param('id', RecordIdPipe) id: number, @Body() form: AccessTokensDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
     const profile = await this.wizard.saveAccessTokens(await this.profiles.get(id), form, agent.login);
     await this.proceed(profile, 4, form.action, req, res);
   }
@@ -66,7 +67,7 @@ export class ProfileWizardController {
   /** Step 5 has nothing to type: its own button asks X who these keys belong to. */
   @Post('5')
   @AdminOnly()
-  async verify(@Param('id', ParseIntPipe) id: number, @Body() form: VerifyStepDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
+  async verify(@Param('id', RecordIdPipe) id: number, @Body() form: VerifyStepDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
     let profile = await this.profiles.get(id);
     if (form.verify) {
       profile = await this.credentials.verify(profile, agent.login);
@@ -77,7 +78,7 @@ export class ProfileWizardController {
 
   @Post('6')
   @AdminOnly()
-  async incoming(@Param('id', ParseIntPipe) id: number, @Body() form: IncomingSettingsDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
+  async incoming(@Param('id', RecordIdPipe) id: number, @Body() form: IncomingSettingsDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response) {
     const profile = await this.wizard.saveIncoming(await this.profiles.get(id), form, agent.login);
     await this.proceed(profile, 6, form.action, req, res);
   }

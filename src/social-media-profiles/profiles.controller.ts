@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
@@ -45,14 +46,14 @@ export class ProfilesController {
   @Get('twitter/:id')
   @AdminOnly()
   @Render('pages/admin/social-media-profiles/general')
-  general(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+  general(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
     return this.pages.general(id, rejected);
   }
 
   @Post('twitter/:id')
   @AdminOnly()
   async updateGeneral(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @Body() form: GeneralDto,
     @Agent() agent: CurrentAgent,
     @Req() req: Request,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import type { GeneralDto } from './dto/general.dto';
 import { SocialMediaProfile } from './social-media-profile.entity';
 import { firstMissingStep, type WizardFacts } from './wizard-steps';
@@ -49,7 +49,7 @@ export class ProfilesService {
 
   async get(id: number): Promise<SocialMediaProfile> {
     const profile = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
-    if (!profile) throw new DomainException('profiles.error.notFound');
+    if (!profile) throw new RecordNotFoundException('profiles.error.notFound');
     return profile;
   }
 

@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
@@ -27,7 +28,7 @@ export class SignInWithXController {
 
   @Post('admin/social-media-profiles/twitter/:id/sign-in-with-x')
   @AdminOnly()
-  async start(@Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async start(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const profile = await this.profiles.get(id);
     const { authorizeUrl, token, tokenSecret } = await this.credentials.startSignIn(profile, this.pages.callbackUrl());
     req.session.xSignIn = { profileId: profile.id, token, tokenSecret };

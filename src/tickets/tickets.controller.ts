@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
@@ -54,7 +55,7 @@ export class TicketsController {
   @Get(':id')
   @AgentOnly()
   @Render('pages/tickets/zoom')
-  async zoom(@Param('id', ParseIntPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
+  async zoom(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
     const rejected = { reply: takeRejected(req, `${ticketPath(id)}/reply`), note: takeRejected(req, `${ticketPath(id)}/note`) };
     return { title: 'tickets.zoom.title', nav: 'tickets', ...(await this.tickets.zoom(agent, id, rejected)) };
   }
@@ -62,13 +63,13 @@ export class TicketsController {
   /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
   @Get([':id/reply', ':id/note', ':id/lock', ':id/unlock', ':id/owner', ':id/state', ':id/articles/:articleId/resend'])
   @AgentOnly()
-  backToZoom(@Param('id', ParseIntPipe) id: number, @Res() res: Response): void {
+  backToZoom(@Param('id', RecordIdPipe) id: number, @Res() res: Response): void {
     res.redirect(303, ticketPath(id));
   }
 
   @Post(':id/reply')
   @AgentOnly()
-  async reply(@Param('id', ParseIntPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const article = await this.actions.reply(agent, id, form.body);
     const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
     addFlash(req, { type: article.deliveryStatus === 'failed' ? 'error' : 'success', key });
@@ -77,7 +78,7 @@ export class TicketsController {
 
   @Post(':id/note')
   @AgentOnly()
-  async note(@Param('id', ParseIntPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const article = await this.actions.note(agent, id, form.body);
     addFlash(req, { type: 'success', key: 'tickets.flash.noteAdded' });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
@@ -85,7 +86,7 @@ export class TicketsController {
 
   @Post(':id/lock')
   @AgentOnly()
-  async lock(@Param('id', ParseIntPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async lock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.setLock(agent, id, true);
     addFlash(req, { type: 'success', key: 'tickets.flash.locked' });
     await redirectAfterSave(req, res, ticketPath(id));
@@ -93,7 +94,7 @@ export class TicketsController {
 
   @Post(':id/unlock')
   @AgentOnly()
-  async unlock(@Param('id', ParseIntPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async unlock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.setLock(agent, id, false);
     addFlash(req, { type: 'success', key: 'tickets.flash.unlocked' });
     await redirectAfterSave(req, res, ticketPath(id));
@@ -101,7 +102,7 @@ export class TicketsController {
 
   @Post(':id/owner')
   @AgentOnly()
-  async owner(@Param('id', ParseIntPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async owner(@Param('id', RecordIdPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.setOwner(agent, id, form.ownerId);
     addFlash(req, { type: 'success', key: 'tickets.flash.ownerSet' });
     await redirectAfterSave(req, res, ticketPath(id));
@@ -109,7 +110,7 @@ export class TicketsController {
 
   @Post(':id/state')
   @AgentOnly()
-  async state(@Param('id', ParseIntPipe) id: number, @Body() form: StateDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async state(@Param('id', RecordIdPipe) id: number, @Body() form: StateDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.setState(agent, id, form.state);
     addFlash(req, { type: 'success', key: 'tickets.flash.stateSet' });
     await redirectAfterSave(req, res, ticketPath(id));
@@ -118,8 +119,8 @@ export class TicketsController {
   @Post(':id/articles/:articleId/resend')
   @AgentOnly()
   async resend(
-    @Param('id', ParseIntPipe) id: number,
-    @Param('articleId', ParseIntPipe) articleId: number,
+    @Param('id', RecordIdPipe) id: number,
+    @Param('articleId', RecordIdPipe) articleId: number,
     @Agent() agent: CurrentAgent,
     @Req() req: Request,
     @Res() res: Response,

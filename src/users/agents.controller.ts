@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
@@ -46,7 +47,7 @@ export class AgentsController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/agents/form')
-  async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
     const agent = await this.agents.get(id);
     const values = formValues({ login: agent.login, name: agent.name, email: agent.email, language: agent.language, validity: agent.validity }, rejected);
     return { ...(await this.formModel('agents.edit', values, rejected, await this.agents.membershipsOf(id))), agent };
@@ -55,7 +56,7 @@ export class AgentsController {
   @Post(':id')
   @AdminOnly()
   async update(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', RecordIdPipe) id: number,
     @Body() form: AgentFormDto,
     @Agent() actingAgent: CurrentAgent,
     @Req() req: Request,

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { PasswordHasher } from '../auth/password-hasher';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import type { Validity } from '../common/validity';
 import type { Language } from '../i18n/languages';
 import type { AgentFormDto } from './dto/agent-form.dto';
@@ -40,7 +40,7 @@ export class AgentsService {
 
   async get(id: number): Promise<User> {
     const user = await this.users.findOneBy({ id });
-    if (!user) throw new DomainException('agents.error.notFound');
+    if (!user) throw new RecordNotFoundException('agents.error.notFound');
     return user;
   }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
@@ -36,14 +37,14 @@ export class GroupsController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/groups/form')
-  async editForm(@Param('id', ParseIntPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
     const group = await this.groups.get(id);
     return { ...this.formModel('groups.edit', formValues({ name: group.name, comment: group.comment, validity: group.validity }, rejected), rejected), group };
   }
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', ParseIntPipe) id: number, @Body() form: GroupFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: GroupFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const group = await this.groups.update(id, form);
     addFlash(req, { type: 'success', key: 'flash.saved', params: { name: group.name } });
     await redirectAfterSave(req, res, '/admin/groups');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import type { GroupFormDto } from './dto/group-form.dto';
 import { Group } from './group.entity';
 
@@ -19,7 +19,7 @@ export class GroupsService {
 
   async get(id: number): Promise<Group> {
     const group = await this.groups.findOneBy({ id });
-    if (!group) throw new DomainException('groups.error.notFound');
+    if (!group) throw new RecordNotFoundException('groups.error.notFound');
     return group;
   }
 
