@@ -8,7 +8,7 @@ import { resolveLanguage } from '../i18n/resolve-language';
  * so health checks and redirects do not create sessions.
  */
 export function requestLocals(req: Request, res: Response, next: NextFunction): void {
-  res.locals.lang = resolveLanguage(req.session?.language, req.headers['accept-language']);
+  res.locals.lang = resolveLanguage(req.session?.language, req);
   let token: string | undefined;
   Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, get: () => (token ??= generateToken(req)) });
   let flash: ReturnType<typeof takeFlash> | undefined;
