@@ -3,9 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { AclStoreService, CLI_ACTOR } from '../acl/acl-store.service';
 import { answerEvaluateInput } from '../acl/engine';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, FormValidationException } from '../common/domain.exception';
+import { validateAs } from '../common/validation-pipe';
 import { translate } from '../i18n/translator';
 import { AgentsService } from '../users/agents.service';
+import { AgentFormDto } from '../users/dto/agent-form.dto';
+import { GroupFormDto } from '../users/dto/group-form.dto';
 import { GroupsService } from '../users/groups.service';
 import type { CliCommand } from './parse-cli-args';
 
@@ -25,13 +28,15 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
     switch (command.kind) {
       case 'user-add': {
         const password = command.password ?? randomBytes(12).toString('base64url');
-        const user = await agents.create({ ...command, password });
+        // The same rules as the Add agent form (a login without spaces, a long enough password …).
+        const form = await validateAs(AgentFormDto, { login: command.login, name: command.name, email: command.email ?? '', language: command.language, password, validity: 'valid' });
+        const user = await agents.create({ ...form, password });
         io.out(`Added agent ${user.login} (id ${user.id}).`);
         if (!command.password) io.out(`Password: ${password}`);
         return 0;
       }
       case 'group-add': {
-        const group = await groups.create({ name: command.name, comment: command.comment, validity: 'valid' });
+        const group = await groups.create(await validateAs(GroupFormDto, { name: command.name, comment: command.comment ?? '', validity: 'valid' }));
         io.out(`Added group ${group.name} (id ${group.id}).`);
         return 0;
       }
@@ -88,6 +93,9 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
   } catch (err) {
     if (err instanceof CliFailure) io.err(`error: ${err.message}`);
     else if (err instanceof DomainException) io.err(`error: ${translate('en', err.messageKey, err.params)}`);
+    else if (err instanceof FormValidationException) {
+      for (const [field, error] of Object.entries(err.errors)) io.err(`error: --${field}: ${translate('en', error.key, error.params)}`);
+    }
     else throw err;
     return 2;
   }

@@ -32,3 +32,11 @@ export function createFormValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new FormValidationException(firstErrorPerField(errors)),
   });
 }
+
+/**
+ * Validates values that did not come from a web form (the command line) with the same DTO and the
+ * same rules a form uses; throws FormValidationException with the same field → message map.
+ */
+export async function validateAs<T extends object>(dto: new () => T, values: Record<string, unknown>): Promise<T> {
+  return (await createFormValidationPipe().transform(values, { type: 'body', metatype: dto })) as T;
+}

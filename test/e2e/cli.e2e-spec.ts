@@ -46,6 +46,17 @@ describe('command line', () => {
     expect((await cli('user', 'groups', '--login', 'root@localhost', '--group', 'nope', '--permission', 'rw')).code).toBe(2);
   });
 
+  it('refuses what the Add agent and Add group forms refuse, with the same messages and exit code 2', async () => {
+    expect(await cli('user', 'add', '--login', 'bad login', '--name', 'x', '--password', 'x')).toEqual({
+      code: 2,
+      out: '',
+      err: 'error: --login: The login must not contain spaces.\nerror: --password: At least 8 characters.',
+    });
+    expect((await cli('user', 'add', '--login', 'erin', '--name', 'Erin', '--email', 'not-an-email')).err).toBe('error: --email: Please enter a valid e-mail address.');
+    expect((await cli('group', 'add', '--name', 'g', '--comment', 'c'.repeat(251))).err).toMatch(/^error: --comment: /);
+    expect(await t.dataSource.query(`SELECT login FROM users WHERE login IN ('bad login', 'erin')`)).toEqual([]);
+  });
+
   it('exits with code 2 and the usage on bad arguments, as a real process', async () => {
     const run = promisify(execFile);
     const failure = await run('npx', ['ts-node', '--transpile-only', 'src/cli.ts', 'user', 'add', '--name', 'x'], { env: process.env }).catch((e) => e);
