@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableForeignKey, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 import { columnKit } from '../migration-types';
 
 /**
@@ -30,13 +30,14 @@ export class TicketThreads1764100000000 implements MigrationInterface {
     );
     await q.dropIndex('tickets', 'uq_tickets_open_thread');
     await q.dropIndex('tickets', 'ix_tickets_thread');
-    await q.dropColumns('tickets', ['thread_key', 'open_thread_key']);
+    // Plain ALTER TABLE on both databases: TypeORM would rebuild the SQLite table, which a revert
+    // (run inside its transaction, where SQLite cannot switch foreign keys off) could not do.
+    for (const column of ['thread_key', 'open_thread_key']) await q.query(`ALTER TABLE tickets DROP COLUMN ${column}`);
   }
 
   /** Back to one conversation per ticket: each ticket keeps the first it joined. */
   async down(q: QueryRunner): Promise<void> {
-    const c = columnKit(q);
-    await q.addColumns('tickets', [new TableColumn(c.varchar('thread_key', 60, { isNullable: true })), new TableColumn(c.varchar('open_thread_key', 60, { isNullable: true }))]);
+    for (const column of ['thread_key', 'open_thread_key']) await q.query(`ALTER TABLE tickets ADD COLUMN ${column} varchar(60) NULL`);
     const first = (column: string) => `(SELECT r.${column} FROM ticket_threads r WHERE r.ticket_id = tickets.id ORDER BY r.id LIMIT 1)`;
     await q.query(`UPDATE tickets SET thread_key = ${first('thread_key')}, open_thread_key = ${first('open_thread_key')}`);
     await q.createIndex('tickets', new TableIndex({ name: 'uq_tickets_open_thread', columnNames: ['profile_id', 'open_thread_key'], isUnique: true }));
