@@ -8,10 +8,11 @@ import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
 import { Article } from '../tickets/article.entity';
+import { TicketThread } from '../tickets/ticket-thread.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { Group } from '../users/group.entity';
 import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, Article, InboxEvent, PollCursor];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, TicketThread, Article, InboxEvent, PollCursor];

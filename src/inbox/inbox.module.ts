@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { XModule } from '../channels/x/x.module';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
+import { TicketsModule } from '../tickets/tickets.module';
 import { InboxAdminController } from './inbox-admin.controller';
 import { InboxAdminService } from './inbox-admin.service';
 import { InboxEvent } from './inbox-event.entity';
@@ -16,7 +17,7 @@ import { ProfileDirectory } from './profile-directory.service';
 import { WebhookController } from './webhook.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, XModule],
+  imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, TicketsModule, XModule],
   controllers: [WebhookController, InboxAdminController],
   providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, Poller, Clock],
   exports: [InboxStore, InboxWorker, ProfileDirectory, Poller],

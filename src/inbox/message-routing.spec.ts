@@ -1,5 +1,5 @@
 import type { IncomingTweet } from '../channels/x/incoming-x-message';
-import { routeTweet, ticketTitle } from './message-routing';
+import { routeTweet } from './message-routing';
 
 const profile = { accountId: '100', targetQueueId: 1, mentionsEnabled: true, hashtagQueues: [{ hashtag: 'billing', queueId: 2 }, { hashtag: 'support', queueId: 3 }] };
 const tweet = (change: Partial<IncomingTweet> = {}): IncomingTweet => ({
@@ -38,14 +38,4 @@ describe('routeTweet', () => {
   it('ignores untracked tweets', () => {
     expect(routeTweet(tweet({ hashtags: ['other'] }), profile)).toEqual({ queueId: undefined, reason: 'untracked' });
   });
-});
-
-describe('ticketTitle', () => {
-  it('keeps short text', () => expect(ticketTitle('Where is my order?')).toBe('Where is my order?'));
-  it('cuts after 80 characters without splitting emoji', () => {
-    const title = ticketTitle('😀'.repeat(85));
-    expect(Array.from(title)).toHaveLength(81);
-    expect(title.endsWith('…')).toBe(true);
-  });
-  it('puts the message on one line', () => expect(ticketTitle('a\n\nb')).toBe('a b'));
 });

@@ -23,10 +23,3 @@ export function routeTweet(tweet: IncomingTweet, profile: RoutingProfile): Tweet
   if (tracked) return { queueId: tracked.queueId, reason: 'hashtag' };
   return { queueId: undefined, reason: 'untracked' };
 }
-
-/** A ticket title: the first 80 characters of the message, on one line. */
-export function ticketTitle(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  const chars = Array.from(oneLine);
-  return chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : oneLine || '(empty message)';
-}

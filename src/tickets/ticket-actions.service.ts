@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { Repository } from 'typeorm';
 import { Transactions } from '../database/transactions';
 import type { CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
@@ -8,29 +8,26 @@ import { DomainException } from '../common/domain.exception';
 import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { Article } from './article.entity';
 import { ArticleDeliveryService } from './article-delivery.service';
+import { dmConversation } from './conversation-key';
+import { ConversationHeldError, ConversationTickets, type ArticleDraft, type TicketRef } from './conversation-tickets.service';
 import type { NewTicketDto } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
 import { TicketAclService } from './ticket-acl.service';
-import { ticketNumber } from './ticket-number';
-import { AGENT_STATES, openThreadKeyAfter, type AgentState } from './ticket-rules';
-import { stateTypeOf } from './ticket-states';
-import { Ticket } from './ticket.entity';
+import { AGENT_STATES, type AgentState } from './ticket-rules';
+import type { Ticket } from './ticket.entity';
 import { TicketsService, replyTarget } from './tickets.service';
 import { directMessageLength, MAX_DM_LENGTH, MAX_TWEET_WEIGHT, weightedTweetLength } from './tweet-length';
-import { isUniqueViolation } from '../database/unique-violation';
 
 /** How long an agent's request waits for its message to go out, so the next page usually shows it sent. */
 const WAIT_FOR_DELIVERY_MS = 3_000;
-const TITLE_LENGTH = 80;
 
 /** Everything an agent does to a ticket. Each action first checks rw in the queue's group; replies also the ACLs. */
 @Injectable()
 export class TicketActionsService {
   constructor(
-    @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
-    private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
+    private readonly conversations: ConversationTickets,
     private readonly reader: TicketsService,
     private readonly acl: TicketAclService,
     private readonly delivery: ArticleDeliveryService,
@@ -53,44 +50,34 @@ export class TicketActionsService {
     const history = await this.articles.find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const target = ticket.channel === 'tweet' ? replyTarget(history) : undefined;
 
-    const article = await this.transactions.run(async (manager) => {
-      const saved = await manager.getRepository(Article).save(this.outgoing(ticket, ticket.profile, agent, body, target?.externalId ?? null));
-      const changes: Partial<Ticket> = {};
-      if (ticket.state === 'new') changes.state = 'open';
-      if (!ticket.locked) Object.assign(changes, { locked: true, ownerId: agent.id });
-      await touch(manager, ticket.id, changes);
-      return saved;
+    const articleId = await this.transactions.run(async (manager) => {
+      const id = await this.conversations.addArticle(manager, ticket, this.outgoing(ticket.channel, ticket.profile, agent, body, target?.externalId ?? null));
+      await this.conversations.change(manager, ticket.id, {
+        ...(ticket.state === 'new' ? { state: 'open' } : {}),
+        ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
+      });
+      return id;
     });
     await this.deliverSoon();
-    return this.articles.findOneByOrFail({ id: article.id });
+    return this.articles.findOneByOrFail({ id: articleId });
   }
 
   /** An internal note: never sent anywhere. */
   async note(agent: CurrentAgent, ticketId: number, text: unknown): Promise<Article> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
     const body = checkedText(text, MAX_DM_LENGTH);
-    return this.transactions.run(async (manager) => {
-      const saved = await manager.getRepository(Article).save(
-        manager.getRepository(Article).create({
-          ticketId: ticket.id,
-          profileId: ticket.profileId,
-          sender: 'agent',
-          channel: 'note',
-          authorHandle: '',
-          createdById: agent.id,
-          body,
-          deliveryStatus: null,
-        }),
-      );
-      await touch(manager, ticket.id, {});
-      return saved;
+    const articleId = await this.transactions.run(async (manager) => {
+      const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body });
+      await this.conversations.change(manager, ticket.id, {});
+      return id;
     });
+    return this.articles.findOneByOrFail({ id: articleId });
   }
 
   /** Locking makes the agent the owner, as in OTRS. */
   async setLock(agent: CurrentAgent, ticketId: number, locked: boolean): Promise<Ticket> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    await touch(this.dataSource.manager, ticket.id, locked ? { locked: true, ownerId: agent.id } : { locked: false });
+    await this.transactions.run((m) => this.conversations.change(m, ticket.id, locked ? { locked: true, ownerId: agent.id } : { locked: false }));
     return ticket;
   }
 
@@ -99,27 +86,15 @@ export class TicketActionsService {
     const id = Number(ownerId);
     const candidates = await this.reader.ownerCandidates(ticket.queue.groupId);
     if (!candidates.some((u) => u.id === id)) throw new DomainException('tickets.error.ownerNotAllowed');
-    await touch(this.dataSource.manager, ticket.id, { ownerId: id });
+    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }));
     return ticket;
   }
 
-  /** Closing frees the DM thread; reopening takes it back unless another open ticket holds it. */
+  /** Closing frees the ticket's conversations; reopening takes back those no other open ticket holds (docs/THREADING.md). */
   async setState(agent: CurrentAgent, ticketId: number, state: unknown): Promise<Ticket> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
     if (!(AGENT_STATES as readonly unknown[]).includes(state)) throw new DomainException('validation.choose');
-    const target = state as AgentState;
-    const holder = async () =>
-      !!ticket.threadKey &&
-      (await this.tickets.createQueryBuilder('t').where('t.profileId = :p AND t.openThreadKey = :k AND t.id <> :id', { p: ticket.profileId, k: ticket.threadKey, id: ticket.id }).getExists());
-    const needsCheck = ticket.threadKey && stateTypeOf(target) !== 'closed' && ticket.openThreadKey !== ticket.threadKey;
-    const openThreadKey = openThreadKeyAfter(ticket, target, needsCheck ? await holder() : false);
-    try {
-      await touch(this.dataSource.manager, ticket.id, { state: target, openThreadKey });
-    } catch (error) {
-      // Another ticket took the thread between the check and the update: reopen without it.
-      if (!isUniqueViolation(error)) throw error;
-      await touch(this.dataSource.manager, ticket.id, { state: target, openThreadKey: null });
-    }
+    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { state: state as AgentState }));
     return ticket;
   }
 
@@ -146,7 +121,7 @@ export class TicketActionsService {
    * A new outgoing tweet or DM that starts a ticket. The profile must be one the agent may use
    * (the same ACL check as the form's choice) and able to send; the queue one the agent works in.
    */
-  async createOutgoing(agent: CurrentAgent, form: NewTicketDto): Promise<Ticket> {
+  async createOutgoing(agent: CurrentAgent, form: NewTicketDto): Promise<TicketRef> {
     const queue = (await this.reader.queuesFor(agent, 'act', true)).find((q) => q.id === form.queueId);
     if (!queue) throw new DomainException('validation.choose', 'queueId');
     const usable = await this.reader.usableProfiles(agent, queue.name);
@@ -156,63 +131,47 @@ export class TicketActionsService {
     const recipientId = form.recipientId ?? '';
     if (form.type === 'dm' && !recipientId) throw new DomainException('validation.required', 'recipientId');
     const body = checkedBody(form.body, form.type);
-    const threadKey = form.type === 'dm' ? `dm:${recipientId}` : null;
-    if (threadKey) await this.assertThreadFree(profile.id, threadKey);
 
-    let ticket: Ticket;
+    let ticket: TicketRef;
     try {
-      ticket = await this.transactions.run(async (manager) => {
-        const repo = manager.getRepository(Ticket);
-        const created = await repo.save(
-          repo.create({
-            title: form.title || titleOf(body),
-            queueId: queue.id,
-            state: 'open',
-            locked: false,
-            ownerId: agent.id,
+      ticket = await this.transactions.run((manager) =>
+        this.conversations.open(
+          manager,
+          {
             profileId: profile.id,
+            queueId: queue.id,
             channel: form.type,
-            threadKey,
-            openThreadKey: threadKey,
-            customerXId: recipientId,
-            customerHandle: form.recipientHandle ?? '',
-            customerName: '',
-          }),
-        );
-        created.number = ticketNumber(created.createdAt ?? new Date(this.clock.now()), created.id);
-        await repo.update({ id: created.id }, { number: created.number });
-        await manager.getRepository(Article).save(this.outgoing(created, profile, agent, body, null));
-        return created;
-      });
+            state: 'open',
+            ownerId: agent.id,
+            title: form.title,
+            customer: { id: recipientId, handle: form.recipientHandle ?? '', name: '' },
+            // One open ticket per DM conversation: a second one for the same person is refused.
+            conversations: form.type === 'dm' ? [dmConversation(recipientId)] : [],
+          },
+          [this.outgoing(form.type, profile, agent, body, null)],
+        ),
+      );
     } catch (error) {
-      if (!isUniqueViolation(error) || !threadKey) throw error;
-      await this.assertThreadFree(profile.id, threadKey);
+      if (error instanceof ConversationHeldError) throw new DomainException('tickets.error.threadOpen', 'recipientId', { number: error.holder.number });
       throw error;
     }
     await this.deliverSoon();
     return ticket;
   }
 
-  private outgoing(ticket: Ticket, profile: SocialMediaProfile, agent: CurrentAgent, body: string, inReplyTo: string | null): Article {
-    return this.articles.create({
-      ticketId: ticket.id,
-      profileId: ticket.profileId,
+  /** An agent's tweet or DM, stored to be sent by the delivery worker. */
+  private outgoing(channel: Ticket['channel'], profile: SocialMediaProfile, agent: CurrentAgent, body: string, inReplyTo: string | null): ArticleDraft {
+    return {
       sender: 'agent',
-      channel: ticket.channel,
+      channel,
       inReplyToExternalId: inReplyTo,
       authorXId: profile.accountId,
       authorHandle: profile.accountHandle ?? '',
       createdById: agent.id,
       body,
       deliveryStatus: 'sending',
-      deliveryAttempts: 0,
       nextAttemptAt: String(this.clock.now()),
-    });
-  }
-
-  private async assertThreadFree(profileId: number, threadKey: string): Promise<void> {
-    const holder = await this.tickets.findOneBy({ profileId, openThreadKey: threadKey });
-    if (holder) throw new DomainException('tickets.error.threadOpen', 'recipientId', { number: holder.number ?? String(holder.id) });
+    };
   }
 
   /** Sends now, waiting a little: usually the next page already shows the article as sent. */
@@ -243,19 +202,4 @@ function checkedText(text: unknown, max: number): string {
   const length = directMessageLength(body);
   if (length > max) throw new DomainException('tickets.error.textTooLong', 'body', { max, length });
   return body;
-}
-
-function titleOf(body: string): string {
-  const line = body.split('\n')[0].trim();
-  return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1)}…` : line;
-}
-
-/** Applies changes and moves the ticket's "changed" time, so the queue view sorts it up. */
-async function touch(manager: EntityManager, id: number, changes: Partial<Ticket>): Promise<void> {
-  await manager
-    .createQueryBuilder()
-    .update(Ticket)
-    .set({ ...changes, changedAt: () => 'CURRENT_TIMESTAMP' })
-    .where('id = :id', { id })
-    .execute();
 }

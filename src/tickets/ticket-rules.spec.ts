@@ -1,4 +1,4 @@
-import { canAct, canRead, groupNamesWith, openThreadKeyAfter, queuePermission, replyPrefill } from './ticket-rules';
+import { canAct, canRead, groupNamesWith, queuePermission, replyPrefill } from './ticket-rules';
 
 describe('ticket permissions follow the queue’s group', () => {
   const agent = { groups: { support: 'rw', sales: 'ro', admin: 'rw' } as const };
@@ -21,32 +21,6 @@ describe('ticket permissions follow the queue’s group', () => {
   it('lists the groups to read and to work in', () => {
     expect(groupNamesWith(agent, 'read').sort()).toEqual(['admin', 'sales', 'support']);
     expect(groupNamesWith(agent, 'act').sort()).toEqual(['admin', 'support']);
-  });
-});
-
-describe('openThreadKeyAfter: one open ticket per DM thread', () => {
-  const open = { threadKey: 'dm:42', openThreadKey: 'dm:42' };
-  const closed = { threadKey: 'dm:42', openThreadKey: null };
-
-  it('closing frees the thread', () => {
-    expect(openThreadKeyAfter(open, 'closed successful', false)).toBeNull();
-    expect(openThreadKeyAfter(open, 'closed unsuccessful', false)).toBeNull();
-  });
-
-  it('moving between open states keeps the thread', () => {
-    expect(openThreadKeyAfter(open, 'pending reminder', true)).toBe('dm:42');
-  });
-
-  it('reopening takes the thread back when it is free', () => {
-    expect(openThreadKeyAfter(closed, 'open', false)).toBe('dm:42');
-  });
-
-  it('reopening leaves the thread to another open ticket that holds it', () => {
-    expect(openThreadKeyAfter(closed, 'open', true)).toBeNull();
-  });
-
-  it('tweet tickets have no thread key', () => {
-    expect(openThreadKeyAfter({ threadKey: null, openThreadKey: null }, 'open', false)).toBeNull();
   });
 });
 

@@ -1,10 +1,9 @@
 import type { CurrentAgent } from '../auth/current-agent';
 import type { Permission } from '../users/user-group.entity';
-import { stateTypeOf, type TicketState } from './ticket-states';
+import type { TicketState } from './ticket-states';
 
 /**
- * Who may do what with a ticket, and what a state change does to the thread key. Pure, so the
- * rules read (and are tested) apart from the database.
+ * Who may do what with a ticket. Pure, so the rules read (and are tested) apart from the database.
  */
 
 /** The agent's permission on a queue: that of the queue's group. ro reads, rw also acts. Admins get nothing extra. */
@@ -34,22 +33,6 @@ export type AgentState = (typeof AGENT_STATES)[number];
 /** The states the queue view filters by: "open tickets" means every state type but closed. */
 export const STATE_FILTERS = ['open-tickets', 'all', 'new', 'open', 'pending reminder', 'closed successful', 'closed unsuccessful'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
-
-export interface ThreadKeys {
-  threadKey: string | null;
-  openThreadKey: string | null;
-}
-
-/**
- * `openThreadKey` after a change to `target`: NULL once closed (the thread is free for a new
- * ticket); restored on reopening unless another open ticket holds the thread meanwhile — then this
- * one stays out of the thread and the incoming side keeps using the other.
- */
-export function openThreadKeyAfter(ticket: ThreadKeys, target: TicketState, otherOpenTicketHoldsThread: boolean): string | null {
-  if (!ticket.threadKey || stateTypeOf(target) === 'closed') return null;
-  if (ticket.openThreadKey === ticket.threadKey) return ticket.threadKey;
-  return otherOpenTicketHoldsThread ? null : ticket.threadKey;
-}
 
 /** The text a reply tweet starts with: the customer's @handle (X threads a reply only when it is mentioned). */
 export function replyPrefill(channel: 'dm' | 'tweet', customerHandle: string): string {

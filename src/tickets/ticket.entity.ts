@@ -8,14 +8,11 @@ import type { TicketState } from './ticket-states';
 export type TicketChannel = 'dm' | 'tweet';
 
 /**
- * A conversation with one X user. DM tickets belong to the thread (profile, customer id):
- * `openThreadKey` carries the thread key while the ticket is not closed, and a unique index on it
- * guarantees one open ticket per thread even with several workers.
+ * A case with one X user. Which conversations it belongs to lives in `ticket_threads`
+ * (TicketThread); ConversationTickets opens tickets and keeps that bookkeeping (docs/THREADING.md).
  */
 @Entity({ name: 'tickets' })
 @Index('uq_tickets_number', ['number'], { unique: true })
-@Index('uq_tickets_open_thread', ['profileId', 'openThreadKey'], { unique: true })
-@Index('ix_tickets_thread', ['profileId', 'threadKey'])
 @Index('ix_tickets_queue_state', ['queueId', 'state'])
 export class Ticket {
   @PrimaryGeneratedColumn({ name: 'id' })
@@ -58,13 +55,6 @@ export class Ticket {
   /** How the conversation started: a direct message or a tweet. */
   @Column({ name: 'channel', type: 'varchar', length: 10 })
   channel: TicketChannel;
-
-  /** `dm:<customer X id>` for DM tickets; null for tweets (threaded through their articles). */
-  @Column({ name: 'thread_key', type: 'varchar', length: 60, nullable: true })
-  threadKey: string | null;
-
-  @Column({ name: 'open_thread_key', type: 'varchar', length: 60, nullable: true })
-  openThreadKey: string | null;
 
   /** The X user: ids are strings (they exceed 2^53). */
   @Column({ name: 'customer_x_id', type: 'varchar', length: 30 })

@@ -11,6 +11,7 @@ import { User } from '../users/user.entity';
 import { ArticleDeliveryService } from './article-delivery.service';
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
+import { ConversationTickets } from './conversation-tickets.service';
 import { TicketAclService } from './ticket-acl.service';
 import { TicketActionsService } from './ticket-actions.service';
 import { Ticket } from './ticket.entity';
@@ -22,13 +23,15 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
 
 /**
  * Tickets for agents (queue view, zoom, replies, new outgoing tickets) and the delivery worker that
- * sends outgoing articles. Others use ArticleDeliveryService.kick() (or OutgoingWorkSignal) to have
- * stored `sending` articles sent now, and TicketsService for counts.
+ * sends outgoing articles. Others use ConversationTickets to file incoming messages into tickets
+ * (docs/THREADING.md), ArticleDeliveryService.kick() (or OutgoingWorkSignal) to have stored
+ * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule],
   controllers: [TicketsController],
   providers: [
+    ConversationTickets,
     TicketsService,
     TicketActionsService,
     TicketAclService,
@@ -44,6 +47,6 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
       }),
     },
   ],
-  exports: [ArticleDeliveryService, TicketsService],
+  exports: [ConversationTickets, ArticleDeliveryService, TicketsService],
 })
 export class TicketsModule {}

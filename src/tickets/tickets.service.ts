@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Not, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { formValues, type FormState } from '../common/form-state';
 import { Queue } from '../queues/queue.entity';
@@ -8,6 +8,7 @@ import { SocialMediaProfile } from '../social-media-profiles/social-media-profil
 import { User } from '../users/user.entity';
 import type { Permission } from '../users/user-group.entity';
 import { Article } from './article.entity';
+import { ConversationTickets } from './conversation-tickets.service';
 import { decodeReason } from './delivery-outcome';
 import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
@@ -45,6 +46,7 @@ export class TicketsService {
     @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly acl: TicketAclService,
+    private readonly conversations: ConversationTickets,
   ) {}
 
   /** Queues the agent may read (`read`) or work in (`act`), by name. */
@@ -135,10 +137,8 @@ export class TicketsService {
     const profileAllowed = mayAct && (await this.acl.mayUseTicketProfile(agent, ticket));
     const blocker = sendBlocker(ticket.profile);
     const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
-    const threadHolder =
-      ticket.threadKey && !ticket.openThreadKey && !CLOSED_STATES.includes(ticket.state)
-        ? await this.tickets.findOne({ where: { profileId: ticket.profileId, openThreadKey: ticket.threadKey, id: Not(ticket.id) } })
-        : null;
+    // An open ticket that another one keeps out of its conversation says where new messages go.
+    const threadHolders = CLOSED_STATES.includes(ticket.state) ? [] : await this.conversations.heldElsewhere(ticket.id);
 
     return {
       ticket: {
@@ -158,7 +158,7 @@ export class TicketsService {
         createdAt: ticket.createdAt,
         changedAt: ticket.changedAt,
       },
-      threadHolder: threadHolder ? { id: threadHolder.id, number: threadHolder.number } : null,
+      threadHolders,
       permission,
       mayAct,
       profileBlocker: blocker ?? null,

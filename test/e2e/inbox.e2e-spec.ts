@@ -2,8 +2,11 @@ import request from 'supertest';
 import { crcResponseToken } from '../../src/channels/x/webhook-crypto';
 import { Clock } from '../../src/common/clock';
 import { InboxStore } from '../../src/inbox/inbox-store.service';
+import { Transactions } from '../../src/database/transactions';
 import { InboxWorker, MAX_ATTEMPTS } from '../../src/inbox/inbox-worker.service';
 import { Article } from '../../src/tickets/article.entity';
+import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
+import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Queue } from '../../src/queues/queue.entity';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
@@ -64,8 +67,11 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
     await t.dataSource.getRepository(Queue).update({ id: queues[name] }, { followUp, followUpLock });
   }
   async function closeTicket(id: number, ownerId: number | null = null) {
-    await t.dataSource.getRepository(Ticket).update({ id }, { state: 'closed successful', openThreadKey: null, ownerId });
+    await t.app.get(Transactions).run((m) => t.app.get(ConversationTickets).change(m, id, { state: 'closed successful', ownerId }));
   }
+  /** The conversations a ticket belongs to, with the key where it holds one. */
+  const conversationsOf = async (ticketId: number) =>
+    (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey }));
 
   describe('the webhook', () => {
     it('answers the CRC with the HMAC of the consumer secret', async () => {
@@ -118,7 +124,8 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       const text = 'Hello, my order 4711 has not arrived yet and I am getting worried about it, please help me';
       await dm(customer, text);
       const [ticket] = await ticketsOf(customer);
-      expect(ticket).toMatchObject({ queueId: queues.Raw, state: 'new', channel: 'dm', customerHandle: customer.handle, customerName: customer.name, threadKey: `dm:${customer.id}` });
+      expect(ticket).toMatchObject({ queueId: queues.Raw, state: 'new', channel: 'dm', customerHandle: customer.handle, customerName: customer.name });
+      expect(await conversationsOf(ticket.id)).toEqual([{ key: `dm:${customer.id}`, held: `dm:${customer.id}` }]);
       expect(ticket.title).toBe(`${text.slice(0, 80)}…`);
       expect(ticket.number).toMatch(/^\d{14,}$/);
       const articles = await articlesOf(ticket.id);
@@ -183,7 +190,8 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       await dm(customer, 'after closing');
       const tickets = await ticketsOf(customer);
       expect(tickets).toHaveLength(1);
-      expect(tickets[0]).toMatchObject({ state: 'open', locked: true, ownerId: 1, openThreadKey: `dm:${customer.id}` });
+      expect(tickets[0]).toMatchObject({ state: 'open', locked: true, ownerId: 1 });
+      expect(await conversationsOf(tickets[0].id)).toEqual([{ key: `dm:${customer.id}`, held: `dm:${customer.id}` }]);
       await setQueue('Raw', 'possible', false);
     });
 
@@ -275,7 +283,8 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       const customer = newCustomer();
       const first = await tweet({ forUserId: account.id, author: customer, text: '@acme_support my parcel is late', mentions: [account] });
       const [ticket] = await ticketsOf(customer);
-      expect(ticket).toMatchObject({ queueId: queues.Raw, channel: 'tweet', threadKey: null });
+      expect(ticket).toMatchObject({ queueId: queues.Raw, channel: 'tweet' });
+      expect(await conversationsOf(ticket.id)).toEqual([]);
       await tweet({ forUserId: account.id, author: customer, text: 'any news?', inReplyTo: { tweetId: first, userId: customer.id } });
       expect(await ticketsOf(customer)).toHaveLength(1);
       const articles = await articlesOf(ticket.id);

@@ -7,6 +7,7 @@ import { Queue } from '../../src/queues/queue.entity';
 import { SocialMediaProfile } from '../../src/social-media-profiles/social-media-profile.entity';
 import { ArticleDeliveryService } from '../../src/tickets/article-delivery.service';
 import { Article } from '../../src/tickets/article.entity';
+import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { AgentsService } from '../../src/users/agents.service';
 import { Group } from '../../src/users/group.entity';
@@ -101,6 +102,9 @@ describe('tickets: agent screens and outgoing delivery', () => {
   const articleRepo = () => t.dataSource.getRepository(Article);
   const ticketRepo = () => t.dataSource.getRepository(Ticket);
   const articlesOf = (ticketId: number) => articleRepo().find({ where: { ticketId }, order: { id: 'ASC' } });
+  /** The conversations a ticket belongs to, with the key where it holds one. */
+  const conversationsOf = async (ticketId: number) =>
+    (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey }));
   const lastArticle = async (ticketId: number) => (await articlesOf(ticketId)).at(-1)!;
   const supportTicket = (seed: Partial<TicketSeed> & Pick<TicketSeed, 'channel'>) => insertTicket(t, { profileId: acme.id, queueId: supportQueue, ...seed });
   const sentTweets = () => fakeX.sent.filter((s): s is FakeXSentTweet => s.kind === 'tweet');
@@ -480,16 +484,19 @@ describe('tickets: agent screens and outgoing delivery', () => {
       const { ticket } = await supportTicket({ channel: 'dm', customer, state: 'open' });
       const zoom = `/tickets/${ticket.id}`;
       await post('anna', zoom, `${zoom}/state`, { state: 'closed successful' });
-      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'closed successful', openThreadKey: null });
+      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'closed successful' });
+      expect(await conversationsOf(ticket.id)).toEqual([{ key: `dm:${customer.id}`, held: null }]);
 
       const { ticket: newer } = await supportTicket({ channel: 'dm', customer });
       await post('anna', zoom, `${zoom}/state`, { state: 'open' });
-      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'open', openThreadKey: null });
+      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'open' });
+      expect(await conversationsOf(ticket.id)).toEqual([{ key: `dm:${customer.id}`, held: null }]);
       expect((await clients.anna.get(zoom)).text).toContain(`href="/tickets/${newer.id}">${newer.number}</a>`);
 
       await post('anna', `/tickets/${newer.id}`, `/tickets/${newer.id}/state`, { state: 'closed unsuccessful' });
       await post('anna', zoom, `${zoom}/state`, { state: 'pending reminder' });
-      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'pending reminder', openThreadKey: `dm:${customer.id}` });
+      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'pending reminder' });
+      expect(await conversationsOf(ticket.id)).toEqual([{ key: `dm:${customer.id}`, held: `dm:${customer.id}` }]);
     });
 
     it('refuses a state an agent cannot set', async () => {
@@ -518,7 +525,8 @@ describe('tickets: agent screens and outgoing delivery', () => {
       expect(res.status).toBe(303);
       const ticketId = Number(/^\/tickets\/(\d+)$/.exec(res.headers.location)![1]);
       const ticket = await ticketRepo().findOneByOrFail({ id: ticketId });
-      expect(ticket).toMatchObject({ channel: 'dm', state: 'open', ownerId: ids.anna, customerXId: recipient, customerHandle: 'new_customer', title: 'Hello from ACME support.', threadKey: `dm:${recipient}`, openThreadKey: `dm:${recipient}` });
+      expect(ticket).toMatchObject({ channel: 'dm', state: 'open', ownerId: ids.anna, customerXId: recipient, customerHandle: 'new_customer', title: 'Hello from ACME support.' });
+      expect(await conversationsOf(ticketId)).toEqual([{ key: `dm:${recipient}`, held: `dm:${recipient}` }]);
       expect(ticket.number).toMatch(/^\d{8}\d{8,}$/);
       expect(sentDms()).toEqual([expect.objectContaining({ participantId: recipient, text: 'Hello from ACME support.' })]);
       expect(await lastArticle(ticketId)).toMatchObject({ deliveryStatus: 'sent', externalId: sentDms()[0].dmEventId });

@@ -1,6 +1,8 @@
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from '../../src/tickets/article.entity';
+import { dmConversation } from '../../src/tickets/conversation-key';
 import { ticketNumber } from '../../src/tickets/ticket-number';
 import { CLOSED_STATES, type TicketState } from '../../src/tickets/ticket-states';
+import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket, type TicketChannel } from '../../src/tickets/ticket.entity';
 import type { TestApp } from '../utils/create-test-app';
 
@@ -56,11 +58,10 @@ export interface SeededTicket {
   articles: Article[];
 }
 
-/** A ticket as the inbox makes it: numbered, DM tickets holding their thread while not closed. */
+/** A ticket as the inbox makes it: numbered, DM tickets belonging to their conversation and holding it while not closed. */
 export async function insertTicket(t: TestApp, seed: TicketSeed): Promise<SeededTicket> {
   const customer = seed.customer ?? newCustomer();
   const state = seed.state ?? 'new';
-  const threadKey = seed.channel === 'dm' ? `dm:${customer.id}` : null;
   const tickets = t.dataSource.getRepository(Ticket);
   const created = await tickets.save(
     tickets.create({
@@ -71,14 +72,16 @@ export async function insertTicket(t: TestApp, seed: TicketSeed): Promise<Seeded
       ownerId: seed.ownerId ?? null,
       profileId: seed.profileId,
       channel: seed.channel,
-      threadKey,
-      openThreadKey: CLOSED_STATES.includes(state) ? null : threadKey,
       customerXId: customer.id,
       customerHandle: customer.handle,
       customerName: customer.name,
     }),
   );
   await tickets.update({ id: created.id }, { number: ticketNumber(created.createdAt ?? new Date(), created.id) });
+  if (seed.channel === 'dm') {
+    const key = dmConversation(customer.id);
+    await t.dataSource.getRepository(TicketThread).insert({ ticketId: created.id, profileId: seed.profileId, threadKey: key, openThreadKey: CLOSED_STATES.includes(state) ? null : key });
+  }
   const ticket = await tickets.findOneByOrFail({ id: created.id });
 
   const seeds = seed.articles ?? [{ body: seed.channel === 'tweet' ? `@acme_support my order is late` : 'Hello, my order is late.' }];

@@ -1,11 +1,11 @@
 import type { FollowUpOption } from '../queues/queue.entity';
-import type { TicketState } from '../tickets/ticket-states';
+import type { TicketState } from './ticket-states';
 import { decideFollowUp } from './follow-up-decision';
 
 const queue = (followUp: FollowUpOption, followUpLock = false) => ({ followUp, followUpLock });
 const ticket = (state: TicketState, ownerId: number | null = 7, locked = false) => ({ state, ownerId, locked });
 
-describe('decideFollowUp (FOLLOWUP.md §3 decision table)', () => {
+describe('decideFollowUp (the OTRS follow-up decision table, docs/THREADING.md)', () => {
   it('opens a new ticket when the thread has none', () => {
     expect(decideFollowUp(undefined, queue('reject'))).toEqual({ action: 'new-ticket' });
   });

@@ -1,18 +1,18 @@
 import type { FollowUpOption } from '../queues/queue.entity';
-import { stateTypeOf, type TicketState } from '../tickets/ticket-states';
+import { stateTypeOf, type TicketState } from './ticket-states';
 
 export type FollowUpDecision =
-  /** No ticket for this thread yet. */
+  /** No ticket for this conversation yet, or the closed one's queue wants a new ticket. */
   | { action: 'new-ticket' }
   /** Append; `newState` is the state after the message (a `new` ticket stays new). */
   | { action: 'append'; newState: TicketState; lock: boolean }
   | { action: 'reject' };
 
 /**
- * What a message does to its thread's ticket — OTRS's PostMaster rules (FOLLOWUP.md §3–§4), decided on
- * the state type: a ticket that is not closed takes the message; a closed one follows its queue's
- * option: `possible` reopens it (locked to its owner when the queue says so), `new-ticket` opens a
- * new ticket, `reject` leaves it untouched.
+ * What a message does to its conversation's ticket, as OTRS's PostMaster decides a follow-up
+ * (docs/THREADING.md, "Follow-up options"), on the state type: a ticket that is not closed takes
+ * the message; a closed one follows its queue's option: `possible` reopens it (locked to its owner
+ * when the queue says so), `new-ticket` opens a new ticket, `reject` leaves it untouched.
  */
 export function decideFollowUp(
   ticket: { state: TicketState; ownerId: number | null; locked: boolean } | undefined,
@@ -27,7 +27,7 @@ export function decideFollowUp(
     case 'reject':
       return { action: 'reject' };
     case 'possible':
-      // Lock only when there is an owner to lock it to (FOLLOWUP.md §4.2).
+      // Lock only when there is an owner to lock it to (docs/THREADING.md).
       return { action: 'append', newState: 'open', lock: ticket.locked || (!!queue?.followUpLock && ticket.ownerId !== null) };
   }
 }
