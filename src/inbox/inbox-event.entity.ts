@@ -2,6 +2,14 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 
 export type InboxStatus = 'received' | 'processed' | 'rejected' | 'ignored' | 'failed';
 /** Which wire shape `payload` has: Account Activity webhook items (v1.1) or API v2 objects from polling. */
+/**
+ * Where a reply's parent tweet stands when the reply's conversation is not known yet
+ * (docs/THREADING.md): `wanted` — to be fetched from X (the worker's transaction never waits for
+ * the network); `fetched` — X named the conversation; `missing` — X has no such tweet for us
+ * (deleted, protected, refused); `gave-up` — X could not be reached before `holdUntil`.
+ */
+export type ParentLookup = 'wanted' | 'fetched' | 'missing' | 'gave-up';
+export type InboxSource = 'webhook' | 'poll' | 'fetch';
 export type InboxFormat = 'aaa-tweet' | 'aaa-dm' | 'v2-tweet' | 'v2-dm';
 
 /**
@@ -20,7 +28,8 @@ export class InboxEvent {
   profileId: number;
 
   @Column({ name: 'source', type: 'varchar', length: 10 })
-  source: 'webhook' | 'poll';
+  /** `fetch`: a parent tweet the worker fetched from X because a reply needed it. */
+  source: InboxSource;
 
   @Column({ name: 'format', type: 'varchar', length: 10 })
   format: InboxFormat;
@@ -46,6 +55,17 @@ export class InboxEvent {
   /** Epoch ms: not before this time (backoff after a failure). */
   @Column({ name: 'next_attempt_at', type: 'bigint', default: 0 })
   nextAttemptAt: string;
+
+  /** Tweets: X's conversation_id, as soon as it is known (from X, or from the tweet it answers). */
+  @Column({ name: 'conversation_id', type: 'varchar', length: 30, nullable: true })
+  conversationId: string | null;
+
+  @Column({ name: 'parent_lookup', type: 'varchar', length: 10, nullable: true })
+  parentLookup: ParentLookup | null;
+
+  /** Epoch ms: a reply waits for its parent (in the inbox, or from X) at most until then. */
+  @Column({ name: 'hold_until', type: 'bigint', nullable: true })
+  holdUntil: string | null;
 
   @Column({ name: 'ticket_id', type: 'integer', nullable: true })
   ticketId: number | null;

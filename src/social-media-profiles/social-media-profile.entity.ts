@@ -12,6 +12,7 @@ export type ProfileType = (typeof PROFILE_TYPES)[number];
  */
 @Entity({ name: 'social_media_profiles' })
 @Index('uq_social_media_profiles_name', ['name'], { unique: true })
+@Index('uq_social_media_profiles_held_account', ['type', 'heldAccountId'], { unique: true })
 export class SocialMediaProfile {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
@@ -51,6 +52,14 @@ export class SocialMediaProfile {
   /** The X user id the credentials belong to (a string: X ids do not fit a JS number). */
   @Column({ name: 'account_id', type: 'varchar', length: 30, nullable: true })
   accountId: string | null;
+
+  /**
+   * The account again while this profile is valid and holds it: one X account, one profile. The
+   * unique index decides between two admins verifying the same account at once; a profile that is
+   * not valid frees it (ProfilesService keeps this column).
+   */
+  @Column({ name: 'held_account_id', type: 'varchar', length: 30, nullable: true })
+  heldAccountId: string | null;
 
   @Column({ name: 'account_handle', type: 'varchar', length: 100, nullable: true })
   accountHandle: string | null;

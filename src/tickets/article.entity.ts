@@ -41,6 +41,13 @@ export class Article {
   @Column({ name: 'in_reply_to_external_id', type: 'varchar', length: 30, nullable: true })
   inReplyToExternalId: string | null;
 
+  /**
+   * For tweets: X's conversation_id (the id of the tweet that started the thread), when known. A
+   * reply whose parent is stored here inherits it (docs/THREADING.md, "Tweets").
+   */
+  @Column({ name: 'conversation_id', type: 'varchar', length: 30, nullable: true })
+  conversationId: string | null;
+
   @Column({ name: 'author_x_id', type: 'varchar', length: 30, nullable: true })
   authorXId: string | null;
 

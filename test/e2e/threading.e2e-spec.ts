@@ -148,10 +148,19 @@ describe('migration 1764100000000-TicketThreads', () => {
     const t = await createTestApp({ env: { INBOX_WORKER: 'off', DELIVERY_INTERVAL_MS: '3600000' } });
     // Migrations run on the app's connection; on SQLite they must take their turn like any transaction.
     const exclusive = <R>(work: () => Promise<R>) => t.app.get(Transactions).exclusive(work);
+    // Later migrations are undone first (and run again with it), so this one is the last undone.
+    const undoThroughTicketThreads = () =>
+      exclusive(async () => {
+        for (;;) {
+          const [last] = await t.dataSource.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
+          await t.dataSource.undoLastMigration({ transaction: 'all' });
+          if (last.name === 'TicketThreads1764100000000') return;
+        }
+      });
     try {
       const [{ id: queueId }] = await t.dataSource.query(`SELECT id FROM queues WHERE name = 'Raw'`);
       const profile = await createReadyProfile(t, { targetQueueId: queueId });
-      await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'all' }));
+      await undoThroughTicketThreads();
 
       // Tickets as the code before the migration stored them: a closed and an open ticket of one DM thread, a tweet ticket.
       const insert = (title: string, state: string, channel: string, key: string | null, open: string | null) =>
@@ -172,7 +181,7 @@ describe('migration 1764100000000-TicketThreads', () => {
       const pending = await t.dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
 
-      await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'all' }));
+      await undoThroughTicketThreads();
       const back = await t.dataSource.query('SELECT id, thread_key, open_thread_key FROM tickets ORDER BY id');
       expect(back.map((r: Record<string, unknown>) => [Number(r.id), r.thread_key, r.open_thread_key])).toEqual([
         [ids.old, 'dm:42', null],
