@@ -9,6 +9,7 @@ import { FakeXRouter } from './fake-x/router';
 import { startFakeXServer } from './fake-x/server';
 import { FakeXThreeLegged } from './fake-x/three-legged';
 import { FakeXIds, FakeXTimeline } from './fake-x/timeline';
+import { FakeXTweetLookup } from './fake-x/tweet-lookup';
 import type { FakeXApi, FakeXApiOptions } from './fake-x/types';
 import { WebhookSender } from './fake-x/webhook-sender';
 
@@ -57,7 +58,8 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   );
   const aaa = new AaaDelivery(webhooks, timeline, accounts);
   const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers);
-  const router = new FakeXRouter({ accounts, oauth, modes, rateLimits, threeLegged, posting, timeline, idsAsJsonNumbers });
+  const tweetLookup = new FakeXTweetLookup(timeline);
+  const router = new FakeXRouter({ accounts, oauth, modes, rateLimits, threeLegged, posting, timeline, tweetLookup, idsAsJsonNumbers });
   const server = await startFakeXServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -138,6 +140,9 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       }
       return webhooks.crcCheck(url, crcToken, secret);
     },
+    setTweetVisibility(tweetId, visibility) {
+      tweetLookup.setVisibility(tweetId, visibility);
+    },
     setEchoMode(next) {
       posting.echoMode = next;
     },
@@ -151,6 +156,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       modes.set('normal');
       posting.clear();
       timeline.clear();
+      tweetLookup.clear();
       rateLimits.reset();
       webhooks.clearLog();
     },

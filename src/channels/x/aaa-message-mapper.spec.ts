@@ -68,6 +68,16 @@ describe('mapAaaItem', () => {
     expect(message).toMatchObject({ text: 'the whole text #long', hashtags: ['long'] });
   });
 
+  it('knows the conversation of a tweet that answers nothing (its own), not that of a reply', () => {
+    const alone = mapAaaItem('aaa-tweet', { item: { id_str: '5', text: 'hi', user: { id_str: '7' }, in_reply_to_status_id_str: null } });
+    expect(alone).toMatchObject({ conversationId: '5' });
+    const [reply] = splitAaaDelivery(tweetBody).items;
+    expect(reply.conversationId).toBeUndefined();
+    expect(mapAaaItem('aaa-tweet', reply.payload)).not.toHaveProperty('conversationId');
+    const [first] = splitAaaDelivery('{"for_user_id":"1","tweet_create_events":[{"id_str":"5","text":"hi","user":{"id_str":"7"},"in_reply_to_status_id_str":null}]}').items;
+    expect(first.conversationId).toBe('5');
+  });
+
   it('marks retweets', () => {
     expect(mapAaaItem('aaa-tweet', { item: { id_str: '5', text: 'RT', user: { id_str: '7' }, retweeted_status: { id_str: '4' } } })).toMatchObject({ isRetweet: true });
   });

@@ -20,12 +20,15 @@ function mapTweet(tweet: Record<string, unknown>): IncomingXMessage | undefined 
   const extended = isRecord(tweet.extended_tweet) ? tweet.extended_tweet : undefined;
   const text = typeof extended?.full_text === 'string' ? extended.full_text : typeof tweet.text === 'string' ? tweet.text : '';
   const entities = isRecord(extended?.entities) ? extended.entities : isRecord(tweet.entities) ? tweet.entities : {};
+  const inReplyToTweetId = idString(tweet.in_reply_to_status_id_str) ?? idString(tweet.in_reply_to_status_id);
   return {
     kind: 'tweet',
     id,
     text: expandUrls(text, entities),
     author,
-    inReplyToTweetId: idString(tweet.in_reply_to_status_id_str) ?? idString(tweet.in_reply_to_status_id),
+    inReplyToTweetId,
+    // v1.1 has no conversation_id; only a tweet that answers nothing is known to start one.
+    ...(inReplyToTweetId ? {} : { conversationId: id }),
     inReplyToUserId: idString(tweet.in_reply_to_user_id_str) ?? idString(tweet.in_reply_to_user_id),
     mentionedUserIds: listOf(entities.user_mentions)
       .map((m) => idString(m.id_str) ?? idString(m.id))

@@ -7,6 +7,8 @@ export interface AaaInboxItem {
   dedupeKey: string;
   /** The item with what it needs of the envelope (the users map of a DM). */
   payload: { forUserId: string; item: unknown; users?: Record<string, unknown> };
+  /** Tweets that answer nothing start their own conversation (v1.1 items carry no conversation_id). */
+  conversationId?: string;
 }
 
 export interface AaaDelivery {
@@ -35,7 +37,9 @@ export function splitAaaDelivery(rawBody: string): AaaDelivery {
 
   for (const tweet of arrayOf(body.tweet_create_events)) {
     const id = isRecord(tweet) ? idString(tweet.id_str) ?? idString(tweet.id) : undefined;
-    if (id) items.push({ format: 'aaa-tweet', dedupeKey: `tweet:${id}`, payload: { forUserId, item: tweet } });
+    if (!id) continue;
+    const isReply = isRecord(tweet) && (idString(tweet.in_reply_to_status_id_str) ?? idString(tweet.in_reply_to_status_id)) !== undefined;
+    items.push({ format: 'aaa-tweet', dedupeKey: `tweet:${id}`, payload: { forUserId, item: tweet }, ...(isReply ? {} : { conversationId: id }) });
   }
   const users = isRecord(body.users) ? body.users : undefined;
   for (const event of arrayOf(body.direct_message_events)) {

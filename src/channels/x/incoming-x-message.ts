@@ -15,6 +15,12 @@ export interface IncomingTweet {
   author: IncomingXUser;
   /** The tweet this one replies to, if any. */
   inReplyToTweetId?: string;
+  /**
+   * X's conversation_id: the id of the tweet that started the thread. API v2 sends it; Account
+   * Activity (v1.1) items do not, so for a reply from there it stays unknown until the parent is
+   * found (docs/THREADING.md). A tweet that replies to nothing starts its own conversation.
+   */
+  conversationId?: string;
   inReplyToUserId?: string;
   mentionedUserIds: string[];
   /** Without '#', lower-cased. */

@@ -48,6 +48,7 @@ describe('searchRecent (GET /2/tweets/search/recent)', () => {
       {
         kind: 'tweet',
         id: first.tweetId,
+        conversationId: first.tweetId,
         text: 'My parcel is lost #Support',
         author: { id: ALICE.id, handle: 'alice', name: 'Alice Example' },
         mentionedUserIds: [],
@@ -57,6 +58,7 @@ describe('searchRecent (GET /2/tweets/search/recent)', () => {
       {
         kind: 'tweet',
         id: second.tweetId,
+        conversationId: second.tweetId,
         text: '#support also for me @acme_help',
         author: { id: BOB.id, handle: 'bob', name: 'Bob Example' },
         mentionedUserIds: [HELPDESK.id],

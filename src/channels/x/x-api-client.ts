@@ -71,6 +71,12 @@ export interface XSearchOptions extends XPollOptions {
   query: string;
 }
 
+/**
+ * GET /2/tweets/:id: the tweet, or why X has none for us. A deleted, unknown or protected tweet is
+ * not an HTTP error: X answers 200 with only `errors` (Not Found Error, Authorization Error).
+ */
+export type XTweetLookup = { tweet: IncomingTweet } | { missing: string };
+
 export interface XRateLimitStatus {
   limit?: number;
   remaining: number;
@@ -106,6 +112,8 @@ const DEFAULT_POLL_PAGE_SIZE = 100;
 // Catching up after a long pause stops here; older items beyond it are not fetched.
 const MAX_POLL_PAGES = 10;
 const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet';
+// What a reply's parent must tell: its conversation, author, whom it answers, and enough to route it.
+const LOOKUP_TWEET_FIELDS = 'conversation_id,author_id,in_reply_to_user_id,referenced_tweets,entities,created_at,note_tweet';
 const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities';
 
 export class XApiClient {
@@ -170,6 +178,26 @@ export class XApiClient {
     if (!dmEventId) throw unexpected('sent DM without dm_event_id');
     const dmConversationId = typeof data.dm_conversation_id === 'string' ? data.dm_conversation_id : undefined;
     return dmConversationId ? { dmEventId, dmConversationId } : { dmEventId };
+  }
+
+  /** GET /2/tweets/:id — one tweet with its conversation_id (the parent of a reply whose thread is unknown). */
+  async getTweet(credentials: XCredentials, tweetId: string): Promise<XTweetLookup> {
+    if (!/^\d{1,19}$/.test(tweetId)) throw new TypeError('tweetId must be an X id (digits)');
+    const answer = await this.call({
+      method: 'GET',
+      path: `/2/tweets/${tweetId}`,
+      query: { 'tweet.fields': LOOKUP_TWEET_FIELDS, expansions: 'author_id' },
+      credentials: userContext(credentials),
+    });
+    const body = jsonOf(answer) as { data?: unknown; includes?: unknown; errors?: unknown };
+    if (body && typeof body.data === 'object' && body.data !== null) {
+      const [tweet] = tweetPageFromV2({ data: [body.data], includes: body.includes }).messages;
+      if (!tweet) throw unexpected('tweet without id or author_id', answer.status);
+      return { tweet };
+    }
+    const { detail } = readErrorBody(answer.bodyText);
+    if (!Array.isArray(body?.errors) || !detail) throw unexpected('neither data nor errors', answer.status);
+    return { missing: detail };
   }
 
   /** GET /2/tweets/search/recent — tweets of the last 7 days matching the query (e.g. a #hashtag). */

@@ -61,6 +61,14 @@ describe('tweetPageFromV2', () => {
     });
   });
 
+  it('reads conversation_id; a tweet without it that replies to nothing starts its own conversation', () => {
+    const [reply, retweet] = tweetPageFromV2({ ...page, data: [{ ...page.data[0], conversation_id: '1790000000000000001' }, page.data[1]] }).messages;
+    expect(reply).not.toHaveProperty('conversationId'); // a reply without conversation_id: unknown
+    expect(retweet.conversationId).toBe('1790000000000000001');
+    const [alone] = tweetPageFromV2({ data: [{ id: '9', text: 'hi', author_id: '42' }] }).messages;
+    expect(alone.conversationId).toBe('9');
+  });
+
   it('marks a retweet by its referenced_tweets type "retweeted", and a quote is not a reply', () => {
     const [reply, retweet] = tweetPageFromV2(page).messages;
     expect(retweet).toMatchObject({ isRetweet: true, hashtags: ['outage'] });

@@ -40,6 +40,8 @@ export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>): Inc
   const repliedTo = referenced.find((ref) => ref.type === 'replied_to');
   const inReplyToTweetId = repliedTo && idString(repliedTo.id);
   const inReplyToUserId = idString(tweet.in_reply_to_user_id);
+  // Asked for in tweet.fields; a tweet that replies to nothing starts its own conversation anyway.
+  const conversationId = idString(tweet.conversation_id) ?? (inReplyToTweetId ? undefined : id);
   // Posts over 280 characters carry their whole text (and its entities) in note_tweet.
   const note = isRecord(tweet.note_tweet) ? tweet.note_tweet : undefined;
   const text = typeof note?.text === 'string' ? note.text : stringOr(tweet.text, '');
@@ -50,6 +52,7 @@ export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>): Inc
     text: expandUrls(text, entities),
     author: users.get(authorId) ?? { id: authorId, handle: '', name: '' },
     ...(inReplyToTweetId ? { inReplyToTweetId } : {}),
+    ...(conversationId ? { conversationId } : {}),
     ...(inReplyToUserId ? { inReplyToUserId } : {}),
     mentionedUserIds: unique(listOf(entities.mentions).map((mention) => idString(mention.id))),
     hashtags: unique(

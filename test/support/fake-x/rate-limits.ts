@@ -10,6 +10,7 @@ export type FakeXEndpoint =
   | 'GET /2/tweets/search/recent'
   | 'GET /2/users/:id/mentions'
   | 'GET /2/dm_events'
+  | 'GET /2/tweets/:id'
   | 'GET /1.1/account/verify_credentials.json'
   | 'POST /1.1/statuses/update.json';
 
@@ -21,6 +22,7 @@ const DEFAULT_LIMITS: Record<FakeXEndpoint, number> = {
   'GET /2/tweets/search/recent': 180,
   'GET /2/users/:id/mentions': 180,
   'GET /2/dm_events': 300,
+  'GET /2/tweets/:id': 900,
   'GET /1.1/account/verify_credentials.json': 75,
   'POST /1.1/statuses/update.json': 300,
 };

@@ -7,6 +7,7 @@ import type { FakeXPosting } from './posting';
 import type { FakeXEndpoint, FakeXRateLimits } from './rate-limits';
 import type { FakeXThreeLegged } from './three-legged';
 import type { FakeXTimeline } from './timeline';
+import type { FakeXTweetLookup } from './tweet-lookup';
 import type { FakeXUser } from './types';
 import { dmEventsAnswer, mentionsAnswer, searchRecentAnswer } from './v2-timelines';
 
@@ -19,6 +20,7 @@ export interface FakeXParts {
   threeLegged: FakeXThreeLegged;
   posting: FakeXPosting;
   timeline: FakeXTimeline;
+  tweetLookup: FakeXTweetLookup;
   idsAsJsonNumbers: boolean;
 }
 
@@ -34,6 +36,7 @@ export class FakeXRouter {
     const { threeLegged, posting, timeline } = this.parts;
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(path);
     const mentions = /^\/2\/users\/([^/]+)\/mentions$/.exec(path);
+    const tweet = /^\/2\/tweets\/([^/]+)$/.exec(path);
 
     if (method === 'GET' && path === '/oauth/authorize') return threeLegged.authorizePage(request.query.get('oauth_token'));
     if (method === 'POST' && path === '/oauth/authorize') return threeLegged.authorizeDecision(new URLSearchParams(request.body));
@@ -66,6 +69,9 @@ export class FakeXRouter {
           ? mentionsAnswer(mentions[1], request.query, timeline)
           : invalidRequest(`The \`id\` query parameter value [${mentions[1]}] does not match ^[0-9]{1,19}$`),
       );
+    }
+    if (method === 'GET' && tweet && tweet[1] !== 'search') {
+      return this.limited(request, 'v2', 'GET /2/tweets/:id', () => this.parts.tweetLookup.answer(tweet[1], request.query));
     }
     if (method === 'GET' && path === '/2/dm_events') {
       return this.limited(request, 'v2', 'GET /2/dm_events', (auth) => dmEventsAnswer(this.userOf(auth).id, request.query, timeline));

@@ -1,5 +1,6 @@
 import type { FakeXEndpoint } from './rate-limits';
 import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXTweet, FakeXTweetInput } from './timeline';
+import type { FakeXTweetVisibility } from './tweet-lookup';
 import type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './webhook-sender';
 
 /** The fake X API's public shapes: what tests configure, what it records, and its handle. */
@@ -135,6 +136,8 @@ export interface FakeXApi {
   redeliverLast(): Promise<FakeXDelivery>;
   /** GET url?crc_token=…&nonce=…, checked like X: 200, the right response_token, within 3 s. */
   crcCheck(url: string, crcToken?: string, options?: { consumerSecret?: string }): Promise<FakeXCrcResult>;
+  /** GET /2/tweets/:id answers a deleted tweet with "Not Found Error", a protected one with "Authorization Error". */
+  setTweetVisibility(tweetId: string, visibility: FakeXTweetVisibility): void;
   setEchoMode(mode: FakeXEchoMode): void;
   /** Requests per 15-minute window per access token. */
   setRateLimit(endpoint: FakeXEndpoint, limit: number): void;

@@ -85,7 +85,7 @@ function tweetListAnswer(page: Page<FakeXTweet>, query: URLSearchParams, timelin
   });
 }
 
-function v2Tweet(tweet: FakeXTweet, timeline: FakeXTimeline): Record<string, unknown> {
+export function v2Tweet(tweet: FakeXTweet, timeline: FakeXTimeline): Record<string, unknown> {
   const referenced = [
     ...(tweet.inReplyToTweetId ? [{ type: 'replied_to', id: tweet.inReplyToTweetId }] : []),
     ...(tweet.retweetOf ? [{ type: 'retweeted', id: tweet.retweetOf }] : []),
@@ -124,7 +124,7 @@ function v2DmEvent(dm: FakeXDirectMessage): Record<string, unknown> {
   };
 }
 
-function v2User(person: FakeXPerson): Record<string, unknown> {
+export function v2User(person: FakeXPerson): Record<string, unknown> {
   return { id: person.id, name: person.name, username: person.username };
 }
 
