@@ -40,6 +40,11 @@ export interface AppConfig {
   pollIntervalMs: number;
   /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
   secretsKey?: string;
+  /**
+   * How long a tweet reply waits for the tweet it answers (still in the inbox, or to be fetched from
+   * X) before it is placed without it; X being unreachable never holds a reply longer.
+   */
+  replyParentWaitMs: number;
   /** The outgoing delivery worker: how often it looks for due articles, and how it retries 5xx/timeouts. */
   delivery: { intervalMs: number; maxAttempts: number; backoffBaseMs: number };
 }
@@ -84,6 +89,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
 
+  const replyParentWaitMs = Number(env.REPLY_PARENT_WAIT_MS ?? 5 * 60_000);
+  if (!Number.isInteger(replyParentWaitMs) || replyParentWaitMs < 0) problems.push('REPLY_PARENT_WAIT_MS must be a whole number of milliseconds (0 or more)');
+
   const delivery = {
     intervalMs: Number(env.DELIVERY_INTERVAL_MS ?? 5_000),
     maxAttempts: Number(env.DELIVERY_MAX_ATTEMPTS ?? 5),
@@ -120,6 +128,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pollIntervalMs,
     jobs: Object.fromEntries(Object.entries(JOB_SETTINGS).map(([job, setting]) => [job, env[setting] !== 'off'])) as Record<JobName, boolean>,
     secretsKey: env.SECRETS_KEY || undefined,
+    replyParentWaitMs,
     delivery,
   };
 }

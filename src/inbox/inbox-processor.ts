@@ -1,22 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { LessThanOrEqual, type EntityManager } from 'typeorm';
-import { mapAaaItem } from '../channels/x/aaa-message-mapper';
+import type { EntityManager } from 'typeorm';
 import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from '../channels/x/incoming-x-message';
-import { dmConversation } from '../tickets/conversation-key';
+import { describeBadId, isXId } from '../channels/x/x-id';
+import { dmConversation, tweetConversation as tweetConversationKey } from '../tickets/conversation-key';
 import { ConversationTickets, type ArticleDraft, type Conversation, type ConversationLock, type Placement } from '../tickets/conversation-tickets.service';
-import { InboxEvent, type InboxStatus } from './inbox-event.entity';
+import type { InboxEvent, InboxStatus } from './inbox-event.entity';
+import { inboxMessage } from './inbox-message';
 import { routeTweet } from './message-routing';
 import type { ActiveProfile } from './profile-directory.service';
+import { tweetConversation } from './tweet-conversation';
 
+/** What the worker records on the event; `conversationId`: a tweet's conversation, once known. */
 export type ProcessOutcome =
-  | { status: Exclude<InboxStatus, 'received' | 'failed'>; ticketId?: number; note?: string; autoReply?: boolean }
+  | { status: Exclude<InboxStatus, 'received' | 'failed'>; ticketId?: number; note?: string; autoReply?: boolean; conversationId?: string }
   /**
-   * Not now. `waitingForEcho`: our own message whose send has not stored its id yet (counted, so it
-   * cannot wait forever); otherwise another worker holds the conversation: try again in a moment.
+   * Not now. `busy`: another worker holds the conversation, try again in a moment. `echo`: our own
+   * message whose send has not stored its id yet (counted, so it cannot wait forever). `parent`:
+   * the tweet it answers is still in the inbox and goes first, due at `until` (bounded by the
+   * event's hold time).
    */
-  | { status: 'deferred'; note: string; waitingForEcho: boolean };
+  | { status: 'deferred'; note: string; reason: 'busy' | 'echo' | 'parent'; until?: number; conversationId?: string }
+  /** A reply whose conversation only X can tell: the worker fetches `parentId` outside its transaction. */
+  | { status: 'wants-parent'; parentId: string; note: string };
 
-const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: `Conversation ${key} is being processed by another worker.`, waitingForEcho: false });
+const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: `Conversation ${key} is being processed by another worker.`, reason: 'busy' });
 
 /** How long an unknown own message waits for a send under way to store its id (the echo race). */
 export const OWN_ECHO_MAX_DEFERRALS = 20;
@@ -32,33 +39,40 @@ export class InboxProcessor {
   constructor(private readonly tickets: ConversationTickets) {}
 
   async process(m: EntityManager, event: InboxEvent, profile: ActiveProfile | undefined, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
-    if (!profile) return { status: 'rejected', note: 'The profile is not valid or not fully set up.' };
-    const message = this.messageOf(event);
+    if (!profile) return { status: 'rejected', note: 'The profile is not valid, not fully set up, or another profile holds its X account.' };
+    const message = inboxMessage(event);
     if (!message) return { status: 'ignored', note: 'Not a message socialdesk can read.' };
+    const badId = badIdOf(message);
+    if (badId) return { status: 'rejected', note: `Not an X id: ${badId}. Nothing was stored.` };
 
     const known = await this.tickets.storedMessage(m, profile.id, message.id);
     if (known) return { status: 'ignored', ticketId: known.ticketId, note: 'Already stored (a repeated delivery or the echo of our own message).' };
 
-    const authorId = message.kind === 'dm' ? message.sender.id : message.author.id;
-    if (authorId === profile.accountId) return this.ownMessage(m, message, profile, event);
-    if (message.kind === 'dm') {
-      if (message.recipientId !== profile.accountId) return { status: 'ignored', note: 'A direct message between other accounts.' };
-      return this.customerDm(m, message, profile, now, lock);
+    let conversationId: string | undefined;
+    if (message.kind === 'tweet') {
+      const found = await tweetConversation(m, event, message, profile.id, now.getTime());
+      if (found.kind === 'fetch') return { status: 'wants-parent', parentId: found.parentId, note: `Fetching tweet ${found.parentId}, which it answers, from X.` };
+      if (found.kind === 'wait') return { status: 'deferred', reason: 'parent', until: found.parentDueAt, note: `Waiting for tweet ${found.parentId}, which it answers, to be processed first.` };
+      conversationId = found.conversationId;
     }
-    return this.customerTweet(m, message, profile, now, lock);
+    const outcome = await this.place(m, message, conversationId, profile, event, now, lock);
+    return conversationId && outcome.status !== 'wants-parent' ? { ...outcome, conversationId } : outcome;
   }
 
-  private messageOf(event: InboxEvent): IncomingXMessage | undefined {
-    const payload: unknown = JSON.parse(event.payload);
-    if (event.format === 'aaa-tweet' || event.format === 'aaa-dm') return mapAaaItem(event.format, payload);
-    // Polled items are stored already in the neutral shape.
-    return payload as IncomingXMessage;
+  private place(m: EntityManager, message: IncomingXMessage, conversationId: string | undefined, profile: ActiveProfile, event: InboxEvent, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
+    const authorId = message.kind === 'dm' ? message.sender.id : message.author.id;
+    if (authorId === profile.accountId) return this.ownMessage(m, message, conversationId, profile, event);
+    if (message.kind === 'dm') {
+      if (message.recipientId !== profile.accountId) return Promise.resolve({ status: 'ignored', note: 'A direct message between other accounts.' });
+      return this.customerDm(m, message, profile, now, lock);
+    }
+    return this.customerTweet(m, message, conversationId, profile, lock);
   }
 
   private async customerDm(m: EntityManager, dm: IncomingDirectMessage, profile: ActiveProfile, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
     const key = dmConversation(dm.sender.id);
     const placement = await this.tickets.place(m, { profileId: profile.id, key }, lock);
-    if (placement.action !== 'new-ticket') return this.follow(m, placement, dm);
+    if (placement.action !== 'new-ticket') return this.follow(m, placement, customerArticle(dm));
     const articles = [customerArticle(dm)];
     // The auto-reply greets a new conversation once; follow-ups, echoes and duplicates never get it.
     if (profile.autoReplyText) {
@@ -68,28 +82,23 @@ export class InboxProcessor {
     return { status: 'processed', ticketId: ticket.id, autoReply: !!profile.autoReplyText };
   }
 
-  private async customerTweet(m: EntityManager, tweet: IncomingTweet, profile: ActiveProfile, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
-    const placement = await this.tickets.place(m, { profileId: profile.id, inReplyTo: tweet.inReplyToTweetId }, lock);
-    if (placement.action !== 'new-ticket') return this.follow(m, placement, tweet);
+  private async customerTweet(m: EntityManager, tweet: IncomingTweet, conversationId: string | undefined, profile: ActiveProfile, lock: ConversationLock): Promise<ProcessOutcome> {
+    const key = conversationId ? tweetConversationKey(conversationId) : undefined;
+    const placement = await this.tickets.place(m, { profileId: profile.id, key, inReplyTo: tweet.inReplyToTweetId }, lock);
+    const article = customerArticle(tweet, conversationId);
+    if (placement.action !== 'new-ticket') return this.follow(m, placement, article);
     const route = routeTweet(tweet, profile);
-    if (!placement.previous) {
-      // The parent came in just before and waits in the inbox: take it first, or this reply would open
-      // a second ticket for one conversation. (A parent that keeps failing is not waited for.)
-      if (tweet.inReplyToTweetId && (await m.exists(InboxEvent, { where: { profileId: profile.id, dedupeKey: `tweet:${tweet.inReplyToTweetId}`, status: 'received', nextAttemptAt: LessThanOrEqual(String(now.getTime())) } }))) {
-        return { status: 'deferred', note: `Waiting for tweet ${tweet.inReplyToTweetId}, which it answers.`, waitingForEcho: false };
-      }
-      if (route.queueId === undefined) {
-        return { status: 'ignored', note: route.reason === 'retweet' ? 'A retweet.' : 'Neither a mention of the profile nor a tracked hashtag.' };
-      }
+    if (!placement.previous && route.queueId === undefined) {
+      return { status: 'ignored', note: route.reason === 'retweet' ? 'A retweet.' : 'Neither a mention of the profile nor a tracked hashtag.' };
     }
     // A new ticket for a closed conversation goes where a new message would be routed, else where the old one was (OTRS).
     const queueId = route.queueId ?? placement.previous!.queueId;
-    const ticket = await this.tickets.open(m, { profileId: profile.id, queueId, channel: 'tweet', customer: tweet.author, conversations: [] }, [customerArticle(tweet)]);
+    const ticket = await this.tickets.open(m, { profileId: profile.id, queueId, channel: 'tweet', customer: tweet.author, conversations: key ? [key] : [] }, [article]);
     return { status: 'processed', ticketId: ticket.id };
   }
 
   /** A message of the conversation's existing ticket: appended, rejected, or not now. */
-  private async follow(m: EntityManager, placement: Exclude<Placement, { action: 'new-ticket' }>, message: IncomingXMessage): Promise<ProcessOutcome> {
+  private async follow(m: EntityManager, placement: Exclude<Placement, { action: 'new-ticket' }>, article: ArticleDraft): Promise<ProcessOutcome> {
     switch (placement.action) {
       case 'busy':
         return busy(placement.lockKey);
@@ -98,7 +107,7 @@ export class InboxProcessor {
         return { status: 'rejected', ticketId: ticket.id, note: `Follow-up rejected: ticket ${ticket.number} is closed and queue "${ticket.queueName}" rejects follow-ups.` };
       }
       case 'append':
-        await this.tickets.append(m, placement, customerArticle(message));
+        await this.tickets.append(m, placement, article);
         return { status: 'processed', ticketId: placement.ticket.id };
     }
   }
@@ -107,20 +116,23 @@ export class InboxProcessor {
    * The profile's own tweet or DM, sent from here (the echo) or from elsewhere (a phone). Never a
    * customer ticket: it joins the conversation it belongs to as an agent article, or is ignored.
    */
-  private async ownMessage(m: EntityManager, message: IncomingXMessage, profile: ActiveProfile, event: InboxEvent): Promise<ProcessOutcome> {
+  private async ownMessage(m: EntityManager, message: IncomingXMessage, conversationId: string | undefined, profile: ActiveProfile, event: InboxEvent): Promise<ProcessOutcome> {
     const conversation: Conversation =
-      message.kind === 'dm' ? { profileId: profile.id, key: dmConversation(message.recipientId) } : { profileId: profile.id, inReplyTo: message.inReplyToTweetId };
+      message.kind === 'dm'
+        ? { profileId: profile.id, key: dmConversation(message.recipientId) }
+        : { profileId: profile.id, key: conversationId ? tweetConversationKey(conversationId) : undefined, inReplyTo: message.inReplyToTweetId };
     const ticket = conversation.key || conversation.inReplyTo ? await this.tickets.ticketOf(m, conversation) : undefined;
     if (!ticket) return { status: 'ignored', note: 'Our own message, outside any ticket.' };
     // A send on this ticket may not have stored the id X gave it yet: wait for it rather than guess.
     if (event.attempts < OWN_ECHO_MAX_DEFERRALS && (await this.tickets.sendUnderWay(m, ticket.id, message.kind))) {
-      return { status: 'deferred', note: 'Own message while a send on its ticket is under way.', waitingForEcho: true };
+      return { status: 'deferred', note: 'Own message while a send on its ticket is under way.', reason: 'echo' };
     }
     await this.tickets.addArticle(m, ticket, {
       sender: 'agent',
       channel: message.kind,
       externalId: message.id,
       inReplyToExternalId: message.kind === 'tweet' ? (message.inReplyToTweetId ?? null) : null,
+      conversationId: conversationId ?? null,
       authorXId: profile.accountId,
       authorHandle: message.kind === 'dm' ? message.sender.handle : message.author.handle,
       body: message.text,
@@ -131,15 +143,30 @@ export class InboxProcessor {
 }
 
 /** A customer's message as the article it becomes. */
-function customerArticle(message: IncomingXMessage): ArticleDraft {
+function customerArticle(message: IncomingXMessage, conversationId?: string): ArticleDraft {
   const author = message.kind === 'dm' ? message.sender : message.author;
   return {
     sender: 'customer',
     channel: message.kind,
     externalId: message.id,
     inReplyToExternalId: message.kind === 'tweet' ? (message.inReplyToTweetId ?? null) : null,
+    conversationId: conversationId ?? null,
     authorXId: author.id,
     authorHandle: author.handle,
     body: message.text,
   };
+}
+
+/**
+ * The first id of the message that is not an X id (at most 19 digits). The id columns are
+ * varchar(30): PostgreSQL refuses longer values (SQLite would keep them), and nothing else but X's
+ * own ids belongs there.
+ */
+function badIdOf(message: IncomingXMessage): string | undefined {
+  const ids =
+    message.kind === 'dm'
+      ? [message.id, message.sender.id, message.recipientId]
+      : [message.id, message.author.id, message.inReplyToTweetId, message.inReplyToUserId, message.conversationId];
+  const bad = ids.find((id) => id !== undefined && !isXId(id));
+  return bad === undefined ? undefined : describeBadId(bad);
 }

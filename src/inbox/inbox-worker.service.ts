@@ -1,14 +1,18 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
+import { storableText } from '../common/storable-text';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
 import { OutgoingWorkSignal } from '../common/work-signal';
 import { Scheduler } from '../scheduling/scheduler';
+import { ConversationHeldError } from '../tickets/conversation-tickets.service';
 import { InboxEvent } from './inbox-event.entity';
 import { InboxProcessor, type ProcessOutcome } from './inbox-processor';
 import { ProfileDirectory } from './profile-directory.service';
+import { TweetParents } from './tweet-parents.service';
 
 export const MAX_ATTEMPTS = 5;
 const BATCH_SIZE = 100;
@@ -24,6 +28,10 @@ const WEBHOOKS_RECENT_MS = 100;
 const TICK_MS = 1_000;
 const ECHO_WAIT_MS = 500;
 const BUSY_RETRY_MS = 50;
+/** drain() waits for what becomes due within this long (busy conversations); not for echoes or held replies. */
+const DRAIN_HORIZON_MS = 4 * BUSY_RETRY_MS;
+/** The longest note kept on an event (error messages may quote whole statements). */
+const NOTE_LENGTH = 2_000;
 
 /** 1 s, 2 s, 4 s … capped at 5 minutes: a failing event waits longer each time. */
 export function backoffMs(attempts: number): number {
@@ -47,6 +55,8 @@ export class InboxWorker implements OnModuleDestroy {
   /** INBOX_WORKER=off: this instance only receives; webhooks' kicks do nothing here. */
   private stopped: boolean;
   private lastArrivalAt = 0;
+  /** A batch marked replies whose parent must come from X: ask X before the next batch. */
+  private parentsWanted = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -55,6 +65,8 @@ export class InboxWorker implements OnModuleDestroy {
     private readonly clock: Clock,
     private readonly outgoing: OutgoingWorkSignal,
     private readonly transactions: Transactions,
+    private readonly parents: TweetParents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     scheduler: Scheduler,
   ) {
     this.stopped = !scheduler.isEnabled('inbox-worker');
@@ -90,20 +102,22 @@ export class InboxWorker implements OnModuleDestroy {
   }
 
   /**
-   * Processes until nothing is left that is due at once (a conversation another worker held comes
-   * round again within BUSY_RETRY_MS; an echo waiting for its send is not waited for); for tests and
-   * benchmarks that must wait for the effect.
+   * Processes until nothing is left that is due at once, parents to fetch from X included (a
+   * conversation another worker held comes round again within BUSY_RETRY_MS). Not waited for: an
+   * echo waiting for its send, a reply held while X cannot be reached, a failed event's backoff.
+   * For tests and benchmarks that must wait for the effect; an error of a batch (a worker killed
+   * mid-batch, in tests) is thrown after its transaction was rolled back.
    */
   async drain(): Promise<void> {
     await this.running;
     for (;;) {
-      while ((await this.pass()) > 0) await yieldToEventLoop();
-      const soon = await this.dataSource
-        .getRepository(InboxEvent)
-        .createQueryBuilder('e')
-        .where('e.status = :status', { status: 'received' })
-        .andWhere('e.next_attempt_at <= :soon', { soon: this.clock.now() + 4 * BUSY_RETRY_MS })
-        .getCount();
+      for (;;) {
+        const round = await this.round();
+        if (round.claimed === 0 && !round.more) break;
+        await yieldToEventLoop();
+      }
+      const horizon = this.clock.now() + DRAIN_HORIZON_MS;
+      const soon = (await this.dueBy(horizon)) + (await this.parents.dueBy(horizon));
       if (soon === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -113,26 +127,50 @@ export class InboxWorker implements OnModuleDestroy {
     try {
       do {
         this.again = false;
-        while (!this.stopped && (await this.pass()) === BATCH_SIZE) await yieldToEventLoop();
+        while (!this.stopped && (await this.round()).more) await yieldToEventLoop();
       } while (this.again && !this.stopped);
     } catch (err) {
       this.logger.error(`inbox pass failed: ${(err as Error).stack ?? err}`);
     }
   }
 
-  /** One batch; returns how many events it claimed. */
-  private pass(): Promise<number> {
+  /**
+   * Parents wanted from X first (outside any transaction), then one batch. `more`: work is known to
+   * be waiting right now (a full or cut-short batch, replies whose parents were just settled or are
+   * to be fetched); events deferred for a moment come with the next tick instead.
+   */
+  private async round(): Promise<{ claimed: number; more: boolean }> {
+    this.parentsWanted = false;
+    const settled = await this.parents.fetchDue();
+    const { claimed, complete } = await this.pass();
+    return { claimed, more: !complete || settled > 0 || this.parentsWanted };
+  }
+
+  /** Events the processor would take by `until` (epoch ms). */
+  private dueBy(until: number): Promise<number> {
+    return this.dataSource
+      .getRepository(InboxEvent)
+      .createQueryBuilder('e')
+      .where('e.status = :status', { status: 'received' })
+      .andWhere('(e.parent_lookup IS NULL OR e.parent_lookup <> :wanted)', { wanted: 'wanted' })
+      .andWhere('e.next_attempt_at <= :until', { until })
+      .getCount();
+  }
+
+  /** One batch: how many events it claimed, and whether it worked them all (a SQLite batch may stop at its time budget). */
+  private pass(): Promise<{ claimed: number; complete: boolean }> {
     return this.transactions.exclusive(() => this.passNow());
   }
 
-  private async passNow(): Promise<number> {
+  private async passNow(): Promise<{ claimed: number; complete: boolean }> {
     const runner = this.dataSource.createQueryRunner();
     let claimed = 0;
+    let worked = 0;
     let autoReplies = false;
     try {
       await runner.startTransaction();
       const now = this.clock.now();
-      const events = await this.claim(runner, now);
+      const events = oldestMessageFirst(await this.claim(runner, now));
       claimed = events.length;
       const started = performance.now();
       const budget = this.batchBudgetMs(started);
@@ -141,6 +179,7 @@ export class InboxWorker implements OnModuleDestroy {
         if (performance.now() - started > budget) break;
         const outcome = await this.processOne(runner, event, new Date(now));
         autoReplies ||= outcome?.status === 'processed' && !!outcome.autoReply;
+        worked++;
       }
       await runner.commitTransaction();
     } catch (err) {
@@ -150,7 +189,7 @@ export class InboxWorker implements OnModuleDestroy {
       await runner.release();
     }
     if (autoReplies) this.outgoing.notify();
-    return claimed;
+    return { claimed, complete: claimed < BATCH_SIZE && worked === claimed };
   }
 
   private batchBudgetMs(now: number): number {
@@ -162,6 +201,8 @@ export class InboxWorker implements OnModuleDestroy {
     const query = runner.manager
       .createQueryBuilder(InboxEvent, 'e')
       .where('e.status = :status', { status: 'received' })
+      // A reply whose parent is to be fetched from X is TweetParents' until then.
+      .andWhere('(e.parent_lookup IS NULL OR e.parent_lookup <> :wanted)', { wanted: 'wanted' })
       .andWhere('e.next_attempt_at <= :now', { now })
       .orderBy('e.id', 'ASC')
       .limit(BATCH_SIZE);
@@ -174,18 +215,40 @@ export class InboxWorker implements OnModuleDestroy {
     await runner.startTransaction(); // a savepoint inside the batch
     try {
       const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now, (key) => this.lockConversation(runner, key));
-      if (outcome.status === 'deferred') {
-        const attempts = event.attempts + (outcome.waitingForEcho ? 1 : 0);
-        await this.update(m, event, { attempts, nextAttemptAt: String(now.getTime() + (outcome.waitingForEcho ? ECHO_WAIT_MS : BUSY_RETRY_MS)) });
-      } else {
-        await this.update(m, event, { status: outcome.status, ticketId: outcome.ticketId ?? null, error: outcome.note ?? null, processedAt: String(now.getTime()) });
-      }
+      await this.update(m, event, this.changesFor(event, outcome, now.getTime()));
       await runner.commitTransaction();
       return outcome;
     } catch (err) {
       await runner.rollbackTransaction();
       await this.recordFailure(m, event, err, now);
       return undefined;
+    }
+  }
+
+  /** What an outcome writes on its event. */
+  private changesFor(event: InboxEvent, outcome: ProcessOutcome, now: number): Partial<InboxEvent> {
+    const conversation = 'conversationId' in outcome && outcome.conversationId ? { conversationId: outcome.conversationId } : {};
+    // A reply waits for its parent (in the inbox, or from X) at most this long, from the first wait on.
+    const holdUntil = Number(event.holdUntil ?? now + this.config.replyParentWaitMs);
+    switch (outcome.status) {
+      case 'wants-parent':
+        this.parentsWanted = true;
+        return { parentLookup: 'wanted', holdUntil: String(holdUntil), nextAttemptAt: String(now), error: outcome.note };
+      case 'deferred':
+        if (outcome.reason === 'echo') return { ...conversation, attempts: event.attempts + 1, nextAttemptAt: String(now + ECHO_WAIT_MS), error: outcome.note };
+        if (outcome.reason === 'busy') return { ...conversation, nextAttemptAt: String(now + BUSY_RETRY_MS) };
+        // The parent goes first: come back when it is due, but never later than the hold allows.
+        return {
+          ...conversation,
+          holdUntil: String(holdUntil),
+          nextAttemptAt: String(Math.min(holdUntil, Math.max(outcome.until ?? 0, now + BUSY_RETRY_MS))),
+          error: outcome.note,
+        };
+      default: {
+        // Placed without its parent (X had none, or could not be reached): the event says why.
+        const withoutParent = event.parentLookup === 'missing' || event.parentLookup === 'gave-up' ? event.error : null;
+        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, error: outcome.note ?? withoutParent, processedAt: String(now) };
+      }
     }
   }
 
@@ -199,27 +262,48 @@ export class InboxWorker implements OnModuleDestroy {
     return row.taken === true;
   }
 
+  /**
+   * Every failure counts as an attempt, also a unique violation or a conversation another ticket
+   * took meanwhile (both succeed on the next attempt as a rule, so it comes at once): after
+   * MAX_ATTEMPTS the event is `failed` with its reason, and no event can keep a worker busy.
+   */
   private async recordFailure(m: EntityManager, event: InboxEvent, err: unknown, now: Date): Promise<void> {
     const message = err instanceof Error ? err.message : String(err);
-    if (isUniqueViolation(err)) {
-      // Another worker created the thread's ticket a moment ago: try again at once, it will append.
-      await this.update(m, event, { nextAttemptAt: String(now.getTime()), error: message });
-      return;
-    }
     const attempts = event.attempts + 1;
     const failed = attempts >= MAX_ATTEMPTS;
     if (failed) this.logger.error(`inbox event ${event.id} failed for good: ${message}`);
+    const raced = isUniqueViolation(err) || err instanceof ConversationHeldError;
     await this.update(m, event, {
       attempts,
       error: message,
       status: failed ? 'failed' : 'received',
-      nextAttemptAt: String(now.getTime() + backoffMs(attempts)),
+      nextAttemptAt: String(now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts))),
     });
   }
 
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
-    await m.update(InboxEvent, { id: event.id }, changes);
+    // Notes quote X's text and drivers' messages: stored as every database takes them.
+    const error = typeof changes.error === 'string' ? storableText(changes.error).slice(0, NOTE_LENGTH) : changes.error;
+    await m.update(InboxEvent, { id: event.id }, { ...changes, ...(error !== undefined ? { error } : {}) });
   }
+}
+
+/**
+ * X's ids grow with time, so the batch is worked in the order the messages were written, whatever
+ * order they arrived in: a reply after the tweet it answers, a customer's DMs in sequence.
+ */
+function oldestMessageFirst(events: InboxEvent[]): InboxEvent[] {
+  const idOf = (event: InboxEvent) => {
+    const id = /^(?:tweet|dm):(\d{1,19})$/.exec(event.dedupeKey)?.[1];
+    return id === undefined ? undefined : BigInt(id);
+  };
+  const keyed = events.map((event, position) => ({ event, id: idOf(event), position }));
+  // Keys that are no X message id (none is ever received today) keep their place after the others.
+  keyed.sort((a, b) => {
+    if (a.id === undefined || b.id === undefined) return a.id === b.id ? a.position - b.position : a.id === undefined ? 1 : -1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : a.position - b.position;
+  });
+  return keyed.map((k) => k.event);
 }
 
 /** Lets waiting requests in between two batches. */

@@ -14,12 +14,13 @@ import { InboxWorker } from './inbox-worker.service';
 import { PollCursor } from './poll-cursor.entity';
 import { Poller } from './poller.service';
 import { ProfileDirectory } from './profile-directory.service';
+import { TweetParents } from './tweet-parents.service';
 import { WebhookController } from './webhook.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, TicketsModule, XModule],
   controllers: [WebhookController, InboxAdminController],
-  providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, Poller, Clock],
+  providers: [InboxStore, InboxWorker, InboxProcessor, TweetParents, ProfileDirectory, InboxAdminService, Poller, Clock],
   exports: [InboxStore, InboxWorker, ProfileDirectory, Poller],
 })
 export class InboxModule {}

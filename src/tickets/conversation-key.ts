@@ -13,6 +13,14 @@ export function dmConversation(customerXId: string): ConversationKey {
   return key('dm', customerXId);
 }
 
+/**
+ * A thread of tweets: X's conversation_id, the id of the tweet that started it. Every reply in the
+ * thread carries it (API v2), or inherits it from the tweet it answers (docs/THREADING.md, "Tweets").
+ */
+export function tweetConversation(conversationId: string): ConversationKey {
+  return key('tweet', conversationId);
+}
+
 function key(kind: string, id: string): ConversationKey {
   const value = `${kind}:${id}`;
   if (!id || value.length > CONVERSATION_KEY_LENGTH) throw new RangeError(`Not a conversation id: ${JSON.stringify(id)}`);

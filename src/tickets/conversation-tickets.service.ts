@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { storableLine, storableText } from '../common/storable-text';
 import { isUniqueViolation } from '../database/unique-violation';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
@@ -11,6 +12,11 @@ import { CLOSED_STATES, stateTypeOf, type TicketState } from './ticket-states';
 import { TicketThread } from './ticket-thread.entity';
 import { ticketTitle } from './ticket-title';
 import { Ticket, type TicketChannel } from './ticket.entity';
+
+// Column lengths of what comes from X into tickets and articles (ticket.entity.ts, article.entity.ts).
+const TITLE_COLUMN_LENGTH = 255;
+const HANDLE_COLUMN_LENGTH = 100;
+const NAME_COLUMN_LENGTH = 200;
 
 /**
  * Takes a lock for the rest of the caller's transaction, or says another worker has it; never waits
@@ -41,8 +47,11 @@ export interface PlacedTicket extends TicketRef {
 
 /** Where an incoming customer message goes (docs/THREADING.md). */
 export type Placement =
-  /** Append to `ticket`; afterwards it is in `newState` and locked as `lock` says. */
-  | { action: 'append'; ticket: PlacedTicket; newState: TicketState; lock: boolean }
+  /**
+   * Append to `ticket`; afterwards it is in `newState` and locked as `lock` says. `join`: the ticket
+   * was found through the message it answers, not through the conversation's key, and joins it.
+   */
+  | { action: 'append'; ticket: PlacedTicket; newState: TicketState; lock: boolean; join?: ConversationKey }
   /** The conversation's ticket is closed and its queue rejects follow-ups: store nothing. */
   | { action: 'reject'; ticket: PlacedTicket }
   /** Open a new ticket; `previous` is the closed ticket whose queue said so, if any. */
@@ -59,6 +68,8 @@ export interface ArticleDraft {
   body: string;
   externalId?: string | null;
   inReplyToExternalId?: string | null;
+  /** Tweets: X's conversation_id; when absent, a reply inherits that of the stored tweet it answers. */
+  conversationId?: string | null;
   authorXId?: string | null;
   authorHandle?: string;
   createdById?: number | null;
@@ -129,8 +140,10 @@ export class ConversationTickets {
       const lockKey = `${conversation.profileId}:${conversation.key}`;
       if (!(await lock(lockKey))) return { action: 'busy', lockKey };
     }
-    const ticketId = conversationTicket(await this.candidates(m, conversation));
+    const candidates = await this.candidates(m, conversation);
+    const ticketId = conversationTicket(candidates);
     if (ticketId === undefined) return { action: 'new-ticket' };
+    const join = conversation.key && candidates.holder === undefined && candidates.latest === undefined ? conversation.key : undefined;
     const lockKey = `ticket:${ticketId}`;
     if (!(await lock(lockKey))) return { action: 'busy', lockKey };
 
@@ -138,16 +151,21 @@ export class ConversationTickets {
     const found = await m.createQueryBuilder(Ticket, 't').innerJoinAndSelect('t.queue', 'q').where('t.id = :ticketId', { ticketId }).getOneOrFail();
     const ticket: PlacedTicket = { id: found.id, number: found.number ?? String(found.id), profileId: found.profileId, state: found.state, queueId: found.queueId, queueName: found.queue.name };
     const decision = decideFollowUp(found, found.queue);
-    if (decision.action === 'append') return { action: 'append', ticket, newState: decision.newState, lock: decision.lock };
+    if (decision.action === 'append') return { action: 'append', ticket, newState: decision.newState, lock: decision.lock, ...(join ? { join } : {}) };
     if (decision.action === 'reject') return { action: 'reject', ticket };
     return { action: 'new-ticket', previous: ticket };
   }
 
-  /** Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket takes back its free conversations. */
+  /**
+   * Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket
+   * takes back its free conversations, and joins the message's conversation when `place` found it
+   * through the message it answers.
+   */
   async append(m: EntityManager, placement: AppendPlacement, article: ArticleDraft): Promise<void> {
     const { ticket } = placement;
     await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock });
     if (stateTypeOf(ticket.state) === 'closed') await this.holdFreeConversations(m, ticket.id);
+    if (placement.join) await this.belongTo(m, ticket, placement.join);
     await this.addArticle(m, ticket, article);
   }
 
@@ -158,7 +176,7 @@ export class ConversationTickets {
    */
   async open(m: EntityManager, draft: TicketDraft, articles: ArticleDraft[]): Promise<TicketRef> {
     const inserted = await m.insert(Ticket, {
-      title: draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''),
+      title: storableLine(draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''), TITLE_COLUMN_LENGTH),
       queueId: draft.queueId,
       state: draft.state ?? 'new',
       locked: draft.locked ?? false,
@@ -166,8 +184,8 @@ export class ConversationTickets {
       profileId: draft.profileId,
       channel: draft.channel,
       customerXId: draft.customer.id,
-      customerHandle: draft.customer.handle,
-      customerName: draft.customer.name,
+      customerHandle: storableLine(draft.customer.handle, HANDLE_COLUMN_LENGTH),
+      customerName: storableLine(draft.customer.name, NAME_COLUMN_LENGTH),
     });
     const id = Number(inserted.identifiers[0].id);
     const number = ticketNumber(new Date(this.clock.now()), id);
@@ -195,18 +213,22 @@ export class ConversationTickets {
     return m.exists(Article, { where: { ticketId, deliveryStatus: 'sending', channel } });
   }
 
-  /** Adds an article without changing the ticket; returns its id. */
+  /**
+   * Adds an article without changing the ticket; returns its id. Text is stored as both databases
+   * take it (NUL and lone surrogates become U+FFFD, see storableText).
+   */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
       profileId: ticket.profileId,
       sender: article.sender,
       channel: article.channel,
-      body: article.body,
+      body: storableText(article.body),
       externalId: article.externalId ?? null,
       inReplyToExternalId: article.inReplyToExternalId ?? null,
+      conversationId: article.conversationId ?? (await this.inheritedConversation(m, ticket.profileId, article)),
       authorXId: article.authorXId ?? null,
-      authorHandle: article.authorHandle ?? '',
+      authorHandle: storableLine(article.authorHandle ?? '', HANDLE_COLUMN_LENGTH),
       createdById: article.createdById ?? null,
       deliveryStatus: article.deliveryStatus ?? null,
       nextAttemptAt: article.nextAttemptAt ?? null,
@@ -250,6 +272,28 @@ export class ConversationTickets {
       candidates.answered = (await this.storedMessage(m, conversation.profileId, conversation.inReplyTo))?.ticketId;
     }
     return candidates;
+  }
+
+  /** A tweet answering a stored tweet is in that tweet's conversation (an agent's reply, for one). */
+  private async inheritedConversation(m: EntityManager, profileId: number, article: ArticleDraft): Promise<string | null> {
+    if (article.channel !== 'tweet' || !article.inReplyToExternalId) return null;
+    const parent = await m.findOne(Article, { where: { profileId, externalId: article.inReplyToExternalId }, select: { id: true, conversationId: true } });
+    return parent?.conversationId ?? null;
+  }
+
+  /**
+   * The ticket belongs to `key` from now on, and holds it unless another open ticket does (two
+   * INSERTs that never abort the transaction: ON CONFLICT DO NOTHING).
+   */
+  private async belongTo(m: EntityManager, ticket: { id: number; profileId: number }, key: ConversationKey): Promise<void> {
+    const insert = (open: ConversationKey | null) =>
+      this.rows(
+        m,
+        `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :open)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        { ticketId: ticket.id, profileId: ticket.profileId, key, open },
+      );
+    if ((await insert(key)).length === 0) await insert(null);
   }
 
   /** Applies changes and moves the ticket's "changed" time, so the queue view sorts it up. */

@@ -284,7 +284,7 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       const first = await tweet({ forUserId: account.id, author: customer, text: '@acme_support my parcel is late', mentions: [account] });
       const [ticket] = await ticketsOf(customer);
       expect(ticket).toMatchObject({ queueId: queues.Raw, channel: 'tweet' });
-      expect(await conversationsOf(ticket.id)).toEqual([]);
+      expect(await conversationsOf(ticket.id)).toEqual([{ key: `tweet:${first}`, held: `tweet:${first}` }]);
       await tweet({ forUserId: account.id, author: customer, text: 'any news?', inReplyTo: { tweetId: first, userId: customer.id } });
       expect(await ticketsOf(customer)).toHaveLength(1);
       const articles = await articlesOf(ticket.id);
@@ -328,21 +328,21 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
 
   describe('failures and the Inbox screen', () => {
     it('retries a failing event with backoff, then shows it as failed until an admin retries it', async () => {
-      await t.app.get(InboxStore).store(profileId, 'webhook', [{ format: 'aaa-dm', dedupeKey: 'dm:broken-1', payload: 'not an object' }]);
-      await t.dataSource.query(`UPDATE inbox_events SET payload = 'not json' WHERE dedupe_key = 'dm:broken-1'`);
+      await t.app.get(InboxStore).store(profileId, 'webhook', [{ format: 'aaa-dm', dedupeKey: 'dm:1790000000000077001', payload: 'not an object' }]);
+      await t.dataSource.query(`UPDATE inbox_events SET payload = 'not json' WHERE dedupe_key = 'dm:1790000000000077001'`);
       for (let i = 0; i < MAX_ATTEMPTS; i++) {
         await drain();
         clock.offset += 10 * 60_000;
       }
       clock.offset = 0;
-      const [event] = await t.dataSource.query(`SELECT id, status, attempts, error FROM inbox_events WHERE dedupe_key = 'dm:broken-1'`);
+      const [event] = await t.dataSource.query(`SELECT id, status, attempts, error FROM inbox_events WHERE dedupe_key = 'dm:1790000000000077001'`);
       expect(event).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
       expect(event.error).toMatch(/JSON/);
 
       const admin = browserLike(t.app);
       await logIn(admin);
       const list = await admin.get('/admin/inbox?status=failed').expect(200);
-      expect(list.text).toContain('dm:broken-1');
+      expect(list.text).toContain('dm:1790000000000077001');
       const detail = await admin.get(`/admin/inbox/${event.id}`).expect(200);
       expect(detail.text).toContain('not json');
       const retried = await follow(admin, await admin.post(`/admin/inbox/${event.id}/retry`).type('form').send({ _csrf: csrfTokenOf(detail.text) }));
