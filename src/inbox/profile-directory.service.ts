@@ -57,6 +57,8 @@ export class ProfileDirectory {
   private async load(id: number): Promise<ActiveProfile | undefined> {
     const p = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
     if (!p || p.validity !== 'valid' || !isSetupComplete(wizardFacts(p)) || !p.accountId || p.targetQueueId === null) return undefined;
+    // One X account, one profile: only the profile holding the account receives and processes its events.
+    if (p.heldAccountId !== p.accountId) return undefined;
     const keys = this.credentials.credentialsOf(p);
     if (!keys) return undefined;
     return {

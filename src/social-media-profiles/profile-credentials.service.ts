@@ -81,6 +81,8 @@ export class ProfileCredentialsService {
     } catch (err) {
       throw xErrorAsDomainException(err);
     }
+    // One X account, one profile: tokens of an account another valid profile holds are not even stored.
+    if (profile.validity === 'valid') await this.profiles.assertAccountFree(profile, access.userId, access.screenName);
     const saved = await this.saveKeys(profile, { accessToken: access.accessToken, accessTokenSecret: access.accessTokenSecret }, by);
     return this.verify(saved, by);
   }

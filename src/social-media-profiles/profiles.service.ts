@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Not, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { isUniqueViolation } from '../database/unique-violation';
 import type { GeneralDto } from './dto/general.dto';
 import { SocialMediaProfile } from './social-media-profile.entity';
 import { firstMissingStep, type WizardFacts } from './wizard-steps';
@@ -20,6 +21,8 @@ export interface ProfileListRow {
   changedAt: Date;
   changedBy: string;
 }
+
+const ACCOUNT_HELD = 'profiles.error.accountHeld';
 
 /** Profiles as records: list, read, the General box and validity. Never deletes. */
 @Injectable()
@@ -64,16 +67,41 @@ export class ProfilesService {
   async updateGeneral(id: number, form: GeneralDto, by: string): Promise<SocialMediaProfile> {
     const profile = await this.get(id);
     await this.assertNameFree(form.name, id);
-    return this.save(profile, { name: form.name, description: form.description ?? '', validity: form.validity ?? profile.validity }, by);
+    try {
+      return await this.save(profile, { name: form.name, description: form.description ?? '', validity: form.validity ?? profile.validity }, by);
+    } catch (err) {
+      // Made valid again while another valid profile holds its account: the validity is what to change.
+      if (err instanceof DomainException && err.messageKey === ACCOUNT_HELD) throw new DomainException(err.messageKey, 'validity', err.params);
+      throw err;
+    }
   }
 
   /**
    * Writes changes with who made them; the one way the wizard's services store a profile.
    * An UPDATE of the columns, not save(): save() would also try to sync the loaded hashtag relation.
+   *
+   * One X account, one profile: a valid profile with a verified account holds it
+   * (`held_account_id`, unique), an invalid one frees it. A change that would make this profile
+   * hold an account another valid profile holds is refused, naming that profile.
    */
   async save(profile: SocialMediaProfile, changes: Partial<SocialMediaProfile>, by: string): Promise<SocialMediaProfile> {
-    await this.profiles.update({ id: profile.id }, { ...changes, changedBy: by } as Parameters<Repository<SocialMediaProfile>['update']>[1]);
+    const next = { ...profile, ...changes };
+    const heldAccountId = next.validity === 'valid' && next.accountId ? next.accountId : null;
+    if (heldAccountId && heldAccountId !== profile.heldAccountId) await this.assertAccountFree(profile, heldAccountId, next.accountHandle);
+    try {
+      await this.profiles.update({ id: profile.id }, { ...changes, heldAccountId, changedBy: by } as Parameters<Repository<SocialMediaProfile>['update']>[1]);
+    } catch (err) {
+      // Another admin made a profile hold the account since we looked: the index decides.
+      if (heldAccountId && isUniqueViolation(err)) await this.assertAccountFree(profile, heldAccountId, next.accountHandle);
+      throw err;
+    }
     return this.get(profile.id);
+  }
+
+  /** Refuses when another valid profile holds the X account (before "Sign in with X" stores new tokens, too). */
+  async assertAccountFree(profile: Pick<SocialMediaProfile, 'id' | 'type'>, accountId: string, handle: string | null): Promise<void> {
+    const holder = await this.profiles.findOne({ where: { type: profile.type, heldAccountId: accountId, id: Not(profile.id) }, select: { id: true, name: true, accountHandle: true } });
+    if (holder) throw new DomainException(ACCOUNT_HELD, undefined, { name: holder.name, handle: handle ?? holder.accountHandle ?? accountId });
   }
 
   private async assertNameFree(name: string, exceptId?: number): Promise<void> {

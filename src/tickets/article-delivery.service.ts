@@ -189,8 +189,10 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
   /** The id and `sent` in one UPDATE: from here on the echo from X is recognised by the unique external id. */
   private async markSent(article: Article, lease: string, externalId: string): Promise<void> {
     const sent = { deliveryStatus: 'sent' as const, deliveryError: null, nextAttemptAt: null, deliveryAttempts: () => 'delivery_attempts + 1' };
+    // A tweet that answers nothing starts its conversation: replies to it find this ticket (docs/THREADING.md).
+    const conversation = article.channel === 'tweet' && !article.conversationId ? { conversationId: externalId } : {};
     try {
-      await this.finish(article, lease, { ...sent, externalId });
+      await this.finish(article, lease, { ...sent, ...conversation, externalId });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The echo was stored as an article of its own before this UPDATE: the message went out all the same.

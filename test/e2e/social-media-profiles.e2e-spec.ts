@@ -24,7 +24,12 @@ describe('social media profiles: the Twitter wizard', () => {
     await t.close();
     await fakeX.close();
   });
-  afterEach(() => fakeX.reset());
+  afterEach(async () => {
+    fakeX.reset();
+    // Most tests verify the one fake account on a profile of their own: each starts with it free
+    // (one X account, one profile is tested in one-account-one-profile.e2e-spec.ts).
+    await t.dataSource.query('UPDATE social_media_profiles SET held_account_id = NULL');
+  });
 
   /** Every page an admin saw, to prove no secret was ever rendered. */
   async function page(path: string) {
