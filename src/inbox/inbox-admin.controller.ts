@@ -15,8 +15,9 @@ export class InboxAdminController {
   @Render('pages/admin/inbox/list')
   async list(@Query('status') status?: string, @Query('page') page?: string) {
     const chosen = INBOX_STATUSES.find((s) => s === status) as InboxStatus | undefined;
-    const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
-    const { events, hasMore } = await this.inbox.list(chosen, pageNumber);
+    // Anything but a plain page number is the first page; one beyond the last shows the last.
+    const requested = typeof page === 'string' && /^\d{1,9}$/.test(page) ? Number(page) : 1;
+    const { events, hasMore, page: pageNumber } = await this.inbox.list(chosen, requested);
     const counts = await this.inbox.counts();
     return {
       title: 'inbox.title',

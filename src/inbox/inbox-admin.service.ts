@@ -23,14 +23,13 @@ export class InboxAdminService {
     return counts;
   }
 
-  async list(status: InboxStatus | undefined, page: number): Promise<{ events: InboxEvent[]; hasMore: boolean }> {
-    const events = await this.events.find({
-      where: status ? { status } : {},
-      order: { id: 'DESC' },
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE + 1,
-    });
-    return { events: events.slice(0, PAGE_SIZE), hasMore: events.length > PAGE_SIZE };
+  /** One page of events, newest first; a page beyond the last shows the last one (`page` says which it showed). */
+  async list(status: InboxStatus | undefined, requestedPage: number): Promise<{ events: InboxEvent[]; hasMore: boolean; page: number }> {
+    const where = status ? { status } : {};
+    const lastPage = Math.max(1, Math.ceil((await this.events.count({ where })) / PAGE_SIZE));
+    const page = Math.min(Math.max(1, requestedPage), lastPage);
+    const events = await this.events.find({ where, order: { id: 'DESC' }, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE + 1 });
+    return { events: events.slice(0, PAGE_SIZE), hasMore: events.length > PAGE_SIZE, page };
   }
 
   async get(id: number): Promise<InboxEvent> {
