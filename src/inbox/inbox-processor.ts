@@ -12,7 +12,7 @@ import { tweetConversation } from './tweet-conversation';
 
 /** What the worker records on the event; `conversationId`: a tweet's conversation, once known. */
 export type ProcessOutcome =
-  | { status: Exclude<InboxStatus, 'received' | 'failed'>; ticketId?: number; note?: string; autoReply?: boolean; conversationId?: string }
+  | { status: Exclude<InboxStatus, 'received' | 'failed'>; ticketId?: number; note?: string; autoReply?: boolean; conversationId?: string; unrouted?: boolean }
   /**
    * Not now. `busy`: another worker holds the conversation, try again in a moment. `echo`: our own
    * message whose send has not stored its id yet (counted, so it cannot wait forever). `parent`:
@@ -23,6 +23,7 @@ export type ProcessOutcome =
   /** A reply whose conversation only X can tell: the worker fetches `parentId` outside its transaction. */
   | { status: 'wants-parent'; parentId: string; note: string };
 
+const wantsParent = (parentId: string): ProcessOutcome => ({ status: 'wants-parent', parentId, note: `Fetching tweet ${parentId}, which it answers, from X.` });
 const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: `Conversation ${key} is being processed by another worker.`, reason: 'busy' });
 
 /** How long an unknown own message waits for a send under way to store its id (the echo race). */
@@ -49,13 +50,16 @@ export class InboxProcessor {
     if (known) return { status: 'ignored', ticketId: known.ticketId, note: 'Already stored (a repeated delivery or the echo of our own message).' };
 
     let conversationId: string | undefined;
+    let parentUnknown = false;
     if (message.kind === 'tweet') {
       const found = await tweetConversation(m, event, message, profile.id, now.getTime());
-      if (found.kind === 'fetch') return { status: 'wants-parent', parentId: found.parentId, note: `Fetching tweet ${found.parentId}, which it answers, from X.` };
+      if (found.kind === 'fetch') return wantsParent(found.parentId);
       if (found.kind === 'wait') return { status: 'deferred', reason: 'parent', until: found.parentDueAt, note: `Waiting for tweet ${found.parentId}, which it answers, to be processed first.` };
-      conversationId = found.conversationId;
+      ({ conversationId, parentUnknown } = found);
     }
     const outcome = await this.place(m, message, conversationId, profile, event, now, lock);
+    // A reply that routes nowhere is not dropped before the tweet it answers was seen: that one may start the thread's ticket.
+    if (outcome.status === 'ignored' && outcome.unrouted && parentUnknown && event.parentLookup === null && message.kind === 'tweet') return wantsParent(message.inReplyToTweetId!);
     return conversationId && outcome.status !== 'wants-parent' ? { ...outcome, conversationId } : outcome;
   }
 
@@ -89,7 +93,7 @@ export class InboxProcessor {
     if (placement.action !== 'new-ticket') return this.follow(m, placement, article);
     const route = routeTweet(tweet, profile);
     if (!placement.previous && route.queueId === undefined) {
-      return { status: 'ignored', note: route.reason === 'retweet' ? 'A retweet.' : 'Neither a mention of the profile nor a tracked hashtag.' };
+      return { status: 'ignored', unrouted: true, note: route.reason === 'retweet' ? 'A retweet.' : 'Neither a mention of the profile nor a tracked hashtag.' };
     }
     // A new ticket for a closed conversation goes where a new message would be routed, else where the old one was (OTRS).
     const queueId = route.queueId ?? placement.previous!.queueId;

@@ -12,14 +12,19 @@ import { InboxEvent } from './inbox-event.entity';
  * - the event knows it already (from an earlier attempt, or the parent fetched from X);
  * - the tweet it answers is stored as an article: that article's conversation;
  * - the tweet it answers waits in the inbox: that one goes first (`wait`), so a ticket starts with
- *   the thread's first tweet and a reply that routes nowhere still finds its parent's ticket;
+ *   the thread's first tweet and a reply that routes nowhere still finds its parent's ticket (X's
+ *   conversation_id or not);
  * - otherwise the parent must come from X (`fetch`; the worker asks X outside its transaction),
  *   unless that was tried already and X had nothing or could not be reached in time: then the
  *   conversation stays unknown and the tweet is placed by the message it answers alone.
  */
 export type TweetConversation =
-  /** Known, or known to be unknowable (undefined). */
-  | { kind: 'known'; conversationId: string | undefined }
+  /**
+   * Known, or known to be unknowable (undefined). `parentUnknown`: the tweet answers one that is
+   * neither stored nor in the inbox; should the tweet route nowhere, that parent may (it may be
+   * the mention that starts the thread), so it is worth fetching before the tweet is dropped.
+   */
+  | { kind: 'known'; conversationId: string | undefined; parentUnknown: boolean }
   /** The parent's event is still to be processed; come back when it is due. */
   | { kind: 'wait'; parentId: string; parentDueAt: number }
   /** Ask X for the parent. */
@@ -27,12 +32,12 @@ export type TweetConversation =
 
 export async function tweetConversation(m: EntityManager, event: InboxEvent, tweet: IncomingTweet, profileId: number, now: number): Promise<TweetConversation> {
   const direct = tweet.conversationId ?? event.conversationId ?? undefined;
-  if (direct || !tweet.inReplyToTweetId) return { kind: 'known', conversationId: direct ?? tweet.id };
   const parentId = tweet.inReplyToTweetId;
+  if (!parentId) return { kind: 'known', conversationId: direct ?? tweet.id, parentUnknown: false };
 
   const parentArticle = await m.findOne(Article, { where: { profileId, externalId: parentId }, select: { id: true, conversationId: true } });
   // An article stored before conversations were recorded has none: the reply then joins that article's ticket.
-  if (parentArticle) return { kind: 'known', conversationId: parentArticle.conversationId ?? undefined };
+  if (parentArticle) return { kind: 'known', conversationId: direct ?? parentArticle.conversationId ?? undefined, parentUnknown: false };
 
   const parentEvent = await m.findOne(InboxEvent, {
     where: { profileId, dedupeKey: `tweet:${parentId}` },
@@ -41,8 +46,9 @@ export async function tweetConversation(m: EntityManager, event: InboxEvent, twe
   // Only an older tweet can be a parent (X's ids grow with time): two events can never wait for each other.
   const mayWait = compareIds(parentId, tweet.id) < 0 && (event.holdUntil === null || now < Number(event.holdUntil));
   if (parentEvent?.status === 'received' && mayWait) return { kind: 'wait', parentId, parentDueAt: Number(parentEvent.nextAttemptAt) };
-  if (parentEvent?.conversationId) return { kind: 'known', conversationId: parentEvent.conversationId };
 
-  if (event.parentLookup === 'missing' || event.parentLookup === 'gave-up' || event.parentLookup === 'fetched') return { kind: 'known', conversationId: undefined };
+  const known = direct ?? parentEvent?.conversationId ?? undefined;
+  if (known) return { kind: 'known', conversationId: known, parentUnknown: !parentEvent };
+  if (event.parentLookup === 'missing' || event.parentLookup === 'gave-up' || event.parentLookup === 'fetched') return { kind: 'known', conversationId: undefined, parentUnknown: false };
   return { kind: 'fetch', parentId };
 }
