@@ -6,15 +6,19 @@ import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
+import { registerXAccount } from '../factories/x-account.factory';
+import { startFakeXApi, type FakeXApi, type FakeXTweetInput } from '../support/fake-x-api';
 import { freePort } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
 /**
- * `npm run bench -- ingest`: signed webhook POSTs of DMs and mentions across 1,000 threads.
+ * `npm run bench -- ingest`: signed webhook POSTs of DMs and mentions across 1,000 threads,
+ * delivered shuffled and with 10 % of them twice, as X does not promise order nor a single delivery.
  * Prints acknowledgement p50/p99 at a fixed offered rate next to a bare Node http server that only
  * reads the body (the floor, measured in the same run), and events processed per second: SQLite,
- * PostgreSQL with one instance and with two (when DATABASE_URL is set), checking that every thread
- * has exactly one ticket and no event is lost.
+ * PostgreSQL with one instance and with two (when DATABASE_URL is set). Next to every figure: the
+ * correctness check — one ticket per conversation, every distinct message stored once, no event
+ * left unprocessed. A fake X answers the parent lookups of replies that arrive before their tweet.
  */
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
@@ -22,6 +26,8 @@ const SECRETS_KEY = 'cd'.repeat(32);
 const THREADS = 1_000;
 const DM_THREADS = 800;
 const WARM_UP = 1_000;
+/** Share of the messages X delivers twice. */
+const DUPLICATES = 0.1;
 /** The SQLite runs must not inherit DATABASE_URL, which is set for the PostgreSQL runs. */
 const ON_SQLITE = { DATABASE_URL: '' };
 
@@ -35,27 +41,60 @@ interface Request {
   signature: string;
 }
 
-/** `events` messages over 1,000 threads: 800 DM conversations, 200 tweet threads (a mention, then replies). */
-export function workload(accountId: string, events: number): { requests: Request[]; threads: number } {
+interface Workload {
+  /** In delivery order: shuffled, with duplicates. */
+  requests: Request[];
+  threads: number;
+  /** Distinct messages (each must become one article). */
+  messages: number;
+  /** The tweets, as X knows them (the fake X serves them to parent lookups). */
+  tweets: FakeXTweetInput[];
+}
+
+/**
+ * `events` distinct messages over 1,000 threads: 800 DM conversations, 200 tweet threads (a
+ * mention, then replies, each to the thread's previous tweet); delivered in a shuffled order with
+ * 10 % duplicates (fixed seed: every run delivers the same sequence).
+ */
+export function workload(accountId: string, events: number, seed = 8): Workload {
   const account: XPerson = { id: accountId, handle: 'acme_support', name: 'ACME' };
   const customers = Array.from({ length: THREADS }, (_, i): XPerson => ({ id: newXId(), handle: `c${i}`, name: `Customer ${i}` }));
   const lastTweet = new Map<number, string>();
-  const requests: Request[] = [];
+  const bodies: string[] = [];
+  const tweets: FakeXTweetInput[] = [];
   for (let n = 0; n < events; n++) {
     const thread = n % THREADS;
     const customer = customers[thread];
-    let body: string;
     if (thread < DM_THREADS) {
-      body = dmBody({ forUserId: accountId, from: customer, to: account, text: `DM ${n}: where is my order?` }).body;
+      bodies.push(dmBody({ forUserId: accountId, from: customer, to: account, text: `DM ${n}: where is my order?` }).body);
     } else {
       const parent = lastTweet.get(thread);
-      const built = tweetBody({ forUserId: accountId, author: customer, text: `@acme_support tweet ${n}`, mentions: [account], inReplyTo: parent ? { tweetId: parent, userId: customer.id } : undefined });
+      const text = `@acme_support tweet ${n}`;
+      const built = tweetBody({ forUserId: accountId, author: customer, text, mentions: [account], inReplyTo: parent ? { tweetId: parent, userId: customer.id } : undefined });
+      tweets.push({ id: built.id, author: { id: customer.id, username: customer.handle, name: customer.name }, text, inReplyToTweetId: parent });
       lastTweet.set(thread, built.id);
-      body = built.body;
+      bodies.push(built.body);
     }
-    requests.push(signed(body, SECRET));
   }
-  return { requests, threads: Math.min(THREADS, events) };
+  const random = mulberry32(seed);
+  const delivered = [...bodies, ...bodies.filter(() => random() < DUPLICATES)];
+  for (let i = delivered.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [delivered[i], delivered[j]] = [delivered[j], delivered[i]];
+  }
+  return { requests: delivered.map((body) => signed(body, SECRET)), threads: Math.min(THREADS, events), messages: events, tweets };
+}
+
+/** A small seeded PRNG, so that every run shuffles alike. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function fire(url: string, requests: Request[], ratePerSecond: number): Promise<{ latencies: number[]; statuses: number[]; seconds: number }> {
@@ -80,9 +119,11 @@ async function bareServer(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
+let fakeX: FakeXApi;
+
 async function instance(env: Record<string, string>, keepSchema = false): Promise<{ t: TestApp; url: (profileId: number) => string }> {
   const port = await freePort();
-  const t = await createTestApp({ keepSchema, env: { SECRETS_KEY, LOG_LEVEL: 'silent', ...env } });
+  const t = await createTestApp({ keepSchema, env: { SECRETS_KEY, LOG_LEVEL: 'silent', X_API_BASE_URL: fakeX.baseUrl, ...env } });
   await t.app.listen(port, '127.0.0.1');
   return { t, url: (profileId) => `http://127.0.0.1:${port}/webhooks/x/${profileId}` };
 }
@@ -92,25 +133,29 @@ async function readyProfile(t: TestApp) {
   return createReadyProfile(t, { targetQueueId: raw.id, consumerSecret: SECRET, autoReplyText: 'Thanks, we answer within a day.' });
 }
 
-async function check(t: TestApp, threads: number, events: number): Promise<string> {
-  const [{ tickets }] = await t.dataSource.query('SELECT COUNT(*) AS tickets FROM tickets');
-  const [{ articles }] = await t.dataSource.query(`SELECT COUNT(*) AS articles FROM articles WHERE sender = 'customer'`);
-  const [{ open }] = await t.dataSource.query(`SELECT COUNT(*) AS open FROM inbox_events WHERE status <> 'processed'`);
-  const ok = Number(tickets) === threads && Number(articles) === events && Number(open) === 0;
-  return `${ok ? 'OK' : 'MISMATCH'}: ${tickets} tickets for ${threads} threads, ${articles} of ${events} messages stored, ${open} events not processed`;
+/** One ticket per conversation, every distinct message stored once, nothing left in the inbox. */
+async function check(t: TestApp, load: Pick<Workload, 'threads' | 'messages'>): Promise<string> {
+  const one = async (sql: string) => Number(Object.values((await t.dataSource.query(sql))[0])[0]);
+  const tickets = await one('SELECT COUNT(*) AS n FROM tickets');
+  const split = await one('SELECT COUNT(*) AS n FROM (SELECT thread_key FROM ticket_threads GROUP BY profile_id, thread_key HAVING COUNT(*) > 1) s');
+  const articles = await one(`SELECT COUNT(*) AS n FROM articles WHERE sender = 'customer'`);
+  const left = await one(`SELECT COUNT(*) AS n FROM inbox_events WHERE status <> 'processed' AND NOT (status = 'ignored' AND error LIKE 'Already stored%')`);
+  const ok = tickets === load.threads && split === 0 && articles === load.messages && left === 0;
+  return `${ok ? 'OK' : 'MISMATCH'}: ${tickets} tickets for ${load.threads} conversations (${split} split), ${articles} of ${load.messages} messages stored, ${left} events left`;
 }
 
 /** Stores everything first (worker off), then times the processing alone. */
 async function processingRate(apps: { t: TestApp; url: (id: number) => string }[], options: Options): Promise<{ perSecond: number; check: string }> {
   const profile = await readyProfile(apps[0].t);
-  const { requests, threads } = workload(profile.accountId!, options.events);
-  const shares = apps.map((app, i) => fire(app.url(profile.id), requests.filter((_, n) => n % apps.length === i), 0));
+  const load = workload(profile.accountId!, options.events);
+  onX(load);
+  const shares = apps.map((app, i) => fire(app.url(profile.id), load.requests.filter((_, n) => n % apps.length === i), 0));
   const acks = (await Promise.all(shares)).flatMap((r) => r.statuses);
   if (acks.some((s) => s !== 200)) throw new Error(`ingest failed: ${acks.filter((s) => s !== 200).length} non-200 answers`);
   const started = process.hrtime.bigint();
   await Promise.all(apps.map((app) => app.t.app.get(InboxWorker).drain()));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: options.events / seconds, check: await check(apps[0].t, threads, options.events) };
+  return { perSecond: options.events / seconds, check: await check(apps[0].t, load) };
 }
 
 /** Warms the app's code paths (JIT, statement cache) before measuring, then measures. */
@@ -123,9 +168,27 @@ async function acknowledgement(url: string, requests: Request[], rate: number, w
 
 const fmt = (n: number) => n.toFixed(2).padStart(8);
 
+/** X knows the workload's tweets: parent lookups of replies that arrive before their tweet find them. */
+function onX(load: Workload): void {
+  for (const tweet of load.tweets) fakeX.postPublicTweet(tweet);
+}
+
 export async function ingestBenchmark(options: Options): Promise<void> {
+  fakeX = await startFakeXApi();
+  registerXAccount(fakeX);
+  try {
+    await measure(options);
+  } finally {
+    await fakeX.close();
+  }
+}
+
+async function measure(options: Options): Promise<void> {
   const ackEvents = Math.min(options.events, options.rate * 8);
-  console.log(`ingest benchmark: ${options.events} events over ${THREADS} threads (${DM_THREADS} DM, ${THREADS - DM_THREADS} tweet); acknowledgement at ${options.rate}/s offered, ${ackEvents} POSTs\n`);
+  console.log(
+    `ingest benchmark: ${options.events} messages over ${THREADS} conversations (${DM_THREADS} DM, ${THREADS - DM_THREADS} tweet threads), ` +
+      `delivered shuffled with ${DUPLICATES * 100} % duplicates; acknowledgement at ${options.rate}/s offered, ${ackEvents} messages\n`,
+  );
 
   // Acknowledgement: the floor and the app, same requests, same rate.
   const floor = await bareServer();
@@ -138,9 +201,11 @@ export async function ingestBenchmark(options: Options): Promise<void> {
     const sqliteAck = await instance({ ...ON_SQLITE, SQLITE_SYNCHRONOUS: synchronous });
     const profile = await readyProfile(sqliteAck.t);
     const load = workload(profile.accountId!, ackEvents + WARM_UP);
-    const measured = await acknowledgement(sqliteAck.url(profile.id), load.requests.slice(WARM_UP), options.rate, load.requests.slice(0, WARM_UP));
+    onX(load);
+    const warm = Math.round(WARM_UP * (1 + DUPLICATES));
+    const measured = await acknowledgement(sqliteAck.url(profile.id), load.requests.slice(warm), options.rate, load.requests.slice(0, warm));
     await sqliteAck.t.app.get(InboxWorker).drain();
-    const verdict = await check(sqliteAck.t, load.threads, ackEvents + WARM_UP);
+    const verdict = await check(sqliteAck.t, load);
     await sqliteAck.t.close();
     sqliteAcks.push(`socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${verdict})`);
   }
@@ -174,15 +239,17 @@ export async function ingestBenchmark(options: Options): Promise<void> {
     const pgB = await instance({}, true);
     const pgProfile = await readyProfile(pgA.t);
     const pgLoad = workload(pgProfile.accountId!, ackEvents + WARM_UP);
-    const warm = pgLoad.requests.slice(0, WARM_UP);
-    const measured = pgLoad.requests.slice(WARM_UP);
+    onX(pgLoad);
+    const warmCount = Math.round(WARM_UP * (1 + DUPLICATES));
+    const warm = pgLoad.requests.slice(0, warmCount);
+    const measured = pgLoad.requests.slice(warmCount);
     const share = (list: Request[], i: number) => list.filter((_, n) => n % 2 === i);
     const [ackA, ackB] = await Promise.all([
       acknowledgement(pgA.url(pgProfile.id), share(measured, 0), options.rate / 2, share(warm, 0)),
       acknowledgement(pgB.url(pgProfile.id), share(measured, 1), options.rate / 2, share(warm, 1)),
     ]);
     await Promise.all([pgA.t.app.get(InboxWorker).drain(), pgB.t.app.get(InboxWorker).drain()]);
-    const pgCheck = await check(pgA.t, pgLoad.threads, ackEvents + WARM_UP);
+    const pgCheck = await check(pgA.t, pgLoad);
     await pgB.t.close();
     await pgA.t.close();
     console.log(`\nacknowledgement, PostgreSQL, two instances at ${options.rate}/s in all:`);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { aclBenchmark } from './acl.bench';
 import { ingestBenchmark } from './ingest.bench';
+import { modelBenchmark } from './model.bench';
 
 // Benchmarks run the real app, quietly, with test settings (a known admin, no real X).
 process.env.NODE_ENV = 'test';
@@ -11,6 +12,7 @@ process.env.SESSION_SECRET ??= 'bench-session-secret-bench-session-secret';
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   ingest: (args) => ingestBenchmark({ events: numberArg(args, '--events', 6_000), rate: numberArg(args, '--rate', 500) }),
   acl: () => aclBenchmark(),
+  model: (args) => modelBenchmark({ runs: numberArg(args, '--runs', 1_000), seed: numberArg(args, '--seed', 20260508) }),
 };
 
 function numberArg(args: string[], name: string, fallback: number): number {
@@ -23,11 +25,11 @@ function numberArg(args: string[], name: string, fallback: number): number {
 const [name, ...args] = process.argv.slice(2);
 const benchmark = BENCHMARKS[name ?? ''];
 if (!benchmark) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--events N] [--rate N]`);
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--events N] [--rate N] [--runs N] [--seed N]`);
   process.exit(2);
 }
 benchmark(args).then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     console.error(err);
     process.exit(1);
