@@ -12,6 +12,7 @@ import { tweetConversation } from './tweet-conversation';
 
 /** What the worker records on the event; `conversationId`: a tweet's conversation, once known. */
 export type ProcessOutcome =
+  /** `unrouted`: an ignored tweet that neither mentions the profile nor carries a tracked hashtag. */
   | { status: Exclude<InboxStatus, 'received' | 'failed'>; ticketId?: number; note?: string; autoReply?: boolean; conversationId?: string; unrouted?: boolean }
   /**
    * Not now. `busy`: another worker holds the conversation, try again in a moment. `echo`: our own
@@ -93,7 +94,8 @@ export class InboxProcessor {
     if (placement.action !== 'new-ticket') return this.follow(m, placement, article);
     const route = routeTweet(tweet, profile);
     if (!placement.previous && route.queueId === undefined) {
-      return { status: 'ignored', unrouted: true, note: route.reason === 'retweet' ? 'A retweet.' : 'Neither a mention of the profile nor a tracked hashtag.' };
+      if (route.reason === 'retweet') return { status: 'ignored', note: 'A retweet.' };
+      return { status: 'ignored', unrouted: true, note: 'Neither a mention of the profile nor a tracked hashtag.' };
     }
     // A new ticket for a closed conversation goes where a new message would be routed, else where the old one was (OTRS).
     const queueId = route.queueId ?? placement.previous!.queueId;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
-import { storableText } from '../common/storable-text';
+import { storableLine } from '../common/storable-text';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -283,7 +283,7 @@ export class InboxWorker implements OnModuleDestroy {
 
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
     // Notes quote X's text and drivers' messages: stored as every database takes them.
-    const error = typeof changes.error === 'string' ? storableText(changes.error).slice(0, NOTE_LENGTH) : changes.error;
+    const error = typeof changes.error === 'string' ? storableLine(changes.error, NOTE_LENGTH) : changes.error;
     await m.update(InboxEvent, { id: event.id }, { ...changes, ...(error !== undefined ? { error } : {}) });
   }
 }
