@@ -20,6 +20,7 @@ export type InboxFormat = 'aaa-tweet' | 'aaa-dm' | 'v2-tweet' | 'v2-dm';
 @Entity({ name: 'inbox_events' })
 @Index('uq_inbox_events_profile_dedupe', ['profileId', 'dedupeKey'], { unique: true })
 @Index('ix_inbox_events_status_next', ['status', 'nextAttemptAt'])
+@Index('ix_inbox_events_waits_for', ['profileId', 'waitsFor'])
 export class InboxEvent {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
@@ -66,6 +67,10 @@ export class InboxEvent {
   /** Epoch ms: a reply waits for its parent (in the inbox, or from X) at most until then. */
   @Column({ name: 'hold_until', type: 'bigint', nullable: true })
   holdUntil: string | null;
+
+  /** A reply deferred until the tweet it answers is done: that tweet's id; the worker wakes it then. */
+  @Column({ name: 'waits_for', type: 'varchar', length: 30, nullable: true })
+  waitsFor: string | null;
 
   @Column({ name: 'ticket_id', type: 'integer', nullable: true })
   ticketId: number | null;

@@ -17,10 +17,10 @@ export type ProcessOutcome =
   /**
    * Not now. `busy`: another worker holds the conversation, try again in a moment. `echo`: our own
    * message whose send has not stored its id yet (counted, so it cannot wait forever). `parent`:
-   * the tweet it answers is still in the inbox and goes first, due at `until` (bounded by the
-   * event's hold time).
+   * the tweet it answers (`parentId`) is still in the inbox and goes first, due at `until`; the
+   * worker wakes the reply when that tweet is done (bounded by the event's hold time).
    */
-  | { status: 'deferred'; note: string; reason: 'busy' | 'echo' | 'parent'; until?: number; conversationId?: string }
+  | { status: 'deferred'; note: string; reason: 'busy' | 'echo' | 'parent'; until?: number; parentId?: string; conversationId?: string }
   /** A reply whose conversation only X can tell: the worker fetches `parentId` outside its transaction. */
   | { status: 'wants-parent'; parentId: string; note: string };
 
@@ -55,7 +55,9 @@ export class InboxProcessor {
     if (message.kind === 'tweet') {
       const found = await tweetConversation(m, event, message, profile.id, now.getTime());
       if (found.kind === 'fetch') return wantsParent(found.parentId);
-      if (found.kind === 'wait') return { status: 'deferred', reason: 'parent', until: found.parentDueAt, note: `Waiting for tweet ${found.parentId}, which it answers, to be processed first.` };
+      if (found.kind === 'wait') {
+        return { status: 'deferred', reason: 'parent', until: found.parentDueAt, parentId: found.parentId, note: `Waiting for tweet ${found.parentId}, which it answers, to be processed first.` };
+      }
       ({ conversationId, parentUnknown } = found);
     }
     const outcome = await this.place(m, message, conversationId, profile, event, now, lock);

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { describeBadId, isXId } from '../channels/x/x-id';
+import { Clock } from '../common/clock';
 import { InboxEvent, type InboxFormat, type InboxSource } from './inbox-event.entity';
 
 export interface NewInboxItem {
@@ -23,7 +24,10 @@ const DEDUPE_KEY_LENGTH = 60;
  */
 @Injectable()
 export class InboxStore {
-  constructor(@InjectRepository(InboxEvent) private readonly events: Repository<InboxEvent>) {}
+  constructor(
+    @InjectRepository(InboxEvent) private readonly events: Repository<InboxEvent>,
+    private readonly clock: Clock,
+  ) {}
 
   /** Stores what is new in one statement (the unique key drops what is already there). */
   async store(profileId: number, source: InboxSource, items: NewInboxItem[]): Promise<void> {
@@ -32,19 +36,19 @@ export class InboxStore {
       .createQueryBuilder()
       .insert()
       .into(InboxEvent)
-      .values(items.map((item) => row(profileId, source, item)))
+      .values(items.map((item) => row(profileId, source, item, this.clock.now())))
       .orIgnore()
       .execute();
   }
 }
 
-function row(profileId: number, source: InboxSource, item: NewInboxItem) {
+function row(profileId: number, source: InboxSource, item: NewInboxItem, now: number) {
   // JSON text escapes NUL and lone surrogates, so the payload is kept exactly on both databases.
   const common = { profileId, source, format: item.format, payload: JSON.stringify(item.payload), nextAttemptAt: '0' };
   const id = /^(?:tweet|dm):(.*)$/s.exec(item.dedupeKey)?.[1];
   if (id === undefined || !isXId(id)) {
     const problem = id === undefined ? `Not a message key: ${describeBadId(item.dedupeKey)}` : `The message id is not an X id: ${describeBadId(id)}`;
-    return { ...common, dedupeKey: fittingKey(item.dedupeKey), status: 'rejected' as const, error: `${problem}. Nothing was stored.`, processedAt: '0' };
+    return { ...common, dedupeKey: fittingKey(item.dedupeKey), status: 'rejected' as const, error: `${problem}. Nothing was stored.`, processedAt: String(now) };
   }
   const conversationId = item.conversationId ?? payloadConversation(item);
   return { ...common, dedupeKey: item.dedupeKey, status: 'received' as const, conversationId: isXId(conversationId) ? conversationId : null };

@@ -28,6 +28,11 @@ const WEBHOOKS_RECENT_MS = 100;
 const TICK_MS = 1_000;
 const ECHO_WAIT_MS = 500;
 const BUSY_RETRY_MS = 50;
+/**
+ * A reply waiting for the tweet it answers is woken when that tweet is done; it looks again after
+ * this long in case the wake-up was missed (the tweet done by another instance at the same moment).
+ */
+const PARENT_POLL_MS = 5_000;
 /** drain() waits for what becomes due within this long (busy conversations); not for echoes or held replies. */
 const DRAIN_HORIZON_MS = 4 * BUSY_RETRY_MS;
 /** The longest note kept on an event (error messages may quote whole statements). */
@@ -216,6 +221,7 @@ export class InboxWorker implements OnModuleDestroy {
     try {
       const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now, (key) => this.lockConversation(runner, key));
       await this.update(m, event, this.changesFor(event, outcome, now.getTime()));
+      if (outcome.status !== 'deferred' && outcome.status !== 'wants-parent') await this.wakeReplies(runner, event, now.getTime());
       await runner.commitTransaction();
       return outcome;
     } catch (err) {
@@ -237,18 +243,35 @@ export class InboxWorker implements OnModuleDestroy {
       case 'deferred':
         if (outcome.reason === 'echo') return { ...conversation, attempts: event.attempts + 1, nextAttemptAt: String(now + ECHO_WAIT_MS), error: outcome.note };
         if (outcome.reason === 'busy') return { ...conversation, nextAttemptAt: String(now + BUSY_RETRY_MS) };
-        // The parent goes first: come back when it is due, but never later than the hold allows.
+        // The parent goes first: woken when it is done (wakeReplies), never later than the hold allows.
         return {
           ...conversation,
           holdUntil: String(holdUntil),
-          nextAttemptAt: String(Math.min(holdUntil, Math.max(outcome.until ?? 0, now + BUSY_RETRY_MS))),
+          waitsFor: outcome.parentId ?? null,
+          nextAttemptAt: String(Math.min(holdUntil, Math.max(outcome.until ?? 0, now + PARENT_POLL_MS))),
           error: outcome.note,
         };
       default: {
         // Placed without its parent (X had none, or could not be reached): the event says why.
         const withoutParent = event.parentLookup === 'missing' || event.parentLookup === 'gave-up' ? event.error : null;
-        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, error: outcome.note ?? withoutParent, processedAt: String(now) };
+        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, waitsFor: null, error: outcome.note ?? withoutParent, processedAt: String(now) };
       }
+    }
+  }
+
+  /**
+   * A tweet is done (processed, ignored, rejected or failed): replies waiting for it are due now.
+   * Within the caller's transaction; on PostgreSQL rows another batch holds are skipped, never
+   * waited for (that batch would wait for ours in turn) — their next look comes by PARENT_POLL_MS.
+   */
+  private async wakeReplies(runner: QueryRunner, event: InboxEvent, now: number): Promise<void> {
+    const tweetId = /^tweet:(\d{1,19})$/.exec(event.dedupeKey)?.[1];
+    if (tweetId === undefined) return;
+    const waiting = `SELECT id FROM inbox_events WHERE profile_id = $1 AND waits_for = $2 AND status = 'received' AND next_attempt_at > $3`;
+    if (this.dataSource.options.type === 'postgres') {
+      await runner.query(`UPDATE inbox_events SET next_attempt_at = $3 WHERE id IN (${waiting} FOR UPDATE SKIP LOCKED)`, [event.profileId, tweetId, now]);
+    } else {
+      await runner.query(`UPDATE inbox_events SET next_attempt_at = ? WHERE id IN (${waiting.replace(/\$\d/g, '?')})`, [now, event.profileId, tweetId, now]);
     }
   }
 
@@ -279,6 +302,8 @@ export class InboxWorker implements OnModuleDestroy {
       status: failed ? 'failed' : 'received',
       nextAttemptAt: String(now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts))),
     });
+    // Replies waiting for a tweet that failed for good go on without it.
+    if (failed && m.queryRunner) await this.wakeReplies(m.queryRunner, event, now.getTime());
   }
 
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { IncomingTweet } from '../channels/x/incoming-x-message';
 import { XApiClient, type XTweetLookup } from '../channels/x/x-api-client';
-import { XApiError, XRateLimitedError } from '../channels/x/x-errors';
+import { XApiError, XRateLimitedError, XUnreachableError } from '../channels/x/x-errors';
 import { Clock } from '../common/clock';
 import { storableText } from '../common/storable-text';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -94,13 +94,20 @@ export class TweetParents {
     });
   }
 
+  /** One parent: asked for and recorded; a failure to record is logged, and the lease brings it round again. */
   private async settle(wanted: Wanted, limitedUntil: Map<number, number>): Promise<void> {
-    const lookup = await this.lookup(wanted, limitedUntil);
-    const now = this.clock.now();
-    await this.transactions.run((m) => this.record(m, wanted, lookup, now));
+    try {
+      const lookup = await this.lookup(wanted, limitedUntil);
+      const now = this.clock.now();
+      await this.transactions.run((m) => this.record(m, wanted, lookup, now));
+    } catch (error) {
+      this.logger.error(`recording tweet ${wanted.parentId} for profile ${wanted.profileId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
   }
 
   private async lookup(wanted: Wanted, limitedUntil: Map<number, number>): Promise<Lookup> {
+    // Replies whose hold time is over are not kept waiting for another call to X.
+    if (wanted.replies.every((reply) => reply.holdUntil !== null && this.clock.now() >= Number(reply.holdUntil))) return { error: new HoldTimeOver() };
     const until = limitedUntil.get(wanted.profileId);
     if (until !== undefined && until > this.clock.now()) return { error: new XRateLimitedError(new Date(until)) };
     const profile = await this.profiles.active(wanted.profileId);
@@ -171,6 +178,13 @@ export class TweetParents {
         .where('profile_id = :profileId AND dedupe_key = :key AND conversation_id IS NULL', { profileId, key: `tweet:${tweet.id}` })
         .execute();
     }
+  }
+}
+
+/** Counts as X not being reachable in time: the replies go on without their parent. */
+class HoldTimeOver extends XUnreachableError {
+  constructor() {
+    super('timeout', { detail: 'the hold time is over' });
   }
 }
 

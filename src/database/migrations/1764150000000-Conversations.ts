@@ -5,8 +5,9 @@ const BACKFILL_DEPTH = 10;
 
 /**
  * Tweets thread by X's conversation_id (docs/THREADING.md, "Tweets"): articles and inbox events
- * record it, inbox events remember where a reply's parent lookup stands, and one X account is held
- * by at most one valid profile (`held_account_id`, unique).
+ * record it, inbox events remember where a reply's parent lookup stands and which tweet a reply
+ * waits for (to be woken when it is done), and one X account is held by at most one valid profile
+ * (`held_account_id`, unique).
  *
  * Plain ALTER TABLE on both databases, as in 1764100000000-TicketThreads: TypeORM would rebuild the
  * SQLite tables, which a revert inside its transaction could not do.
@@ -19,6 +20,8 @@ export class Conversations1764150000000 implements MigrationInterface {
     await q.query('ALTER TABLE inbox_events ADD COLUMN conversation_id varchar(30) NULL');
     await q.query('ALTER TABLE inbox_events ADD COLUMN parent_lookup varchar(10) NULL');
     await q.query('ALTER TABLE inbox_events ADD COLUMN hold_until bigint NULL');
+    await q.query('ALTER TABLE inbox_events ADD COLUMN waits_for varchar(30) NULL');
+    await q.createIndex('inbox_events', new TableIndex({ name: 'ix_inbox_events_waits_for', columnNames: ['profile_id', 'waits_for'] }));
     await q.query('ALTER TABLE social_media_profiles ADD COLUMN held_account_id varchar(30) NULL');
 
     // A tweet that answers nothing starts its conversation; replies inherit it from the stored parent.
@@ -42,7 +45,8 @@ export class Conversations1764150000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('social_media_profiles', 'uq_social_media_profiles_held_account');
     await q.query('ALTER TABLE social_media_profiles DROP COLUMN held_account_id');
-    for (const column of ['hold_until', 'parent_lookup', 'conversation_id']) await q.query(`ALTER TABLE inbox_events DROP COLUMN ${column}`);
+    await q.dropIndex('inbox_events', 'ix_inbox_events_waits_for');
+    for (const column of ['waits_for', 'hold_until', 'parent_lookup', 'conversation_id']) await q.query(`ALTER TABLE inbox_events DROP COLUMN ${column}`);
     await q.query('ALTER TABLE articles DROP COLUMN conversation_id');
   }
 }
