@@ -29,8 +29,8 @@ const TICK_MS = 1_000;
 const ECHO_WAIT_MS = 500;
 const BUSY_RETRY_MS = 50;
 /**
- * A reply waiting for the tweet it answers is woken when that tweet is done; it looks again after
- * this long in case the wake-up was missed (the tweet done by another instance at the same moment).
+ * A reply waiting for the tweet it answers is woken when that tweet is done (wakeReplies); it looks
+ * again after this long all the same, should a wake-up statement have failed.
  */
 const PARENT_POLL_MS = 5_000;
 /** drain() waits for what becomes due within this long (busy conversations); not for echoes or held replies. */
@@ -162,19 +162,24 @@ export class InboxWorker implements OnModuleDestroy {
       .getCount();
   }
 
-  /** One batch: how many events it claimed, and whether it worked them all (a SQLite batch may stop at its time budget). */
+  /**
+   * One batch: how many events it claimed, and whether nothing is known to wait right behind it (a
+   * SQLite batch may stop at its time budget; replies it woke are due at once).
+   */
   private pass(): Promise<{ claimed: number; complete: boolean }> {
     return this.transactions.exclusive(() => this.passNow());
   }
 
   private async passNow(): Promise<{ claimed: number; complete: boolean }> {
     const runner = this.dataSource.createQueryRunner();
+    const wakes: Wakes = { done: [], waiting: [] };
     let claimed = 0;
     let worked = 0;
     let autoReplies = false;
+    let now = 0;
     try {
       await runner.startTransaction();
-      const now = this.clock.now();
+      now = this.clock.now();
       const events = oldestMessageFirst(await this.claim(runner, now));
       claimed = events.length;
       const started = performance.now();
@@ -182,7 +187,7 @@ export class InboxWorker implements OnModuleDestroy {
       for (const event of events) {
         // Events left unprocessed stay `received` and come in the next batch.
         if (performance.now() - started > budget) break;
-        const outcome = await this.processOne(runner, event, new Date(now));
+        const outcome = await this.processOne(runner, event, new Date(now), wakes);
         autoReplies ||= outcome?.status === 'processed' && !!outcome.autoReply;
         worked++;
       }
@@ -194,7 +199,8 @@ export class InboxWorker implements OnModuleDestroy {
       await runner.release();
     }
     if (autoReplies) this.outgoing.notify();
-    return { claimed, complete: claimed < BATCH_SIZE && worked === claimed };
+    const woken = await this.wakeReplies(wakes, now);
+    return { claimed, complete: claimed < BATCH_SIZE && worked === claimed && woken === 0 };
   }
 
   private batchBudgetMs(now: number): number {
@@ -215,18 +221,20 @@ export class InboxWorker implements OnModuleDestroy {
     return query.getMany();
   }
 
-  private async processOne(runner: QueryRunner, event: InboxEvent, now: Date): Promise<ProcessOutcome | undefined> {
+  private async processOne(runner: QueryRunner, event: InboxEvent, now: Date, wakes: Wakes): Promise<ProcessOutcome | undefined> {
     const m = runner.manager;
     await runner.startTransaction(); // a savepoint inside the batch
     try {
       const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now, (key) => this.lockConversation(runner, key));
       await this.update(m, event, this.changesFor(event, outcome, now.getTime()));
-      if (outcome.status !== 'deferred' && outcome.status !== 'wants-parent') await this.wakeReplies(runner, event, now.getTime());
       await runner.commitTransaction();
+      if (outcome.status === 'deferred' && outcome.reason === 'parent') wakes.waiting.push(event.id);
+      else if (outcome.status !== 'deferred' && outcome.status !== 'wants-parent') wakes.done.push(event);
       return outcome;
     } catch (err) {
       await runner.rollbackTransaction();
-      await this.recordFailure(m, event, err, now);
+      // Replies waiting for a tweet that failed for good go on without it.
+      if (await this.recordFailure(m, event, err, now)) wakes.done.push(event);
       return undefined;
     }
   }
@@ -260,18 +268,43 @@ export class InboxWorker implements OnModuleDestroy {
   }
 
   /**
-   * A tweet is done (processed, ignored, rejected or failed): replies waiting for it are due now.
-   * Within the caller's transaction; on PostgreSQL rows another batch holds are skipped, never
-   * waited for (that batch would wait for ours in turn) — their next look comes by PARENT_POLL_MS.
+   * After a batch committed: replies waiting for a tweet the batch finished (processed, ignored,
+   * rejected, failed) are due now, and so are replies the batch deferred whose tweet another
+   * worker finished meanwhile. Doing both after the commit, on every instance, leaves no gap:
+   * whichever of the two batches commits last sees the other's work. Returns how many it woke.
    */
-  private async wakeReplies(runner: QueryRunner, event: InboxEvent, now: number): Promise<void> {
-    const tweetId = /^tweet:(\d{1,19})$/.exec(event.dedupeKey)?.[1];
-    if (tweetId === undefined) return;
-    const waiting = `SELECT id FROM inbox_events WHERE profile_id = $1 AND waits_for = $2 AND status = 'received' AND next_attempt_at > $3`;
-    if (this.dataSource.options.type === 'postgres') {
-      await runner.query(`UPDATE inbox_events SET next_attempt_at = $3 WHERE id IN (${waiting} FOR UPDATE SKIP LOCKED)`, [event.profileId, tweetId, now]);
-    } else {
-      await runner.query(`UPDATE inbox_events SET next_attempt_at = ? WHERE id IN (${waiting.replace(/\$\d/g, '?')})`, [now, event.profileId, tweetId, now]);
+  private async wakeReplies(wakes: Wakes, now: number): Promise<number> {
+    let woken = 0;
+    const byProfile = new Map<number, string[]>();
+    for (const event of wakes.done) {
+      const tweetId = /^tweet:(\d{1,19})$/.exec(event.dedupeKey)?.[1];
+      if (tweetId !== undefined) byProfile.set(event.profileId, [...(byProfile.get(event.profileId) ?? []), tweetId]);
+    }
+    for (const [profileId, tweetIds] of byProfile) {
+      woken += await this.affected(
+        `UPDATE inbox_events SET next_attempt_at = :now WHERE profile_id = :profileId AND waits_for IN (:...tweetIds) AND status = 'received' AND next_attempt_at > :now`,
+        { now, profileId, tweetIds },
+      );
+    }
+    if (wakes.waiting.length > 0) {
+      woken += await this.affected(
+        `UPDATE inbox_events SET next_attempt_at = :now WHERE id IN (:...ids) AND status = 'received' AND next_attempt_at > :now
+           AND EXISTS (SELECT 1 FROM inbox_events p WHERE p.profile_id = inbox_events.profile_id AND p.dedupe_key = 'tweet:' || inbox_events.waits_for AND p.status <> 'received')`,
+        { now, ids: wakes.waiting },
+      );
+    }
+    return woken;
+  }
+
+  /** Runs an UPDATE outside any transaction of ours (it may wait for another batch's rows) and counts the rows it changed. */
+  private async affected(sql: string, params: Record<string, unknown>): Promise<number> {
+    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(text, values, true);
+      return Number(result.affected ?? 0);
+    } finally {
+      await runner.release();
     }
   }
 
@@ -290,7 +323,8 @@ export class InboxWorker implements OnModuleDestroy {
    * took meanwhile (both succeed on the next attempt as a rule, so it comes at once): after
    * MAX_ATTEMPTS the event is `failed` with its reason, and no event can keep a worker busy.
    */
-  private async recordFailure(m: EntityManager, event: InboxEvent, err: unknown, now: Date): Promise<void> {
+  /** Returns whether the event failed for good. */
+  private async recordFailure(m: EntityManager, event: InboxEvent, err: unknown, now: Date): Promise<boolean> {
     const message = err instanceof Error ? err.message : String(err);
     const attempts = event.attempts + 1;
     const failed = attempts >= MAX_ATTEMPTS;
@@ -302,8 +336,7 @@ export class InboxWorker implements OnModuleDestroy {
       status: failed ? 'failed' : 'received',
       nextAttemptAt: String(now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts))),
     });
-    // Replies waiting for a tweet that failed for good go on without it.
-    if (failed && m.queryRunner) await this.wakeReplies(m.queryRunner, event, now.getTime());
+    return failed;
   }
 
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
@@ -311,6 +344,12 @@ export class InboxWorker implements OnModuleDestroy {
     const error = typeof changes.error === 'string' ? storableLine(changes.error, NOTE_LENGTH) : changes.error;
     await m.update(InboxEvent, { id: event.id }, { ...changes, ...(error !== undefined ? { error } : {}) });
   }
+}
+
+/** What a batch leaves for wakeReplies: tweets it finished, and replies it deferred for their parent. */
+interface Wakes {
+  done: InboxEvent[];
+  waiting: number[];
 }
 
 /**
