@@ -38,9 +38,15 @@ export class InboxAdminService {
     return event;
   }
 
-  /** Back to `received`, counted afresh; the unique external ids make a second run harmless. */
+  /**
+   * Back to `received`, counted afresh, and a reply's parent looked for afresh (X may answer now);
+   * the unique external ids make a second run harmless.
+   */
   async retry(id: number): Promise<void> {
-    const result = await this.events.update({ id, status: In(['failed', 'rejected', 'ignored']) }, { status: 'received', attempts: 0, nextAttemptAt: '0', error: null });
+    const result = await this.events.update(
+      { id, status: In(['failed', 'rejected', 'ignored']) },
+      { status: 'received', attempts: 0, nextAttemptAt: '0', error: null, parentLookup: null, holdUntil: null, waitsFor: null },
+    );
     if (!result.affected) throw new DomainException('inbox.error.notRetryable');
     this.worker.kick();
   }
