@@ -4,6 +4,7 @@ import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
@@ -83,7 +84,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(
     unlessWebhook(session({
       name: 'sid',
-      secret: config.sessionSecret,
+      secret: config.sessionSecret ?? randomBytes(32).toString('hex'),
       store,
       resave: false,
       saveUninitialized: false,

@@ -1,6 +1,6 @@
 import { AclDeployment } from '../acl/acl-deployment.entity';
 import { StoredAcl } from '../acl/acl.entity';
-import { LoginFailure } from '../auth/login-failure.entity';
+import { LoginThrottleCounter } from '../auth/login-throttle.entity';
 import { HttpSession } from '../common/http-session.entity';
 import { InboxEvent } from '../inbox/inbox-event.entity';
 import { PollCursor } from '../inbox/poll-cursor.entity';
@@ -14,4 +14,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, Article, InboxEvent, PollCursor];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, Article, InboxEvent, PollCursor];
