@@ -25,6 +25,7 @@ export class AuthController {
     // A new session id at login, so a session fixed by someone else before login is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;
+    req.session.sessionGeneration = user.sessionGeneration;
     req.session.language = user.language;
     await redirectAfterSave(req, res, safeRedirectPath(form.next));
   }
