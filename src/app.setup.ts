@@ -4,7 +4,6 @@ import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
@@ -17,6 +16,7 @@ import { TypeormSessionStore } from './common/typeorm-session.store';
 import { createFormValidationPipe } from './common/validation-pipe';
 import { viewHelpers } from './common/view-helpers';
 import { WEBHOOK_PATH } from './inbox/webhook.controller';
+import { SharedKeysService } from './keys/shared-keys.service';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -81,16 +81,23 @@ export function configureApp(app: NestExpressApplication): void {
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   const pruner = setInterval(() => void store.prune().catch(() => undefined), PRUNE_EVERY_MS);
   pruner.unref();
+  // The signing secret is settled when the app initialises (SharedKeysService), after this runs:
+  // the middleware is made at the first request.
+  const keys = app.get(SharedKeysService);
+  let sessions: RequestHandler | undefined;
   app.use(
-    unlessWebhook(session({
-      name: 'sid',
-      secret: config.sessionSecret ?? randomBytes(32).toString('hex'),
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
-    })),
+    unlessWebhook((req, res, next) => {
+      sessions ??= session({
+        name: 'sid',
+        secret: keys.sessionSecret(),
+        store,
+        resave: false,
+        saveUninitialized: false,
+        rolling: true,
+        cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
+      });
+      sessions(req, res, next);
+    }),
   );
   app.use(unlessWebhook(csrfSynchronisedProtection));
   app.use(requestLocals);

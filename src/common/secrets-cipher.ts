@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -26,6 +26,23 @@ export class SecretsCipher {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
+  }
+
+  /** The plain text, or undefined when this key cannot decrypt it (another SECRETS_KEY, or tampered). */
+  tryDecrypt(stored: string): string | undefined {
+    try {
+      return this.decrypt(stored);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A value that is the same for the same key and tells nothing about it (HMAC-SHA-256 of a fixed
+   * text), stored once per database so an instance with another key can refuse to start.
+   */
+  keyCheckValue(): string {
+    return createHmac('sha256', this.key).update('socialdesk SECRETS_KEY check v1').digest('base64');
   }
 
   decrypt(stored: string): string {
