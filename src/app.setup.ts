@@ -66,6 +66,13 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  // Everything past the static files is a page or an answer about this desk: kept by no browser and
+  // no proxy, so Back after logout cannot show a ticket again (docs/SECURITY.md, V8.2.1).
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  app.use(noStore);
 
   // X's webhook: the signature covers the exact bytes, so that route gets its raw body (up to 1 MiB),
   // and neither a session nor a CSRF token (X signs its requests instead).

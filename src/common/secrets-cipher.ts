@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from './private-files';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -63,18 +64,14 @@ function decodeKey(text: string): Buffer {
 
 function keyFromDataDir(dataDir: string): Buffer {
   const path = join(dataDir, 'secrets.key');
-  try {
-    return decodeKey(readFileSync(path, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir, 'tighten');
   try {
     // 'wx': if another instance wrote the key a moment ago, use theirs rather than overwrite it.
-    writeFileSync(path, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  chmodSync(path, 0o600);
+  // Also a key file of an older install, which may have been written 0644.
+  makePrivate(path);
   return decodeKey(readFileSync(path, 'utf8'));
 }
