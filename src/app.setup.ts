@@ -10,6 +10,7 @@ import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
 import { HtmlExceptionFilter } from './common/html-exception.filter';
+import { NulCharacterPipe } from './common/nul-character.pipe';
 import { HttpSession } from './common/http-session.entity';
 import { requestLocals } from './common/request-locals';
 import { TypeormSessionStore } from './common/typeorm-session.store';
@@ -109,6 +110,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.use(unlessWebhook(csrfSynchronisedProtection));
   app.use(requestLocals);
 
-  app.useGlobalPipes(createFormValidationPipe());
+  // NUL characters first, so no form can carry one into PostgreSQL (src/common/nul-character.pipe.ts).
+  app.useGlobalPipes(new NulCharacterPipe(), createFormValidationPipe());
   app.useGlobalFilters(new HtmlExceptionFilter());
 }
