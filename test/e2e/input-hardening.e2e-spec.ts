@@ -172,4 +172,38 @@ describe('lists and forms take any input without a 500', () => {
       expect(res.text).toContain('>Raw<');
     });
   });
+
+  describe('output and mass assignment', () => {
+    it('shows what customers and agents write as text, never as markup', async () => {
+      const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+      const { ticket } = await insertTicket(t, {
+        profileId,
+        queueId: raw.id,
+        channel: 'dm',
+        title: '<script>alert("title")</script>',
+        articles: [{ body: '<img src=x onerror=alert(1)>"\'&' }],
+      });
+      const list = await admin.get('/tickets?state=all').expect(200);
+      const zoom = await admin.get(`/tickets/${ticket.id}`).expect(200);
+      for (const html of [list.text, zoom.text]) {
+        expect(html).not.toContain('<script>alert');
+        expect(html).toContain('&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;');
+      }
+      expect(zoom.text).not.toContain('<img src=x');
+      expect(zoom.text).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    });
+
+    it('ignores fields a form does not have, such as a password hash or a session generation', async () => {
+      const [before] = await t.dataSource.query(`SELECT password_hash, session_generation, validity FROM users WHERE login = 'root@localhost'`);
+      const page = await admin.get('/admin/agents/1').expect(200);
+      const [group] = await t.dataSource.query(`SELECT id FROM groups WHERE name = 'admin'`);
+      const res = await admin
+        .post('/admin/agents/1')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text), login: 'root@localhost', name: 'Admin', email: '', language: 'en', password: '', validity: 'valid', [`memberships[g${group.id}]`]: 'rw', passwordHash: 'x', sessionGeneration: '99', id: '7' });
+      expect(res.status).toBe(303);
+      const [after] = await t.dataSource.query(`SELECT password_hash, session_generation, validity FROM users WHERE login = 'root@localhost'`);
+      expect(after).toEqual(before);
+    });
+  });
 });

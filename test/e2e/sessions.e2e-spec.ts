@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AgentsService } from '../../src/users/agents.service';
 import { AgentSessionsService } from '../../src/users/agent-sessions.service';
@@ -138,5 +139,17 @@ describe('sessions end when the password changes or the agent is set invalid', (
     expect(await stillLoggedIn(others[0])).toBe(false);
     expect(await stillLoggedIn(admin)).toBe(false);
     await logIn(admin);
+  });
+
+  it('gives a new session id at login, so a session id planted before login is worth nothing', async () => {
+    const victim = browserLike(t.app);
+    const page = await victim.get('/login').expect(200);
+    const planted = (page.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0];
+    const res = await victim.post('/login').type('form').send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password }).expect(303);
+    const issued = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0];
+    expect(issued).not.toBe(planted);
+    const attacker = await request(t.app.getHttpServer()).get('/').set('Cookie', planted);
+    expect(attacker.status).toBe(303);
+    expect(attacker.headers.location).toMatch(/^\/login/);
   });
 });
