@@ -77,7 +77,8 @@ export class LoginThrottleService {
   /** Adds one failure, opening a new window when the last one has ended; the counter as it is now. */
   private async increment(bucket: string, now: number): Promise<Counter> {
     const windowEnded = String(now - this.limits.windowMs);
-    for (;;) {
+    // Twice is enough unless the row vanishes again and again between the two statements.
+    for (let tries = 0; tries < 5; tries++) {
       // Both CASEs read the row as it was before this UPDATE (SQLite and PostgreSQL alike).
       const updated = await this.records(
         `UPDATE login_throttle
@@ -95,6 +96,7 @@ export class LoginThrottleService {
       if (inserted.length > 0) return inserted[0];
       // Another attempt created the row in between: count on it.
     }
+    throw new Error(`login throttle counter ${bucket} could not be counted`);
   }
 
   /** Takes one failure back from each counter, unless its window has been replaced meanwhile. */
