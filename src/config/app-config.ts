@@ -128,7 +128,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export function isSecretsKeyShaped(text: string): boolean {
   const trimmed = text.trim();
   if (/^[0-9a-f]{64}$/i.test(trimmed)) return true;
-  return /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) && Buffer.from(trimmed, 'base64').length === 32;
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) && Buffer.from(trimmed, 'base64').length === 32;
 }
 
 /** Injection token for the AppConfig object. */
