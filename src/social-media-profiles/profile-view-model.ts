@@ -58,6 +58,8 @@ export function profileSummary(profile: SocialMediaProfile) {
     verifiedAt: profile.verifiedAt ? new Date(Number(profile.verifiedAt)) : null,
     hasConsumerSecret: !!profile.consumerSecretEncrypted,
     hasAccessTokenSecret: !!profile.accessTokenSecretEncrypted,
+    consumerSecretUnreadable: !!profile.unreadableSecrets?.includes('consumerSecret'),
+    accessTokenSecretUnreadable: !!profile.unreadableSecrets?.includes('accessTokenSecret'),
     validity: profile.validity,
     createdBy: profile.createdBy,
     createdAt: profile.createdAt,

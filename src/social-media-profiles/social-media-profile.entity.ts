@@ -5,6 +5,7 @@ import { TrackedHashtag } from './tracked-hashtag.entity';
 
 export const PROFILE_TYPES = ['twitter'] as const;
 export type ProfileType = (typeof PROFILE_TYPES)[number];
+export type UnreadableSecret = 'consumerSecret' | 'accessTokenSecret';
 
 /**
  * An X account connected to the help desk. Never deleted: validity says whether it is used.
@@ -47,6 +48,13 @@ export class SocialMediaProfile {
 
   @Column({ name: 'access_token_secret_encrypted', type: 'text', nullable: true })
   accessTokenSecretEncrypted: string | null;
+
+  /**
+   * Not a column: secrets stored but not decryptable with this instance's SECRETS_KEY (after the key
+   * was replaced). ProfilesService loads them as "not stored" and lists them here, so the wizard asks
+   * for them again.
+   */
+  unreadableSecrets?: UnreadableSecret[];
 
   /** The X user id the credentials belong to (a string: X ids do not fit a JS number). */
   @Column({ name: 'account_id', type: 'varchar', length: 30, nullable: true })

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { XModule } from '../channels/x/x.module';
 import { Clock } from '../common/clock';
-import { SecretsCipher } from '../common/secrets-cipher';
 import { Queue } from '../queues/queue.entity';
 import { QueuesModule } from '../queues/queues.module';
 import { ProfileCredentialsService } from './profile-credentials.service';
@@ -18,7 +17,7 @@ import { TrackedHashtag } from './tracked-hashtag.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([SocialMediaProfile, TrackedHashtag, Queue]), QueuesModule, XModule],
   controllers: [ProfilesController, ProfileWizardController, SignInWithXController],
-  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, SecretsCipher, Clock],
+  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, Clock],
   exports: [ProfilesService, ProfileCredentialsService],
 })
 export class SocialMediaProfilesModule {}
