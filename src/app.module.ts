@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { AclModule } from './acl/acl.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
+import { ChannelHealthModule } from './channel-health/channel-health.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
@@ -54,6 +55,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     DatabaseModule,
     InboxModule,
     TicketsModule,
+    ChannelHealthModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

@@ -5,6 +5,7 @@ import { HttpSession } from '../common/http-session.entity';
 import { InboxEvent } from '../inbox/inbox-event.entity';
 import { PollCursor } from '../inbox/poll-cursor.entity';
 import { Queue } from '../queues/queue.entity';
+import { ProfileWebhook } from '../social-media-profiles/profile-webhook.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
 import { Article } from '../tickets/article.entity';
@@ -14,4 +15,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, Article, InboxEvent, PollCursor];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, Article, InboxEvent, PollCursor, ProfileWebhook];

@@ -7,6 +7,7 @@ import { SocialMediaProfilesModule } from '../social-media-profiles/social-media
 import { InboxAdminController } from './inbox-admin.controller';
 import { InboxAdminService } from './inbox-admin.service';
 import { InboxEvent } from './inbox-event.entity';
+import { InboxHealthService } from './inbox-health.service';
 import { InboxProcessor } from './inbox-processor';
 import { InboxStore } from './inbox-store.service';
 import { InboxWorker } from './inbox-worker.service';
@@ -18,7 +19,7 @@ import { WebhookController } from './webhook.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, XModule],
   controllers: [WebhookController, InboxAdminController],
-  providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, Poller, Clock],
-  exports: [InboxStore, InboxWorker, ProfileDirectory, Poller],
+  providers: [InboxStore, InboxWorker, InboxProcessor, ProfileDirectory, InboxAdminService, InboxHealthService, Poller, Clock],
+  exports: [InboxStore, InboxWorker, ProfileDirectory, Poller, InboxHealthService],
 })
 export class InboxModule {}

@@ -93,6 +93,11 @@ export class ProfileCredentialsService {
     return { consumerKey: profile.consumerKey, consumerSecret, accessToken: profile.accessToken, accessTokenSecret };
   }
 
+  /** The consumer secret alone (all X needs to check and sign a webhook), also of a profile without tokens. */
+  revealConsumerSecret(profile: SocialMediaProfile): string | undefined {
+    return this.reveal(profile.consumerSecretEncrypted);
+  }
+
   private reveal(encrypted: string | null): string | undefined {
     return encrypted ? this.cipher.decrypt(encrypted) : undefined;
   }

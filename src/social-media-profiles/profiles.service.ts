@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { DomainException } from '../common/domain.exception';
 import type { GeneralDto } from './dto/general.dto';
-import { SocialMediaProfile } from './social-media-profile.entity';
+import { SocialMediaProfile, type ReceivingMode } from './social-media-profile.entity';
 import { firstMissingStep, type WizardFacts } from './wizard-steps';
 
 export interface ProfileListRow {
@@ -17,6 +17,7 @@ export interface ProfileListRow {
   setupComplete: boolean;
   /** X answered 401 to a send: the admin must verify the credentials again. */
   needsReauthorisation: boolean;
+  receivingMode: ReceivingMode;
   changedAt: Date;
   changedBy: string;
 }
@@ -42,9 +43,15 @@ export class ProfilesService {
         validity: p.validity,
         setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
         needsReauthorisation: p.needsReauthorisation,
+        receivingMode: p.receivingMode,
         changedAt: p.changedAt,
         changedBy: p.changedBy,
       }));
+  }
+
+  /** The profiles with these ids (with their hashtags), in no particular order; unknown ids are left out. */
+  byIds(ids: number[]): Promise<SocialMediaProfile[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.profiles.find({ where: { id: In(ids) }, relations: { hashtags: true } });
   }
 
   async get(id: number): Promise<SocialMediaProfile> {
@@ -56,7 +63,7 @@ export class ProfilesService {
   async create(form: GeneralDto, by: string): Promise<SocialMediaProfile> {
     await this.assertNameFree(form.name);
     const created = await this.profiles.save(
-      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', createdBy: by, changedBy: by }),
+      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', receivingMode: 'webhook', createdBy: by, changedBy: by }),
     );
     return this.get(created.id);
   }
