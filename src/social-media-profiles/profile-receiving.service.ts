@@ -48,6 +48,8 @@ export interface ReceivingCheck {
 @Injectable()
 export class ProfileReceivingService {
   private readonly logger = new Logger(ProfileReceivingService.name);
+  /** One setup at a time per X app on this instance: a double click or two profiles of one app must not race at X. */
+  private readonly perApp = new Map<string, Promise<unknown>>();
 
   constructor(
     @InjectRepository(ProfileWebhook) private readonly states: Repository<ProfileWebhook>,
@@ -90,15 +92,28 @@ export class ProfileReceivingService {
     };
     if (!keys || !profile.accountId) return this.record(profile.id, { ...check, problem: { key: 'profiles.error.keysMissing', params: {} } });
     const consumer = { consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret };
-    try {
-      const webhook = await this.webhookFor(profile.id, consumer);
-      Object.assign(check, { webhookId: webhook.id, url: webhook.url, valid: webhook.valid });
-      check.subscribed = (await this.x.isSubscribed(keys, webhook.id)) || (await this.x.subscribe(keys, webhook.id));
-      if (!webhook.valid) check.problem = { key: 'receiving.problem.invalid', params: { url: webhook.url } };
-    } catch (error) {
-      check.problem = await this.problemOf(error, profile.id, consumer);
-    }
-    return this.record(profile.id, check);
+    return this.oneAtATime(keys.consumerKey, async () => {
+      try {
+        const webhook = await this.webhookFor(profile.id, consumer);
+        Object.assign(check, { webhookId: webhook.id, url: webhook.url, valid: webhook.valid });
+        check.subscribed = (await this.x.isSubscribed(keys, webhook.id)) || (await this.x.subscribe(keys, webhook.id));
+        if (!webhook.valid) check.problem = { key: 'receiving.problem.invalid', params: { url: webhook.url } };
+      } catch (error) {
+        check.problem = await this.problemOf(error, profile.id, consumer);
+      }
+      return this.record(profile.id, check);
+    });
+  }
+
+  private oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.perApp.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.perApp.set(key, settled);
+    void settled.then(() => {
+      if (this.perApp.get(key) === settled) this.perApp.delete(key);
+    });
+    return next;
   }
 
   /** Stops X sending the account's events (profile set invalid, or switched to polling). Records what happened. */
@@ -128,8 +143,10 @@ export class ProfileReceivingService {
     try {
       return await this.x.createWebhook(consumer, own);
     } catch (error) {
-      // Another instance (or a double click) registered it a moment ago: use that one.
-      if (!(error instanceof XWebhookRejectedError && error.rejection === 'DuplicateUrlFailed')) throw error;
+      // A double click, another instance or another profile of the app registered one a moment
+      // ago (X then refuses the same URL, or a second one beyond its limit): use that one.
+      const raceable = error instanceof XWebhookRejectedError && (error.rejection === 'DuplicateUrlFailed' || error.rejection === 'WebhookLimitExceeded');
+      if (!raceable) throw error;
       const raced = pickOurs(await this.x.listWebhooks(consumer), own, this.config.baseUrl);
       if (!raced) throw error;
       return raced;
@@ -193,7 +210,7 @@ export class ProfileReceivingService {
 }
 
 /** Our own URL first; else a webhook of this instance (same base, a profile's path) that profiles of the app can share. */
-function pickOurs(webhooks: XWebhook[], own: string, baseUrl: string): XWebhook | undefined {
+export function pickOurs(webhooks: XWebhook[], own: string, baseUrl: string): XWebhook | undefined {
   const ours = new RegExp(`^${escapeRegExp(baseUrl + WEBHOOK_PATH_PREFIX)}\\d+$`);
   return webhooks.find((webhook) => webhook.url === own) ?? webhooks.find((webhook) => ours.test(webhook.url));
 }

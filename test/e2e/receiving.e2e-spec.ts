@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type TestAgent from 'supertest/lib/agent';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Poller } from '../../src/inbox/poller.service';
@@ -162,6 +163,69 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     expect(await checkAgain()).toContain('Receiving by webhook works');
     expect(h.fakeX.webhookRegistrations()[0].valid).toBe(true);
     expect(rowOf((await page(h.admin, '/admin/social-media-profiles')).text, 'AcmeWebhook')).not.toContain('needs attention');
+  });
+
+  it('a double click and two profiles of one app finishing at the same moment end with one registration, everyone subscribed', async () => {
+    const app = registerXAccount(h.fakeX, { consumerKey: 'race-app', consumerSecret: 'race-secret', userId: '1790000000000000301', username: 'race_one', accessToken: '1790000000000000301-race', accessTokenSecret: 'race-token-1' });
+    const other = registerXAccount(h.fakeX, { consumerKey: 'race-app', consumerSecret: 'race-secret', userId: '1790000000000000302', username: 'race_two', accessToken: '1790000000000000302-race', accessTokenSecret: 'race-token-2' });
+    const one = await walkWizard(h, 'RaceOne', app, 'polling');
+    const two = await walkWizard(h, 'RaceTwo', other, 'polling');
+    const ids = [one.id, two.id];
+    for (const id of ids) await h.t.dataSource.query(`UPDATE social_media_profiles SET receiving_mode = 'webhook' WHERE id = ${id}`);
+    const form = await page(h.admin, `/admin/social-media-profiles/twitter/${one.id}`);
+    const csrf = csrfTokenOf(form.text);
+    const clicks = [one.id, one.id, two.id, two.id].map((id) => h.admin.post(`/admin/social-media-profiles/twitter/${id}/receiving/check`).type('form').send({ _csrf: csrf }));
+    for (const res of await Promise.all(clicks)) expect(res.status).toBe(303);
+    const registrations = h.fakeX.webhookRegistrations().filter((r) => r.consumerKey === 'race-app');
+    expect(registrations).toHaveLength(1);
+    expect(registrations[0].subscribers.sort()).toEqual([app.userId, other.userId].sort());
+    const states = await h.t.dataSource.query(`SELECT webhook_id, subscribed, problem_key FROM profile_webhooks WHERE profile_id IN (${ids.join(',')}) ORDER BY profile_id`);
+    expect(states.map((state: { webhook_id: string; subscribed: unknown; problem_key: unknown }) => [state.webhook_id, Boolean(state.subscribed), state.problem_key])).toEqual([
+      [registrations[0].id, true, null],
+      [registrations[0].id, true, null],
+    ]);
+  });
+
+  it('whatever an admin does in whatever order, X has the account subscribed exactly while the profile receives by webhook', async () => {
+    const keys = registerXAccount(h.fakeX, { consumerKey: 'order-app', consumerSecret: 'order-secret', userId: '1790000000000000401', username: 'any_order', accessToken: '1790000000000000401-order', accessTokenSecret: 'order-token' });
+    const { id } = await walkWizard(h, 'AnyOrder', keys, 'polling');
+    const general = `/admin/social-media-profiles/twitter/${id}`;
+    const raw = await queueId(h.t, 'Raw');
+    type Op = { kind: 'validity'; value: string } | { kind: 'mode'; value: string } | { kind: 'check' } | { kind: 'cut' } | { kind: 'restore' };
+    const run = async (op: Op) => {
+      if (op.kind === 'validity') await postAndFollow(h.admin, general, { name: 'AnyOrder', validity: op.value, action: 'save' });
+      if (op.kind === 'mode') await postAndFollow(h.admin, `${general}/step/6`, { receivingMode: op.value, targetQueueId: raw, action: 'save' });
+      if (op.kind === 'check') {
+        const form = await page(h.admin, general);
+        await h.admin.post(`${general}/receiving/check`).type('form').send({ _csrf: csrfTokenOf(form.text) }).expect(303);
+      }
+      if (op.kind === 'cut') network.cut();
+      if (op.kind === 'restore') network.restore();
+    };
+    const op = fc.oneof(
+      fc.constantFrom('valid', 'invalid', 'invalid-temporarily').map((value): Op => ({ kind: 'validity', value })),
+      fc.constantFrom('webhook', 'polling', 'both').map((value): Op => ({ kind: 'mode', value })),
+      fc.constant<Op>({ kind: 'check' }),
+      fc.constant<Op>({ kind: 'cut' }),
+      fc.constant<Op>({ kind: 'restore' }),
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 6 }), async (ops) => {
+          for (const next of ops) {
+            await run(next);
+            const [profile] = await h.t.dataSource.query(`SELECT validity, receiving_mode FROM social_media_profiles WHERE id = ${id}`);
+            const wanted = profile.validity === 'valid' && profile.receiving_mode !== 'polling';
+            const atX = h.fakeX.webhookRegistrations().some((r) => r.consumerKey === 'order-app' && r.subscribers.includes(keys.userId));
+            expect({ ops, atX }).toEqual({ ops, atX: wanted });
+            expect(h.fakeX.webhookRegistrations().filter((r) => r.consumerKey === 'order-app').length).toBeLessThanOrEqual(1);
+          }
+        }),
+        { numRuns: 12 },
+      );
+    } finally {
+      network.restore();
+    }
   });
 
   it('shows the health of polling: failures with backoff, a rate-limit wait, 401 re-authorise, failed replies', async () => {

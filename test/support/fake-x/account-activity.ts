@@ -111,16 +111,19 @@ export class FakeXAccountActivity {
     if (typeof url !== 'string' || url === '') return invalidRequest('The `url` field is required');
     const problem = urlProblem(url, this.options.loopbackDemo);
     if (problem) return webhookRefusal('UrlValidationFailed', problem);
-    if (this.registry.byUrl(caller.consumerKey, url)) return webhookRefusal('DuplicateUrlFailed', 'This URL is already registered as a webhook for this application');
-    if (this.registry.ofApp(caller.consumerKey).length >= this.options.webhooksPerApp) {
-      return webhookRefusal('WebhookLimitExceeded', 'Too many resources already created.');
-    }
+    const reserved = this.registry.reservedBy(caller.consumerKey);
+    if (reserved.some((registration) => registration.url === url)) return webhookRefusal('DuplicateUrlFailed', 'This URL is already registered as a webhook for this application');
+    if (reserved.length >= this.options.webhooksPerApp) return webhookRefusal('WebhookLimitExceeded', 'Too many resources already created.');
+    // Taken now, checked next: X decides duplicates and the limit at once, not after the CRC.
+    const registration = this.registry.add(caller.consumerKey, url, false, true);
     const crc = await this.runCrc(url, caller.consumerKey);
     if (!crc.ok) {
+      this.registry.remove(registration);
       this.options.log(`webhook NOT registered: the CRC check of ${url} failed (${crcFailure(crc)})`);
       return webhookRefusal('CrcValidationFailed', crcFailure(crc));
     }
-    const registration = this.registry.add(caller.consumerKey, url, true);
+    delete registration.pending;
+    registration.valid = true;
     this.options.log(`webhook ${registration.id} registered: ${url} (CRC passed in ${crc.elapsedMs} ms)`);
     return json(200, { data: webhookJson(registration) });
   }

@@ -17,6 +17,8 @@ export interface FakeXWebhookRegistration {
   createdAt: string;
   /** Account ids subscribed to this webhook, in the order they subscribed. */
   subscribers: string[];
+  /** Registered but its first CRC check still running: counts against the limit, not listed yet. */
+  pending?: boolean;
 }
 
 export interface FakeXWebhookTarget {
@@ -32,12 +34,18 @@ export class FakeXWebhookRegistry {
     private readonly now: () => number,
   ) {}
 
-  /** A copy of every registration, oldest first. */
+  /** A copy of every registration that is done (first CRC passed), oldest first. */
   all(): FakeXWebhookRegistration[] {
-    return this.registrations.map((registration) => ({ ...registration, subscribers: [...registration.subscribers] }));
+    return this.registrations.filter((registration) => !registration.pending).map((registration) => ({ ...registration, subscribers: [...registration.subscribers] }));
   }
 
+  /** The app's registrations that are done (first CRC passed). */
   ofApp(consumerKey: string): FakeXWebhookRegistration[] {
+    return this.registrations.filter((registration) => registration.consumerKey === consumerKey && !registration.pending);
+  }
+
+  /** The app's registrations including those whose first CRC is still running (for the limit and duplicates). */
+  reservedBy(consumerKey: string): FakeXWebhookRegistration[] {
     return this.registrations.filter((registration) => registration.consumerKey === consumerKey);
   }
 
@@ -49,7 +57,8 @@ export class FakeXWebhookRegistry {
     return this.ofApp(consumerKey).find((registration) => registration.url === url);
   }
 
-  add(consumerKey: string, url: string, valid: boolean): FakeXWebhookRegistration {
+  /** pending: the URL is taken while X's first CRC check runs (two registrations at once cannot both pass the limit). */
+  add(consumerKey: string, url: string, valid: boolean, pending = false): FakeXWebhookRegistration {
     const registration: FakeXWebhookRegistration = {
       id: this.ids.next(),
       url,
@@ -57,6 +66,7 @@ export class FakeXWebhookRegistry {
       valid,
       createdAt: new Date(this.now()).toISOString(),
       subscribers: [],
+      ...(pending ? { pending } : {}),
     };
     this.registrations.push(registration);
     return registration;
