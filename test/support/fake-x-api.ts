@@ -28,7 +28,7 @@ export type { FakeXWebhookRegistration } from './fake-x/webhook-registry';
 export type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './fake-x/webhook-sender';
 
 /**
- * A local stand-in for api.x.com, for e2e and browser tests (PROTOCOL.md §1.7, §2, §3, §4, §5).
+ * A local stand-in for api.x.com, for e2e and browser tests and demos (docs/X.md).
  * It verifies OAuth 1.0a exactly as X does — the port is part of the signed URL, JSON bodies are
  * not signed, unknown keys/tokens, bad signatures, stale timestamps and replayed nonces get X's
  * 401 bodies — and answers the endpoints socialdesk uses with X's shapes and string ids > 2^53.

@@ -7,7 +7,7 @@ import type { FakeXDelivery, WebhookSender } from './webhook-sender';
 
 /**
  * Which subscribed accounts Account Activity tells about a tweet or DM, and the envelopes it POSTs
- * to each of them (PROTOCOL.md §3.3–§3.4).
+ * to each of them (docs/X.md, "The webhook").
  */
 export class AaaDelivery {
   constructor(
