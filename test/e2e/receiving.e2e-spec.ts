@@ -186,7 +186,7 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     ]);
   });
 
-  it('whatever an admin does in whatever order, X has the account subscribed exactly while the profile receives by webhook', async () => {
+  it('whatever an admin does in whatever order, X never has the account subscribed when it should not, and when it should, it is or the admin is told why not', async () => {
     const keys = registerXAccount(h.fakeX, { consumerKey: 'order-app', consumerSecret: 'order-secret', userId: '1790000000000000401', username: 'any_order', accessToken: '1790000000000000401-order', accessTokenSecret: 'order-token' });
     const { id } = await walkWizard(h, 'AnyOrder', keys, 'polling');
     const general = `/admin/social-media-profiles/twitter/${id}`;
@@ -212,16 +212,25 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     try {
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 6 }), async (ops) => {
+          // Every run starts from the same place: reachable, valid, polling, not subscribed at X.
+          network.restore();
+          await run({ kind: 'validity', value: 'valid' });
+          await run({ kind: 'mode', value: 'polling' });
+          expect(h.fakeX.webhookRegistrations().some((r) => r.subscribers.includes(keys.userId))).toBe(false);
           for (const next of ops) {
             await run(next);
             const [profile] = await h.t.dataSource.query(`SELECT validity, receiving_mode FROM social_media_profiles WHERE id = ${id}`);
+            const [state] = await h.t.dataSource.query(`SELECT subscribed, problem_key FROM profile_webhooks WHERE profile_id = ${id}`);
             const wanted = profile.validity === 'valid' && profile.receiving_mode !== 'polling';
             const atX = h.fakeX.webhookRegistrations().some((r) => r.consumerKey === 'order-app' && r.subscribers.includes(keys.userId));
-            expect({ ops, atX }).toEqual({ ops, atX: wanted });
+            const told = !!state?.problem_key;
+            // Not wanted: never subscribed. Wanted: subscribed, or the profile carries the reason it is not.
+            expect({ ops, next, atX, wanted, told }).toEqual({ ops, next, atX: wanted ? atX || !told : false, wanted, told: wanted ? !atX || told : told });
+            if (wanted && atX && !told) expect(Boolean(state.subscribed)).toBe(true);
             expect(h.fakeX.webhookRegistrations().filter((r) => r.consumerKey === 'order-app').length).toBeLessThanOrEqual(1);
           }
         }),
-        { numRuns: 12 },
+        { numRuns: 12, verbose: true },
       );
     } finally {
       network.restore();
@@ -244,7 +253,7 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     await poll();
     await poll();
     const failing = plain(await row());
-    expect(failing).toMatch(/Polling fails \(2 times in a row, next try \d{4}-\d\d-\d\d \d\d:\d\d\): X answered with a server error: Service Unavailable/);
+    expect(failing).toMatch(/Polling fails \(2× in a row, next try \d{4}-\d\d-\d\d \d\d:\d\d\): X answered with a server error: Service Unavailable/);
     const [cursor] = await h.t.dataSource.query(`SELECT next_poll_at, failures, last_outcome FROM poll_cursors WHERE profile_id = ${id} AND stream = 'mentions'`);
     expect(cursor).toMatchObject({ last_outcome: 'failed' });
     expect(Number(cursor.failures)).toBe(2);
@@ -269,7 +278,7 @@ describe('receiving set up by the app, at an instance X can reach', () => {
 
     const { ticket } = await insertTicket(h.t, { profileId: id, queueId: Number(await queueId(h.t, 'Raw')), channel: 'dm' });
     await insertArticle(h.t, ticket, undefined, { sender: 'agent', body: 'sorry', deliveryStatus: 'failed' });
-    expect(await row()).toContain('1 replies could not be sent in the last 24 h.');
+    expect(await row()).toContain('Replies that could not be sent in the last 24 h: 1.');
   });
 });
 
