@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type TestAgent from 'supertest/lib/agent';
+import { XAccountActivityClient } from '../../src/channels/x/x-account-activity-client';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Poller } from '../../src/inbox/poller.service';
 import { Ticket } from '../../src/tickets/ticket.entity';
@@ -163,6 +164,25 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     expect(await checkAgain()).toContain('Receiving by webhook works');
     expect(h.fakeX.webhookRegistrations()[0].valid).toBe(true);
     expect(rowOf((await page(h.admin, '/admin/social-media-profiles')).text, 'AcmeWebhook')).not.toContain('needs attention');
+  });
+
+  it('DuplicateUrlFailed: another instance is registering this very URL at X right now — the page says so, and Check again then works', async () => {
+    const keys = registerXAccount(h.fakeX, { consumerKey: 'dup-app', consumerSecret: 'dup-secret', userId: '1790000000000000501', username: 'dup_desk', accessToken: '1790000000000000501-dup', accessTokenSecret: 'dup-token' });
+    const { id } = await walkWizard(h, 'Duplicate', keys, 'polling');
+    await h.t.dataSource.query(`UPDATE social_media_profiles SET receiving_mode = 'webhook' WHERE id = ${id}`);
+    // "Another instance" (this test, as a client of X) starts registering the profile's URL; X holds its CRC.
+    const hold = h.fakeX.holdCrcChecks();
+    const otherInstance = new XAccountActivityClient({ baseUrl: h.fakeX.baseUrl, timeoutMs: 5_000 }).createWebhook({ consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret }, `${baseUrl}/webhooks/x/${id}`);
+    await hold.waiting;
+    const profilePath = `/admin/social-media-profiles/twitter/${id}`;
+    const checkAgain = async () => {
+      const form = await page(h.admin, profilePath);
+      return plain((await follow(h.admin, await h.admin.post(`${profilePath}/receiving/check`).type('form').send({ _csrf: csrfTokenOf(form.text) }))).text);
+    };
+    expect(await checkAgain()).toContain(`X already has ${baseUrl}/webhooks/x/${id} as a webhook of this app but did not list it`);
+    hold.release();
+    await otherInstance;
+    expect(await checkAgain()).toContain('Receiving by webhook works');
   });
 
   it('a double click and two profiles of one app finishing at the same moment end with one registration, everyone subscribed', async () => {

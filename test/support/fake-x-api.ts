@@ -126,6 +126,9 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     recheckWebhooks() {
       return accountActivity.recheckAll();
     },
+    holdCrcChecks() {
+      return accountActivity.holdCrcChecks();
+    },
     async deliverDirectMessage(input) {
       aaa.requireSubscribed(input.toUserId);
       const message = timeline.addDirectMessage(input, X_WEB_APP.id);

@@ -42,7 +42,16 @@ type AllowedAuth = 'bearer' | 'user';
 const WEBHOOKS = /^\/2\/webhooks(?:\/([^/]+))?$/;
 const SUBSCRIPTIONS = /^\/2\/account_activity\/webhooks\/([^/]+)\/subscriptions\/(all|all\/list|([^/]+)\/all)$/;
 
+export interface FakeXCrcHold {
+  /** Resolves once a CRC check is waiting. */
+  waiting: Promise<void>;
+  /** Lets every held CRC check (and later ones) go. */
+  release(): void;
+}
+
 export class FakeXAccountActivity {
+  private hold?: { gate: Promise<void>; signalWaiting: () => void };
+
   constructor(
     private readonly registry: FakeXWebhookRegistry,
     private readonly accounts: FakeXAccounts,
@@ -186,7 +195,27 @@ export class FakeXAccountActivity {
     return json(200, { data: { subscribed: false } });
   }
 
-  private runCrc(url: string, consumerKey: string): Promise<FakeXCrcResult> {
+  /** For tests of races: CRC checks wait (a registration stays pending) until released. */
+  holdCrcChecks(): FakeXCrcHold {
+    let release!: () => void;
+    let signalWaiting!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const waiting = new Promise<void>((resolve) => (signalWaiting = resolve));
+    this.hold = { gate, signalWaiting };
+    return {
+      waiting,
+      release: () => {
+        this.hold = undefined;
+        release();
+      },
+    };
+  }
+
+  private async runCrc(url: string, consumerKey: string): Promise<FakeXCrcResult> {
+    if (this.hold) {
+      this.hold.signalWaiting();
+      await this.hold.gate;
+    }
     return this.sender.crcCheck(url, randomBytes(32).toString('base64'), this.accounts.consumerSecret(consumerKey) ?? '');
   }
 

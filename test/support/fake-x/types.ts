@@ -1,3 +1,4 @@
+import type { FakeXCrcHold } from './account-activity';
 import type { FakeXEndpoint } from './rate-limits';
 import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXTweet, FakeXTweetInput } from './timeline';
 import type { FakeXWebhookRegistration } from './webhook-registry';
@@ -143,6 +144,8 @@ export interface FakeXApi {
   webhookRegistrations(): FakeXWebhookRegistration[];
   /** X's periodic CRC check of every registered webhook: each becomes valid or invalid by the app's answer. */
   recheckWebhooks(): Promise<void>;
+  /** CRC checks wait until released: a registration stays pending meanwhile (races between instances). */
+  holdCrcChecks(): FakeXCrcHold;
   /** A DM to a subscribed account, POSTed as `direct_message_events`; also listed by GET /2/dm_events. */
   deliverDirectMessage(input: FakeXDirectMessageInput): Promise<FakeXDeliveryResult & { eventId: string }>;
   /** A tweet POSTed as `tweet_create_events`; also on the public timeline (search, mentions). */
