@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DomainException, FormValidationException } from '../common/domain.exception';
-import type { Validity } from '../common/validity';
 import type { FlashMessage } from '../common/flash';
 import type { FieldError } from '../common/form-state';
 import { fieldErrorsOf } from '../common/validation-pipe';
@@ -16,7 +15,7 @@ import { ProfileCredentialsService } from './profile-credentials.service';
 import { ProfileReceivingService, receivesByWebhook, type ReceivingCheck } from './profile-receiving.service';
 import { locationAfter, profilePath } from './profile-view-model';
 import { ProfilesService, wizardFacts } from './profiles.service';
-import { SocialMediaProfile, type ReceivingMode } from './social-media-profile.entity';
+import { SocialMediaProfile } from './social-media-profile.entity';
 import { TrackedHashtag } from './tracked-hashtag.entity';
 import { firstMissingStep, pageDefinition, type WizardPage } from './wizard-steps';
 
@@ -56,14 +55,13 @@ export class ProfileWizardService {
     const errors = { ...ruleErrors, ...formErrors };
     if (Object.keys(errors).length > 0) throw new FormValidationException(errors);
 
-    const before = { validity: profile.validity, receivingMode: profile.receivingMode };
     const saved = await definition.save(context);
     const finish = form.action === 'finish';
     if (finish) this.assertFinished(saved.profile);
     const flashes: FlashMessage[] = [
       saved.flash ?? { type: 'success', key: finish ? 'profiles.flash.finished' : 'flash.saved', params: { name: saved.profile.name } },
     ];
-    const receiving = await this.receivingAfterSave(before, saved.profile, finish);
+    const receiving = await this.receivingAfterSave(profile, saved.profile, finish);
     flashes.push(...receiving.flashes);
     const location = receiving.problem ? profilePath(saved.profile) : locationAfter(saved.profile, wizardPage, form.action);
     return { kind: 'saved', location, flashes };
@@ -127,18 +125,15 @@ export class ProfileWizardService {
    * A profile receives by webhook while it is valid, set up and in webhook (or both) mode. Becoming
    * so (or "Save and finish") registers and subscribes; ceasing to be so unsubscribes.
    */
-  private async receivingAfterSave(
-    before: { validity: Validity; receivingMode: ReceivingMode },
-    after: SocialMediaProfile,
-    finish: boolean,
-  ): Promise<{ flashes: FlashMessage[]; problem?: boolean }> {
-    const wantedBefore = before.validity === 'valid' && before.receivingMode !== 'polling';
+  private async receivingAfterSave(before: SocialMediaProfile, after: SocialMediaProfile, finish: boolean): Promise<{ flashes: FlashMessage[]; problem?: boolean }> {
+    const wantedBefore = receivesByWebhook(before);
     const wantedNow = receivesByWebhook(after);
     if (wantedNow && (finish || !wantedBefore)) return this.connected(after, await this.receiving.connect(after));
     if (!wantedNow && wantedBefore) {
-      const check = await this.receiving.disconnect(after);
+      // With the keys X knows the subscription by: a key just changed in step 3 or 4 would not do.
+      const check = await this.receiving.disconnect(before);
       if (check?.problem) return { flashes: [{ type: 'error', key: check.problem.key, params: check.problem.params }], problem: true };
-      if (check) return { flashes: [{ type: 'info', key: 'receiving.flash.unsubscribed', params: { handle: after.accountHandle ?? '' } }] };
+      if (check) return { flashes: [{ type: 'info', key: 'receiving.flash.unsubscribed', params: { handle: before.accountHandle ?? '' } }] };
     }
     return { flashes: [] };
   }

@@ -166,6 +166,22 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     expect(rowOf((await page(h.admin, '/admin/social-media-profiles')).text, 'AcmeWebhook')).not.toContain('needs attention');
   });
 
+  it('new keys for another account in step 4 unsubscribe the old account with its own keys; finishing again subscribes the new one', async () => {
+    const first = registerXAccount(h.fakeX, { consumerKey: 'key-app', consumerSecret: 'key-secret', userId: '1790000000000000601', username: 'first_desk', accessToken: '1790000000000000601-first', accessTokenSecret: 'first-token' });
+    const second = registerXAccount(h.fakeX, { consumerKey: 'key-app', consumerSecret: 'key-secret', userId: '1790000000000000602', username: 'second_desk', accessToken: '1790000000000000602-second', accessTokenSecret: 'second-token' });
+    const { id } = await walkWizard(h, 'KeyChange', first, 'webhook');
+    const subscribers = () => h.fakeX.webhookRegistrations().find((r) => r.consumerKey === 'key-app')?.subscribers ?? [];
+    expect(subscribers()).toEqual([first.userId]);
+    const base = `/admin/social-media-profiles/twitter/${id}/step`;
+    const changed = await postAndFollow(h.admin, `${base}/4`, { accessToken: second.accessToken, accessTokenSecret: second.accessTokenSecret, action: 'next' });
+    expect(changed.text).toContain('@first_desk is no longer subscribed to the webhook');
+    expect(subscribers()).toEqual([]);
+    await postAndFollow(h.admin, `${base}/5`, { verify: '1' });
+    const finished = await postAndFollow(h.admin, `${base}/6`, { receivingMode: 'webhook', targetQueueId: await queueId(h.t, 'Raw'), action: 'finish' });
+    expect(finished.text).toContain('@second_desk is subscribed');
+    expect(subscribers()).toEqual([second.userId]);
+  });
+
   it('DuplicateUrlFailed: another instance is registering this very URL at X right now — the page says so, and Check again then works', async () => {
     const keys = registerXAccount(h.fakeX, { consumerKey: 'dup-app', consumerSecret: 'dup-secret', userId: '1790000000000000501', username: 'dup_desk', accessToken: '1790000000000000501-dup', accessTokenSecret: 'dup-token' });
     const { id } = await walkWizard(h, 'Duplicate', keys, 'polling');
