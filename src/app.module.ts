@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AclModule } from './acl/acl.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
+import { ChannelHealthModule } from './channel-health/channel-health.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
@@ -45,6 +46,7 @@ import { UsersModule } from './users/users.module';
     DatabaseModule,
     InboxModule,
     TicketsModule,
+    ChannelHealthModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

@@ -6,6 +6,7 @@ import { InboxEvent } from '../inbox/inbox-event.entity';
 import { PollCursor } from '../inbox/poll-cursor.entity';
 import { SharedKey } from '../keys/shared-key.entity';
 import { Queue } from '../queues/queue.entity';
+import { ProfileWebhook } from '../social-media-profiles/profile-webhook.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
 import { Article } from '../tickets/article.entity';
@@ -16,4 +17,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, TicketThread, Article, InboxEvent, PollCursor, SharedKey];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, ProfileWebhook, StoredAcl, AclDeployment, Ticket, TicketThread, Article, InboxEvent, PollCursor, SharedKey];

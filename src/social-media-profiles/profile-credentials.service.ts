@@ -99,6 +99,11 @@ export class ProfileCredentialsService {
     return { consumerKey: profile.consumerKey, consumerSecret, accessToken: profile.accessToken, accessTokenSecret };
   }
 
+  /** The consumer secret alone (all X needs to check and sign a webhook), also of a profile without tokens. */
+  revealConsumerSecret(profile: SocialMediaProfile): string | undefined {
+    return this.reveal(profile.consumerSecretEncrypted);
+  }
+
   /** Undefined when nothing is stored, or when this SECRETS_KEY cannot decrypt it: then it counts as not stored. */
   private reveal(encrypted: string | null): string | undefined {
     return encrypted ? this.cipher.tryDecrypt(encrypted) : undefined;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { SecretsCipher } from '../common/secrets-cipher';
 import type { GeneralDto } from './dto/general.dto';
-import { SocialMediaProfile, type UnreadableSecret } from './social-media-profile.entity';
+import { SocialMediaProfile, type ReceivingMode, type UnreadableSecret } from './social-media-profile.entity';
 import { firstMissingStep, type WizardFacts } from './wizard-steps';
 
 export interface ProfileListRow {
@@ -18,6 +18,7 @@ export interface ProfileListRow {
   setupComplete: boolean;
   /** X answered 401 to a send: the admin must verify the credentials again. */
   needsReauthorisation: boolean;
+  receivingMode: ReceivingMode;
   changedAt: Date;
   changedBy: string;
 }
@@ -46,9 +47,15 @@ export class ProfilesService {
         validity: p.validity,
         setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
         needsReauthorisation: p.needsReauthorisation,
+        receivingMode: p.receivingMode,
         changedAt: p.changedAt,
         changedBy: p.changedBy,
       }));
+  }
+
+  /** The profiles with these ids (with their hashtags), in no particular order; unknown ids are left out. */
+  byIds(ids: number[]): Promise<SocialMediaProfile[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.profiles.find({ where: { id: In(ids) }, relations: { hashtags: true } });
   }
 
   async get(id: number): Promise<SocialMediaProfile> {
@@ -60,7 +67,7 @@ export class ProfilesService {
   async create(form: GeneralDto, by: string): Promise<SocialMediaProfile> {
     await this.assertNameFree(form.name);
     const created = await this.profiles.save(
-      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', createdBy: by, changedBy: by }),
+      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', receivingMode: 'webhook', createdBy: by, changedBy: by }),
     );
     return this.get(created.id);
   }

@@ -8,6 +8,14 @@ export type ProfileType = (typeof PROFILE_TYPES)[number];
 export type UnreadableSecret = 'consumerSecret' | 'accessTokenSecret';
 
 /**
+ * How mentions and DMs reach the help desk: X's Account Activity webhook, polling X's API, or both
+ * (polling catches what a broken webhook misses; duplicates are stored once). Hashtags are polled
+ * in every mode. See docs/X.md.
+ */
+export const RECEIVING_MODES = ['webhook', 'polling', 'both'] as const;
+export type ReceivingMode = (typeof RECEIVING_MODES)[number];
+
+/**
  * An X account connected to the help desk. Never deleted: validity says whether it is used.
  * Secrets are stored only encrypted (`*Encrypted` columns, see SecretsCipher).
  */
@@ -33,9 +41,12 @@ export class SocialMediaProfile {
   @Column({ name: 'app_name', type: 'varchar', length: 200, default: '' })
   appName: string;
 
-  /** Account Activity API environment label (optional). */
+  /** Account Activity API environment label of X's retired v1.1 API (optional; kept for reference). */
   @Column({ name: 'aaa_environment', type: 'varchar', length: 200, default: '' })
   aaaEnvironment: string;
+
+  @Column({ name: 'receiving_mode', type: 'varchar', length: 10, default: 'polling' })
+  receivingMode: ReceivingMode;
 
   @Column({ name: 'consumer_key', type: 'varchar', length: 200, default: '' })
   consumerKey: string;

@@ -6,6 +6,8 @@ import { Queue } from '../queues/queue.entity';
 import { QueuesModule } from '../queues/queues.module';
 import { ProfileCredentialsService } from './profile-credentials.service';
 import { ProfilePagesService } from './profile-pages.service';
+import { ProfileReceivingService } from './profile-receiving.service';
+import { ProfileWebhook } from './profile-webhook.entity';
 import { ProfileWizardController } from './profile-wizard.controller';
 import { ProfileWizardService } from './profile-wizard.service';
 import { ProfilesController } from './profiles.controller';
@@ -15,9 +17,9 @@ import { SocialMediaProfile } from './social-media-profile.entity';
 import { TrackedHashtag } from './tracked-hashtag.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SocialMediaProfile, TrackedHashtag, Queue]), QueuesModule, XModule],
+  imports: [TypeOrmModule.forFeature([SocialMediaProfile, TrackedHashtag, ProfileWebhook]), QueuesModule, XModule],
   controllers: [ProfilesController, ProfileWizardController, SignInWithXController],
-  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, Clock],
-  exports: [ProfilesService, ProfileCredentialsService],
+  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, ProfileReceivingService, Clock],
+  exports: [ProfilesService, ProfileCredentialsService, ProfileReceivingService],
 })
 export class SocialMediaProfilesModule {}
