@@ -12,6 +12,9 @@ import { startTcpProxy, type TcpProxy } from '../utils/tcp-proxy';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 
+/** Several instances share one database in these tests: they share their SECRETS_KEY, as in production. */
+const SECRETS_KEY = 'ef'.repeat(32);
+
 /**
  * Receiving set up by the app (issue 9): "Save and finish" in webhook mode registers or reuses the
  * webhook at X, X runs a real CRC against the app over HTTP, the account is subscribed, and the
@@ -75,7 +78,7 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     const port = await freePort();
     network = await startTcpProxy(port);
     baseUrl = network.url;
-    h.t = await createTestApp({ env: { X_API_BASE_URL: h.fakeX.baseUrl, X_API_TIMEOUT_MS: '3000', BASE_URL: baseUrl } });
+    h.t = await createTestApp({ env: { SECRETS_KEY, X_API_BASE_URL: h.fakeX.baseUrl, X_API_TIMEOUT_MS: '3000', BASE_URL: baseUrl } });
     await h.t.app.listen(port, '127.0.0.1');
     h.admin = browserLike(h.t.app);
     await logIn(h.admin);
@@ -327,12 +330,12 @@ describe('receiving: what X refuses, as messages on the page', () => {
     // Nothing listens at BASE_URL: X's CRC GET cannot connect.
     const closedPort = await freePort();
     h.fakeX = await startFakeXApi({ loopbackDemo: true, webhooksPerApp: 1, webhookTimeoutMs: 1_000 });
-    h.t = await createTestApp({ env: { X_API_BASE_URL: h.fakeX.baseUrl, X_API_TIMEOUT_MS: '3000', BASE_URL: `http://127.0.0.1:${closedPort}` } });
+    h.t = await createTestApp({ env: { SECRETS_KEY, X_API_BASE_URL: h.fakeX.baseUrl, X_API_TIMEOUT_MS: '3000', BASE_URL: `http://127.0.0.1:${closedPort}` } });
     h.admin = browserLike(h.t.app);
     await logIn(h.admin);
     strictX = await startFakeXApi();
     // A second instance on the same database (PostgreSQL has one per test run): it must not drop what the first made.
-    const t = await createTestApp({ keepSchema: true, env: { X_API_BASE_URL: strictX.baseUrl, X_API_TIMEOUT_MS: '3000', BASE_URL: 'http://localhost:3000' } });
+    const t = await createTestApp({ keepSchema: true, env: { SECRETS_KEY, X_API_BASE_URL: strictX.baseUrl, X_API_TIMEOUT_MS: '3000', BASE_URL: 'http://localhost:3000' } });
     strictAdmin = { t, fakeX: strictX, admin: browserLike(t.app) };
     await logIn(strictAdmin.admin);
   });
@@ -389,7 +392,7 @@ describe('receiving: what X refuses, as messages on the page', () => {
   });
 
   it('step 1 has no warning for a public https BASE_URL', async () => {
-    const t = await createTestApp({ keepSchema: true, env: { BASE_URL: 'https://support.example.com' } });
+    const t = await createTestApp({ keepSchema: true, env: { SECRETS_KEY, BASE_URL: 'https://support.example.com' } });
     try {
       const admin = browserLike(t.app);
       await logIn(admin);
