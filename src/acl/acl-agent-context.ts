@@ -19,7 +19,8 @@ export function agentUserAttributes(agent: CurrentAgent): Record<string, string 
   return userAclAttributes({
     attributes: { UserID: String(agent.id), UserLogin: agent.login, UserFullname: agent.name, UserLanguage: agent.language },
     // CurrentAgent holds valid groups only, so invalid groups already grant nothing.
-    groups: Object.entries(agent.groups).map(([group, permission]) => ({ group, permission })),
+    groups: [],
+    validGroupPermissions: agent.groups,
   });
 }
 

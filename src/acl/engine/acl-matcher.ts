@@ -3,14 +3,20 @@ import { compileItem, deployedItem, itemMatchesList, itemMatchesValue, type Item
 
 // Does an ACL's ConfigMatch match the context? (§5.3, Znuny ENG:394-531)
 
-interface CompiledCondition {
+export interface CompiledCondition {
   readonly object: string;
   readonly attribute: string;
   readonly items: readonly ItemMatcher[];
+  /**
+   * Set when every item is a plain value (`Raw`, `twitter`): the condition holds exactly when the
+   * value (or a list element before the first missing one) is one of them. The engine indexes
+   * ACLs by these values (acl-index.ts).
+   */
+  readonly plainValues?: ReadonlySet<string>;
 }
 
 /** A present section: its conditions, possibly none ("tried nothing", e.g. only `User: {}`). */
-type CompiledSection = readonly CompiledCondition[];
+export type CompiledSection = readonly CompiledCondition[];
 
 export interface CompiledMatch {
   /** undefined: the section is absent (missing or an empty mapping). */
@@ -23,7 +29,9 @@ function compileSection(conditions: AclConditions | undefined): CompiledSection 
   const compiled: CompiledCondition[] = [];
   for (const [object, attributes] of Object.entries(conditions)) {
     for (const [attribute, items] of Object.entries(attributes)) {
-      compiled.push({ object, attribute, items: items.map((item) => compileItem(deployedItem(item))) });
+      const matchers = items.map((item) => compileItem(deployedItem(item)));
+      const plain = matchers.every((m) => !m.negated && m.exact !== undefined);
+      compiled.push({ object, attribute, items: matchers, plainValues: plain ? new Set(matchers.map((m) => m.exact!)) : undefined });
     }
   }
   return compiled;
@@ -37,7 +45,7 @@ export function compileMatch(configMatch: AclConfigMatch | null): CompiledMatch 
 }
 
 /** Own properties only: an attribute called `toString` must not find Object.prototype's. */
-function contextValue(context: AclContext, object: string, attribute: string): AclContextValue | undefined {
+export function contextValue(context: AclContext, object: string, attribute: string): AclContextValue | undefined {
   if (!Object.hasOwn(context, object)) return undefined;
   const attributes = context[object];
   if (!attributes || !Object.hasOwn(attributes, attribute)) return undefined;
@@ -48,8 +56,18 @@ function conditionMatches(condition: CompiledCondition, context: AclContext): bo
   const value = contextValue(context, condition.object, condition.attribute);
   // Absent attribute: no item matches, negated ones included (ENG:460).
   if (value === undefined || value === null) return false;
-  if (typeof value === 'string') return condition.items.some((item) => itemMatchesValue(item, value));
-  return condition.items.some((item) => itemMatchesList(item, value as readonly (string | null)[]));
+  const plain = condition.plainValues;
+  if (typeof value === 'string') return plain ? plain.has(value) : condition.items.some((item) => itemMatchesValue(item, value));
+  const list = value as readonly (string | null)[];
+  if (plain) {
+    // A positive item scans the list up to the first missing element (itemMatchesList).
+    for (const element of list) {
+      if (element === null) return false;
+      if (plain.has(element)) return true;
+    }
+    return false;
+  }
+  return condition.items.some((item) => itemMatchesList(item, list));
 }
 
 /** AND over all listed attributes; a section that lists none does not match (MatchTry). */
