@@ -6,6 +6,7 @@ import { AclModule } from './acl/acl.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { withoutCsrfToken } from './common/csrf';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
 import { WorkSignalModule } from './common/work-signal.module';
@@ -20,6 +21,12 @@ import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
 
 const REQUEST_ID = /^[\w-]{1,100}$/;
+
+/** The logged request without the CSRF token an upload carries in its URL (src/common/csrf.ts). */
+function redactCsrfToken(req: { url?: string; query?: Record<string, unknown> }) {
+  const { _csrf: _token, ...query } = req.query ?? {};
+  return Object.assign(req, { url: req.url && withoutCsrfToken(req.url) }, req.query ? { query } : {});
+}
 
 @Module({
   imports: [
@@ -37,6 +44,8 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
             return id;
           },
           redact: ['req.headers.cookie', 'res.headers["set-cookie"]'],
+          // An upload carries its CSRF token in the URL (src/common/csrf.ts): never log it.
+          serializers: { req: redactCsrfToken },
           autoLogging: { ignore: (req) => req.url === '/healthz' },
         },
       }),

@@ -1,4 +1,5 @@
 import type { CurrentAgent } from '../auth/current-agent';
+import { matchOnFor } from './acl-scope';
 import { SUPERUSER_ID, userAclAttributes, type AclContext, type AclMatchOn } from './engine';
 
 // The one place that turns an agent (and the screen and ticket) into the context an ACL sees,
@@ -40,10 +41,7 @@ export function isAclSuperuser(agent: CurrentAgent): boolean {
   return String(agent.id) === SUPERUSER_ID;
 }
 
-/** Fields whose ACL items name option keys (ids) rather than option values (names). */
-const MATCH_ON_KEY_FIELDS: readonly string[] = ['Ticket.TwitterProfileID'];
-
-/** TwitterProfileID lists ids (the example ACL names profile '1'); Queue, State, … list names. */
+/** TwitterProfileID and the *ID fields list ids (the example ACL names profile '1'); Queue, State, … list names. */
 export function defaultMatchOn(field: string): AclMatchOn {
-  return MATCH_ON_KEY_FIELDS.includes(field) ? 'key' : 'value';
+  return matchOnFor(field);
 }
