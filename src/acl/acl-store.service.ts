@@ -6,6 +6,7 @@ import { Transactions } from '../database/transactions';
 import { Clock } from '../common/clock';
 import { DomainException, FormValidationException } from '../common/domain.exception';
 import { AclDeployment } from './acl-deployment.entity';
+import { insertAclRows, ROWS_PER_STATEMENT, updateAclRows } from './acl-bulk-writes';
 import { aclFromForm } from './acl-form';
 import { aclScopeWarnings } from './acl-scope';
 import { columnsOf, compareWithDeployed, definitionOf, engineAclOf, exportRecordOf, type AclDeployState, type DeployComparison } from './acl-record';
@@ -82,12 +83,18 @@ export interface AclOverview {
   readonly warnings: string[];
 }
 
+export interface AclExportPart {
+  /** Position of its first ACL in evaluation order (0-based), and how many it holds. */
+  readonly start: number;
+  readonly count: number;
+  readonly bytes: number;
+}
+
 export interface AclExportParts {
   /** Changes whenever the drafts change, so a part link of an older state is refused. */
   readonly version: string;
   /** Export files, each within the web upload's limits, together holding every ACL. */
-  readonly parts: string[];
-  readonly counts: number[];
+  readonly parts: AclExportPart[];
 }
 
 /** Who did it when nobody is logged in. */
@@ -253,14 +260,14 @@ export class AclStoreService {
       });
       const updates = acls.filter((acl) => byName.has(folded(acl.Name)));
       await pause();
-      await this.pacer.inSlices(updates, 200, async (slice) => {
+      await this.pacer.inSlices(updates, ROWS_PER_STATEMENT, async (slice) => {
         // Overwrite takes every field from the file, as OTRS does: a missing section is cleared.
-        for (const acl of slice) await repository.update({ id: byName.get(folded(acl.Name))!.id }, { ...columnsOf(acl), changedBy: options.actor });
+        await updateAclRows(manager, slice.map((acl) => ({ id: byName.get(folded(acl.Name))!.id, ...columnsOf(acl), changedBy: options.actor })));
       });
       const inserts = acls.filter((acl) => !byName.has(folded(acl.Name)));
       await pause();
-      await this.pacer.inSlices(inserts, 500, async (slice) => {
-        await repository.insert(slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })));
+      await this.pacer.inSlices(inserts, ROWS_PER_STATEMENT, async (slice) => {
+        await insertAclRows(manager, slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })));
       });
       return { added: inserts.map((acl) => acl.Name), updated: updates.map((acl) => acl.Name), removed: removed.map((row) => row.name) };
     });
@@ -278,33 +285,41 @@ export class AclStoreService {
   }
 
   /**
-   * All ACLs as several export files that each fit the web upload (1 MiB, 10,000 ACLs), so an
-   * export of any size can be imported back in the browser (all files in one upload).
+   * How all ACLs split into export files that each fit the web upload (1 MiB, 10,000 ACLs), so
+   * an export of any size can be imported back in the browser (all files in one upload).
    */
   async exportParts(limits: { maxBytes: number; maxAcls: number } = { maxBytes: ACL_YAML_MAX_BYTES, maxAcls: ACL_IMPORT_MAX_ACLS }): Promise<AclExportParts> {
     const rows = await this.list();
-    const parts: string[] = [];
-    const counts: number[] = [];
-    let current: string[] = [];
-    let bytes = Buffer.byteLength(YAML_DOCUMENT_START);
-    const close = () => {
-      if (current.length === 0) return;
-      parts.push(YAML_DOCUMENT_START + current.join(''));
-      counts.push(current.length);
-      current = [];
-      bytes = Buffer.byteLength(YAML_DOCUMENT_START);
-    };
-    await this.pacer.inSlices(rows, 250, (slice) => {
-      for (const row of slice) {
-        const body = aclExportBody(exportRecordOf(row));
-        const size = Buffer.byteLength(body);
-        if (current.length > 0 && (bytes + size > limits.maxBytes || current.length >= limits.maxAcls)) close();
-        current.push(body);
-        bytes += size;
-      }
+    const parts: AclExportPart[] = [];
+    const header = Buffer.byteLength(YAML_DOCUMENT_START);
+    let current = { start: 0, count: 0, bytes: header };
+    await this.pacer.inSlices(rows, 250, (slice, offset) => {
+      slice.forEach((row, i) => {
+        const size = Buffer.byteLength(aclExportBody(exportRecordOf(row)));
+        if (current.count > 0 && (current.bytes + size > limits.maxBytes || current.count >= limits.maxAcls)) {
+          parts.push(current);
+          current = { start: offset + i, count: 0, bytes: header };
+        }
+        current.count++;
+        current.bytes += size;
+      });
     });
-    close();
-    return { version: versionOf(rows), parts, counts };
+    if (current.count > 0) parts.push(current);
+    return { version: versionOf(rows), parts };
+  }
+
+  /** One file of exportParts, if the drafts are still those of `version` (else the parts have moved). */
+  async exportPart(version: string, start: number, count: number): Promise<string> {
+    // Only what the version is made of, for all rows; the whole rows only for this part.
+    const keys = (await this.acls.find({ select: { id: true, name: true, changedAt: true } })).sort((a, b) => compareCodePoints(a.name, b.name));
+    if (versionOf(keys) !== version) throw new DomainException('acl.export.error.changed');
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > keys.length) throw new DomainException('acl.error.notFound');
+    const rows = await this.getMany(keys.slice(start, start + count).map((row) => row.id));
+    const bodies: string[] = [];
+    await this.pacer.inSlices(rows, 250, (slice) => {
+      for (const row of slice) bodies.push(aclExportBody(exportRecordOf(row)));
+    });
+    return YAML_DOCUMENT_START + bodies.join('');
   }
 
   /** Checks and compiles the valid drafts (any number), then makes them the deployed set of every instance. */
@@ -437,7 +452,7 @@ function parseSnapshot(json: string): Acl[] {
 }
 
 /** A short digest of what the drafts are now (ids, names and change times). */
-function versionOf(rows: readonly StoredAcl[]): string {
+function versionOf(rows: readonly Pick<StoredAcl, 'id' | 'name' | 'changedAt'>[]): string {
   const hash = createHash('sha256');
   for (const row of rows) hash.update(`${row.id}\u0000${row.name}\u0000${new Date(row.changedAt).getTime()}\n`);
   return hash.digest('hex').slice(0, 16);

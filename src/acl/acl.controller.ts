@@ -117,19 +117,16 @@ export class AclController {
     await redirectAfterSave(req, res, '/admin/acl');
   }
 
-  /** The OTRS export file of all ACLs, of those ticked (`?id=1&id=4`), or one part (`?part=2&version=…`). */
+  /** The OTRS export file of all ACLs, of those ticked (`?id=1&id=4`), or one part of "Export as files". */
   @Get('export')
   @AdminOnly()
-  async export(@Query('id') id: unknown, @Query('part') part: unknown, @Query('version') version: unknown, @Res() res: Response): Promise<void> {
+  async export(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const { id, part, of } = query;
     let yaml: string;
     let filename = 'Export_ACL.yml';
     if (part !== undefined) {
-      const parts = await this.store.exportParts();
-      const number = Number(text(part));
-      if (text(version) !== parts.version) throw new DomainException('acl.export.error.changed');
-      if (!Number.isInteger(number) || number < 1 || number > parts.parts.length) throw new DomainException('acl.error.notFound');
-      yaml = parts.parts[number - 1];
-      filename = `Export_ACL_part${number}_of_${parts.parts.length}.yml`;
+      yaml = await this.store.exportPart(text(query.version), Number(text(query.start)), Number(text(query.count)));
+      filename = `Export_ACL_part${Number(text(part)) || 1}_of_${Number(text(of)) || 1}.yml`;
     } else {
       yaml = await this.store.exportYaml(id === undefined ? undefined : idsOf(id));
     }
@@ -142,17 +139,20 @@ export class AclController {
   @AdminOnly()
   @Render('pages/admin/acl/export-parts')
   async exportParts() {
-    const { version, parts, counts } = await this.store.exportParts();
-    let first = 0;
+    const { version, parts } = await this.store.exportParts();
     return {
       title: 'acl.export.parts.title',
       nav: 'acl',
-      parts: parts.map((part, i) => {
-        const entry = { number: i + 1, of: parts.length, url: `/admin/acl/export?part=${i + 1}&version=${version}`, count: counts[i], from: first + 1, to: first + counts[i], kib: Math.ceil(Buffer.byteLength(part) / 1024) };
-        first += counts[i];
-        return entry;
-      }),
-      total: first,
+      parts: parts.map((part, i) => ({
+        number: i + 1,
+        of: parts.length,
+        url: `/admin/acl/export?${new URLSearchParams({ part: String(i + 1), of: String(parts.length), start: String(part.start), count: String(part.count), version })}`,
+        count: part.count,
+        from: part.start + 1,
+        to: part.start + part.count,
+        kib: Math.ceil(part.bytes / 1024),
+      })),
+      total: parts.reduce((sum, part) => sum + part.count, 0),
     };
   }
 
