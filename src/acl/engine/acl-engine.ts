@@ -1,7 +1,7 @@
 import { applyFieldChange, compileChanges } from './acl-change-applier';
 import { parseAclField, type AclFieldKey } from './acl-field';
-import { anchorOf, evaluateIndexed, FieldPlanBuilder, MatchMemo, type CompiledAcl, type FieldPlan } from './acl-index';
-import { aclMatches, compileMatch } from './acl-matcher';
+import { anchorOf, evaluateIndexed, FieldPlanBuilder, MatchMemo, valueFrequencies, type CompiledAcl, type FieldPlan } from './acl-index';
+import { aclMatches, compileMatch, ConditionRegistry } from './acl-matcher';
 import { sortAclsForEvaluation } from './acl-order';
 import type { Acl, AclContext, AclMatchOn } from './acl-types';
 
@@ -23,8 +23,8 @@ export interface CompiledAclSet {
 /** Builds a compiled set ACL by ACL, so that a large deploy can hand the event loop back in between. */
 export class AclSetCompiler {
   private readonly acls: CompiledAcl[] = [];
-  private readonly anchors: ReturnType<typeof anchorOf>[] = [];
   private readonly builders = new Map<AclFieldKey, FieldPlanBuilder>();
+  private readonly conditions = new ConditionRegistry();
   private readonly deployed: Acl[];
 
   /** Keeps ValidID 1 only and orders by Name (code points). */
@@ -42,9 +42,8 @@ export class AclSetCompiler {
       const acl = this.deployed[position];
       if (position > 0 && this.deployed[position - 1].Name === acl.Name) throw new AclCompileError(`ACL "${acl.Name}" is deployed twice`);
       try {
-        const match = compileMatch(acl.ConfigMatch);
+        const match = compileMatch(acl.ConfigMatch, this.conditions);
         this.acls.push({ name: acl.Name, stopAfterMatch: acl.StopAfterMatch, match });
-        this.anchors.push(anchorOf(match));
         for (const [field, change] of compileChanges(acl.ConfigChange)) {
           let builder = this.builders.get(field);
           if (!builder) this.builders.set(field, (builder = new FieldPlanBuilder()));
@@ -58,8 +57,11 @@ export class AclSetCompiler {
 
   finish(): CompiledAclSet {
     if (this.acls.length !== this.deployed.length) throw new Error('finish() before every ACL was compiled');
-    const fields = new Map([...this.builders].map(([field, builder]) => [field, builder.finish(this.acls, this.anchors)] as const));
-    return { names: this.deployed.map((acl) => acl.Name), acls: this.acls, fields, memo: new MatchMemo(this.acls.length) };
+    // Anchor each ACL on its condition whose values the fewest other ACLs share.
+    const frequencies = valueFrequencies(this.acls.map((acl) => acl.match));
+    const anchors = this.acls.map((acl) => anchorOf(acl.match, frequencies));
+    const fields = new Map([...this.builders].map(([field, builder]) => [field, builder.finish(this.acls, anchors)] as const));
+    return { names: this.deployed.map((acl) => acl.Name), acls: this.acls, fields, memo: new MatchMemo(this.acls.length, this.conditions.size) };
   }
 }
 

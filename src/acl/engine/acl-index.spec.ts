@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { compileAcls, possibleOptions, scanPossibleOptions, type PossibleOptionsRequest } from './acl-engine';
-import { anchorOf } from './acl-index';
+import { ANCHORED_SPLIT, anchorOf } from './acl-index';
 import { compileMatch } from './acl-matcher';
 import type { Acl, AclConditions, AclContext } from './acl-types';
 
@@ -197,7 +197,14 @@ function naivePossibleOptions(acls: readonly Acl[], req: PossibleOptionsRequest)
 }
 
 describe('property: indexed engine ≡ straightforward engine ≡ the specification', () => {
-  it('on random ACL sets and several requests each, in any order', () => {
+  const defaults = { ...ANCHORED_SPLIT };
+  afterEach(() => Object.assign(ANCHORED_SPLIT, defaults));
+
+  it.each([
+    ['as configured', defaults],
+    ['always splitting the matching anchored ACLs', { minCount: 1, minWork: 0 }],
+  ])('on random ACL sets and several requests each, in any order (%s)', (_, split) => {
+    Object.assign(ANCHORED_SPLIT, split);
     fc.assert(
       fc.property(aclSet, fc.array(request, { minLength: 1, maxLength: 6 }), (acls, requests) => {
         const set = compileAcls(acls);

@@ -13,6 +13,32 @@ export interface CompiledCondition {
    * ACLs by these values (acl-index.ts).
    */
   readonly plainValues?: ReadonlySet<string>;
+  /** Number of this condition (with its view) among the distinct conditions of a compiled set. */
+  readonly id: number;
+}
+
+/**
+ * Shares one compiled condition between ACLs that state the same one for the same view, so the
+ * engine evaluates it once per request however many ACLs repeat it.
+ */
+export class ConditionRegistry {
+  private readonly known = new Map<string, CompiledCondition>();
+
+  get size(): number {
+    return this.known.size;
+  }
+
+  condition(view: 'current' | 'stored', object: string, attribute: string, items: readonly string[]): CompiledCondition {
+    const key = JSON.stringify([view, object, attribute, items]);
+    let condition = this.known.get(key);
+    if (!condition) {
+      const matchers = items.map((item) => compileItem(deployedItem(item)));
+      const plain = matchers.every((m) => !m.negated && m.exact !== undefined);
+      condition = { object, attribute, items: matchers, plainValues: plain ? new Set(matchers.map((m) => m.exact!)) : undefined, id: this.known.size };
+      this.known.set(key, condition);
+    }
+    return condition;
+  }
 }
 
 /** A present section: its conditions, possibly none ("tried nothing", e.g. only `User: {}`). */
@@ -24,23 +50,19 @@ export interface CompiledMatch {
   readonly stored?: CompiledSection;
 }
 
-function compileSection(conditions: AclConditions | undefined): CompiledSection | undefined {
+function compileSection(view: 'current' | 'stored', conditions: AclConditions | undefined, registry: ConditionRegistry): CompiledSection | undefined {
   if (!conditions || Object.keys(conditions).length === 0) return undefined;
   const compiled: CompiledCondition[] = [];
   for (const [object, attributes] of Object.entries(conditions)) {
-    for (const [attribute, items] of Object.entries(attributes)) {
-      const matchers = items.map((item) => compileItem(deployedItem(item)));
-      const plain = matchers.every((m) => !m.negated && m.exact !== undefined);
-      compiled.push({ object, attribute, items: matchers, plainValues: plain ? new Set(matchers.map((m) => m.exact!)) : undefined });
-    }
+    for (const [attribute, items] of Object.entries(attributes)) compiled.push(registry.condition(view, object, attribute, items));
   }
   return compiled;
 }
 
-export function compileMatch(configMatch: AclConfigMatch | null): CompiledMatch {
+export function compileMatch(configMatch: AclConfigMatch | null, registry = new ConditionRegistry()): CompiledMatch {
   return {
-    current: compileSection(configMatch?.Properties),
-    stored: compileSection(configMatch?.PropertiesDatabase),
+    current: compileSection('current', configMatch?.Properties, registry),
+    stored: compileSection('stored', configMatch?.PropertiesDatabase, registry),
   };
 }
 
@@ -52,7 +74,7 @@ export function contextValue(context: AclContext, object: string, attribute: str
   return attributes[attribute];
 }
 
-function conditionMatches(condition: CompiledCondition, context: AclContext): boolean {
+export function conditionMatches(condition: CompiledCondition, context: AclContext): boolean {
   const value = contextValue(context, condition.object, condition.attribute);
   // Absent attribute: no item matches, negated ones included (ENG:460).
   if (value === undefined || value === null) return false;
@@ -70,18 +92,23 @@ function conditionMatches(condition: CompiledCondition, context: AclContext): bo
   return condition.items.some((item) => itemMatchesList(item, list));
 }
 
+/** Evaluates one condition on its context; the engine passes one that remembers answers per request. */
+export type ConditionCheck = (condition: CompiledCondition, context: AclContext) => boolean;
+
 /** AND over all listed attributes; a section that lists none does not match (MatchTry). */
-function sectionMatches(section: CompiledSection, context: AclContext): boolean {
-  return section.length > 0 && section.every((condition) => conditionMatches(condition, context));
+function sectionMatches(section: CompiledSection, context: AclContext, check: ConditionCheck): boolean {
+  if (section.length === 0) return false;
+  for (const condition of section) if (!check(condition, context)) return false;
+  return true;
 }
 
 /**
  * Properties are checked on the current view, PropertiesDatabase on the stored view. Neither
  * present: always matches. One present: its result decides. Both present: both must match.
  */
-export function aclMatches(match: CompiledMatch, current: AclContext, stored: AclContext): boolean {
-  const currentResult = match.current && sectionMatches(match.current, current);
-  const storedResult = match.stored && sectionMatches(match.stored, stored);
+export function aclMatches(match: CompiledMatch, current: AclContext, stored: AclContext, check: ConditionCheck = conditionMatches): boolean {
+  const currentResult = match.current && sectionMatches(match.current, current, check);
+  const storedResult = match.stored && sectionMatches(match.stored, stored, check);
   if (currentResult === undefined && storedResult === undefined) return true;
   return (currentResult ?? storedResult)! && (storedResult ?? currentResult)!;
 }

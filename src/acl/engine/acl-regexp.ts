@@ -369,8 +369,26 @@ export interface LinearPattern {
   test(value: string): boolean;
 }
 
+/**
+ * Compiled patterns by source: large sets repeat the same pattern in many ACLs, and one compiled
+ * RE2 program (with the automaton it builds while matching) serves them all. Patterns are
+ * stateless; the map is emptied when it grows past COMPILED_MAX.
+ */
+const compiled = new Map<string, LinearPattern>();
+const COMPILED_MAX = 10_000;
+
 /** Compiles a Perl pattern for an unanchored search on the linear-time engine. */
 export function compilePerlPattern(source: string, ignoreCase: boolean): LinearPattern {
+  const key = `${ignoreCase ? 'i' : '-'}${source}`;
+  const known = compiled.get(key);
+  if (known) return known;
+  const pattern = compileUncached(source, ignoreCase);
+  if (compiled.size >= COMPILED_MAX) compiled.clear();
+  compiled.set(key, pattern);
+  return pattern;
+}
+
+function compileUncached(source: string, ignoreCase: boolean): LinearPattern {
   const translated = translatePerlPattern(source);
   if (!translated.ok) throw new AclPatternError(translated.problem);
   try {
