@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { In, Repository } from 'typeorm';
+import { In, MoreThan, Repository } from 'typeorm';
 import { Transactions } from '../database/transactions';
 import { Clock } from '../common/clock';
 import { DomainException, FormValidationException } from '../common/domain.exception';
@@ -9,7 +9,7 @@ import { AclDeployment } from './acl-deployment.entity';
 import { insertAclRows, ROWS_PER_STATEMENT, updateAclRows } from './acl-bulk-writes';
 import { aclFromForm } from './acl-form';
 import { aclScopeWarnings } from './acl-scope';
-import { columnsOf, compareWithDeployed, definitionOf, engineAclOf, exportRecordOf, type AclDeployState, type DeployComparison } from './acl-record';
+import { columnsOf, compareWithDeployedInSlices, definitionOf, engineAclOf, exportRecordOf, type AclDeployState, type DeployComparison } from './acl-record';
 import { StoredAcl } from './acl.entity';
 import { DeployedAclCache } from './deployed-acl-cache';
 import type { AclFormDto } from './dto/acl-form.dto';
@@ -106,6 +106,8 @@ const MESSAGE_LINES = 100;
 const FLASH_WARNINGS = 20;
 
 const folded = (name: string) => name.toLowerCase();
+/** Rows per query when all drafts are read. */
+const LOAD_PAGE = 1_000;
 
 /** The first `max` lines, and a count of the others. */
 function capped(lines: readonly string[], max: number): string[] {
@@ -147,7 +149,28 @@ export class AclStoreService {
 
   /** All drafts in evaluation order (code points of the name, §5.2). */
   async list(): Promise<StoredAcl[]> {
-    return (await this.acls.find()).sort((a, b) => compareCodePoints(a.name, b.name));
+    return (await this.loadAll()).sort((a, b) => compareCodePoints(a.name, b.name));
+  }
+
+  /** Every draft row, read a page at a time (turning 10,000 rows into entities at once holds the event loop). */
+  private async loadAll(): Promise<StoredAcl[]> {
+    const rows: StoredAcl[] = [];
+    for (let last = 0; ; ) {
+      const page = await this.acls.find({ where: { id: MoreThan(last) }, order: { id: 'ASC' }, take: LOAD_PAGE });
+      rows.push(...page);
+      if (page.length < LOAD_PAGE) return rows;
+      last = page[page.length - 1].id;
+      await this.pacer.pause();
+    }
+  }
+
+  /** The engine form of rows, in slices. */
+  private async engineAcls(rows: readonly StoredAcl[]): Promise<Acl[]> {
+    const acls: Acl[] = [];
+    await this.pacer.inSlices(rows, 1_000, (slice) => {
+      for (const row of slice) acls.push(engineAclOf(row));
+    });
+    return acls;
   }
 
   async get(id: number): Promise<StoredAcl> {
@@ -324,7 +347,7 @@ export class AclStoreService {
 
   /** Checks and compiles the valid drafts (any number), then makes them the deployed set of every instance. */
   async deploy(actor: string): Promise<{ count: number }> {
-    const rows = await this.acls.find();
+    const rows = await this.loadAll();
     const validator = new AclDefinitionsValidator();
     await this.pacer.inSlices(rows, 500, (slice) => {
       for (const row of slice) validator.add(definitionOf(row));
@@ -352,25 +375,25 @@ export class AclStoreService {
 
   /** The valid drafts as they would run after a deploy (for the simulator). */
   async draftSet(): Promise<CompiledAclSet> {
-    const rows = await this.acls.find();
-    return this.compileDeployed(rows.map(engineAclOf));
+    return this.compileDeployed(await this.engineAcls(await this.loadAll()));
   }
 
   /** One page of the list: drafts in evaluation order with their deploy state and warnings. */
   async overview(query: AclOverviewQuery = {}): Promise<AclOverview> {
     const rows = await this.list();
-    const status = await this.deployStatus(rows);
+    const acls = await this.engineAcls(rows);
+    const status = await this.statusOf(acls);
     const term = folded(query.filter?.trim() ?? '');
     const listed: ListedAcl[] = [];
     let withWarnings = 0;
-    await this.pacer.inSlices(rows, 500, (slice) => {
-      for (const row of slice) {
-        const warnings = aclNotes(engineAclOf(row));
+    await this.pacer.inSlices(rows, 500, (slice, offset) => {
+      slice.forEach((row, i) => {
+        const warnings = aclNotes(acls[offset + i]);
         if (warnings.length > 0) withWarnings++;
-        if (term !== '' && ![row.name, row.comment ?? '', row.description ?? ''].some((text) => folded(text).includes(term))) continue;
-        if (query.warningsOnly && warnings.length === 0) continue;
+        if (term !== '' && ![row.name, row.comment ?? '', row.description ?? ''].some((text) => folded(text).includes(term))) return;
+        if (query.warningsOnly && warnings.length === 0) return;
         listed.push({ row, deployState: status.comparison.states.get(row.name), warnings });
-      }
+      });
     });
     const pages = Math.max(1, Math.ceil(listed.length / ACL_PAGE_SIZE));
     const page = Math.min(Math.max(1, Math.floor(query.page ?? 1) || 1), pages);
@@ -382,7 +405,7 @@ export class AclStoreService {
       page,
       pages,
       status,
-      warnings: aclSetWarnings(rows.map(engineAclOf)),
+      warnings: aclSetWarnings(acls),
     };
   }
 
@@ -392,15 +415,15 @@ export class AclStoreService {
   }
 
   /** When and by whom the last deploy was made, and how the drafts differ from it. */
-  async deployStatus(drafts?: readonly StoredAcl[]): Promise<AclDeployStatus> {
+  async deployStatus(): Promise<AclDeployStatus> {
+    return this.statusOf(await this.engineAcls(await this.loadAll()));
+  }
+
+  private async statusOf(drafts: readonly Acl[]): Promise<AclDeployStatus> {
     const latest = await this.latestDeployment(true);
-    const deployed = latest ? parseSnapshot(latest.acls) : [];
-    const engineDrafts: Acl[] = [];
-    await this.pacer.inSlices(drafts ?? (await this.acls.find()), 1_000, (slice) => {
-      for (const row of slice) engineDrafts.push(engineAclOf(row));
-    });
     await this.pacer.pause();
-    const comparison = compareWithDeployed(engineDrafts, deployed);
+    const deployed = latest ? parseSnapshot(latest.acls) : [];
+    const comparison = await compareWithDeployedInSlices(drafts, deployed, () => this.pacer.pause());
     if (!latest) return { comparison };
     return { comparison, lastDeployment: { id: latest.id, deployedBy: latest.deployedBy, deployedAt: latest.deployedAt, count: deployed.length } };
   }

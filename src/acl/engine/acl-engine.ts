@@ -56,12 +56,40 @@ export class AclSetCompiler {
   }
 
   finish(): CompiledAclSet {
+    const steps = this.finishing();
+    while (!steps.next().done);
+    return this.result!;
+  }
+
+  /** The same, handing the event loop back between steps (large deploys). */
+  async finishInChunks(pause: () => Promise<void>): Promise<CompiledAclSet> {
+    for (const steps = this.finishing(); !steps.next().done; ) await pause();
+    return this.result!;
+  }
+
+  private result?: CompiledAclSet;
+
+  /** Builds the index; yields between steps of bounded size. */
+  private *finishing(): Generator<void, void, void> {
     if (this.acls.length !== this.deployed.length) throw new Error('finish() before every ACL was compiled');
+    const slice = 2_000;
     // Anchor each ACL on its condition whose values the fewest other ACLs share.
-    const frequencies = valueFrequencies(this.acls.map((acl) => acl.match));
-    const anchors = this.acls.map((acl) => anchorOf(acl.match, frequencies));
-    const fields = new Map([...this.builders].map(([field, builder]) => [field, builder.finish(this.acls, anchors)] as const));
-    return { names: this.deployed.map((acl) => acl.Name), acls: this.acls, fields, memo: new MatchMemo(this.acls.length, this.conditions.size) };
+    const frequencies = new Map<string, number>();
+    for (let i = 0; i < this.acls.length; i += slice) {
+      for (const [key, count] of valueFrequencies(this.acls.slice(i, i + slice).map((acl) => acl.match))) frequencies.set(key, (frequencies.get(key) ?? 0) + count);
+      yield;
+    }
+    const anchors: ReturnType<typeof anchorOf>[] = [];
+    for (let i = 0; i < this.acls.length; i += slice) {
+      for (const acl of this.acls.slice(i, i + slice)) anchors.push(anchorOf(acl.match, frequencies));
+      yield;
+    }
+    const fields = new Map<AclFieldKey, FieldPlan>();
+    for (const [field, builder] of this.builders) {
+      fields.set(field, builder.finish(this.acls, anchors));
+      yield;
+    }
+    this.result = { names: this.deployed.map((acl) => acl.Name), acls: this.acls, fields, memo: new MatchMemo(this.acls.length, this.conditions.size) };
   }
 }
 
@@ -83,7 +111,7 @@ export async function compileAclsInChunks(acls: readonly Acl[], pause: () => Pro
     if (from > 0) await pause();
     compiler.compileRange(from, from + chunk);
   }
-  return compiler.finish();
+  return compiler.finishInChunks(pause);
 }
 
 export interface PossibleOptionsRequest {
