@@ -3,7 +3,7 @@ import { matchOnFor } from './acl-scope';
 import { SUPERUSER_ID, userAclAttributes, type AclContext, type AclMatchOn } from './engine';
 
 // The one place that turns an agent (and the screen and ticket) into the context an ACL sees,
-// so every screen asks the engine with the same, complete data (ACL-SEMANTICS.md §8, last paragraph).
+// so every screen asks the engine with the same, complete data (docs/ACL.md, "For the screens").
 
 export interface AgentAclInput {
   readonly agent: CurrentAgent;

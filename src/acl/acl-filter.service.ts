@@ -39,7 +39,7 @@ export class AclFilterService {
     return possibleOptions(await this.store.deployedSet(), engineRequestFor(request));
   }
 
-  /** Whether a submitted choice is allowed: hiding an option is not the only guard (DESIGN.md flow 4). */
+  /** Whether a submitted choice is allowed: hiding an option is not the only guard (docs/ACL.md, "For the screens"). */
   async isAllowed(request: AllowedOptionsRequest, key: string): Promise<boolean> {
     return (await this.allowedOptions(request)).allowedKeys.includes(key);
   }

@@ -4,7 +4,7 @@ import type { Acl } from '../engine/acl-types';
 import { AclDefinitionsValidator, ACL_IMPORT_MAX_ACLS, validateAclDefinitions } from '../engine/acl-validator';
 
 // Reads an OTRS/Znuny ACL export (a YAML list of ACL mappings) into engine ACLs: all of them or
-// the list of problems, never a part (DESIGN.md flow 4).
+// the list of problems, never a part (docs/ACL.md §4).
 
 export const ACL_YAML_MAX_BYTES = 1024 * 1024;
 
