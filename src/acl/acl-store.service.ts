@@ -428,27 +428,9 @@ export class AclStoreService {
     return { comparison, lastDeployment: { id: latest.id, deployedBy: latest.deployedBy, deployedAt: latest.deployedAt, count: deployed.length } };
   }
 
-  /**
-   * Compiles a deployed snapshot in slices. A snapshot written by an older version may hold an
-   * item this version refuses (a pattern RE2 cannot run): that ACL is left out and logged, the
-   * rest runs; deploying again names it.
-   */
-  private async compileDeployed(acls: readonly Acl[]): Promise<CompiledAclSet> {
-    try {
-      return await compileAclsInChunks(acls, () => this.pacer.pause());
-    } catch (error) {
-      if (!(error instanceof AclCompileError)) throw error;
-      const usable = acls.filter((acl) => {
-        try {
-          compileAcls([acl]);
-          return true;
-        } catch (problem) {
-          this.logger.error(`deployed ACL left out: ${(problem as Error).message}`);
-          return false;
-        }
-      });
-      return compileAclsInChunks(usable, () => this.pacer.pause());
-    }
+  /** Compiles a deployed snapshot in slices, leaving out (and logging) ACLs this version cannot run. */
+  private compileDeployed(acls: readonly Acl[]): Promise<CompiledAclSet> {
+    return compileSnapshot(acls, () => this.pacer.pause(), (message) => this.logger.error(message));
   }
 
   private async latestDeployment(withAcls: boolean): Promise<AclDeployment | undefined> {
@@ -461,6 +443,29 @@ export class AclStoreService {
   private async assertNameFree(name: string, exceptId?: number): Promise<void> {
     const existing = (await this.acls.find({ select: { id: true, name: true } })).find((row) => folded(row.name) === folded(name));
     if (existing && existing.id !== exceptId) throw new DomainException('acl.error.nameTaken', 'name', { name });
+  }
+}
+
+/**
+ * A snapshot deployed by an older version may hold an item this version refuses (a pattern RE2
+ * cannot run): that ACL is left out and reported, the rest runs, and deploying again names it.
+ * Failing the whole set instead would refuse every agent screen.
+ */
+export async function compileSnapshot(acls: readonly Acl[], pause: () => Promise<void>, report: (message: string) => void): Promise<CompiledAclSet> {
+  try {
+    return await compileAclsInChunks(acls, pause);
+  } catch (error) {
+    if (!(error instanceof AclCompileError)) throw error;
+    const usable = acls.filter((acl) => {
+      try {
+        compileAcls([acl]);
+        return true;
+      } catch (problem) {
+        report(`deployed ACL left out: ${(problem as Error).message}`);
+        return false;
+      }
+    });
+    return compileAclsInChunks(usable, pause);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CompiledFieldChange } from './acl-change-applier';
-import { ALLOW, effectOn, fieldEffectOf, KEEP, REMOVE, type Effect, type FieldEffect } from './acl-field-effect';
+import { effectOn, fieldEffectOf, KEEP, REMOVE, type Effect, type FieldEffect } from './acl-field-effect';
 import { aclMatches, conditionMatches, contextValue, type CompiledCondition, type CompiledMatch, type ConditionCheck } from './acl-matcher';
 import type { AclContext } from './acl-types';
 
@@ -429,4 +429,3 @@ export function evaluateIndexed(
   return { applied, allowed, deciders };
 }
 
-export { ALLOW, KEEP, REMOVE };
