@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { agentAclContext } from '../../src/acl/acl-agent-context';
-import { engineRequestFor } from '../../src/acl/acl-filter.service';
+import { AclFilterService, engineRequestFor } from '../../src/acl/acl-filter.service';
 import { AclStoreService } from '../../src/acl/acl-store.service';
 import { StoredAcl } from '../../src/acl/acl.entity';
 import { compileAcls, possibleOptions, scanPossibleOptions, type Acl, type AclEvaluation, type CompiledAclSet, type PossibleOptionsRequest } from '../../src/acl/engine';
@@ -138,6 +138,8 @@ function measure<T>(call: (i: number) => T, check: (i: number, result: T) => voi
 
 const ms = (value: number) => `${value < 1 ? value.toFixed(4) : value.toFixed(1)} ms`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const p50 = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const same = (a: AclEvaluation, b: AclEvaluation) => a.applied === b.applied && a.allowedKeys.join('\u0000') === b.allowedKeys.join('\u0000');
 
 function table(header: string[], rows: string[][]): string {
@@ -251,9 +253,11 @@ async function zoomBenchmark(t: TestApp, label: string): Promise<{ rows: string[
   const users = (await groups.findByName('users'))!;
   const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
   await agents.setMembership((await agents.create({ login: 'zoomer', name: 'Zoom Agent', password: 'zoomer-password' })).id, users.id, 'rw');
-  for (let g = 0; g < 100; g++) {
-    const group = await groups.create({ name: `grp_${2 * g}`, comment: '', validity: 'valid' });
-    await agents.setMembership((await agents.findByLogin('zoomer'))!.id, group.id, 'rw');
+  // rw in grp_0, grp_20, … grp_980 (so every ACL about profile 1 leaves it to this agent: the page
+  // is the same with and without ACLs) and in 50 other groups: 100 groups in all.
+  const zoomer = (await agents.findByLogin('zoomer'))!.id;
+  for (const name of [...Array.from({ length: 50 }, (_, k) => `grp_${20 * k}`), ...Array.from({ length: 50 }, (_, k) => `grp_${2 * k + 1}`)]) {
+    await agents.setMembership(zoomer, (await groups.create({ name, comment: '', validity: 'valid' })).id, 'rw');
   }
   const queue = await t.dataSource.getRepository(Queue).save({ ...raw, groupId: users.id });
   const profile = await createReadyProfile(t, { targetQueueId: queue.id });
@@ -269,38 +273,59 @@ async function zoomBenchmark(t: TestApp, label: string): Promise<{ rows: string[
   if (page.status !== 200) throw new Error(`zoom answered ${page.status}`);
 
   const store = t.app.get(AclStoreService);
-  const acls = t.dataSource.getRepository(StoredAcl);
-  const deploy = async (count: number) => {
-    await acls.clear();
-    if (count > 0) await store.importFiles([{ name: 'zoom.yml', content: exportFile(count) }], { mode: 'add', actor: 'bench' });
-    await store.deploy('bench');
+  // The 1,000 ACLs are imported once; a round switches by making them valid or invalid and deploying.
+  await t.dataSource.getRepository(StoredAcl).clear();
+  await store.importFiles([{ name: 'zoom.yml', content: exportFile(1_000) }], { mode: 'add', actor: 'bench' });
+  const deploy = async (variant: 'none' | 'thousand') => {
+    await t.dataSource.getRepository(StoredAcl).createQueryBuilder().update().set({ validId: variant === 'none' ? 2 : 1 }).execute();
+    const { count } = await store.deploy('bench');
+    if (count !== (variant === 'none' ? 0 : 1_000)) throw new Error(`deployed ${count}`);
   };
-  const rounds = 4;
-  const perRound = 150;
+  const rounds = 8;
+  const perRound = 120;
+  const roundP50s: Record<'none' | 'thousand', number[]> = { none: [], thousand: [] };
   const timings: Record<'none' | 'thousand', number[]> = { none: [], thousand: [] };
   const replyShown: Record<'none' | 'thousand', boolean[]> = { none: [], thousand: [] };
+  let applied: AclEvaluation | undefined;
   for (let round = 0; round < rounds; round++) {
     for (const variant of round % 2 === 0 ? (['none', 'thousand'] as const) : (['thousand', 'none'] as const)) {
-      await deploy(variant === 'none' ? 0 : 1_000);
-      for (let i = 0; i < 20; i++) await get(port, path, cookie, keepAlive);
+      await deploy(variant);
+      if (variant === 'thousand' && !applied) {
+        // The ACLs do run for this agent on this page: profile 1 stays, most others go.
+        const agent = (await agents.findCurrentAgent(zoomer))!;
+        const profiles = new Map(Array.from({ length: 20 }, (_, i) => [String(i + 1), `P${i + 1}`]));
+        applied = (await t.app.get(AclFilterService).forAgent({ agent, screen: 'AgentTicketZoom' })).evaluate('Ticket.TwitterProfileID', profiles);
+      }
+      // Settle after the switch (the deploy's garbage is collected during these).
+      for (let i = 0; i < 60; i++) await get(port, path, cookie, keepAlive);
+      const round: number[] = [];
       for (let i = 0; i < perRound; i++) {
         const t0 = performance.now();
         const res = await get(port, path, cookie, keepAlive);
-        timings[variant].push(performance.now() - t0);
+        round.push(performance.now() - t0);
         replyShown[variant].push(res.status === 200 && res.body.includes('data-test="send-reply"'));
       }
+      timings[variant].push(...round);
+      roundP50s[variant].push(p50(round));
     }
   }
   keepAlive.destroy();
-  const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-  const ratio = p50(timings.thousand) / p50(timings.none);
-  // The agent is rw in grp_0, grp_2, …: of ACL i's profile (i mod 20)+1, the odd i keep removing it.
-  const correct = `reply form: none ${replyShown.none.filter(Boolean).length}/${replyShown.none.length}, 1,000 ${replyShown.thousand.filter((shown) => !shown).length}/${replyShown.thousand.length} hidden`;
+  // The median of the rounds' medians: one round disturbed by other work on the machine does not decide.
+  const ratio = p50(roundP50s.thousand) / p50(roundP50s.none);
+  const evaluation = applied!;
+  const ran = evaluation.applied && evaluation.allowedKeys.includes('1') && evaluation.allowedKeys.length < 20;
+  const shown = (list: boolean[]) => `${list.filter(Boolean).length}/${list.length}`;
   return {
     rows: [
-      [label, 'no ACL deployed', ms(p50(timings.none)), ms(mean(timings.none)), '1.00×', `${replyShown.none.every(Boolean) ? 'OK' : 'WRONG'}`],
-      [label, '1,000 ACLs deployed', ms(p50(timings.thousand)), ms(mean(timings.thousand)), `${ratio.toFixed(2)}×`, `${replyShown.thousand.every((shown) => !shown) ? 'OK' : 'WRONG'} (${correct})`],
+      [label, 'no ACL deployed', ms(p50(roundP50s.none)), ms(mean(timings.none)), '1.00×', `${replyShown.none.every(Boolean) ? 'OK' : 'WRONG'} (reply form ${shown(replyShown.none)})`],
+      [
+        label,
+        '1,000 ACLs deployed',
+        ms(p50(roundP50s.thousand)),
+        ms(mean(timings.thousand)),
+        `${ratio.toFixed(2)}×`,
+        `${replyShown.thousand.every(Boolean) && ran ? 'OK' : 'WRONG'} (reply form ${shown(replyShown.thousand)}; ACLs applied: ${evaluation.allowedKeys.length}/20 profiles left, 1 among them)`,
+      ],
     ],
     checks: [`${label}: ticket zoom with 1,000 ACLs / with none: ${ratio.toFixed(2)}× (target ≤ ${TARGET.zoomRatio}×) ${ratio <= TARGET.zoomRatio ? 'OK' : 'MISSED'}`],
   };
@@ -351,7 +376,7 @@ export async function aclBenchmark(parts: readonly string[] = ['filter', 'store'
   }
   if (zoomRows.length > 0) {
     console.log('Ticket zoom over HTTP (GET /tickets/:id, 10 articles, a non-admin agent rw in 100 groups), alternating rounds');
-    console.log(`${table(['database', 'ACLs', 'p50', 'mean', 'ratio', 'check'], zoomRows)}\n`);
+    console.log(`${table(['database', 'ACLs', 'p50 (median of rounds)', 'mean', 'ratio', 'check'], zoomRows)}\n`);
   }
   console.log('Targets');
   for (const check of checks) console.log(`  ${check}`);
