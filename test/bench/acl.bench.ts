@@ -5,6 +5,7 @@ import { agentAclContext } from '../../src/acl/acl-agent-context';
 import { AclFilterService, engineRequestFor } from '../../src/acl/acl-filter.service';
 import { AclStoreService } from '../../src/acl/acl-store.service';
 import { StoredAcl } from '../../src/acl/acl.entity';
+import { WorkPacer } from '../../src/acl/work-pacer';
 import { compileAcls, possibleOptions, scanPossibleOptions, type Acl, type AclEvaluation, type CompiledAclSet, type PossibleOptionsRequest } from '../../src/acl/engine';
 import type { CurrentAgent } from '../../src/auth/current-agent';
 import { Queue } from '../../src/queues/queue.entity';
@@ -195,8 +196,32 @@ function exportFile(count: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The longest stretch of CPU time between two pauses of the work (an upper bound of how long it held
+ * the event loop; unlike the wall-clock stall it does not count time the machine gave to others).
+ */
+function watchStretches(pacer: WorkPacer): { longest(): number; reset(): void } {
+  let last = process.cpuUsage();
+  let longest = 0;
+  const pause = pacer.pause.bind(pacer);
+  pacer.pause = async () => {
+    const used = process.cpuUsage(last);
+    longest = Math.max(longest, (used.user + used.system) / 1000);
+    await pause();
+    last = process.cpuUsage();
+  };
+  return {
+    longest: () => Math.max(longest, (process.cpuUsage(last).user + process.cpuUsage(last).system) / 1000),
+    reset: () => {
+      longest = 0;
+      last = process.cpuUsage();
+    },
+  };
+}
+
 async function storeBenchmark(t: TestApp, label: string): Promise<{ rows: string[][]; checks: string[] }> {
   const store = t.app.get(AclStoreService);
+  const stretches = watchStretches(t.app.get(WorkPacer));
   const acls = t.dataSource.getRepository(StoredAcl);
   const rows: string[][] = [];
   const checks: string[] = [];
@@ -205,6 +230,7 @@ async function storeBenchmark(t: TestApp, label: string): Promise<{ rows: string
     const file = exportFile(size);
     const stall = monitorEventLoopDelay({ resolution: 10 });
     stall.enable();
+    stretches.reset();
     const t0 = performance.now();
     const imported = await store.importFiles([{ name: 'bench.yml', content: file }], { mode: 'add', actor: 'bench', limits: { maxBytes: Infinity, maxAcls: Infinity } });
     const importMs = performance.now() - t0;
@@ -212,10 +238,14 @@ async function storeBenchmark(t: TestApp, label: string): Promise<{ rows: string
     const deployed = await store.deploy('bench');
     const deployMs = performance.now() - t1;
     stall.disable();
+    const stretch = stretches.longest();
     const stored = await acls.count();
     const ok = imported.added.length === size && stored === size && deployed.count === size;
-    rows.push([label, int(size), `${int(Buffer.byteLength(file) / 1024)} KiB`, ms(importMs), ms(deployMs), ms(stall.max / 1e6), `${int(stored)} stored, ${int(deployed.count)} deployed ${ok ? 'OK' : 'WRONG'}`]);
-    if (size === 10_000) checks.push(`${label}: import of 10,000 ACLs ${ms(importMs)} (target ≤ ${int(TARGET.import10000Ms)} ms) ${importMs <= TARGET.import10000Ms ? 'OK' : 'MISSED'}; longest event-loop stall during import + deploy ${ms(stall.max / 1e6)}`);
+    rows.push([label, int(size), `${int(Buffer.byteLength(file) / 1024)} KiB`, ms(importMs), ms(deployMs), ms(stretch), ms(stall.max / 1e6), `${int(stored)} stored, ${int(deployed.count)} deployed ${ok ? 'OK' : 'WRONG'}`]);
+    if (size === 10_000) {
+      checks.push(`${label}: import of 10,000 ACLs ${ms(importMs)} (target ≤ ${int(TARGET.import10000Ms)} ms) ${importMs <= TARGET.import10000Ms ? 'OK' : 'MISSED'}`);
+      checks.push(`${label}: longest CPU stretch between pauses during import + deploy of 10,000 ${ms(stretch)} (target ≤ 100 ms) ${stretch <= 100 ? 'OK' : 'MISSED'}; wall-clock stall ${ms(stall.max / 1e6)}`);
+    }
   }
   return { rows, checks };
 }
@@ -373,7 +403,7 @@ export async function aclBenchmark(parts: readonly string[] = ['filter', 'store'
   }
   if (storeRows.length > 0) {
     console.log('Import (AclStoreService.importFiles, one file, all or nothing) and deploy (validate, compile, snapshot)');
-    console.log(`${table(['database', 'N ACLs', 'file', 'import', 'deploy', 'longest stall', 'check'], storeRows)}\n`);
+    console.log(`${table(['database', 'N ACLs', 'file', 'import', 'deploy', 'longest CPU stretch', 'longest stall (wall)', 'check'], storeRows)}\n`);
   }
   if (zoomRows.length > 0) {
     console.log('Ticket zoom over HTTP (GET /tickets/:id, 10 articles, a non-admin agent rw in 100 groups), alternating rounds');

@@ -178,8 +178,9 @@ describe('reading a large file in slices (parseAclYamlFile)', () => {
     };
     const text = many(1_000);
     expect(await parseAclYamlFile(text, { pause, chunk: 100 })).toEqual(parseAclYaml(text));
-    // 10 slices to parse, 10 to validate: a pause between neighbours, and one before the warnings.
-    expect(pauses).toBe(9 + 9 + 1);
+    // 10 slices to parse (a pause before each, after the lines were split), 10 to validate (between
+    // neighbours), 10 for the warnings (before each).
+    expect(pauses).toBe(10 + 9 + 10);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { load, mapTag, nullCoreTag, Schema, seqTag, strTag, YAMLException } from 'js-yaml';
-import { aclWarnings } from '../engine/acl-lint';
+import { aclSetWarnings, aclWarnings, aclWarningsFor } from '../engine/acl-lint';
 import type { Acl } from '../engine/acl-types';
 import { AclDefinitionsValidator, ACL_IMPORT_MAX_ACLS, validateAclDefinitions } from '../engine/acl-validator';
 
@@ -160,7 +160,7 @@ export async function parseAclYamlFile(input: string | Uint8Array, options: AclF
 
   const definitions: unknown[] = [];
   for (let from = 0; from < entries.length; from += chunk) {
-    if (from > 0) await pause();
+    await pause();
     const slice = entries.slice(from, from + chunk);
     const text = lines.slice(slice[0].from, slice[slice.length - 1].to).join('\n');
     let parsed: unknown;
@@ -181,8 +181,13 @@ export async function parseAclYamlFile(input: string | Uint8Array, options: AclF
   }
   const result = validator.result();
   if (!result.ok) return { ok: false, errors: result.errors };
-  await pause();
-  return { ok: true, acls: result.acls, warnings: aclWarnings(result.acls) };
+  // The same warnings as aclWarnings, a slice at a time.
+  const warnings: string[] = [];
+  for (let from = 0; from < result.acls.length; from += chunk) {
+    await pause();
+    for (const acl of result.acls.slice(from, from + chunk)) warnings.push(...aclWarningsFor(acl));
+  }
+  return { ok: true, acls: result.acls, warnings: [...warnings, ...aclSetWarnings(result.acls)] };
 }
 
 export type AclYamlSectionResult = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
