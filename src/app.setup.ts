@@ -6,7 +6,6 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
 import { HtmlExceptionFilter } from './common/html-exception.filter';
@@ -84,8 +83,8 @@ export function configureApp(app: NestExpressApplication): void {
 
   // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
-  // The ACL import form may upload a file (multipart, at most 1 MiB): parsed here, before CSRF reads its _csrf field.
-  app.use(ACL_IMPORT_PATH, aclImportUpload());
+  // Uploads (multipart) are not parsed here: the ACL import reads its files only after the CSRF and
+  // admin checks, in its own handler (src/acl/acl-upload.ts).
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { withoutCsrfToken } from './csrf';
 import { DomainException, FormValidationException, RecordNotFoundException } from './domain.exception';
 import { addFlash, redirectAfterSave } from './flash';
 import { rememberRejectedForm } from './form-state';
@@ -42,7 +43,7 @@ export class HtmlExceptionFilter implements ExceptionFilter {
         // No single field is to blame, but what was typed is still kept.
         rememberRejectedForm(req, {});
         addFlash(req, { type: 'error', key: exception.messageKey, params: exception.params });
-        return redirectAfterSave(req, res, req.originalUrl);
+        return redirectAfterSave(req, res, withoutCsrfToken(req.originalUrl));
       }
       return this.renderError(res, 400, exception.messageKey);
     }
@@ -60,7 +61,7 @@ export class HtmlExceptionFilter implements ExceptionFilter {
   private async backToForm(req: Request, res: Response, errors: FormValidationException['errors']): Promise<void> {
     rememberRejectedForm(req, errors);
     addFlash(req, { type: 'error', key: 'flash.formHasErrors' });
-    await redirectAfterSave(req, res, req.originalUrl);
+    await redirectAfterSave(req, res, withoutCsrfToken(req.originalUrl));
   }
 
   private renderError(res: Response, status: number, messageKey: string): void {
