@@ -548,7 +548,7 @@ describe('ACL administration', () => {
       const list = await follow(client, await submitForm(client, `/admin/acl/${valid}/delete`, {}));
       expect(list.text).toContain(`ACL &quot;${EXAMPLE_NAME}&quot; was deleted. Deploy the ACLs to take it out of effect.`);
       expect((await rows()).map((r) => r.name)).toEqual(['010-no-junk']);
-      await client.get(`/admin/acl/${valid}/delete`).expect(400);
+      await client.get(`/admin/acl/${valid}/delete`).expect(404);
     });
 
     it('deletes the ACLs ticked in the list after listing them for confirmation', async () => {
