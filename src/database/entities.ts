@@ -8,6 +8,7 @@ import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
 import { Article } from '../tickets/article.entity';
+import { TicketHistoryEntry } from '../tickets/ticket-history.entity';
 import { TicketThread } from '../tickets/ticket-thread.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { Group } from '../users/group.entity';
@@ -15,4 +16,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, TicketThread, Article, InboxEvent, PollCursor];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, TicketThread, TicketHistoryEntry, Article, InboxEvent, PollCursor];

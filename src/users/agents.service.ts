@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { PasswordHasher } from '../auth/password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { DEFAULT_TIME_ZONE, knownTimeZone } from '../common/time-zone';
 import type { Validity } from '../common/validity';
 import type { Language } from '../i18n/languages';
 import type { AgentFormDto } from './dto/agent-form.dto';
@@ -59,6 +60,8 @@ export class AgentsService {
       login: user.login,
       name: user.name,
       language: user.language,
+      // A zone the runtime no longer knows falls back to UTC rather than breaking every page.
+      timeZone: knownTimeZone(user.timeZone) ?? DEFAULT_TIME_ZONE,
       isAdmin: groups.admin === 'rw',
       groups,
     };
@@ -110,6 +113,13 @@ export class AgentsService {
 
   async setLanguage(id: number, language: Language): Promise<void> {
     await this.users.update({ id }, { language });
+  }
+
+  /** The agent's own preferences (language and time zone), as the Preferences form saves them. */
+  async setPreferences(id: number, preferences: { language: Language; timeZone: string }): Promise<void> {
+    const timeZone = knownTimeZone(preferences.timeZone);
+    if (!timeZone) throw new DomainException('validation.choose', 'timeZone');
+    await this.users.update({ id }, { language: preferences.language, timeZone });
   }
 
   /** Sets (or with `undefined`, removes) one membership. */

@@ -148,10 +148,22 @@ describe('migration 1764100000000-TicketThreads', () => {
     const t = await createTestApp({ env: { INBOX_WORKER: 'off', DELIVERY_INTERVAL_MS: '3600000' } });
     // Migrations run on the app's connection; on SQLite they must take their turn like any transaction.
     const exclusive = <R>(work: () => Promise<R>) => t.app.get(Transactions).exclusive(work);
+    const hasThreadsTable = async () => {
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        return await runner.hasTable('ticket_threads');
+      } finally {
+        await runner.release();
+      }
+    };
+    // Undoes the migrations after this one too (they came later), then this one.
+    const undoTicketThreads = async () => {
+      while (await hasThreadsTable()) await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'all' }));
+    };
     try {
       const [{ id: queueId }] = await t.dataSource.query(`SELECT id FROM queues WHERE name = 'Raw'`);
       const profile = await createReadyProfile(t, { targetQueueId: queueId });
-      await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'all' }));
+      await undoTicketThreads();
 
       // Tickets as the code before the migration stored them: a closed and an open ticket of one DM thread, a tweet ticket.
       const insert = (title: string, state: string, channel: string, key: string | null, open: string | null) =>
@@ -172,7 +184,7 @@ describe('migration 1764100000000-TicketThreads', () => {
       const pending = await t.dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
 
-      await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'all' }));
+      await undoTicketThreads();
       const back = await t.dataSource.query('SELECT id, thread_key, open_thread_key FROM tickets ORDER BY id');
       expect(back.map((r: Record<string, unknown>) => [Number(r.id), r.thread_key, r.open_thread_key])).toEqual([
         [ids.old, 'dm:42', null],
