@@ -620,3 +620,48 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
     });
   });
 });
+
+describe('migration 1764500000000-AgentDay', () => {
+  it('gives every existing ticket a history: its creation and its articles, with who and when; and undoes cleanly', async () => {
+    const t = await createTestApp({ env: { INBOX_WORKER: 'off', DELIVERY_INTERVAL_MS: '3600000' } });
+    const exclusive = <R>(work: () => Promise<R>) => t.app.get(Transactions).exclusive(work);
+    const hasHistoryTable = async () => {
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        return await runner.hasTable('ticket_history');
+      } finally {
+        await runner.release();
+      }
+    };
+    try {
+      const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+      const profile = await createReadyProfile(t, { targetQueueId: raw.id });
+      const agent = await t.app.get(AgentsService).create({ login: 'mig', name: 'Mig', password: 'mig-password' });
+      // Stored as before the migration: no history rows.
+      const { ticket: incoming, articles: incomingArticles } = await insertTicket(t, { profileId: profile.id, queueId: raw.id, channel: 'dm', articles: [{ body: 'Hi' }, { sender: 'system', body: 'Auto' }] });
+      const { ticket: outgoing } = await insertTicket(t, { profileId: profile.id, queueId: raw.id, channel: 'tweet', articles: [{ sender: 'agent', body: 'Hello @x', createdById: agent.id }] });
+      const { ticket: empty } = await insertTicket(t, { profileId: profile.id, queueId: raw.id, channel: 'tweet', articles: [] });
+
+      while (await hasHistoryTable()) await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'all' }));
+      await exclusive(() => t.dataSource.runMigrations({ transaction: 'all' }));
+
+      const rows = await t.dataSource.getRepository(TicketHistoryEntry).find({ order: { id: 'ASC' } });
+      const of = (ticketId: number) => rows.filter((r) => r.ticketId === ticketId).map((r) => [r.kind, r.actor, r.agentId, r.newValue, r.articleId]);
+      expect(of(incoming.id)).toEqual([
+        ['created', 'customer', null, String(raw.id), null],
+        ['article', 'customer', null, 'dm', incomingArticles[0].id],
+        ['article', 'system', null, 'dm', incomingArticles[1].id],
+      ]);
+      expect(of(outgoing.id)).toEqual([
+        ['created', 'agent', agent.id, String(raw.id), null],
+        ['article', 'agent', agent.id, 'tweet', expect.any(Number)],
+      ]);
+      expect(of(empty.id)).toEqual([['created', 'system', null, String(raw.id), null]]);
+      const created = rows.find((r) => r.ticketId === incoming.id && r.kind === 'created')!;
+      expect(Math.abs(Number(created.occurredAt) - incoming.createdAt.getTime())).toBeLessThan(1000);
+      expect((await t.dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
