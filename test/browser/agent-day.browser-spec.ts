@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,7 +76,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: window.innerWidth,
       // What sticks out, to say what overflows: boxes past the right edge, or text past its box.
-      wide: [...document.querySelectorAll('body *')]
+      wide: Array.from(document.querySelectorAll('body *'))
         .filter((e) => {
           const box = e.getBoundingClientRect();
           if (box.width === 0) return false;
@@ -84,7 +85,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
           for (let parent = e.parentElement; parent && parent !== document.body; parent = parent.parentElement) if (clips(parent)) return false;
           return box.right > window.innerWidth + 0.5 || (!clips(e) && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0);
         })
-        .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.classList.length ? '.' + [...e.classList].join('.') : ''}`)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.classList.length ? '.' + Array.from(e.classList).join('.') : ''}`)
         .slice(0, 5),
     }));
     expect({ scrollWidth, wide }).toEqual({ scrollWidth: innerWidth, wide: [] });

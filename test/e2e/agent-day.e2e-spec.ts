@@ -1,7 +1,10 @@
+import { HttpException } from '@nestjs/common';
+import fc from 'fast-check';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
 import { Clock } from '../../src/common/clock';
+import { DomainException } from '../../src/common/domain.exception';
 import { Transactions } from '../../src/database/transactions';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -13,7 +16,13 @@ import { ConversationTickets } from '../../src/tickets/conversation-tickets.serv
 import { PendingCheckService } from '../../src/tickets/pending-check.service';
 import { TicketHistoryEntry } from '../../src/tickets/ticket-history.entity';
 import { agentActor } from '../../src/tickets/ticket-history.service';
+import { TicketActionsService } from '../../src/tickets/ticket-actions.service';
+import { TicketLockService } from '../../src/tickets/ticket-lock.service';
 import { TicketLockedException } from '../../src/tickets/ticket-locked.exception';
+import { TicketMoveService } from '../../src/tickets/ticket-move.service';
+import { AGENT_STATES, type AgentState } from '../../src/tickets/ticket-rules';
+import { TicketStateService } from '../../src/tickets/ticket-state.service';
+import { CLOSED_STATES, isPendingState } from '../../src/tickets/ticket-states';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { AgentsService } from '../../src/users/agents.service';
@@ -617,6 +626,78 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const shown = await follow(client, bad);
       expect(shown.text).toMatch(/id="timeZone-error"[^>]*>/);
       expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
+    });
+  });
+
+  describe('random sequences of agents’ actions on one ticket (fast-check)', () => {
+    type Step =
+      | { kind: 'lock' | 'unlock' | 'note'; who: string }
+      | { kind: 'state'; who: string; state: AgentState }
+      | { kind: 'move'; who: string; queue: 'Support' | 'Sales' }
+      | { kind: 'owner'; who: string; owner: string };
+    const who = fc.constantFrom('anna', 'otto', 'rob', 'root');
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ kind: fc.constantFrom('lock' as const, 'unlock' as const, 'note' as const), who }),
+      fc.record({ kind: fc.constant('state' as const), who, state: fc.constantFrom(...AGENT_STATES) }),
+      fc.record({ kind: fc.constant('move' as const), who, queue: fc.constantFrom('Support' as const, 'Sales' as const) }),
+      fc.record({ kind: fc.constant('owner' as const), who, owner: fc.constantFrom('anna', 'otto') }),
+    );
+    /** The refusals an action may meet; anything else is a bug. */
+    const refused = (error: unknown) => error instanceof DomainException || error instanceof HttpException;
+
+    it('never lets an agent change a ticket another agent holds, keeps pending times and locks consistent, and the history replays to the ticket', async () => {
+      const agents = Object.fromEntries(await Promise.all(['anna', 'otto', 'rob', 'root'].map(async (login) => [login, (await t.app.get(AgentsService).findCurrentAgent(ids[login]))!] as const)));
+      const locks = t.app.get(TicketLockService);
+      const states = t.app.get(TicketStateService);
+      const moves = t.app.get(TicketMoveService);
+      const actions = t.app.get(TicketActionsService);
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+          const { ticket } = await supportTicket();
+          for (const s of steps) {
+            const before = await ticketOf(ticket.id);
+            const historyBefore = (await historyOf(ticket.id)).length;
+            const agent = agents[s.who];
+            let done = true;
+            try {
+              if (s.kind === 'lock') await locks.lock(agent, ticket.id);
+              else if (s.kind === 'unlock') await locks.unlock(agent, ticket.id);
+              else if (s.kind === 'note') await actions.note(agent, ticket.id, 'a note');
+              else if (s.kind === 'state') await states.setState(agent, ticket.id, { state: s.state, quick: 'in-1-hour' });
+              else if (s.kind === 'move') await moves.move(agent, ticket.id, String(queues[s.queue]));
+              else if (s.kind === 'owner') await actions.setOwner(agent, ticket.id, String(ids[s.owner]));
+            } catch (error) {
+              if (!refused(error)) throw error;
+              done = false;
+            }
+            const after = await ticketOf(ticket.id);
+            const heldByOther = before.locked && before.ownerId !== null && before.ownerId !== agent.id;
+            // Read-only while another agent holds it: only an administrator's unlock gets through.
+            if (heldByOther && !(s.kind === 'unlock' && agent.isAdmin)) expect([s, done]).toEqual([s, false]);
+            if (!done) {
+              expect(after).toEqual(before);
+              expect(await historyOf(ticket.id)).toHaveLength(historyBefore);
+            }
+            expect(after.pendingUntil === null).toBe(!isPendingState(after.state));
+            // Closing unlocks (locking a closed ticket afterwards is allowed, as in OTRS).
+            if (done && s.kind === 'state' && CLOSED_STATES.includes(s.state)) expect(after.locked).toBe(false);
+          }
+
+          // Replaying the history from a new ticket gives the ticket as stored; each entry's old value is what it was.
+          const replay = { state: 'new' as string, queueId: queues.Support, ownerId: null as number | null, locked: false, pendingUntil: null as number | null };
+          const num = (v: string | null) => (v === null ? null : Number(v));
+          for (const e of await historyOf(ticket.id)) {
+            if (e.kind === 'state') [expect(e.oldValue).toBe(replay.state), (replay.state = e.newValue!)];
+            if (e.kind === 'queue') [expect(num(e.oldValue)).toBe(replay.queueId), (replay.queueId = Number(e.newValue))];
+            if (e.kind === 'owner') [expect(num(e.oldValue)).toBe(replay.ownerId), (replay.ownerId = num(e.newValue))];
+            if (e.kind === 'lock') [expect(e.oldValue === 'lock').toBe(replay.locked), (replay.locked = e.newValue === 'lock')];
+            if (e.kind === 'pending') [expect(num(e.oldValue)).toBe(replay.pendingUntil), (replay.pendingUntil = num(e.newValue))];
+          }
+          const stored = await ticketOf(ticket.id);
+          expect(replay).toEqual({ state: stored.state, queueId: stored.queueId, ownerId: stored.ownerId, locked: stored.locked, pendingUntil: num(stored.pendingUntil) });
+        }),
+        { numRuns: 25 },
+      );
     });
   });
 });

@@ -32,7 +32,7 @@ describe(`pending check: due tickets closed once, ${postgresUrl ? 'two app insta
   const clockB = new TestClock();
 
   beforeAll(async () => {
-    const instance = (name: string) => (postgresUrl ? { SECRETS_KEY, DATABASE_URL: withApplicationName(name) } : { SECRETS_KEY });
+    const instance = (name: string): Record<string, string> => (postgresUrl ? { SECRETS_KEY, DATABASE_URL: withApplicationName(name) } : { SECRETS_KEY });
     a = await createTestApp({ env: instance('socialdesk_pending_a'), override: (builder) => builder.overrideProvider(Clock).useValue(clockA) });
     b = postgresUrl ? await createTestApp({ keepSchema: true, env: instance('socialdesk_pending_b'), override: (builder) => builder.overrideProvider(Clock).useValue(clockB) }) : a;
   });
