@@ -10,6 +10,7 @@ import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
 import { HtmlExceptionFilter } from './common/html-exception.filter';
+import { NulCharacterPipe } from './common/nul-character.pipe';
 import { HttpSession } from './common/http-session.entity';
 import { requestLocals } from './common/request-locals';
 import { TypeormSessionStore } from './common/typeorm-session.store';
@@ -17,6 +18,7 @@ import { createFormValidationPipe } from './common/validation-pipe';
 import { viewHelpers } from './common/view-helpers';
 import { WEBHOOK_PATH } from './inbox/webhook.controller';
 import { Scheduler } from './scheduling/scheduler';
+import { SharedKeysService } from './keys/shared-keys.service';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -66,6 +68,13 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  // Everything past the static files is a page or an answer about this desk: kept by no browser and
+  // no proxy, so Back after logout cannot show a ticket again (docs/SECURITY.md, V8.2.1).
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  app.use(noStore);
 
   // X's webhook: the signature covers the exact bytes, so that route gets its raw body (up to 1 MiB),
   // and neither a session nor a CSRF token (X signs its requests instead).
@@ -80,20 +89,28 @@ export function configureApp(app: NestExpressApplication): void {
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());
+  // The signing secret is settled when the app initialises (SharedKeysService), after this runs:
+  // the middleware is made at the first request.
+  const keys = app.get(SharedKeysService);
+  let sessions: RequestHandler | undefined;
   app.use(
-    unlessWebhook(session({
-      name: 'sid',
-      secret: config.sessionSecret,
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
-    })),
+    unlessWebhook((req, res, next) => {
+      sessions ??= session({
+        name: 'sid',
+        secret: keys.sessionSecret(),
+        store,
+        resave: false,
+        saveUninitialized: false,
+        rolling: true,
+        cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
+      });
+      sessions(req, res, next);
+    }),
   );
   app.use(unlessWebhook(csrfSynchronisedProtection));
   app.use(requestLocals);
 
-  app.useGlobalPipes(createFormValidationPipe());
+  // NUL characters first, so no form can carry one into PostgreSQL (src/common/nul-character.pipe.ts).
+  app.useGlobalPipes(new NulCharacterPipe(), createFormValidationPipe());
   app.useGlobalFilters(new HtmlExceptionFilter());
 }

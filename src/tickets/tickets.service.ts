@@ -4,6 +4,8 @@ import { In, Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
 import { formValues, type FormState } from '../common/form-state';
+import { requestedPage } from '../common/pagination';
+import { pageOf } from '../database/paged-query';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { User } from '../users/user.entity';
@@ -86,7 +88,7 @@ export class TicketsService {
       queueId: pickId(query.queueId, queues),
       state: (STATE_FILTERS as readonly unknown[]).includes(query.state) ? (query.state as StateFilter) : 'open-tickets',
       profileId: pickId(query.profileId, profiles),
-      page: Math.max(1, Math.floor(Number(query.page)) || 1),
+      page: requestedPage(query.page),
     };
 
     let rows: Ticket[] = [];
@@ -99,14 +101,15 @@ export class TicketsService {
         .leftJoinAndSelect('t.owner', 'o')
         .where('t.queueId IN (:...queueIds)', { queueIds: filter.queueId ? [filter.queueId] : queues.map((q) => q.id) })
         .orderBy('t.changedAt', 'DESC')
-        .addOrderBy('t.id', 'DESC')
-        .offset((filter.page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE);
+        .addOrderBy('t.id', 'DESC');
       if (filter.state === 'open-tickets') list.andWhere('t.state IN (:...states)', { states: OPEN_STATES });
       else if (filter.state !== 'all') list.andWhere('t.state = :state', { state: filter.state });
       if (filter.profileId) list.andWhere('t.profileId = :profileId', { profileId: filter.profileId });
-      [rows, total] = await list.getManyAndCount();
+      // Clamped to the pages there are, bound as parameters (docs/SECURITY.md, V5.1.3 / V5.3.4).
+      const found = await pageOf(list, filter.page, PAGE_SIZE);
+      [rows, total, filter.page] = [found.rows, found.total, found.window.page];
     }
+    if (queues.length === 0) filter.page = 1;
 
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const now = this.clock.now();

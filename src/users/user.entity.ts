@@ -31,6 +31,10 @@ export class User {
   @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
   validity: Validity;
 
+  /** Moved on when the password changes or the agent is set invalid: sessions from before are over. */
+  @Column({ name: 'session_generation', type: 'integer', default: 0 })
+  sessionGeneration: number;
+
   @OneToMany(() => UserGroup, (m) => m.user)
   memberships: UserGroup[];
 

@@ -1,8 +1,9 @@
 import { idString, parseJsonExact } from './exact-json';
 import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from './incoming-x-message';
-import { percentEncode, signRequest, type OAuth1Credentials } from './oauth1-signer';
-import { readErrorBody, xErrorFromResponse } from './x-error-response';
-import { XApiError, XUnexpectedResponseError, XUnreachableError } from './x-errors';
+import { percentEncode, type OAuth1Credentials } from './oauth1-signer';
+import { readErrorBody } from './x-error-response';
+import { XUnexpectedResponseError } from './x-errors';
+import { XTransport, type XAnswer, type XTransportOptions } from './x-transport';
 import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } from './x-v2-mapper';
 
 /**
@@ -10,14 +11,7 @@ import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } fr
  * XApiError (see x-errors.ts); ids are strings end to end.
  */
 
-export interface XApiClientOptions {
-  /** e.g. https://api.x.com, or the local fake's http://127.0.0.1:4010 */
-  baseUrl: string;
-  timeoutMs?: number;
-  /** Milliseconds since the epoch; drives oauth_timestamp. */
-  now?: () => number;
-  nonce?: () => string;
-}
+export type XApiClientOptions = XTransportOptions;
 
 export interface XConsumerCredentials {
   consumerKey: string;
@@ -95,13 +89,6 @@ interface XCall {
   json?: unknown;
 }
 
-interface XAnswer {
-  status: number;
-  bodyText: string;
-  headers: Headers;
-}
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_POLL_PAGE_SIZE = 100;
 // Catching up after a long pause stops here; older items beyond it are not fetched.
 const MAX_POLL_PAGES = 10;
@@ -109,20 +96,10 @@ const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,r
 const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities';
 
 export class XApiClient {
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
-  private readonly now: () => number;
-  private readonly nonce?: () => string;
+  private readonly transport: XTransport;
 
   constructor(options: XApiClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new TypeError(`X API base URL must be http(s), got ${url.protocol}`);
-    }
-    this.baseUrl = url.href.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.now = options.now ?? Date.now;
-    this.nonce = options.nonce;
+    this.transport = new XTransport(options);
   }
 
   /** GET /2/users/me — who the access token belongs to (the wizard's "verify credentials"). */
@@ -237,7 +214,7 @@ export class XApiClient {
 
   /** 3-legged step 2: where to send the admin's browser. */
   authorizeUrl(oauthToken: string): string {
-    return `${this.baseUrl}/oauth/authorize?oauth_token=${percentEncode(oauthToken)}`;
+    return `${this.transport.baseUrl}/oauth/authorize?oauth_token=${percentEncode(oauthToken)}`;
   }
 
   /** 3-legged step 4: POST /oauth/access_token, signed with the request token and the verifier. */
@@ -301,43 +278,14 @@ export class XApiClient {
     return pollResult(messages, newestId, rateLimit);
   }
 
-  private async call(call: XCall): Promise<XAnswer> {
-    const url = this.baseUrl + call.path + queryString(call.query);
-    const body = call.json === undefined ? undefined : JSON.stringify(call.json);
-    const contentType = body === undefined ? undefined : 'application/json';
-    const { authorization } = signRequest({ method: call.method, url, body, contentType }, call.credentials, {
-      nonce: this.nonce,
-      timestamp: () => Math.floor(this.now() / 1000),
-      extraOAuthParams: call.oauthParams,
+  private call(call: XCall): Promise<XAnswer> {
+    return this.transport.send({
+      method: call.method,
+      path: call.path,
+      query: call.query,
+      auth: { kind: 'oauth1', credentials: call.credentials, oauthParams: call.oauthParams },
+      json: call.json,
     });
-
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    try {
-      const response = await fetch(url, {
-        method: call.method,
-        headers: {
-          authorization,
-          accept: 'application/json',
-          ...(contentType ? { 'content-type': contentType } : {}),
-        },
-        body,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      const bodyText = await response.text();
-      if (response.status < 200 || response.status >= 300) {
-        throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText, nowMs: this.now() });
-      }
-      return { status: response.status, bodyText, headers: response.headers };
-    } catch (error) {
-      if (error instanceof XApiError) throw error;
-      // fetch rejects with an AbortError once our timer fires, also while the body streams in.
-      if (controller.signal.aborted) throw new XUnreachableError('timeout', { cause: error });
-      throw new XUnreachableError('network', { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 
@@ -372,12 +320,6 @@ function jsonOf(answer: XAnswer): unknown {
   } catch {
     throw unexpected('answer is not JSON', answer.status);
   }
-}
-
-/** RFC 3986-encoded, so the signature base string and the URL sent agree byte for byte. */
-function queryString(query: Record<string, string | undefined> | undefined): string {
-  const pairs = Object.entries(query ?? {}).filter((pair): pair is [string, string] => pair[1] !== undefined);
-  return pairs.length === 0 ? '' : '?' + pairs.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
 }
 
 function checkedSinceId(sinceId: string | undefined): string | undefined {
