@@ -130,6 +130,15 @@ export class AgentsService {
     await this.users.update({ id }, { language });
   }
 
+  /**
+   * A new password the agent chose themselves (its checks are OwnPasswordService's): stored as a
+   * new hash, and every other session of the agent ends; `keep` (the session that asked) stays.
+   */
+  async changeOwnPassword(id: number, password: string, keep: Session & Partial<SessionData>): Promise<void> {
+    await this.users.update({ id }, { passwordHash: await this.hasher.hash(password) });
+    await this.sessions.endSessions(id, { keep });
+  }
+
   /** The agent's own preferences (language and time zone), as the Preferences form saves them. */
   async setPreferences(id: number, preferences: { language: Language; timeZone: string }): Promise<void> {
     const timeZone = knownTimeZone(preferences.timeZone);

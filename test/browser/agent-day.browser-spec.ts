@@ -187,7 +187,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
 
         await page.goto(`${baseUrl}/preferences`);
         await page.screenshot({ path: join(SHOTS, `preferences-${language}-${width}.png`), fullPage: true });
-        await expectFits(['#timeZone', '[data-test=save-preferences]']);
+        await expectFits(['#timeZone', '[data-test=save-preferences]', '#newPasswordRepeat', '[data-test=change-password]']);
         if (width === 1280) await expectAccessible();
       }
     }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
+import { PasswordHasher } from '../../src/auth/password-hasher';
 import { Clock } from '../../src/common/clock';
 import { DomainException } from '../../src/common/domain.exception';
 import { Transactions } from '../../src/database/transactions';
@@ -626,6 +627,80 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const shown = await follow(client, bad);
       expect(shown.text).toMatch(/id="timeZone-error"[^>]*>/);
       expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
+    });
+  });
+
+  describe('preferences: own password', () => {
+    async function newAgent(login: string) {
+      const agents = t.app.get(AgentsService);
+      ids[login] = (await agents.create({ login, name: login, password: `${login}-password` })).id;
+      const client = browserLike(t.app);
+      await logIn(client, login, `${login}-password`);
+      return client;
+    }
+    async function changePassword(client: TestAgent, fields: Record<string, string>) {
+      const page = await client.get('/preferences');
+      const res = await client.post('/preferences/password').type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
+      expect(res.status).toBe(303);
+      return res.headers.location === '/preferences/password' ? follow(client, await follow(client, res)) : follow(client, res);
+    }
+
+    it('refuses a wrong current password, two different new ones, a short one and the same one, next to the field, keeping no typed password', async () => {
+      const pia = await newAgent('pia');
+      for (const [fields, field, message] of [
+        [{ currentPassword: 'wrong-password', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' }, 'currentPassword', 'This is not your current password.'],
+        [{ currentPassword: 'pia-password', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-2' }, 'newPasswordRepeat', 'The two new passwords differ. Type the same one twice.'],
+        [{ currentPassword: 'pia-password', newPassword: 'short', newPasswordRepeat: 'short' }, 'newPassword', 'At least 8 characters.'],
+        [{ currentPassword: 'pia-password', newPassword: 'pia-password', newPasswordRepeat: 'pia-password' }, 'newPassword', 'The new password must differ from the current one.'],
+        [{ currentPassword: '', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' }, 'currentPassword', 'This field is required.'],
+      ] as const) {
+        const page = await changePassword(pia, fields);
+        expect(decoded(page.text)).toMatch(new RegExp(`id="${field}-error"[^>]*>${message.replace(/[.]/g, '\\.')}`));
+        for (const typed of [fields.currentPassword, fields.newPassword, fields.newPasswordRepeat].filter(Boolean)) expect(page.text).not.toContain(`value="${typed}"`);
+      }
+      const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.pia });
+      expect(await t.app.get(PasswordHasher).verify(user.passwordHash, 'pia-password')).toBe(true);
+    });
+
+    it('changes it with the current one: this session stays, the agent’s other sessions end, only the new password logs in', async () => {
+      const here = await newAgent('quentin');
+      const elsewhere = browserLike(t.app);
+      await logIn(elsewhere, 'quentin', 'quentin-password');
+      expect((await elsewhere.get('/')).status).toBe(200);
+      // Someone else's session is not touched.
+      expect((await clients.anna.get('/')).status).toBe(200);
+
+      const page = await changePassword(here, { currentPassword: 'quentin-password', newPassword: 'a new 🔑 passphrase', newPasswordRepeat: 'a new 🔑 passphrase' });
+      expect(page.text).toContain('Your password was changed. Your other sessions have ended.');
+      expect((await here.get('/tickets')).status).toBe(200);
+      const ended = await elsewhere.get('/');
+      expect(ended.status).toBe(303);
+      expect(ended.headers.location).toMatch(/^\/login/);
+      expect((await clients.anna.get('/')).status).toBe(200);
+
+      const fresh = browserLike(t.app);
+      await expect(logIn(fresh, 'quentin', 'quentin-password')).rejects.toThrow('login as quentin failed');
+      await logIn(fresh, 'quentin', 'a new 🔑 passphrase');
+      expect((await fresh.get('/')).status).toBe(200);
+    });
+
+    it('counts a wrong current password as a failed login: after five, even the right one is refused for a while', async () => {
+      const rita = await newAgent('rita');
+      for (let i = 0; i < 5; i++) {
+        const page = await changePassword(rita, { currentPassword: `guess-${i}`, newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' });
+        expect(page.text).toContain('This is not your current password.');
+      }
+      const locked = await changePassword(rita, { currentPassword: 'rita-password', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' });
+      expect(locked.text).toMatch(/id="currentPassword-error"[^>]*>Too many failed logins\. Please try again in 15 minutes\./);
+      const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.rita });
+      expect(await t.app.get(PasswordHasher).verify(user.passwordHash, 'rita-password')).toBe(true);
+    });
+
+    it('refuses a change without the form’s CSRF token', async () => {
+      const res = await clients.anna.post('/preferences/password').type('form').send({ currentPassword: 'anna-password', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' });
+      expect(res.status).toBe(403);
+      const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.anna });
+      expect(await t.app.get(PasswordHasher).verify(user.passwordHash, 'anna-password')).toBe(true);
     });
   });
 
