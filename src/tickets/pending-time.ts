@@ -1,5 +1,5 @@
 import { addCalendarDays, epochOfWallClock, parseDateTimeLocal, toDateTimeLocal, wallClockAt } from '../common/time-zone';
-import { isPendingState, type TicketState } from './ticket-states';
+import type { TicketState } from './ticket-states';
 
 /**
  * Pending times (docs/AGENT-WORKSPACE.md, "Pending time"): the quick choices, reading the agent's
@@ -60,6 +60,3 @@ export function requestedPendingTime(input: { quick?: unknown; at?: unknown }, n
 export function reminderReached(ticket: { state: TicketState; pendingUntil: string | number | null }, now: number): boolean {
   return ticket.state === 'pending reminder' && ticket.pendingUntil !== null && Number(ticket.pendingUntil) <= now;
 }
-
-/** Whether a state asks for a pending time. */
-export const needsPendingTime = (state: unknown): boolean => isPendingState(state);

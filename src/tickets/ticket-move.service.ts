@@ -10,7 +10,7 @@ import type { Ticket } from './ticket.entity';
 import { TicketsService } from './tickets.service';
 
 /**
- * Moving a ticket to another queue, as OTRS's AgentTicketMove (docs/AGENT-WORKSPACE.md, "Move"):
+ * Moving a ticket to another queue, as OTRS's AgentTicketMove (docs/AGENT-WORKSPACE.md, "Moving a ticket"):
  * into the valid queues whose group the agent has rw in, then what the ACLs leave of them
  * (Ticket.Queue / Ticket.QueueID), if the ACLs allow the action at all. The same check runs when
  * the form is rendered and when it comes back. A move unlocks the ticket (ForceUnlockOnMove).
