@@ -140,10 +140,10 @@ export class AgentsService {
   }
 
   /** The agent's own preferences (language and time zone), as the Preferences form saves them. */
-  async setPreferences(id: number, preferences: { language: Language; timeZone: string }): Promise<void> {
-    const timeZone = knownTimeZone(preferences.timeZone);
-    if (!timeZone) throw new DomainException('validation.choose', 'timeZone');
-    await this.users.update({ id }, { language: preferences.language, timeZone });
+  async setPreferences(id: number, preferences: { language: Language; timeZone?: string }): Promise<void> {
+    const timeZone = preferences.timeZone === undefined ? undefined : knownTimeZone(preferences.timeZone);
+    if (preferences.timeZone !== undefined && !timeZone) throw new DomainException('validation.choose', 'timeZone');
+    await this.users.update({ id }, { language: preferences.language, ...(timeZone ? { timeZone } : {}) });
   }
 
   /** Sets (or with `undefined`, removes) one membership. */

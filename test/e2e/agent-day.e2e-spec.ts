@@ -627,6 +627,10 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const shown = await follow(client, bad);
       expect(shown.text).toMatch(/id="timeZone-error"[^>]*>/);
       expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
+      // A form without the zone (an older page, a script) changes the language only.
+      const third = await client.get('/preferences');
+      await client.post('/preferences').type('form').send({ _csrf: csrfTokenOf(third.text), language: 'en' });
+      expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'en', timeZone: 'Europe/Belgrade' });
     });
   });
 
