@@ -23,6 +23,8 @@ export const OTRS_STATE_IDS: Readonly<Record<TicketState, string>> = {
   'closed unsuccessful': '3',
   open: '4',
   'pending reminder': '6',
+  'pending auto close+': '7',
+  'pending auto close-': '8',
 };
 
 /** OTRS's lock ids: 1 unlock, 2 lock. */

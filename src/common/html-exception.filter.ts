@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { withoutCsrfToken } from './csrf';
-import { DomainException, FormValidationException, RecordNotFoundException } from './domain.exception';
+import { DomainException, ForbiddenActionException, FormValidationException, RecordNotFoundException } from './domain.exception';
 import { addFlash, redirectAfterSave } from './flash';
 import { rememberRejectedForm } from './form-state';
+import type { MessageParams } from '../i18n/translator';
 
 /** Thrown by the auth guard: the visitor must log in first. */
 export class LoginRequiredException extends Error {}
@@ -37,6 +38,9 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     if (exception instanceof RecordNotFoundException) {
       return this.renderError(res, 404, exception.messageKey);
     }
+    if (exception instanceof ForbiddenActionException) {
+      return this.renderError(res, 403, exception.messageKey, exception.params);
+    }
     if (exception instanceof DomainException) {
       if (exception.field) return this.backToForm(req, res, { [exception.field]: { key: exception.messageKey, params: exception.params } });
       if (req.method === 'POST') {
@@ -64,8 +68,8 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     await redirectAfterSave(req, res, withoutCsrfToken(req.originalUrl));
   }
 
-  private renderError(res: Response, status: number, messageKey: string): void {
-    res.status(status).render('pages/error', { status, messageKey, title: 'error.title' });
+  private renderError(res: Response, status: number, messageKey: string, messageParams: MessageParams = {}): void {
+    res.status(status).render('pages/error', { status, messageKey, messageParams, title: 'error.title' });
   }
 }
 

@@ -44,6 +44,8 @@ export interface AppConfig {
   secretsKey?: string;
   /** The outgoing delivery worker: how often it looks for due articles, and how it retries 5xx/timeouts. */
   delivery: { intervalMs: number; maxAttempts: number; backoffBaseMs: number };
+  /** How often the pending check closes pending auto close+/- tickets whose time has come. */
+  pendingCheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +56,7 @@ export const JOB_SETTINGS = {
   poller: 'POLLER',
   delivery: 'DELIVERY_WORKER',
   'session-pruner': 'SESSION_PRUNER',
+  'pending-check': 'PENDING_CHECK',
 } as const;
 export type JobName = keyof typeof JOB_SETTINGS;
 
@@ -104,6 +107,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(delivery.maxAttempts) || delivery.maxAttempts < 1) problems.push('DELIVERY_MAX_ATTEMPTS must be a whole number of at least 1');
   if (!Number.isInteger(delivery.backoffBaseMs) || delivery.backoffBaseMs <= 0) problems.push('DELIVERY_BACKOFF_MS must be a positive number of milliseconds');
 
+  const pendingCheckIntervalMs = Number(env.PENDING_CHECK_INTERVAL_MS ?? 60_000);
+  if (!Number.isInteger(pendingCheckIntervalMs) || pendingCheckIntervalMs < 1_000) problems.push('PENDING_CHECK_INTERVAL_MS must be at least 1000 milliseconds');
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   const host = env.HOST ?? '0.0.0.0';
@@ -133,6 +139,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobs: Object.fromEntries(Object.entries(JOB_SETTINGS).map(([job, setting]) => [job, env[setting] !== 'off'])) as Record<JobName, boolean>,
     secretsKey: env.SECRETS_KEY || undefined,
     delivery,
+    pendingCheckIntervalMs,
   };
 }
 

@@ -10,6 +10,7 @@ import { ProfileWebhook } from '../social-media-profiles/profile-webhook.entity'
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../social-media-profiles/tracked-hashtag.entity';
 import { Article } from '../tickets/article.entity';
+import { TicketHistoryEntry } from '../tickets/ticket-history.entity';
 import { TicketThread } from '../tickets/ticket-thread.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { Group } from '../users/group.entity';
@@ -17,4 +18,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, ProfileWebhook, StoredAcl, AclDeployment, Ticket, TicketThread, Article, InboxEvent, PollCursor, SharedKey];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, ProfileWebhook, StoredAcl, AclDeployment, Ticket, TicketThread, TicketHistoryEntry, Article, InboxEvent, PollCursor, SharedKey];

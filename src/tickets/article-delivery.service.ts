@@ -13,6 +13,7 @@ import { SocialMediaProfile } from '../social-media-profiles/social-media-profil
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, deliveryOutcome, encodeReason, type DeliveryPolicy, type DeliveryReason } from './delivery-outcome';
 import { sendBlocker } from './profile-usability';
+import { SYSTEM_ACTOR, TicketHistory, type HistoryDraft } from './ticket-history.service';
 import { Ticket } from './ticket.entity';
 import { isUniqueViolation } from '../database/unique-violation';
 
@@ -45,7 +46,6 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
   private readonly leaseMs: number;
 
   constructor(
-    @InjectRepository(Article) private readonly articles: Repository<Article>,
     @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
     @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
     private readonly dataSource: DataSource,
@@ -54,6 +54,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     private readonly x: XApiClient,
     private readonly clock: Clock,
     private readonly signal: OutgoingWorkSignal,
+    private readonly history: TicketHistory,
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
     @Inject(APP_CONFIG) config: AppConfig,
     scheduler: Scheduler,
@@ -189,13 +190,14 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
   /** The id and `sent` in one UPDATE: from here on the echo from X is recognised by the unique external id. */
   private async markSent(article: Article, lease: string, externalId: string): Promise<void> {
     const sent = { deliveryStatus: 'sent' as const, deliveryError: null, nextAttemptAt: null, deliveryAttempts: () => 'delivery_attempts + 1' };
+    const entry: HistoryDraft = { kind: 'delivery-sent', articleId: article.id, newValue: externalId };
     try {
-      await this.finish(article, lease, { ...sent, externalId });
+      await this.finish(article, lease, { ...sent, externalId }, entry);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The echo was stored as an article of its own before this UPDATE: the message went out all the same.
       this.logger.warn(`article ${article.id}: external id ${externalId} already stored (echo first); marked sent without it`);
-      await this.finish(article, lease, sent);
+      await this.finish(article, lease, sent, entry);
     }
   }
 
@@ -208,24 +210,38 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
   }
 
   private fail(article: Article, lease: string, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
-    return this.finish(article, lease, {
-      deliveryStatus: 'failed',
-      deliveryError: encodeReason(reason),
-      nextAttemptAt: null,
-      ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
-    });
+    const deliveryError = encodeReason(reason);
+    return this.finish(
+      article,
+      lease,
+      {
+        deliveryStatus: 'failed',
+        deliveryError,
+        nextAttemptAt: null,
+        ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
+      },
+      { kind: 'delivery-failed', articleId: article.id, detail: deliveryError },
+    );
   }
 
-  /** Writes the outcome only while our lease stands: an article re-claimed after a crash is never overwritten. */
-  private async finish(article: Article, lease: string, changes: Record<string, unknown>): Promise<void> {
-    const result = await this.articles
-      .createQueryBuilder()
-      .update(Article)
-      .set(changes)
-      .where('id = :id', { id: article.id })
-      .andWhere('delivery_status = :sending', { sending: 'sending' })
-      .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
-      .execute();
-    if (result.affected === 0) this.logger.warn(`article ${article.id}: lease lost before the outcome was stored`);
+  /**
+   * Writes the outcome only while our lease stands: an article re-claimed after a crash is never
+   * overwritten. A final outcome (sent, failed) goes into the ticket's history in the same transaction.
+   */
+  private async finish(article: Article, lease: string, changes: Record<string, unknown>, entry?: HistoryDraft): Promise<void> {
+    const stored = await this.transactions.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(Article)
+        .set(changes)
+        .where('id = :id', { id: article.id })
+        .andWhere('delivery_status = :sending', { sending: 'sending' })
+        .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
+        .execute();
+      if (result.affected === 0) return false;
+      if (entry) await this.history.record(m, article.ticketId, SYSTEM_ACTOR, [entry]);
+      return true;
+    });
+    if (!stored) this.logger.warn(`article ${article.id}: lease lost before the outcome was stored`);
   }
 }

@@ -2,10 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isUniqueViolation } from '../database/unique-violation';
+import { User } from '../users/user.entity';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';
 import { decideFollowUp } from './follow-up-decision';
+import { effectiveChanges, type TicketChanges, type TicketFacts } from './state-change-effects';
+import { articleActor, articleEntry, historyOfChanges, SYSTEM_ACTOR, TicketHistory, type HistoryActor } from './ticket-history.service';
+import { lockedByOther } from './ticket-lock-rules';
+import { TicketLockedException } from './ticket-locked.exception';
 import { ticketNumber } from './ticket-number';
 import { CLOSED_STATES, stateTypeOf, type TicketState } from './ticket-states';
 import { TicketThread } from './ticket-thread.entity';
@@ -80,10 +85,11 @@ export interface TicketDraft {
   title?: string;
 }
 
-export interface TicketChanges {
-  state?: TicketState;
-  locked?: boolean;
-  ownerId?: number | null;
+export type { TicketChanges };
+
+export interface ChangeOptions {
+  /** An administrator unlocking another agent's ticket: the lock rule does not stop this change. */
+  overrideLock?: boolean;
 }
 
 /** Another open ticket holds a conversation the new ticket was to hold. */
@@ -110,6 +116,7 @@ export class ConversationTickets {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly history: TicketHistory,
   ) {}
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
@@ -143,10 +150,13 @@ export class ConversationTickets {
     return { action: 'new-ticket', previous: ticket };
   }
 
-  /** Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket takes back its free conversations. */
+  /**
+   * Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket
+   * takes back its free conversations. The follow-up's changes are the system's, the message the customer's.
+   */
   async append(m: EntityManager, placement: AppendPlacement, article: ArticleDraft): Promise<void> {
     const { ticket } = placement;
-    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock });
+    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock }, SYSTEM_ACTOR);
     if (stateTypeOf(ticket.state) === 'closed') await this.holdFreeConversations(m, ticket.id);
     await this.addArticle(m, ticket, article);
   }
@@ -173,6 +183,8 @@ export class ConversationTickets {
     const number = ticketNumber(new Date(this.clock.now()), id);
     await m.update(Ticket, { id }, { number });
     const ticket = { id, number, profileId: draft.profileId };
+    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket.
+    await this.history.record(m, id, articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR, [{ kind: 'created', newValue: String(draft.queueId) }]);
     for (const key of draft.conversations) await this.join(m, ticket, key);
     for (const article of articles) await this.addArticle(m, ticket, article);
     return { id, number };
@@ -195,7 +207,7 @@ export class ConversationTickets {
     return m.exists(Article, { where: { ticketId, deliveryStatus: 'sending', channel } });
   }
 
-  /** Adds an article without changing the ticket; returns its id. */
+  /** Adds an article without changing the ticket (its history notes who wrote it); returns its id. */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
@@ -211,17 +223,23 @@ export class ConversationTickets {
       deliveryStatus: article.deliveryStatus ?? null,
       nextAttemptAt: article.nextAttemptAt ?? null,
     });
-    return Number(inserted.identifiers[0].id);
+    const articleId = Number(inserted.identifiers[0].id);
+    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(articleId, article.channel)]);
+    return articleId;
   }
 
   /**
-   * An agent's change to a ticket, with the conversation bookkeeping a state change implies:
-   * closing frees the ticket's conversations (each passes to the newest other open ticket of it,
-   * if one waits); any other state takes back those that no other open ticket holds. Moves the
-   * ticket's "changed" time even without changes (a note).
+   * A change to a ticket by `actor`, with what it implies (effectiveChanges: leaving pending clears
+   * the pending time, closing and moving unlock) and the conversation bookkeeping a state change
+   * implies: closing frees the ticket's conversations (each passes to the newest other open ticket
+   * of it, if one waits); any other state takes back those that no other open ticket holds. Each
+   * field that changes gets a history entry by `actor`. Moves the ticket's "changed" time even
+   * without changes (a note). An agent's change to a ticket another agent has locked throws
+   * TicketLockedException (checked on the row as locked for this transaction, so a lock taken a
+   * moment ago counts), unless `overrideLock` (an administrator unlocking).
    */
-  async change(m: EntityManager, ticketId: number, changes: TicketChanges): Promise<void> {
-    await this.write(m, ticketId, changes);
+  async change(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
+    await this.write(m, ticketId, changes, actor, options);
     if (changes.state === undefined) return;
     if (stateTypeOf(changes.state) === 'closed') await this.release(m, ticketId);
     else await this.holdFreeConversations(m, ticketId);
@@ -252,14 +270,33 @@ export class ConversationTickets {
     return candidates;
   }
 
-  /** Applies changes and moves the ticket's "changed" time, so the queue view sorts it up. */
-  private async write(m: EntityManager, ticketId: number, changes: TicketChanges): Promise<void> {
+  /** Applies changes with what they imply, records them, and moves the ticket's "changed" time, so the queue view sorts it up. */
+  private async write(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
+    const before = await this.factsForUpdate(m, ticketId);
+    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
+      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
+      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
+    }
+    const effective = effectiveChanges(before, changes);
+    const { pendingUntil, ...columns } = effective;
     await m
       .createQueryBuilder()
       .update(Ticket)
-      .set({ ...changes, changedAt: () => 'CURRENT_TIMESTAMP' })
+      .set({ ...columns, ...(pendingUntil !== undefined ? { pendingUntil: pendingUntil === null ? null : String(pendingUntil) } : {}), changedAt: () => 'CURRENT_TIMESTAMP' })
       .where('id = :id', { id: ticketId })
       .execute();
+    await this.history.record(m, ticketId, actor, historyOfChanges(before, effective));
+  }
+
+  /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
+  private async factsForUpdate(m: EntityManager, ticketId: number): Promise<TicketFacts & { number: string | null }> {
+    const query = m
+      .createQueryBuilder(Ticket, 't')
+      .select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil'])
+      .where('t.id = :ticketId', { ticketId });
+    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
+    const row = await query.getOneOrFail();
+    return { number: row.number, state: row.state, locked: row.locked, ownerId: row.ownerId, queueId: row.queueId, pendingUntil: row.pendingUntil === null ? null : Number(row.pendingUntil) };
   }
 
   /** The ticket belongs to and holds `key`; refused when another open ticket holds it. */

@@ -13,7 +13,7 @@ import { ConversationHeldError, ConversationTickets, type ArticleDraft, type Tic
 import type { NewTicketDto } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
 import { TicketAclService } from './ticket-acl.service';
-import { AGENT_STATES, type AgentState } from './ticket-rules';
+import { agentActor, TicketHistory } from './ticket-history.service';
 import type { Ticket } from './ticket.entity';
 import { TicketsService, replyTarget } from './tickets.service';
 import { directMessageLength, MAX_DM_LENGTH, MAX_TWEET_WEIGHT, weightedTweetLength } from './tweet-length';
@@ -32,6 +32,7 @@ export class TicketActionsService {
     private readonly acl: TicketAclService,
     private readonly delivery: ArticleDeliveryService,
     private readonly clock: Clock,
+    private readonly history: TicketHistory,
   ) {}
 
   /**
@@ -52,10 +53,15 @@ export class TicketActionsService {
 
     const articleId = await this.transactions.run(async (manager) => {
       const id = await this.conversations.addArticle(manager, ticket, this.outgoing(ticket.channel, ticket.profile, agent, body, target?.externalId ?? null));
-      await this.conversations.change(manager, ticket.id, {
-        ...(ticket.state === 'new' ? { state: 'open' } : {}),
-        ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
-      });
+      await this.conversations.change(
+        manager,
+        ticket.id,
+        {
+          ...(ticket.state === 'new' ? { state: 'open' } : {}),
+          ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
+        },
+        agentActor(agent),
+      );
       return id;
     });
     await this.deliverSoon();
@@ -68,17 +74,10 @@ export class TicketActionsService {
     const body = checkedText(text, MAX_DM_LENGTH);
     const articleId = await this.transactions.run(async (manager) => {
       const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body });
-      await this.conversations.change(manager, ticket.id, {});
+      await this.conversations.change(manager, ticket.id, {}, agentActor(agent));
       return id;
     });
     return this.articles.findOneByOrFail({ id: articleId });
-  }
-
-  /** Locking makes the agent the owner, as in OTRS. */
-  async setLock(agent: CurrentAgent, ticketId: number, locked: boolean): Promise<Ticket> {
-    const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    await this.transactions.run((m) => this.conversations.change(m, ticket.id, locked ? { locked: true, ownerId: agent.id } : { locked: false }));
-    return ticket;
   }
 
   async setOwner(agent: CurrentAgent, ticketId: number, ownerId: unknown): Promise<Ticket> {
@@ -86,15 +85,7 @@ export class TicketActionsService {
     const id = Number(ownerId);
     const candidates = await this.reader.ownerCandidates(ticket.queue.groupId);
     if (!candidates.some((u) => u.id === id)) throw new DomainException('tickets.error.ownerNotAllowed');
-    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }));
-    return ticket;
-  }
-
-  /** Closing frees the ticket's conversations; reopening takes back those no other open ticket holds (docs/THREADING.md). */
-  async setState(agent: CurrentAgent, ticketId: number, state: unknown): Promise<Ticket> {
-    const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    if (!(AGENT_STATES as readonly unknown[]).includes(state)) throw new DomainException('validation.choose');
-    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { state: state as AgentState }));
+    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }, agentActor(agent)));
     return ticket;
   }
 
@@ -106,14 +97,17 @@ export class TicketActionsService {
     }
     const blocker = sendBlocker(ticket.profile);
     if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
-    const result = await this.articles
-      .createQueryBuilder()
-      .update(Article)
-      .set({ deliveryStatus: 'sending', deliveryError: null, deliveryAttempts: 0, nextAttemptAt: String(this.clock.now()) })
-      .where('id = :articleId AND ticket_id = :ticketId', { articleId, ticketId })
-      .andWhere("delivery_status = 'failed' AND channel <> 'note' AND sender <> 'customer'")
-      .execute();
-    if (result.affected === 0) throw new DomainException('tickets.error.notResendable');
+    await this.transactions.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(Article)
+        .set({ deliveryStatus: 'sending', deliveryError: null, deliveryAttempts: 0, nextAttemptAt: String(this.clock.now()) })
+        .where('id = :articleId AND ticket_id = :ticketId', { articleId, ticketId })
+        .andWhere("delivery_status = 'failed' AND channel <> 'note' AND sender <> 'customer'")
+        .execute();
+      if (result.affected === 0) throw new DomainException('tickets.error.notResendable');
+      await this.history.record(m, ticketId, agentActor(agent), [{ kind: 'delivery-resent', articleId }]);
+    });
     await this.deliverSoon();
   }
 

@@ -6,8 +6,9 @@ import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { RejectedForm, type FormState } from '../common/form-state';
 import { NewTicketDto } from './dto/new-ticket.dto';
-import { ArticleTextDto, OwnerDto, StateDto } from './dto/ticket-action.dto';
+import { ArticleTextDto, OwnerDto } from './dto/ticket-action.dto';
 import { TicketActionsService } from './ticket-actions.service';
+import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
 import { TicketsService, type TicketListQuery } from './tickets.service';
 
 const ticketPath = (id: number) => `/tickets/${id}`;
@@ -28,6 +29,7 @@ export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly actions: TicketActionsService,
+    private readonly panels: TicketZoomPanelsService,
   ) {}
 
   @Get()
@@ -57,7 +59,12 @@ export class TicketsController {
   @Render('pages/tickets/zoom')
   async zoom(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
     const rejected = { reply: takeRejected(req, `${ticketPath(id)}/reply`), note: takeRejected(req, `${ticketPath(id)}/note`) };
-    return { title: 'tickets.zoom.title', nav: 'tickets', ...(await this.tickets.zoom(agent, id, rejected)) };
+    return {
+      title: 'tickets.zoom.title',
+      nav: 'tickets',
+      ...(await this.tickets.zoom(agent, id, rejected)),
+      workspace: await this.panels.panels(agent, id, { state: takeRejected(req, `${ticketPath(id)}/state`), move: takeRejected(req, `${ticketPath(id)}/move`) }),
+    };
   }
 
   /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
@@ -84,35 +91,11 @@ export class TicketsController {
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
   }
 
-  @Post(':id/lock')
-  @AgentOnly()
-  async lock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.actions.setLock(agent, id, true);
-    addFlash(req, { type: 'success', key: 'tickets.flash.locked' });
-    await redirectAfterSave(req, res, ticketPath(id));
-  }
-
-  @Post(':id/unlock')
-  @AgentOnly()
-  async unlock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.actions.setLock(agent, id, false);
-    addFlash(req, { type: 'success', key: 'tickets.flash.unlocked' });
-    await redirectAfterSave(req, res, ticketPath(id));
-  }
-
   @Post(':id/owner')
   @AgentOnly()
   async owner(@Param('id', RecordIdPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.setOwner(agent, id, form.ownerId);
     addFlash(req, { type: 'success', key: 'tickets.flash.ownerSet' });
-    await redirectAfterSave(req, res, ticketPath(id));
-  }
-
-  @Post(':id/state')
-  @AgentOnly()
-  async state(@Param('id', RecordIdPipe) id: number, @Body() form: StateDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.actions.setState(agent, id, form.state);
-    addFlash(req, { type: 'success', key: 'tickets.flash.stateSet' });
     await redirectAfterSave(req, res, ticketPath(id));
   }
 

@@ -2,6 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/commo
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
+import { Clock } from '../common/clock';
 import { formValues, type FormState } from '../common/form-state';
 import { requestedPage } from '../common/pagination';
 import { pageOf } from '../database/paged-query';
@@ -15,7 +16,10 @@ import { decodeReason } from './delivery-outcome';
 import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
 import { TicketAclService } from './ticket-acl.service';
-import { AGENT_STATES, canAct, canRead, groupNamesWith, queuePermission, replyPrefill, STATE_FILTERS, type StateFilter } from './ticket-rules';
+import { lockedByOther, mayUnlock } from './ticket-lock-rules';
+import { TicketLockedException } from './ticket-locked.exception';
+import { reminderReached } from './pending-time';
+import { canAct, canRead, groupNamesWith, queuePermission, replyPrefill, STATE_FILTERS, type StateFilter } from './ticket-rules';
 import { CLOSED_STATES, TICKET_STATES } from './ticket-states';
 import { Ticket } from './ticket.entity';
 import { MAX_DM_LENGTH, MAX_TWEET_WEIGHT } from './tweet-length';
@@ -49,6 +53,7 @@ export class TicketsService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly acl: TicketAclService,
     private readonly conversations: ConversationTickets,
+    private readonly clock: Clock,
   ) {}
 
   /** Queues the agent may read (`read`) or work in (`act`), by name. */
@@ -62,13 +67,17 @@ export class TicketsService {
 
   /**
    * The ticket if the agent may read it (else 404: its existence is not revealed), and, with
-   * `act`, work on it (else 403).
+   * `act`, work on it (else 403: without rw in the queue's group, or while another agent holds the
+   * lock — docs/AGENT-WORKSPACE.md, "Locks"); with `unlock`, unlock it (rw, and its owner or an admin).
    */
-  async findForAgent(agent: CurrentAgent, id: number, needed: 'read' | 'act'): Promise<TicketForAgent> {
+  async findForAgent(agent: CurrentAgent, id: number, needed: 'read' | 'act' | 'unlock'): Promise<TicketForAgent> {
     const ticket = await this.tickets.findOne({ where: { id }, relations: { queue: { group: true }, owner: true, profile: true } });
     const permission = ticket ? queuePermission(agent, ticket.queue.group.name) : undefined;
     if (!ticket || !permission || !canRead(permission)) throw new NotFoundException();
-    if (needed === 'act' && !canAct(permission)) throw new ForbiddenException();
+    if (needed === 'read') return { ticket, permission };
+    if (!canAct(permission)) throw new ForbiddenException();
+    const allowed = needed === 'unlock' ? mayUnlock(ticket, agent) : !lockedByOther(ticket, agent.id);
+    if (!allowed) throw new TicketLockedException(ticket, ticket.owner ?? { name: '?', login: '?' });
     return { ticket, permission };
   }
 
@@ -103,6 +112,7 @@ export class TicketsService {
     if (queues.length === 0) filter.page = 1;
 
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const now = this.clock.now();
     const pageUrl = (page: number) => `/tickets?${new URLSearchParams({ ...(filter.queueId ? { queueId: String(filter.queueId) } : {}), state: filter.state, ...(filter.profileId ? { profileId: String(filter.profileId) } : {}), page: String(page) })}`;
     return {
       filter,
@@ -124,6 +134,8 @@ export class TicketsService {
         channel: t.channel,
         queue: t.queue.name,
         changedAt: t.changedAt,
+        pendingUntil: t.pendingUntil === null ? null : Number(t.pendingUntil),
+        reminderReached: reminderReached(t, now),
       })),
       pagination: { page: filter.page, pages, previous: filter.page > 1 ? pageUrl(filter.page - 1) : null, next: filter.page < pages ? pageUrl(filter.page + 1) : null },
     };
@@ -136,7 +148,8 @@ export class TicketsService {
     const authorIds = [...new Set(articles.map((a) => a.createdById).filter((v): v is number => v !== null))];
     const authors = new Map((authorIds.length ? await this.users.findBy({ id: In(authorIds) }) : []).map((u) => [u.id, u.name]));
 
-    const mayAct = canAct(permission);
+    // A ticket another agent has locked is read-only here (docs/AGENT-WORKSPACE.md, "Locks").
+    const mayAct = canAct(permission) && !lockedByOther(ticket, agent.id);
     const profileAllowed = mayAct && (await this.acl.mayUseTicketProfile(agent, ticket));
     const blocker = sendBlocker(ticket.profile);
     const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
@@ -180,7 +193,6 @@ export class TicketsService {
         errors: rejected.note?.errors ?? {},
       },
       ownerOptions: mayAct ? (await this.ownerCandidates(ticket.queue.groupId)).map((u) => ({ value: u.id, name: `${u.name} (${u.login})` })) : [],
-      stateOptions: AGENT_STATES.map((value) => ({ value, label: `tickets.state.${value}` })),
       articles: articles.map((a) => {
         const outgoing = a.sender !== 'customer' && a.channel !== 'note';
         const reason = decodeReason(a.deliveryError);

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { PasswordHasher } from '../auth/password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { DEFAULT_TIME_ZONE, knownTimeZone } from '../common/time-zone';
 import type { Validity } from '../common/validity';
 import type { Language } from '../i18n/languages';
 import { AgentSessionsService } from './agent-sessions.service';
@@ -66,6 +67,8 @@ export class AgentsService {
       login: user.login,
       name: user.name,
       language: user.language,
+      // A zone the runtime no longer knows falls back to UTC rather than breaking every page.
+      timeZone: knownTimeZone(user.timeZone) ?? DEFAULT_TIME_ZONE,
       isAdmin: groups.admin === 'rw',
       groups,
     };
@@ -125,6 +128,22 @@ export class AgentsService {
 
   async setLanguage(id: number, language: Language): Promise<void> {
     await this.users.update({ id }, { language });
+  }
+
+  /**
+   * A new password the agent chose themselves (its checks are OwnPasswordService's): stored as a
+   * new hash, and every other session of the agent ends; `keep` (the session that asked) stays.
+   */
+  async changeOwnPassword(id: number, password: string, keep: Session & Partial<SessionData>): Promise<void> {
+    await this.users.update({ id }, { passwordHash: await this.hasher.hash(password) });
+    await this.sessions.endSessions(id, { keep });
+  }
+
+  /** The agent's own preferences (language and time zone), as the Preferences form saves them. */
+  async setPreferences(id: number, preferences: { language: Language; timeZone?: string }): Promise<void> {
+    const timeZone = preferences.timeZone === undefined ? undefined : knownTimeZone(preferences.timeZone);
+    if (preferences.timeZone !== undefined && !timeZone) throw new DomainException('validation.choose', 'timeZone');
+    await this.users.update({ id }, { language: preferences.language, ...(timeZone ? { timeZone } : {}) });
   }
 
   /** Sets (or with `undefined`, removes) one membership. */

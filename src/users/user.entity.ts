@@ -21,6 +21,10 @@ export class User {
   @Column({ name: 'language', type: 'varchar', length: 10, default: 'en' })
   language: Language;
 
+  /** IANA zone the agent's times are shown and entered in (Preferences). */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, default: 'UTC' })
+  timeZone: string;
+
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 

@@ -6,6 +6,7 @@ import { Transactions } from '../../src/database/transactions';
 import { InboxWorker, MAX_ATTEMPTS } from '../../src/inbox/inbox-worker.service';
 import { Article } from '../../src/tickets/article.entity';
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
+import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Queue } from '../../src/queues/queue.entity';
@@ -67,7 +68,7 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
     await t.dataSource.getRepository(Queue).update({ id: queues[name] }, { followUp, followUpLock });
   }
   async function closeTicket(id: number, ownerId: number | null = null) {
-    await t.app.get(Transactions).run((m) => t.app.get(ConversationTickets).change(m, id, { state: 'closed successful', ownerId }));
+    await t.app.get(Transactions).run((m) => t.app.get(ConversationTickets).change(m, id, { state: 'closed successful', ownerId }, SYSTEM_ACTOR));
   }
   /** The conversations a ticket belongs to, with the key where it holds one. */
   const conversationsOf = async (ticketId: number) =>

@@ -7,6 +7,7 @@ import { ReceivingMode1764200000000 } from './1764200000000-ReceivingMode';
 import { LoginThrottle1764300000000 } from './1764300000000-LoginThrottle';
 import { SessionOwners1764300001000 } from './1764300001000-SessionOwners';
 import { SharedKeys1764300002000 } from './1764300002000-SharedKeys';
+import { AgentDay1764500000000 } from './1764500000000-AgentDay';
 
 export const MIGRATIONS = [
   Foundation1763700000000,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   LoginThrottle1764300000000,
   SessionOwners1764300001000,
   SharedKeys1764300002000,
+  AgentDay1764500000000,
 ];
