@@ -18,6 +18,7 @@ import { viewHelpers } from './common/view-helpers';
 import { WEBHOOK_PATH } from './inbox/webhook.controller';
 import { Scheduler } from './scheduling/scheduler';
 import { SharedKeysService } from './keys/shared-keys.service';
+import { quietStartup } from './common/quiet-startup-logger';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -25,7 +26,7 @@ const PRUNE_EVERY_MS = 15 * 60 * 1000;
 /** The whole HTTP pipeline; main.ts and the tests both call it, so tests run what production runs. */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietStartup(app.get(Logger)));
   if (config.trustProxy) app.set('trust proxy', 1);
 
   // views/ and public/ sit beside src/, whether running from src/ (ts) or dist/src/ (built).
