@@ -16,6 +16,7 @@ import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { SearchModule } from './search/search.module';
 import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
@@ -56,6 +57,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     DatabaseModule,
     InboxModule,
     TicketsModule,
+    SearchModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isUniqueViolation } from '../database/unique-violation';
+import { SearchIndex } from '../search/search-index.service';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';
@@ -64,6 +65,8 @@ export interface ArticleDraft {
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
   nextAttemptAt?: string | null;
+  /** The agent's one-time form key (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
+  formKey?: string | null;
 }
 
 export interface TicketDraft {
@@ -110,6 +113,7 @@ export class ConversationTickets {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly searchIndex: SearchIndex,
   ) {}
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
@@ -157,8 +161,9 @@ export class ConversationTickets {
    * must then be rolled back).
    */
   async open(m: EntityManager, draft: TicketDraft, articles: ArticleDraft[]): Promise<TicketRef> {
+    const title = draft.title?.trim() || ticketTitle(articles[0]?.body ?? '');
     const inserted = await m.insert(Ticket, {
-      title: draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''),
+      title,
       queueId: draft.queueId,
       state: draft.state ?? 'new',
       locked: draft.locked ?? false,
@@ -172,6 +177,7 @@ export class ConversationTickets {
     const id = Number(inserted.identifiers[0].id);
     const number = ticketNumber(new Date(this.clock.now()), id);
     await m.update(Ticket, { id }, { number });
+    await this.searchIndex.indexTicket(m, { id, number, title, customerHandle: draft.customer.handle, customerName: draft.customer.name });
     const ticket = { id, number, profileId: draft.profileId };
     for (const key of draft.conversations) await this.join(m, ticket, key);
     for (const article of articles) await this.addArticle(m, ticket, article);
@@ -195,7 +201,7 @@ export class ConversationTickets {
     return m.exists(Article, { where: { ticketId, deliveryStatus: 'sending', channel } });
   }
 
-  /** Adds an article without changing the ticket; returns its id. */
+  /** Adds an article (and its search document) without changing the ticket; returns its id. */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
@@ -210,8 +216,11 @@ export class ConversationTickets {
       createdById: article.createdById ?? null,
       deliveryStatus: article.deliveryStatus ?? null,
       nextAttemptAt: article.nextAttemptAt ?? null,
+      formKey: article.formKey ?? null,
     });
-    return Number(inserted.identifiers[0].id);
+    const id = Number(inserted.identifiers[0].id);
+    await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body: article.body });
+    return id;
   }
 
   /**

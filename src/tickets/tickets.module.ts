@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { SearchIndexModule } from '../search/search-index.module';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { User } from '../users/user.entity';
 import { ArticleDeliveryService } from './article-delivery.service';
@@ -28,7 +29,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
  * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule, SearchIndexModule],
   controllers: [TicketsController],
   providers: [
     ConversationTickets,
