@@ -113,7 +113,7 @@ export class TicketSearch {
   }
 
   private rows<T>(sql: string, params: Record<string, unknown>): Promise<T[]> {
-    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params, {});
+    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
     return this.dataSource.query(text, values);
   }
 }

@@ -236,6 +236,39 @@ export class ConversationTickets {
     else await this.holdFreeConversations(m, ticketId);
   }
 
+  /**
+   * The ticket joins a conversation it was answered in by the other way (a mention answered by DM,
+   * a DM ticket's public tweet): a ticket_threads row, holding the key when the ticket is not
+   * closed and no other open ticket holds it. Returns the other ticket that holds it, if any:
+   * the customer's answers land there (docs/THREADING.md).
+   */
+  async joinConversation(m: EntityManager, ticket: { id: number; profileId: number; state: TicketState }, key: ConversationKey): Promise<{ holder?: TicketRef }> {
+    const mayHold = stateTypeOf(ticket.state) !== 'closed';
+    let row = await m.findOne(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
+    if (!row) {
+      // ON CONFLICT DO NOTHING: a conflict (another holder, or this row written meanwhile) must not abort the caller's transaction.
+      const params = { ticketId: ticket.id, profileId: ticket.profileId, key };
+      const held = mayHold ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params) : [];
+      if (held.length > 0) return {};
+      await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, NULL) ON CONFLICT DO NOTHING RETURNING id`, params);
+      row = await m.findOneOrFail(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
+    }
+    if (row.openThreadKey) return {};
+    const holder = await this.holderOf(m, ticket.profileId, key);
+    if (!holder && mayHold && (await this.hold(m, row.id))) return {};
+    return { holder: holder ?? (await this.holderOf(m, ticket.profileId, key)) };
+  }
+
+  /** The open ticket holding a conversation, if any. */
+  async holderOf(m: EntityManager, profileId: number, key: ConversationKey): Promise<TicketRef | undefined> {
+    const [row]: { id: number; number: string | null }[] = await this.rows(
+      m,
+      'SELECT t.id AS id, t.number AS number FROM ticket_threads r JOIN tickets t ON t.id = r.ticket_id WHERE r.profile_id = :profileId AND r.open_thread_key = :key',
+      { profileId, key },
+    );
+    return row ? { id: Number(row.id), number: row.number ?? String(row.id) } : undefined;
+  }
+
   /** Open tickets holding conversations this ticket belongs to but does not hold (the zoom's notice). */
   async heldElsewhere(ticketId: number): Promise<TicketRef[]> {
     const rows: { id: number; number: string | null }[] = await this.rows(

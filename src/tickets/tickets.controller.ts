@@ -9,6 +9,7 @@ import { NewTicketDto } from './dto/new-ticket.dto';
 import { ArticleTextDto, OwnerDto, StateDto } from './dto/ticket-action.dto';
 import { TicketActionsService } from './ticket-actions.service';
 import { TicketsService, type TicketListQuery } from './tickets.service';
+import { ZoomCompose } from './zoom-compose.service';
 
 const ticketPath = (id: number) => `/tickets/${id}`;
 
@@ -28,6 +29,7 @@ export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly actions: TicketActionsService,
+    private readonly compose: ZoomCompose,
   ) {}
 
   @Get()
@@ -57,7 +59,8 @@ export class TicketsController {
   @Render('pages/tickets/zoom')
   async zoom(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
     const rejected = { reply: takeRejected(req, `${ticketPath(id)}/reply`), note: takeRejected(req, `${ticketPath(id)}/note`) };
-    return { title: 'tickets.zoom.title', nav: 'tickets', ...(await this.tickets.zoom(agent, id, rejected)) };
+    const view = await this.tickets.zoom(agent, id, rejected);
+    return { title: 'tickets.zoom.title', nav: 'tickets', ...view, compose: await this.compose.forZoom(view, rejected.reply) };
   }
 
   /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
@@ -70,16 +73,17 @@ export class TicketsController {
   @Post(':id/reply')
   @AgentOnly()
   async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const article = await this.actions.reply(agent, id, form.body);
+    const { article, answersLandIn } = await this.actions.reply(agent, id, form);
     const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
     addFlash(req, { type: article.deliveryStatus === 'failed' ? 'error' : 'success', key });
+    if (answersLandIn) addFlash(req, { type: 'info', key: 'compose.flash.answersLandIn', params: { number: answersLandIn.number } });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
   }
 
   @Post(':id/note')
   @AgentOnly()
   async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const article = await this.actions.note(agent, id, form.body);
+    const article = await this.actions.note(agent, id, form);
     addFlash(req, { type: 'success', key: 'tickets.flash.noteAdded' });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
   }

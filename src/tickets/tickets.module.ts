@@ -13,11 +13,14 @@ import { ArticleDeliveryService } from './article-delivery.service';
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
 import { ConversationTickets } from './conversation-tickets.service';
+import { RecipientLookup } from './recipient-lookup.service';
+import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { TicketActionsService } from './ticket-actions.service';
 import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
+import { ZoomCompose } from './zoom-compose.service';
 
 /** The doubling of the retry wait stops at an hour. */
 const BACKOFF_MAX_MS = 60 * 60 * 1000;
@@ -37,6 +40,9 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
     TicketActionsService,
     TicketAclService,
     ArticleDeliveryService,
+    SentOnce,
+    RecipientLookup,
+    ZoomCompose,
     Clock,
     {
       provide: DELIVERY_POLICY,

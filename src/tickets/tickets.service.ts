@@ -211,7 +211,7 @@ export class TicketsService {
   /** The new-ticket form: queues the agent works in, profiles it may use, what was typed before. */
   async newTicketForm(agent: CurrentAgent, rejected?: FormState) {
     const queues = await this.queuesFor(agent, 'act', true);
-    const values = formValues({ profileId: '', queueId: '', type: 'tweet', recipientId: '', recipientHandle: '', title: '', body: '' }, rejected);
+    const values = formValues({ profileId: '', queueId: '', type: 'tweet', recipient: '', title: '', body: '' }, rejected);
     const chosenQueue = queues.find((q) => String(q.id) === String(values.queueId));
     const profiles = await this.usableProfiles(agent, chosenQueue?.name);
     return {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AaaDelivery, deliveryResult } from './fake-x/aaa-delivery';
 import { FakeXAccounts, X_WEB_APP } from './fake-x/accounts';
+import { FakeXMediaStore } from './fake-x/media';
 import { FakeXModes } from './fake-x/modes';
 import { FakeXOAuth } from './fake-x/oauth-verification';
 import { FakeXPosting } from './fake-x/posting';
@@ -10,8 +11,11 @@ import { startFakeXServer } from './fake-x/server';
 import { FakeXThreeLegged } from './fake-x/three-legged';
 import { FakeXIds, FakeXTimeline } from './fake-x/timeline';
 import type { FakeXApi, FakeXApiOptions } from './fake-x/types';
+import { FakeXUserLookup } from './fake-x/user-lookup';
 import { WebhookSender } from './fake-x/webhook-sender';
 
+export type { FakeXMedia, FakeXMediaInput, FakeXUploadedMedia } from './fake-x/media';
+export { TINY_MP4, TINY_PNG } from './fake-x/media';
 export type { FakeXEndpoint } from './fake-x/rate-limits';
 export type {
   FakeXDirectMessage,
@@ -56,8 +60,12 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     accounts.consumerSecret(consumerKey),
   );
   const aaa = new AaaDelivery(webhooks, timeline, accounts);
-  const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers);
-  const router = new FakeXRouter({ accounts, oauth, modes, rateLimits, threeLegged, posting, timeline, idsAsJsonNumbers });
+  let baseUrl = '';
+  const media = new FakeXMediaStore(() => baseUrl);
+  timeline.mediaStore = media;
+  const users = new FakeXUserLookup(timeline);
+  const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers, media);
+  const router = new FakeXRouter({ accounts, oauth, modes, rateLimits, threeLegged, posting, timeline, media, users, idsAsJsonNumbers });
   const server = await startFakeXServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -67,6 +75,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     webhooks,
     defaultSlowDelayMs: options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS,
   });
+  baseUrl = server.baseUrl;
 
   return {
     baseUrl: server.baseUrl,
@@ -79,6 +88,14 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     },
     get deliveries() {
       return webhooks.deliveries;
+    },
+    uploads: media.uploads,
+    mediaFetches: media.fetches,
+    addPerson(person) {
+      timeline.rememberPerson(person);
+    },
+    suspendUser(username) {
+      users.suspend(username);
     },
     registerApp(app) {
       accounts.registerApp(app);
@@ -153,6 +170,8 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       timeline.clear();
       rateLimits.reset();
       webhooks.clearLog();
+      media.clear();
+      users.clear();
     },
     close() {
       return server.close();

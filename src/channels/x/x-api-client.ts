@@ -3,6 +3,7 @@ import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from './i
 import { percentEncode, signRequest, type OAuth1Credentials } from './oauth1-signer';
 import { readErrorBody, xErrorFromResponse } from './x-error-response';
 import { XApiError, XUnexpectedResponseError, XUnreachableError } from './x-errors';
+import { userLookupFromV2, X_USERNAME, type XUserLookup } from './x-user-lookup';
 import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } from './x-v2-mapper';
 
 /**
@@ -262,6 +263,16 @@ export class XApiClient {
       throw unexpected('access token answer incomplete', answer.status);
     }
     return { accessToken, accessTokenSecret, userId, screenName };
+  }
+
+  /** GET /2/users/by/username/:username — who an @handle is (new outgoing DMs and tweets). */
+  async userByUsername(credentials: XCredentials, username: string): Promise<XUserLookup> {
+    // The name goes into the path: anything but X's username characters would change the endpoint.
+    if (!X_USERNAME.test(username)) throw new TypeError('not an X username');
+    const answer = await this.call({ method: 'GET', path: `/2/users/by/username/${username}`, credentials: userContext(credentials) });
+    const lookup = userLookupFromV2(jsonOf(answer));
+    if (!lookup) throw unexpected('user lookup without data or errors', answer.status);
+    return lookup;
   }
 
   /** Search and mentions: since_id is X's, later pages follow next_token / pagination_token. */
