@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
 import { Transactions } from '../database/transactions';
 import { XApiClient } from '../channels/x/x-api-client';
 import { XRateLimitedError } from '../channels/x/x-errors';
@@ -11,6 +11,8 @@ import { Scheduler } from '../scheduling/scheduler';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { Article } from './article.entity';
+import { tweetConversation } from './conversation-key';
+import { ConversationTickets } from './conversation-tickets.service';
 import { DELIVERY_POLICY, deliveryOutcome, encodeReason, type DeliveryPolicy, type DeliveryReason } from './delivery-outcome';
 import { sendBlocker } from './profile-usability';
 import { Ticket } from './ticket.entity';
@@ -54,6 +56,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     private readonly x: XApiClient,
     private readonly clock: Clock,
     private readonly signal: OutgoingWorkSignal,
+    private readonly conversations: ConversationTickets,
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
     @Inject(APP_CONFIG) config: AppConfig,
     scheduler: Scheduler,
@@ -183,32 +186,42 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
       if (outcome.flagProfile) await this.profiles.update({ id: profile.id }, { needsReauthorisation: true });
       return;
     }
-    await this.markSent(article, lease, externalId);
+    await this.markSent(article, lease, externalId, ticket);
   }
 
-  /** The id and `sent` in one UPDATE: from here on the echo from X is recognised by the unique external id. */
-  private async markSent(article: Article, lease: string, externalId: string): Promise<void> {
+  /**
+   * The id and `sent` in one UPDATE: from here on the echo from X is recognised by the unique
+   * external id. A tweet that answers nothing starts a conversation of its own (its id is its X
+   * `conversation_id`), and that conversation joins the ticket in the same transaction, so replies
+   * to it land there — a DM ticket's public tweet, a new tweet ticket (docs/SEARCH-AND-MEDIA.md).
+   */
+  private async markSent(article: Article, lease: string, externalId: string, ticket: Ticket): Promise<void> {
     const sent = { deliveryStatus: 'sent' as const, deliveryError: null, nextAttemptAt: null, deliveryAttempts: () => 'delivery_attempts + 1' };
+    const startsConversation = article.channel === 'tweet' && !article.inReplyToExternalId;
+    const write = (changes: Record<string, unknown>) =>
+      this.transactions.run(async (m) => {
+        if ((await this.finish(article, lease, changes, m)) && startsConversation) await this.conversations.joinConversation(m, ticket, tweetConversation(externalId));
+      });
     try {
-      await this.finish(article, lease, { ...sent, externalId });
+      await write({ ...sent, externalId });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The echo was stored as an article of its own before this UPDATE: the message went out all the same.
       this.logger.warn(`article ${article.id}: external id ${externalId} already stored (echo first); marked sent without it`);
-      await this.finish(article, lease, sent);
+      await write(sent);
     }
   }
 
-  private retryLater(article: Article, lease: string, nextAttemptAt: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
-    return this.finish(article, lease, {
+  private async retryLater(article: Article, lease: string, nextAttemptAt: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
+    await this.finish(article, lease, {
       nextAttemptAt: String(nextAttemptAt),
       deliveryError: encodeReason(reason),
       ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
     });
   }
 
-  private fail(article: Article, lease: string, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
-    return this.finish(article, lease, {
+  private async fail(article: Article, lease: string, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
+    await this.finish(article, lease, {
       deliveryStatus: 'failed',
       deliveryError: encodeReason(reason),
       nextAttemptAt: null,
@@ -217,8 +230,8 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
   }
 
   /** Writes the outcome only while our lease stands: an article re-claimed after a crash is never overwritten. */
-  private async finish(article: Article, lease: string, changes: Record<string, unknown>): Promise<void> {
-    const result = await this.articles
+  private async finish(article: Article, lease: string, changes: Record<string, unknown>, m?: EntityManager): Promise<boolean> {
+    const result = await (m ?? this.articles.manager)
       .createQueryBuilder()
       .update(Article)
       .set(changes)
@@ -227,5 +240,6 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
       .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
       .execute();
     if (result.affected === 0) this.logger.warn(`article ${article.id}: lease lost before the outcome was stored`);
+    return result.affected !== 0;
   }
 }
