@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AclModule } from './acl/acl.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
@@ -58,6 +59,7 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     InboxModule,
     TicketsModule,
     SearchModule,
+    AttachmentsModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

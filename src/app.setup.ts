@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
+import { replyUpload } from './attachments/reply-upload';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
 import { HtmlExceptionFilter } from './common/html-exception.filter';
@@ -77,6 +78,8 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
   // The ACL import form may upload a file (multipart, at most 1 MiB): parsed here, before CSRF reads its _csrf field.
   app.use(ACL_IMPORT_PATH, aclImportUpload());
+  // A ticket reply may carry one image (multipart), parsed before CSRF the same way.
+  app.use(replyUpload());
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());

@@ -1,5 +1,6 @@
 import { AclDeployment } from '../acl/acl-deployment.entity';
 import { StoredAcl } from '../acl/acl.entity';
+import { Attachment } from '../attachments/attachment.entity';
 import { LoginFailure } from '../auth/login-failure.entity';
 import { HttpSession } from '../common/http-session.entity';
 import { InboxEvent } from '../inbox/inbox-event.entity';
@@ -15,4 +16,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, TicketThread, Article, InboxEvent, PollCursor];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginFailure, SocialMediaProfile, TrackedHashtag, StoredAcl, AclDeployment, Ticket, TicketThread, Article, Attachment, InboxEvent, PollCursor];

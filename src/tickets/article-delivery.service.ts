@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { OutgoingMedia } from '../attachments/outgoing-media.service';
 import { Transactions } from '../database/transactions';
 import { XApiClient } from '../channels/x/x-api-client';
 import { XRateLimitedError } from '../channels/x/x-errors';
@@ -57,6 +58,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     private readonly clock: Clock,
     private readonly signal: OutgoingWorkSignal,
     private readonly conversations: ConversationTickets,
+    private readonly outgoingMedia: OutgoingMedia,
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
     @Inject(APP_CONFIG) config: AppConfig,
     scheduler: Scheduler,
@@ -171,10 +173,12 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
 
     let externalId: string;
     try {
+      // An attached image is uploaded first (or its earlier upload reused); its failures retry like the send's.
+      const mediaIds = await this.outgoingMedia.mediaIdsFor(article.id, article.channel, credentials);
       externalId =
         article.channel === 'tweet'
-          ? (await this.x.createTweet(credentials, { text: article.body, inReplyToTweetId: article.inReplyToExternalId ?? undefined })).id
-          : (await this.x.sendDirectMessage(credentials, ticket.customerXId, article.body)).dmEventId;
+          ? (await this.x.createTweet(credentials, { text: article.body, inReplyToTweetId: article.inReplyToExternalId ?? undefined, mediaIds })).id
+          : (await this.x.sendDirectMessage(credentials, ticket.customerXId, article.body, mediaIds[0])).dmEventId;
     } catch (error) {
       const outcome = deliveryOutcome(error, article.deliveryAttempts, this.clock.now(), this.policy);
       this.logger.warn(`article ${article.id}: ${outcome.kind} (${outcome.reason.key}): ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
+import { AttachmentStore, type CheckedUpload } from '../attachments/attachment-store.service';
+import type { IncomingMedia } from '../channels/x/incoming-x-message';
 import { Clock } from '../common/clock';
 import { isUniqueViolation } from '../database/unique-violation';
 import { SearchIndex } from '../search/search-index.service';
@@ -67,6 +69,10 @@ export interface ArticleDraft {
   nextAttemptAt?: string | null;
   /** The agent's one-time form key (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
   formKey?: string | null;
+  /** A customer's photos, GIFs, videos: recorded with the article, fetched from X later. */
+  media?: IncomingMedia[];
+  /** An agent's image, checked, stored with the article and uploaded to X when it is sent. */
+  upload?: CheckedUpload;
 }
 
 export interface TicketDraft {
@@ -114,6 +120,7 @@ export class ConversationTickets {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly searchIndex: SearchIndex,
+    private readonly attachments: AttachmentStore,
   ) {}
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
@@ -201,7 +208,7 @@ export class ConversationTickets {
     return m.exists(Article, { where: { ticketId, deliveryStatus: 'sending', channel } });
   }
 
-  /** Adds an article (and its search document) without changing the ticket; returns its id. */
+  /** Adds an article (with its search document and its media) without changing the ticket; returns its id. */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
@@ -220,6 +227,8 @@ export class ConversationTickets {
     });
     const id = Number(inserted.identifiers[0].id);
     await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body: article.body });
+    if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
+    if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
     return id;
   }
 

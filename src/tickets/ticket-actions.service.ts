@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { CheckedUpload } from '../attachments/attachment-store.service';
 import { Transactions } from '../database/transactions';
 import type { CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
@@ -30,6 +31,8 @@ export interface ReplyForm {
   /** `tweet` or `dm`; the ticket's own channel when absent. */
   channel?: unknown;
   formKey?: unknown;
+  /** The attached image, checked when called (after the agent's rights); none when no file was chosen. */
+  image?: () => CheckedUpload | undefined;
 }
 
 export interface ReplyOutcome {
@@ -73,13 +76,14 @@ export class TicketActionsService {
     const channel = chosenReplyChannel(ticket.channel, form.channel);
     if (channel === 'dm' && !/^\d+$/.test(ticket.customerXId)) throw new DomainException('compose.error.noDmRecipient', 'channel');
     const body = checkedBody(form.body, channel);
+    const upload = form.image?.();
     const history = await this.articles.find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
     // A tweet on a DM ticket is a new public tweet; on a tweet ticket it answers the customer's latest tweet.
     const target = channel === 'tweet' && ticket.channel === 'tweet' ? replyTarget(history) : undefined;
 
     const written = await this.sentOnce.write(agent, formKey, () =>
       this.transactions.run(async (manager) => {
-        const id = await this.conversations.addArticle(manager, ticket, { ...this.outgoing(channel, ticket.profile, agent, body, target?.externalId ?? null), formKey });
+        const id = await this.conversations.addArticle(manager, ticket, { ...this.outgoing(channel, ticket.profile, agent, body, target?.externalId ?? null), formKey, upload });
         if (channel === 'dm' && ticket.channel === 'tweet') await this.conversations.joinConversation(manager, ticket, dmConversation(ticket.customerXId));
         await this.conversations.change(manager, ticket.id, {
           ...(ticket.state === 'new' ? { state: 'open' } : {}),

@@ -3,6 +3,7 @@ import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { replyImageOf } from '../attachments/reply-upload';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { RejectedForm, type FormState } from '../common/form-state';
 import { NewTicketDto } from './dto/new-ticket.dto';
@@ -73,7 +74,7 @@ export class TicketsController {
   @Post(':id/reply')
   @AgentOnly()
   async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const { article, answersLandIn } = await this.actions.reply(agent, id, form);
+    const { article, answersLandIn } = await this.actions.reply(agent, id, { ...form, image: () => replyImageOf(req) });
     const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
     addFlash(req, { type: article.deliveryStatus === 'failed' ? 'error' : 'success', key });
     if (answersLandIn) addFlash(req, { type: 'info', key: 'compose.flash.answersLandIn', params: { number: answersLandIn.number } });

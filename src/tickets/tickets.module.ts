@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
 import { SearchIndexModule } from '../search/search-index.module';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { User } from '../users/user.entity';
@@ -32,7 +33,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
  * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule, SearchIndexModule],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule, SearchIndexModule, AttachmentStorageModule],
   controllers: [TicketsController],
   providers: [
     ConversationTickets,

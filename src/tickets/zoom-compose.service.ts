@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AttachmentStore, type AttachmentView } from '../attachments/attachment-store.service';
 import type { FormState } from '../common/form-state';
 import { dmConversation } from './conversation-key';
 import { ConversationTickets, type TicketRef } from './conversation-tickets.service';
@@ -24,6 +25,8 @@ export interface ComposeView {
   dmJoins: boolean;
   /** …unless another open ticket holds it: the customer's answers will land there. */
   dmLandsIn?: TicketRef;
+  /** Photos, GIFs and videos per article id. */
+  media: Record<number, AttachmentView[]>;
 }
 
 /**
@@ -36,6 +39,7 @@ export class ZoomCompose {
   constructor(
     private readonly dataSource: DataSource,
     private readonly conversations: ConversationTickets,
+    private readonly attachments: AttachmentStore,
   ) {}
 
   async forZoom(view: ZoomView, rejected?: FormState): Promise<ComposeView> {
@@ -62,6 +66,7 @@ export class ZoomCompose {
       publicTweet: ticket.channel === 'dm',
       dmJoins,
       ...(holder && holder.id !== ticket.id ? { dmLandsIn: holder } : {}),
+      media: await this.attachments.viewsFor(ticket.id, view.articles.map((a) => a.id)),
     };
   }
 }

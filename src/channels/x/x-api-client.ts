@@ -39,6 +39,21 @@ export interface XUser {
 export interface CreateTweetInput {
   text: string;
   inReplyToTweetId?: string;
+  /** Media ids from uploadMedia (category tweet_image). */
+  mediaIds?: string[];
+}
+
+/** A file to attach to a tweet or DM (POST /2/media/upload). */
+export interface MediaUpload {
+  bytes: Buffer;
+  contentType: string;
+  category: 'tweet_image' | 'dm_image';
+}
+
+/** A media file fetched from X. */
+export interface DownloadedMedia {
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface SentDirectMessage {
@@ -106,8 +121,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_POLL_PAGE_SIZE = 100;
 // Catching up after a long pause stops here; older items beyond it are not fetched.
 const MAX_POLL_PAGES = 10;
-const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet';
-const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities';
+const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet,attachments';
+const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities,attachments';
+/** Photos, GIFs and videos attached to what a poll returns (docs/SEARCH-AND-MEDIA.md). */
+const MEDIA_FIELDS = 'url,preview_image_url,variants,alt_text,width,height';
 
 export class XApiClient {
   private readonly baseUrl: string;
@@ -142,6 +159,7 @@ export class XApiClient {
     const json = {
       text: input.text,
       ...(input.inReplyToTweetId ? { reply: { in_reply_to_tweet_id: input.inReplyToTweetId } } : {}),
+      ...(input.mediaIds?.length ? { media: { media_ids: input.mediaIds } } : {}),
     };
     const data = dataOf(
       await this.call({ method: 'POST', path: '/2/tweets', credentials: userContext(credentials), json }),
@@ -156,6 +174,7 @@ export class XApiClient {
     credentials: XCredentials,
     participantId: string,
     text: string,
+    mediaId?: string,
   ): Promise<SentDirectMessage> {
     // Ids go into the path: anything but digits would change which endpoint is called.
     if (!/^\d+$/.test(participantId)) throw new TypeError('participantId must be an X user id (digits)');
@@ -164,7 +183,7 @@ export class XApiClient {
         method: 'POST',
         path: `/2/dm_conversations/with/${participantId}/messages`,
         credentials: userContext(credentials),
-        json: { text },
+        json: { text, ...(mediaId ? { attachments: [{ media_id: mediaId }] } : {}) },
       }),
     );
     const dmEventId = idString(data.dm_event_id);
@@ -203,7 +222,8 @@ export class XApiClient {
         query: {
           'dm_event.fields': DM_EVENT_FIELDS,
           event_types: 'MessageCreate',
-          expansions: 'sender_id',
+          expansions: 'sender_id,attachments.media_keys',
+          'media.fields': MEDIA_FIELDS,
           max_results: String(options.maxResults ?? DEFAULT_POLL_PAGE_SIZE),
           pagination_token: pageToken,
         },
@@ -275,6 +295,65 @@ export class XApiClient {
     return lookup;
   }
 
+  /**
+   * POST /2/media/upload — one image, base64 in a JSON body (which OAuth 1.0a does not sign, so
+   * the bytes cost nothing to sign). Returns the media id to attach; X keeps it for a day.
+   */
+  async uploadMedia(credentials: XCredentials, upload: MediaUpload): Promise<{ mediaId: string; expiresAfterSeconds: number }> {
+    const data = dataOf(
+      await this.call({
+        method: 'POST',
+        path: '/2/media/upload',
+        credentials: userContext(credentials),
+        json: { media: upload.bytes.toString('base64'), media_category: upload.category, media_type: upload.contentType },
+      }),
+    );
+    const mediaId = idString(data.id);
+    if (!mediaId) throw unexpected('uploaded media without id');
+    const expires = Number(data.expires_after_secs);
+    return { mediaId, expiresAfterSeconds: Number.isFinite(expires) && expires > 0 ? expires : 86_400 };
+  }
+
+  /**
+   * A media file X serves: tweet media publicly (pbs.twimg.com, video.twimg.com), DM media only
+   * to the account, with its OAuth 1.0a signature (ton.twitter.com). Never follows redirects;
+   * stops reading past `maxBytes` (MediaTooLargeError). The caller decides which hosts to ask.
+   */
+  async downloadMedia(url: string, options: { credentials?: XCredentials; maxBytes: number }): Promise<DownloadedMedia> {
+    const headers: Record<string, string> = { accept: 'image/*,video/mp4' };
+    if (options.credentials) headers.authorization = signRequest({ method: 'GET', url }, userContext(options.credentials), { nonce: this.nonce, timestamp: () => Math.floor(this.now() / 1000) }).authorization;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+      if (response.status < 200 || response.status >= 300) {
+        throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText: (await response.text()).slice(0, 2_000), nowMs: this.now() });
+      }
+      const declared = Number(response.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > options.maxBytes) {
+        controller.abort();
+        throw new MediaTooLargeError(declared);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body ?? []) {
+        size += chunk.length;
+        if (size > options.maxBytes) {
+          controller.abort();
+          throw new MediaTooLargeError(size);
+        }
+        chunks.push(Buffer.from(chunk));
+      }
+      return { contentType: (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase(), bytes: Buffer.concat(chunks) };
+    } catch (error) {
+      if (error instanceof XApiError || error instanceof MediaTooLargeError) throw error;
+      if (controller.signal.aborted) throw new XUnreachableError('timeout', { cause: error });
+      throw new XUnreachableError('network', { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Search and mentions: since_id is X's, later pages follow next_token / pagination_token. */
   private async pollTweets(
     path: string,
@@ -296,8 +375,9 @@ export class XApiClient {
           ...query,
           since_id: sinceId,
           max_results: String(options.maxResults ?? DEFAULT_POLL_PAGE_SIZE),
-          expansions: 'author_id',
+          expansions: 'author_id,attachments.media_keys',
           'tweet.fields': TWEET_FIELDS,
+          'media.fields': MEDIA_FIELDS,
           [pageParameter]: pageToken,
         },
         credentials: userContext(credentials),
@@ -349,6 +429,13 @@ export class XApiClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** A media file larger than the caller allows; `size` is what was seen before stopping. */
+export class MediaTooLargeError extends Error {
+  constructor(readonly size: number) {
+    super(`media file larger than allowed (${size} bytes seen)`);
   }
 }
 
