@@ -46,6 +46,9 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.setViewEngine('hbs');
   app.setBaseViewsDir(viewsDir);
+  // Compiled templates are kept except in development (Express keeps them only in production by
+  // default; tests and benchmarks should measure what production does).
+  app.set('view cache', config.nodeEnv !== 'development');
 
   app.use(
     helmet({

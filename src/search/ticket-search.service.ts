@@ -58,9 +58,17 @@ export class TicketSearch {
     if (terms.length === 0 || queues.length === 0) return result;
 
     const match = matchExpression(this.database, terms);
-    const where = `t.queue_id IN (:...queueIds) AND t.id IN (SELECT s.ticket_id FROM search_documents s WHERE ${matchCondition(this.database, 's', ':match')})`;
+    // The matching tickets first (the full-text index), then each one's queue and date by primary
+    // key. PostgreSQL guesses a prefix query's hits badly (8,000 for 300) and would otherwise hash
+    // every ticket or walk them all by date; the LATERAL subquery with OFFSET 0 keeps it to one
+    // lookup per hit. SQLite joins that way by itself (and has no LATERAL).
+    const hits = `WITH hits AS MATERIALIZED (SELECT DISTINCT s.ticket_id AS id FROM search_documents s WHERE ${matchCondition(this.database, 's', ':match')})`;
+    const from =
+      this.database === 'postgres'
+        ? `${hits} SELECT %s FROM hits h CROSS JOIN LATERAL (SELECT t.id, t.changed_at FROM tickets t WHERE t.id = h.id AND t.queue_id IN (:...queueIds) OFFSET 0) t`
+        : `${hits} SELECT %s FROM hits h JOIN tickets t ON t.id = h.id WHERE t.queue_id IN (:...queueIds)`;
     const params = { queueIds: queues.map((q) => q.id), match };
-    const [{ total }] = await this.rows<{ total: number | string }>(`SELECT COUNT(*) AS total FROM tickets t WHERE ${where}`, params);
+    const [{ total }] = await this.rows<{ total: number | string }>(from.replace('%s', 'COUNT(*) AS total'), params);
     result.total = Number(total);
     const pages = Math.max(1, Math.ceil(result.total / SEARCH_PAGE_SIZE));
     const page = Math.min(pages, Math.max(1, Math.floor(Number(rawPage)) || 1));
@@ -69,7 +77,7 @@ export class TicketSearch {
     if (result.total === 0) return result;
 
     const ids = (
-      await this.rows<{ id: number | string }>(`SELECT t.id AS id FROM tickets t WHERE ${where} ORDER BY t.changed_at DESC, t.id DESC LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(page - 1) * SEARCH_PAGE_SIZE}`, params)
+      await this.rows<{ id: number | string }>(`${from.replace('%s', 't.id AS id')} ORDER BY t.changed_at DESC, t.id DESC LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${(page - 1) * SEARCH_PAGE_SIZE}`, params)
     ).map((r) => Number(r.id));
     const found = new Map((await this.dataSource.getRepository(Ticket).find({ where: { id: In(ids) }, relations: { queue: true } })).map((t) => [t.id, t]));
     const articles = await this.matchingArticles(ids, match);

@@ -83,20 +83,30 @@ export class TicketsService {
     let rows: Ticket[] = [];
     let total = 0;
     if (queues.length > 0) {
-      const list = this.tickets
-        .createQueryBuilder('t')
-        .innerJoinAndSelect('t.queue', 'q')
-        .innerJoinAndSelect('t.profile', 'p')
-        .leftJoinAndSelect('t.owner', 'o')
-        .where('t.queueId IN (:...queueIds)', { queueIds: filter.queueId ? [filter.queueId] : queues.map((q) => q.id) })
-        .orderBy('t.changedAt', 'DESC')
-        .addOrderBy('t.id', 'DESC')
-        .offset((filter.page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE);
-      if (filter.state === 'open-tickets') list.andWhere('t.state IN (:...states)', { states: OPEN_STATES });
-      else if (filter.state !== 'all') list.andWhere('t.state = :state', { state: filter.state });
-      if (filter.profileId) list.andWhere('t.profileId = :profileId', { profileId: filter.profileId });
-      [rows, total] = await list.getManyAndCount();
+      const filtered = this.tickets.createQueryBuilder('t').where('t.queueId IN (:...queueIds)', { queueIds: filter.queueId ? [filter.queueId] : queues.map((q) => q.id) });
+      if (filter.state === 'open-tickets') filtered.andWhere('t.state IN (:...states)', { states: OPEN_STATES });
+      else if (filter.state !== 'all') filtered.andWhere('t.state = :state', { state: filter.state });
+      if (filter.profileId) filtered.andWhere('t.profileId = :profileId', { profileId: filter.profileId });
+      // Counted on tickets alone, off ix_tickets_queue_state_changed: the joins below never drop a
+      // ticket, and counting through them cost 40 ms at 30,000 tickets (npm run bench -- agent).
+      total = Number((await filtered.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>())?.n ?? 0);
+      // The page's ids first, read off the same index in order (deep pages skip index entries, not
+      // joined rows); then those 50 tickets with their queue, profile and owner.
+      const ids = (
+        await filtered.clone().select('t.id', 'id').orderBy('t.changedAt', 'DESC').addOrderBy('t.id', 'DESC').offset((filter.page - 1) * PAGE_SIZE).limit(PAGE_SIZE).getRawMany<{ id: number | string }>()
+      ).map((r) => Number(r.id));
+      rows =
+        ids.length === 0
+          ? []
+          : await this.tickets
+              .createQueryBuilder('t')
+              .innerJoinAndSelect('t.queue', 'q')
+              .innerJoinAndSelect('t.profile', 'p')
+              .leftJoinAndSelect('t.owner', 'o')
+              .where('t.id IN (:...ids)', { ids })
+              .orderBy('t.changedAt', 'DESC')
+              .addOrderBy('t.id', 'DESC')
+              .getMany();
     }
 
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));

@@ -6,5 +6,6 @@ import { TicketThreads1764100000000 } from './1764100000000-TicketThreads';
 import { ArticleFormKeys1764550000000 } from './1764550000000-ArticleFormKeys';
 import { Attachments1764551000000 } from './1764551000000-Attachments';
 import { TicketSearch1764552000000 } from './1764552000000-TicketSearch';
+import { TicketListIndex1764553000000 } from './1764553000000-TicketListIndex';
 
-export const MIGRATIONS = [Foundation1763700000000, SocialMediaProfiles1763800000000, Acl1763900000000, Tickets1764000000000, TicketThreads1764100000000, ArticleFormKeys1764550000000, Attachments1764551000000, TicketSearch1764552000000];
+export const MIGRATIONS = [Foundation1763700000000, SocialMediaProfiles1763800000000, Acl1763900000000, Tickets1764000000000, TicketThreads1764100000000, ArticleFormKeys1764550000000, Attachments1764551000000, TicketSearch1764552000000, TicketListIndex1764553000000];
