@@ -57,6 +57,20 @@ describe('command line', () => {
     expect(await t.dataSource.query(`SELECT login FROM users WHERE login IN ('bad login', 'erin')`)).toEqual([]);
   });
 
+  it('generates demo tickets that root can list and find, twice in a row', async () => {
+    expect(() => parseCliArgs(['demo', 'generate', '--tickets', '0'])).toThrow('--tickets must be a whole number');
+    expect(() => parseCliArgs(['demo', 'generate', '--tickets', '30', '--articles', '60'])).toThrow('--articles must be at least --tickets + 49');
+    const first = await cli('demo', 'generate', '--tickets', '30');
+    expect(first.out).toMatch(/^Added 30 tickets with 139 articles to Demo Support, Demo Sales, Demo Billing, Demo Misc \(group users\); ticket \d+ has 50 articles\.$/);
+    expect((await cli('demo', 'generate', '--tickets', '20')).code).toBe(0);
+    expect(Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE q.name LIKE 'Demo %'`))[0].n)).toBe(50);
+    const root = browserLike(t.app);
+    await logIn(root);
+    const search = await root.get('/search?q=kunde_17').expect(200);
+    expect(search.text).toContain('1 tickets match');
+    expect((await root.get('/tickets?state=all').expect(200)).text).toContain('(50 tickets)');
+  });
+
   it('exits with code 2 and the usage on bad arguments, as a real process', async () => {
     const run = promisify(execFile);
     const failure = await run('npx', ['ts-node', '--transpile-only', 'src/cli.ts', 'user', 'add', '--name', 'x'], { env: process.env }).catch((e) => e);
