@@ -90,7 +90,7 @@ async function measure(base: string, agent: Client, demo: DemoSummary, requests:
       path: `/search?q=${RARE_WORD.toLowerCase()}`,
       check: (html) => {
         const hits = (html.match(/data-test="search-hit"/g) ?? []).length;
-        return verdict(html.includes(`${rareExpected} tickets match`) && hits === Math.min(PAGE, rareExpected), `${hits} shown of ${rareExpected} tickets`);
+        return verdict(html.includes(`”: ${rareExpected}</p>`) && hits === Math.min(PAGE, rareExpected), `${hits} shown of ${rareExpected} tickets`);
       },
       target: 100,
     },

@@ -67,7 +67,7 @@ describe('command line', () => {
     const root = browserLike(t.app);
     await logIn(root);
     const search = await root.get('/search?q=kunde_17').expect(200);
-    expect(search.text).toContain('1 tickets match');
+    expect(search.text).toContain('Tickets matching “kunde_17”: 1');
     expect((await root.get('/tickets?state=all').expect(200)).text).toContain('(50 tickets)');
   });
 

@@ -99,11 +99,11 @@ describe('ticket search (top bar): full text on both databases, limited to the a
     expect((await search('nina', word)).ids).toEqual([theirs.id]);
     const both = await search('both', word);
     expect(both.ids.sort()).toEqual([mine.id, theirs.id].sort());
-    expect(both.html).toContain(`2 tickets match “${word}”.`);
-    expect((await search('sam', word)).html).toContain(`1 tickets match`);
+    expect(both.html).toContain(`Tickets matching “${word}”: 2`);
+    expect((await search('sam', word)).html).toContain(`Tickets matching “${word}”: 1`);
     const none = await search('nobody', word);
     expect(none.ids).toEqual([]);
-    expect(none.html).toContain('0 tickets match');
+    expect(none.html).toContain(`Tickets matching “${word}”: 0`);
   });
 
   it('finds new articles of an existing ticket and an agent’s note, written in the same transaction', async () => {
@@ -126,7 +126,7 @@ describe('ticket search (top bar): full text on both databases, limited to the a
     for (let i = 0; i < 52; i++) await dm('support', customer(), `${word} Nummer ${i}`);
     const first = await search('sam', word);
     expect(first.ids).toHaveLength(50);
-    expect(first.html).toContain('52 tickets match');
+    expect(first.html).toContain(`Tickets matching “${word}”: 52`);
     const second = await agents.sam.get(`/search?q=${word}&page=2`);
     expect([...second.text.matchAll(/data-test="search-hit"/g)]).toHaveLength(2);
     // Beyond the last page: the last page.
