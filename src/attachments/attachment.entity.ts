@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Article } from '../tickets/article.entity';
+import { Ticket } from '../tickets/ticket.entity';
 
 /** incoming: from a customer's tweet or DM, fetched from X; outgoing: an agent's image on a reply. */
 export type AttachmentDirection = 'incoming' | 'outgoing';
@@ -24,9 +26,17 @@ export class Attachment {
   @Column({ name: 'article_id', type: 'integer' })
   articleId: number;
 
+  @ManyToOne(() => Article)
+  @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'fk_attachments_article' })
+  article?: Article;
+
   /** The article's ticket: who may read it decides who may see the file. */
   @Column({ name: 'ticket_id', type: 'integer' })
   ticketId: number;
+
+  @ManyToOne(() => Ticket)
+  @JoinColumn({ name: 'ticket_id', foreignKeyConstraintName: 'fk_attachments_ticket' })
+  ticket?: Ticket;
 
   @Column({ name: 'direction', type: 'varchar', length: 10 })
   direction: AttachmentDirection;

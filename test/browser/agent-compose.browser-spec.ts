@@ -106,7 +106,7 @@ describe('search, answer by DM with an image, and a double click, in a real brow
 
     // The customer's photo is a thumbnail that really loads (served from the database, same origin).
     const incoming = page.locator('[data-test=article-media] img').first();
-    await expect(incoming.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true);
+    await expect(incoming.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
 
     // Answer by DM: the tweet's "@lena_k " prefill gives way to the DM's empty text, the limit to 10,000.
     await expect(page.inputValue('#reply-body')).resolves.toBe('@lena_k ');
@@ -123,7 +123,7 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     expect(fakeX.uploads).toHaveLength(1);
     const images = page.locator('[data-test=article-media] img');
     await expect(images.count()).resolves.toBe(2);
-    await expect(images.nth(1).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true);
+    await expect(images.nth(1).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
     await expect(page.locator('[data-test=x-link]').first().getAttribute('href')).resolves.toBe(`https://x.com/lena_k/status/${tweetId}`);
     expect(await accessibilityProblems()).toEqual([]);
 
@@ -138,7 +138,7 @@ describe('search, answer by DM with an image, and a double click, in a real brow
         await page.goto(`${baseUrl}/tickets/new`);
         await page.screenshot({ path: join(SHOTS, `new-${language}-${width}.png`), fullPage: true });
         // Nothing wider than the window at 390 px.
-        expect([language, width, await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)]).toEqual([language, width, true]);
+        expect([language, width, await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')]).toEqual([language, width, true]);
       }
       expect([language, await accessibilityProblems()]).toEqual([language, []]);
     }
