@@ -7,7 +7,7 @@ export type CliCommand =
   | { kind: 'group-add'; name: string; comment?: string }
   | { kind: 'user-groups-show'; login: string }
   | { kind: 'user-groups-set'; login: string; group: string; permission: Permission | 'none' }
-  | { kind: 'acl-import'; file: string; overwrite: boolean }
+  | { kind: 'acl-import'; files: string[]; mode: 'add' | 'overwrite' | 'replaceAll' }
   | { kind: 'acl-export'; file?: string }
   | { kind: 'acl-deploy' }
   | { kind: 'acl-evaluate' }
@@ -22,7 +22,10 @@ export const CLI_USAGE = `Usage: npm run cli -- <command>
   group add --name NAME [--comment TEXT]
   user groups --login LOGIN                                         show the agent's groups
   user groups --login LOGIN --group GROUP --permission rw|ro|none   set one membership
-  acl import FILE [--overwrite]     import an OTRS/Znuny ACL export, all or nothing (drafts until deployed)
+  acl import FILE... [--overwrite | --replace-all]
+                                    import OTRS/Znuny ACL exports, all files or nothing (drafts until
+                                    deployed; no size or count limit here); --replace-all deletes the
+                                    drafts that are not in the files
   acl export [FILE]                 write all ACLs as YAML to FILE, or to stdout
   acl deploy                        make the valid ACLs the deployed set
   acl evaluate < REQUESTS           answer ACL requests (JSON, or one per line) on stdout
@@ -56,8 +59,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
       return { kind: 'user-groups-set', login, group: required(o, 'group'), permission: permission as Permission | 'none' };
     }
     case 'acl import': {
-      const { positionals, flags } = positionalsAndFlags(rest, ['overwrite'], 1, 1);
-      return { kind: 'acl-import', file: positionals[0], overwrite: flags.overwrite };
+      const { positionals, flags } = positionalsAndFlags(rest, ['overwrite', 'replace-all'], 1, Infinity);
+      if (flags.overwrite && flags['replace-all']) throw new CliUsageError('--overwrite and --replace-all exclude each other');
+      return { kind: 'acl-import', files: positionals, mode: flags['replace-all'] ? 'replaceAll' : flags.overwrite ? 'overwrite' : 'add' };
     }
     case 'acl export': {
       const { positionals } = positionalsAndFlags(rest, [], 0, 1);

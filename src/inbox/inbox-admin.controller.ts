@@ -13,10 +13,9 @@ export class InboxAdminController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/inbox/list')
-  async list(@Query('status') status?: string, @Query('page') page?: string) {
+  async list(@Query('status') status?: unknown, @Query('page') page?: unknown) {
     const chosen = INBOX_STATUSES.find((s) => s === status) as InboxStatus | undefined;
-    const pageNumber = Math.max(1, Number.parseInt(page ?? '1', 10) || 1);
-    const { events, hasMore } = await this.inbox.list(chosen, pageNumber);
+    const { events, page: pageNumber, hasMore } = await this.inbox.list(chosen, page);
     const counts = await this.inbox.counts();
     return {
       title: 'inbox.title',

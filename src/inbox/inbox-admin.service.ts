@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { requestedPage } from '../common/pagination';
+import { pageOf } from '../database/paged-query';
 import { InboxEvent, type InboxStatus } from './inbox-event.entity';
 import { InboxWorker } from './inbox-worker.service';
 
@@ -23,14 +25,12 @@ export class InboxAdminService {
     return counts;
   }
 
-  async list(status: InboxStatus | undefined, page: number): Promise<{ events: InboxEvent[]; hasMore: boolean }> {
-    const events = await this.events.find({
-      where: status ? { status } : {},
-      order: { id: 'DESC' },
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE + 1,
-    });
-    return { events: events.slice(0, PAGE_SIZE), hasMore: events.length > PAGE_SIZE };
+  /** One page of events, newest first; `page` as it came in the URL, clamped to the pages there are. */
+  async list(status: InboxStatus | undefined, page: unknown): Promise<{ events: InboxEvent[]; page: number; hasMore: boolean }> {
+    const query = this.events.createQueryBuilder('e').orderBy('e.id', 'DESC');
+    if (status) query.where('e.status = :status', { status });
+    const { rows, window } = await pageOf(query, requestedPage(page), PAGE_SIZE);
+    return { events: rows, page: window.page, hasMore: window.page < window.pages };
   }
 
   async get(id: number): Promise<InboxEvent> {

@@ -16,6 +16,7 @@ import { tweetConversation } from './conversation-key';
 import { ConversationTickets } from './conversation-tickets.service';
 import { DELIVERY_POLICY, deliveryOutcome, encodeReason, type DeliveryPolicy, type DeliveryReason } from './delivery-outcome';
 import { sendBlocker } from './profile-usability';
+import { SYSTEM_ACTOR, TicketHistory, type HistoryDraft } from './ticket-history.service';
 import { Ticket } from './ticket.entity';
 import { isUniqueViolation } from '../database/unique-violation';
 
@@ -48,7 +49,6 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
   private readonly leaseMs: number;
 
   constructor(
-    @InjectRepository(Article) private readonly articles: Repository<Article>,
     @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
     @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
     private readonly dataSource: DataSource,
@@ -59,6 +59,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     private readonly signal: OutgoingWorkSignal,
     private readonly conversations: ConversationTickets,
     private readonly outgoingMedia: OutgoingMedia,
+    private readonly history: TicketHistory,
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
     @Inject(APP_CONFIG) config: AppConfig,
     scheduler: Scheduler,
@@ -201,18 +202,18 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
    */
   private async markSent(article: Article, lease: string, externalId: string, ticket: Ticket): Promise<void> {
     const sent = { deliveryStatus: 'sent' as const, deliveryError: null, nextAttemptAt: null, deliveryAttempts: () => 'delivery_attempts + 1' };
+    const entry: HistoryDraft = { kind: 'delivery-sent', articleId: article.id, newValue: externalId };
     const startsConversation = article.channel === 'tweet' && !article.inReplyToExternalId;
-    const write = (changes: Record<string, unknown>) =>
-      this.transactions.run(async (m) => {
-        if ((await this.finish(article, lease, changes, m)) && startsConversation) await this.conversations.joinConversation(m, ticket, tweetConversation(externalId));
-      });
+    const joinItsConversation = startsConversation
+      ? async (m: EntityManager) => void (await this.conversations.joinConversation(m, ticket, tweetConversation(externalId)))
+      : undefined;
     try {
-      await write({ ...sent, externalId });
+      await this.finish(article, lease, { ...sent, externalId }, entry, joinItsConversation);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The echo was stored as an article of its own before this UPDATE: the message went out all the same.
       this.logger.warn(`article ${article.id}: external id ${externalId} already stored (echo first); marked sent without it`);
-      await write(sent);
+      await this.finish(article, lease, sent, entry, joinItsConversation);
     }
   }
 
@@ -224,26 +225,47 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     });
   }
 
-  private async fail(article: Article, lease: string, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
-    await this.finish(article, lease, {
-      deliveryStatus: 'failed',
-      deliveryError: encodeReason(reason),
-      nextAttemptAt: null,
-      ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
-    });
+  private fail(article: Article, lease: string, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
+    const deliveryError = encodeReason(reason);
+    return this.finish(
+      article,
+      lease,
+      {
+        deliveryStatus: 'failed',
+        deliveryError,
+        nextAttemptAt: null,
+        ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
+      },
+      { kind: 'delivery-failed', articleId: article.id, detail: deliveryError },
+    );
   }
 
-  /** Writes the outcome only while our lease stands: an article re-claimed after a crash is never overwritten. */
-  private async finish(article: Article, lease: string, changes: Record<string, unknown>, m?: EntityManager): Promise<boolean> {
-    const result = await (m ?? this.articles.manager)
-      .createQueryBuilder()
-      .update(Article)
-      .set(changes)
-      .where('id = :id', { id: article.id })
-      .andWhere('delivery_status = :sending', { sending: 'sending' })
-      .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
-      .execute();
-    if (result.affected === 0) this.logger.warn(`article ${article.id}: lease lost before the outcome was stored`);
-    return result.affected !== 0;
+  /**
+   * Writes the outcome only while our lease stands: an article re-claimed after a crash is never
+   * overwritten. A final outcome (sent, failed) goes into the ticket's history in the same transaction,
+   * as does `alongside` (what the outcome implies, e.g. a sent tweet's conversation joining the ticket).
+   */
+  private async finish(
+    article: Article,
+    lease: string,
+    changes: Record<string, unknown>,
+    entry?: HistoryDraft,
+    alongside?: (m: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    const stored = await this.transactions.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(Article)
+        .set(changes)
+        .where('id = :id', { id: article.id })
+        .andWhere('delivery_status = :sending', { sending: 'sending' })
+        .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
+        .execute();
+      if (result.affected === 0) return false;
+      if (entry) await this.history.record(m, article.ticketId, SYSTEM_ACTOR, [entry]);
+      if (alongside) await alongside(m);
+      return true;
+    });
+    if (!stored) this.logger.warn(`article ${article.id}: lease lost before the outcome was stored`);
   }
 }

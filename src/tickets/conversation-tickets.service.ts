@@ -5,10 +5,15 @@ import type { IncomingMedia } from '../channels/x/incoming-x-message';
 import { Clock } from '../common/clock';
 import { isUniqueViolation } from '../database/unique-violation';
 import { SearchIndex } from '../search/search-index.service';
+import { User } from '../users/user.entity';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';
 import { decideFollowUp } from './follow-up-decision';
+import { effectiveChanges, type TicketChanges, type TicketFacts } from './state-change-effects';
+import { articleActor, articleEntry, historyOfChanges, SYSTEM_ACTOR, TicketHistory, type HistoryActor } from './ticket-history.service';
+import { lockedByOther } from './ticket-lock-rules';
+import { TicketLockedException } from './ticket-locked.exception';
 import { ticketNumber } from './ticket-number';
 import { CLOSED_STATES, stateTypeOf, type TicketState } from './ticket-states';
 import { TicketThread } from './ticket-thread.entity';
@@ -89,10 +94,11 @@ export interface TicketDraft {
   title?: string;
 }
 
-export interface TicketChanges {
-  state?: TicketState;
-  locked?: boolean;
-  ownerId?: number | null;
+export type { TicketChanges };
+
+export interface ChangeOptions {
+  /** An administrator unlocking another agent's ticket: the lock rule does not stop this change. */
+  overrideLock?: boolean;
 }
 
 /** Another open ticket holds a conversation the new ticket was to hold. */
@@ -119,6 +125,7 @@ export class ConversationTickets {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly history: TicketHistory,
     private readonly searchIndex: SearchIndex,
     private readonly attachments: AttachmentStore,
   ) {}
@@ -154,10 +161,13 @@ export class ConversationTickets {
     return { action: 'new-ticket', previous: ticket };
   }
 
-  /** Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket takes back its free conversations. */
+  /**
+   * Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket
+   * takes back its free conversations. The follow-up's changes are the system's, the message the customer's.
+   */
   async append(m: EntityManager, placement: AppendPlacement, article: ArticleDraft): Promise<void> {
     const { ticket } = placement;
-    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock });
+    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock }, SYSTEM_ACTOR);
     if (stateTypeOf(ticket.state) === 'closed') await this.holdFreeConversations(m, ticket.id);
     await this.addArticle(m, ticket, article);
   }
@@ -186,6 +196,8 @@ export class ConversationTickets {
     await m.update(Ticket, { id }, { number });
     await this.searchIndex.indexTicket(m, { id, number, title, customerHandle: draft.customer.handle, customerName: draft.customer.name });
     const ticket = { id, number, profileId: draft.profileId };
+    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket.
+    await this.history.record(m, id, articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR, [{ kind: 'created', newValue: String(draft.queueId) }]);
     for (const key of draft.conversations) await this.join(m, ticket, key);
     for (const article of articles) await this.addArticle(m, ticket, article);
     return { id, number };
@@ -208,7 +220,7 @@ export class ConversationTickets {
     return m.exists(Article, { where: { ticketId, deliveryStatus: 'sending', channel } });
   }
 
-  /** Adds an article (with its search document and its media) without changing the ticket; returns its id. */
+  /** Adds an article (with its search document, its media, and the history entry naming who wrote it) without changing the ticket; returns its id. */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
@@ -229,17 +241,22 @@ export class ConversationTickets {
     await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body: article.body });
     if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
     if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
+    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
     return id;
   }
 
   /**
-   * An agent's change to a ticket, with the conversation bookkeeping a state change implies:
-   * closing frees the ticket's conversations (each passes to the newest other open ticket of it,
-   * if one waits); any other state takes back those that no other open ticket holds. Moves the
-   * ticket's "changed" time even without changes (a note).
+   * A change to a ticket by `actor`, with what it implies (effectiveChanges: leaving pending clears
+   * the pending time, closing and moving unlock) and the conversation bookkeeping a state change
+   * implies: closing frees the ticket's conversations (each passes to the newest other open ticket
+   * of it, if one waits); any other state takes back those that no other open ticket holds. Each
+   * field that changes gets a history entry by `actor`. Moves the ticket's "changed" time even
+   * without changes (a note). An agent's change to a ticket another agent has locked throws
+   * TicketLockedException (checked on the row as locked for this transaction, so a lock taken a
+   * moment ago counts), unless `overrideLock` (an administrator unlocking).
    */
-  async change(m: EntityManager, ticketId: number, changes: TicketChanges): Promise<void> {
-    await this.write(m, ticketId, changes);
+  async change(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
+    await this.write(m, ticketId, changes, actor, options);
     if (changes.state === undefined) return;
     if (stateTypeOf(changes.state) === 'closed') await this.release(m, ticketId);
     else await this.holdFreeConversations(m, ticketId);
@@ -303,14 +320,33 @@ export class ConversationTickets {
     return candidates;
   }
 
-  /** Applies changes and moves the ticket's "changed" time, so the queue view sorts it up. */
-  private async write(m: EntityManager, ticketId: number, changes: TicketChanges): Promise<void> {
+  /** Applies changes with what they imply, records them, and moves the ticket's "changed" time, so the queue view sorts it up. */
+  private async write(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
+    const before = await this.factsForUpdate(m, ticketId);
+    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
+      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
+      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
+    }
+    const effective = effectiveChanges(before, changes);
+    const { pendingUntil, ...columns } = effective;
     await m
       .createQueryBuilder()
       .update(Ticket)
-      .set({ ...changes, changedAt: () => 'CURRENT_TIMESTAMP' })
+      .set({ ...columns, ...(pendingUntil !== undefined ? { pendingUntil: pendingUntil === null ? null : String(pendingUntil) } : {}), changedAt: () => 'CURRENT_TIMESTAMP' })
       .where('id = :id', { id: ticketId })
       .execute();
+    await this.history.record(m, ticketId, actor, historyOfChanges(before, effective));
+  }
+
+  /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
+  private async factsForUpdate(m: EntityManager, ticketId: number): Promise<TicketFacts & { number: string | null }> {
+    const query = m
+      .createQueryBuilder(Ticket, 't')
+      .select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil'])
+      .where('t.id = :ticketId', { ticketId });
+    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
+    const row = await query.getOneOrFail();
+    return { number: row.number, state: row.state, locked: row.locked, ownerId: row.ownerId, queueId: row.queueId, pendingUntil: row.pendingUntil === null ? null : Number(row.pendingUntil) };
   }
 
   /** The ticket belongs to and holds `key`; refused when another open ticket holds it. */

@@ -17,7 +17,7 @@ import { chosenReplyChannel, type ReplyChannel } from './reply-channels';
 import { RecipientLookup } from './recipient-lookup.service';
 import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
-import { AGENT_STATES, type AgentState } from './ticket-rules';
+import { agentActor, TicketHistory } from './ticket-history.service';
 import { Ticket } from './ticket.entity';
 import { TicketsService, replyTarget } from './tickets.service';
 import { directMessageLength, MAX_DM_LENGTH, MAX_TWEET_WEIGHT, weightedTweetLength } from './tweet-length';
@@ -52,6 +52,7 @@ export class TicketActionsService {
     private readonly acl: TicketAclService,
     private readonly delivery: ArticleDeliveryService,
     private readonly clock: Clock,
+    private readonly history: TicketHistory,
     private readonly sentOnce: SentOnce,
     private readonly recipients: RecipientLookup,
   ) {}
@@ -85,10 +86,15 @@ export class TicketActionsService {
       this.transactions.run(async (manager) => {
         const id = await this.conversations.addArticle(manager, ticket, { ...this.outgoing(channel, ticket.profile, agent, body, target?.externalId ?? null), formKey, upload });
         if (channel === 'dm' && ticket.channel === 'tweet') await this.conversations.joinConversation(manager, ticket, dmConversation(ticket.customerXId));
-        await this.conversations.change(manager, ticket.id, {
-          ...(ticket.state === 'new' ? { state: 'open' } : {}),
-          ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
-        });
+        await this.conversations.change(
+          manager,
+          ticket.id,
+          {
+            ...(ticket.state === 'new' ? { state: 'open' } : {}),
+            ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
+          },
+          agentActor(agent),
+        );
         return id;
       }),
     );
@@ -121,18 +127,11 @@ export class TicketActionsService {
     const written = await this.sentOnce.write(agent, formKey, () =>
       this.transactions.run(async (manager) => {
         const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body, formKey });
-        await this.conversations.change(manager, ticket.id, {});
+        await this.conversations.change(manager, ticket.id, {}, agentActor(agent));
         return id;
       }),
     );
     return typeof written === 'number' ? this.articles.findOneByOrFail({ id: written }) : written;
-  }
-
-  /** Locking makes the agent the owner, as in OTRS. */
-  async setLock(agent: CurrentAgent, ticketId: number, locked: boolean): Promise<Ticket> {
-    const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    await this.transactions.run((m) => this.conversations.change(m, ticket.id, locked ? { locked: true, ownerId: agent.id } : { locked: false }));
-    return ticket;
   }
 
   async setOwner(agent: CurrentAgent, ticketId: number, ownerId: unknown): Promise<Ticket> {
@@ -140,15 +139,7 @@ export class TicketActionsService {
     const id = Number(ownerId);
     const candidates = await this.reader.ownerCandidates(ticket.queue.groupId);
     if (!candidates.some((u) => u.id === id)) throw new DomainException('tickets.error.ownerNotAllowed');
-    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }));
-    return ticket;
-  }
-
-  /** Closing frees the ticket's conversations; reopening takes back those no other open ticket holds (docs/THREADING.md). */
-  async setState(agent: CurrentAgent, ticketId: number, state: unknown): Promise<Ticket> {
-    const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    if (!(AGENT_STATES as readonly unknown[]).includes(state)) throw new DomainException('validation.choose');
-    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { state: state as AgentState }));
+    await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }, agentActor(agent)));
     return ticket;
   }
 
@@ -160,14 +151,17 @@ export class TicketActionsService {
     }
     const blocker = sendBlocker(ticket.profile);
     if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
-    const result = await this.articles
-      .createQueryBuilder()
-      .update(Article)
-      .set({ deliveryStatus: 'sending', deliveryError: null, deliveryAttempts: 0, nextAttemptAt: String(this.clock.now()) })
-      .where('id = :articleId AND ticket_id = :ticketId', { articleId, ticketId })
-      .andWhere("delivery_status = 'failed' AND channel <> 'note' AND sender <> 'customer'")
-      .execute();
-    if (result.affected === 0) throw new DomainException('tickets.error.notResendable');
+    await this.transactions.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(Article)
+        .set({ deliveryStatus: 'sending', deliveryError: null, deliveryAttempts: 0, nextAttemptAt: String(this.clock.now()) })
+        .where('id = :articleId AND ticket_id = :ticketId', { articleId, ticketId })
+        .andWhere("delivery_status = 'failed' AND channel <> 'note' AND sender <> 'customer'")
+        .execute();
+      if (result.affected === 0) throw new DomainException('tickets.error.notResendable');
+      await this.history.record(m, ticketId, agentActor(agent), [{ kind: 'delivery-resent', articleId }]);
+    });
     await this.deliverSoon();
   }
 

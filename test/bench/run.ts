@@ -11,7 +11,7 @@ process.env.SESSION_SECRET ??= 'bench-session-secret-bench-session-secret';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
   ingest: (args) => ingestBenchmark({ events: numberArg(args, '--events', 6_000), rate: numberArg(args, '--rate', 500) }),
-  acl: () => aclBenchmark(),
+  acl: (args) => aclBenchmark(args.includes('--only') ? args.slice(args.indexOf('--only') + 1) : undefined),
   agent: (args) => agentBenchmark({ tickets: numberArg(args, '--tickets', 100_000), articles: numberArg(args, '--articles', 300_000), requests: numberArg(args, '--requests', 200) }),
 };
 
@@ -25,7 +25,9 @@ function numberArg(args: string[], name: string, fallback: number): number {
 const [name, ...args] = process.argv.slice(2);
 const benchmark = BENCHMARKS[name ?? ''];
 if (!benchmark) {
-  console.error(`usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--events N] [--rate N] [--tickets N] [--articles N] [--requests N]`);
+  console.error(
+    `usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--events N] [--rate N] (ingest) [--only filter store zoom] (acl) [--tickets N] [--articles N] [--requests N] (agent)`,
+  );
   process.exit(2);
 }
 benchmark(args).then(

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { TicketThreads1764100000000 } from '../../src/database/migrations/1764100000000-TicketThreads';
 import { Transactions } from '../../src/database/transactions';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -158,19 +159,15 @@ describe('migration 1764100000000-TicketThreads', () => {
     const t = await createTestApp({ env: { INBOX_WORKER: 'off', DELIVERY_INTERVAL_MS: '3600000' } });
     // Migrations run on the app's connection; on SQLite they must take their turn like any transaction.
     const exclusive = <R>(work: () => Promise<R>) => t.app.get(Transactions).exclusive(work);
-    // Later migrations are undone first, down to and including this one.
-    const undoThrough = (name: string) =>
-      exclusive(async () => {
-        for (;;) {
-          const [last] = await t.dataSource.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
-          await t.dataSource.undoLastMigration({ transaction: 'all' });
-          if (last.name === name) return;
-        }
-      });
+    // This migration alone, down and up again, whatever later migrations came after it.
+    const migration = new TicketThreads1764100000000();
+    const runner = t.dataSource.createQueryRunner();
+    const undo = () => exclusive(() => migration.down(runner));
+    const redo = () => exclusive(() => migration.up(runner));
     try {
       const [{ id: queueId }] = await t.dataSource.query(`SELECT id FROM queues WHERE name = 'Raw'`);
       const profile = await createReadyProfile(t, { targetQueueId: queueId });
-      await undoThrough('TicketThreads1764100000000');
+      await undo();
 
       // Tickets as the code before the migration stored them: a closed and an open ticket of one DM thread, a tweet ticket.
       const insert = (title: string, state: string, channel: string, key: string | null, open: string | null) =>
@@ -182,7 +179,7 @@ describe('migration 1764100000000-TicketThreads', () => {
       await insert('mention', 'new', 'tweet', null, null);
       const ids = Object.fromEntries((await t.dataSource.query('SELECT id, title FROM tickets')).map((r: { id: number; title: string }) => [r.title, Number(r.id)]));
 
-      await exclusive(() => t.dataSource.runMigrations({ transaction: 'all' }));
+      await redo();
       const rows = await t.dataSource.query('SELECT ticket_id, profile_id, thread_key, open_thread_key FROM ticket_threads ORDER BY ticket_id');
       expect(rows.map((r: Record<string, unknown>) => [Number(r.ticket_id), Number(r.profile_id), r.thread_key, r.open_thread_key])).toEqual([
         [ids.old, profile.id, 'dm:42', null],
@@ -191,15 +188,16 @@ describe('migration 1764100000000-TicketThreads', () => {
       const pending = await t.dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
 
-      await undoThrough('TicketThreads1764100000000');
+      await undo();
       const back = await t.dataSource.query('SELECT id, thread_key, open_thread_key FROM tickets ORDER BY id');
       expect(back.map((r: Record<string, unknown>) => [Number(r.id), r.thread_key, r.open_thread_key])).toEqual([
         [ids.old, 'dm:42', null],
         [ids.current, 'dm:42', 'dm:42'],
         [ids.mention, null, null],
       ]);
-      await exclusive(() => t.dataSource.runMigrations({ transaction: 'all' }));
+      await redo();
     } finally {
+      await runner.release();
       await t.close();
     }
   });

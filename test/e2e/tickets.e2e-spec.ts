@@ -462,20 +462,21 @@ describe('tickets: agent screens and outgoing delivery', () => {
   });
 
   describe('lock, owner, state', () => {
-    it('locks to the agent, sets another rw agent as owner, refuses a ro agent, and unlocks', async () => {
+    it('locks to the agent, refuses a ro agent as owner, hands the locked ticket to another rw agent, who unlocks it', async () => {
       const { ticket } = await supportTicket({ channel: 'dm' });
       const zoom = `/tickets/${ticket.id}`;
       await post('anna', zoom, `${zoom}/lock`);
       expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ locked: true, ownerId: ids.anna });
-      await post('anna', zoom, `${zoom}/owner`, { ownerId: String(ids.tina) });
-      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ ownerId: ids.tina });
       const page = await clients.anna.get(zoom);
       expect(page.text).toMatch(/<option value="\d+">Otto \(otto\)<\/option>/);
       expect(page.text).not.toContain('Rob (rob)');
       const refused = await post('anna', zoom, `${zoom}/owner`, { ownerId: String(ids.rob) });
       expect((await follow(clients.anna, await follow(clients.anna, refused))).text).toContain('Choose an agent with read/write access to the ticket&#x27;s queue.');
-      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ ownerId: ids.tina });
-      await post('anna', zoom, `${zoom}/unlock`);
+      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ ownerId: ids.anna });
+      // The lock goes with the ticket to its new owner (docs/AGENT-WORKSPACE.md, "Locks").
+      await post('anna', zoom, `${zoom}/owner`, { ownerId: String(ids.tina) });
+      expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ locked: true, ownerId: ids.tina });
+      await post('tina', zoom, `${zoom}/unlock`);
       expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ locked: false, ownerId: ids.tina });
     });
 
@@ -494,7 +495,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
       expect((await clients.anna.get(zoom)).text).toContain(`href="/tickets/${newer.id}">${newer.number}</a>`);
 
       await post('anna', `/tickets/${newer.id}`, `/tickets/${newer.id}/state`, { state: 'closed unsuccessful' });
-      await post('anna', zoom, `${zoom}/state`, { state: 'pending reminder' });
+      await post('anna', zoom, `${zoom}/state`, { state: 'pending reminder', quick: 'tomorrow-0900' });
       expect(await ticketRepo().findOneByOrFail({ id: ticket.id })).toMatchObject({ state: 'pending reminder' });
       expect(await conversationsOf(ticket.id)).toEqual([{ key: `dm:${customer.id}`, held: `dm:${customer.id}` }]);
     });

@@ -1,8 +1,9 @@
 import { idString, parseJsonExact } from './exact-json';
 import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from './incoming-x-message';
-import { percentEncode, signRequest, type OAuth1Credentials } from './oauth1-signer';
+import { percentEncode, type OAuth1Credentials } from './oauth1-signer';
 import { readErrorBody, xErrorFromResponse } from './x-error-response';
 import { XApiError, XUnexpectedResponseError, XUnreachableError } from './x-errors';
+import { XTransport, type XAnswer, type XTransportOptions } from './x-transport';
 import { userLookupFromV2, X_USERNAME, type XUserLookup } from './x-user-lookup';
 import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } from './x-v2-mapper';
 
@@ -11,14 +12,7 @@ import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } fr
  * XApiError (see x-errors.ts); ids are strings end to end.
  */
 
-export interface XApiClientOptions {
-  /** e.g. https://api.x.com, or the local fake's http://127.0.0.1:4010 */
-  baseUrl: string;
-  timeoutMs?: number;
-  /** Milliseconds since the epoch; drives oauth_timestamp. */
-  now?: () => number;
-  nonce?: () => string;
-}
+export type XApiClientOptions = XTransportOptions;
 
 export interface XConsumerCredentials {
   consumerKey: string;
@@ -111,13 +105,6 @@ interface XCall {
   json?: unknown;
 }
 
-interface XAnswer {
-  status: number;
-  bodyText: string;
-  headers: Headers;
-}
-
-const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_POLL_PAGE_SIZE = 100;
 // Catching up after a long pause stops here; older items beyond it are not fetched.
 const MAX_POLL_PAGES = 10;
@@ -127,20 +114,10 @@ const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation
 const MEDIA_FIELDS = 'url,preview_image_url,variants,alt_text,width,height';
 
 export class XApiClient {
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
-  private readonly now: () => number;
-  private readonly nonce?: () => string;
+  private readonly transport: XTransport;
 
   constructor(options: XApiClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new TypeError(`X API base URL must be http(s), got ${url.protocol}`);
-    }
-    this.baseUrl = url.href.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.now = options.now ?? Date.now;
-    this.nonce = options.nonce;
+    this.transport = new XTransport(options);
   }
 
   /** GET /2/users/me — who the access token belongs to (the wizard's "verify credentials"). */
@@ -258,7 +235,7 @@ export class XApiClient {
 
   /** 3-legged step 2: where to send the admin's browser. */
   authorizeUrl(oauthToken: string): string {
-    return `${this.baseUrl}/oauth/authorize?oauth_token=${percentEncode(oauthToken)}`;
+    return `${this.transport.baseUrl}/oauth/authorize?oauth_token=${percentEncode(oauthToken)}`;
   }
 
   /** 3-legged step 4: POST /oauth/access_token, signed with the request token and the verifier. */
@@ -321,13 +298,13 @@ export class XApiClient {
    */
   async downloadMedia(url: string, options: { credentials?: XCredentials; maxBytes: number }): Promise<DownloadedMedia> {
     const headers: Record<string, string> = { accept: 'image/*,video/mp4' };
-    if (options.credentials) headers.authorization = signRequest({ method: 'GET', url }, userContext(options.credentials), { nonce: this.nonce, timestamp: () => Math.floor(this.now() / 1000) }).authorization;
+    if (options.credentials) headers.authorization = this.transport.oauth1Authorization('GET', url, userContext(options.credentials));
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), this.transport.timeoutMs);
     try {
       const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
       if (response.status < 200 || response.status >= 300) {
-        throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText: (await response.text()).slice(0, 2_000), nowMs: this.now() });
+        throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText: (await response.text()).slice(0, 2_000), nowMs: this.transport.now() });
       }
       const declared = Number(response.headers.get('content-length'));
       if (Number.isFinite(declared) && declared > options.maxBytes) {
@@ -336,13 +313,15 @@ export class XApiClient {
       }
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of response.body ?? []) {
-        size += chunk.length;
+      // A reader rather than for-await: the body's async iterator is missing from the DOM typings a browser test may pull in.
+      const reader = response.body?.getReader();
+      for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read()) {
+        size += chunk.value.length;
         if (size > options.maxBytes) {
           controller.abort();
           throw new MediaTooLargeError(size);
         }
-        chunks.push(Buffer.from(chunk));
+        chunks.push(Buffer.from(chunk.value));
       }
       return { contentType: (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase(), bytes: Buffer.concat(chunks) };
     } catch (error) {
@@ -392,43 +371,14 @@ export class XApiClient {
     return pollResult(messages, newestId, rateLimit);
   }
 
-  private async call(call: XCall): Promise<XAnswer> {
-    const url = this.baseUrl + call.path + queryString(call.query);
-    const body = call.json === undefined ? undefined : JSON.stringify(call.json);
-    const contentType = body === undefined ? undefined : 'application/json';
-    const { authorization } = signRequest({ method: call.method, url, body, contentType }, call.credentials, {
-      nonce: this.nonce,
-      timestamp: () => Math.floor(this.now() / 1000),
-      extraOAuthParams: call.oauthParams,
+  private call(call: XCall): Promise<XAnswer> {
+    return this.transport.send({
+      method: call.method,
+      path: call.path,
+      query: call.query,
+      auth: { kind: 'oauth1', credentials: call.credentials, oauthParams: call.oauthParams },
+      json: call.json,
     });
-
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    try {
-      const response = await fetch(url, {
-        method: call.method,
-        headers: {
-          authorization,
-          accept: 'application/json',
-          ...(contentType ? { 'content-type': contentType } : {}),
-        },
-        body,
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      const bodyText = await response.text();
-      if (response.status < 200 || response.status >= 300) {
-        throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText, nowMs: this.now() });
-      }
-      return { status: response.status, bodyText, headers: response.headers };
-    } catch (error) {
-      if (error instanceof XApiError) throw error;
-      // fetch rejects with an AbortError once our timer fires, also while the body streams in.
-      if (controller.signal.aborted) throw new XUnreachableError('timeout', { cause: error });
-      throw new XUnreachableError('network', { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
 
@@ -470,12 +420,6 @@ function jsonOf(answer: XAnswer): unknown {
   } catch {
     throw unexpected('answer is not JSON', answer.status);
   }
-}
-
-/** RFC 3986-encoded, so the signature base string and the URL sent agree byte for byte. */
-function queryString(query: Record<string, string | undefined> | undefined): string {
-  const pairs = Object.entries(query ?? {}).filter((pair): pair is [string, string] => pair[1] !== undefined);
-  return pairs.length === 0 ? '' : '?' + pairs.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
 }
 
 function checkedSinceId(sinceId: string | undefined): string | undefined {

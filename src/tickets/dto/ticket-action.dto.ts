@@ -25,9 +25,3 @@ export class OwnerDto {
   @IsString()
   ownerId?: string;
 }
-
-export class StateDto {
-  @IsOptional()
-  @IsString()
-  state?: string;
-}

@@ -11,7 +11,7 @@ import type { FakeXEchoMode, FakeXSent, FakeXUser } from './types';
 /**
  * What the app sends: tweets (v2 POST /2/tweets, v1.1 statuses/update) and DMs (v2
  * dm_conversations/with/:id/messages). Each lands in `sent` and on the timeline, and comes back
- * to the sender's webhook as X's echo (PROTOCOL.md §4.3), before or after the answer.
+ * to the sender's webhook as X's echo, before or after the answer.
  */
 export class FakeXPosting {
   readonly sent: FakeXSent[] = [];

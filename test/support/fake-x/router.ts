@@ -1,6 +1,8 @@
+import type { FakeXAccountActivity } from './account-activity';
 import type { FakeXAccounts } from './accounts';
 import { invalidRequest, jsonFields, rawJson, v11Error, v11Id, v2Data, v2TooManyRequests, type Answer } from './answers';
 import type { FakeRequest } from './http';
+import type { FakeXAppTokens } from './app-only-auth';
 import type { FakeXModes } from './modes';
 import { authFailure, type Auth, type AuthKind, type Dialect, type FakeXOAuth } from './oauth-verification';
 import type { FakeXPosting } from './posting';
@@ -23,6 +25,8 @@ export interface FakeXParts {
   timeline: FakeXTimeline;
   media: FakeXMediaStore;
   users: FakeXUserLookup;
+  appTokens: FakeXAppTokens;
+  accountActivity: FakeXAccountActivity;
   idsAsJsonNumbers: boolean;
 }
 
@@ -33,8 +37,11 @@ export interface FakeXParts {
 export class FakeXRouter {
   constructor(private readonly parts: FakeXParts) {}
 
-  route(request: FakeRequest): Answer {
+  async route(request: FakeRequest): Promise<Answer> {
     const { method, path } = request;
+    if (method === 'POST' && path === '/oauth2/token') return this.parts.appTokens.issue(request);
+    const accountActivity = await this.parts.accountActivity.route(request);
+    if (accountActivity) return accountActivity;
     const { threeLegged, posting, timeline } = this.parts;
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(path);
     const mentions = /^\/2\/users\/([^/]+)\/mentions$/.exec(path);

@@ -1,6 +1,8 @@
+import type { FakeXCrcHold } from './account-activity';
 import type { FakeXUploadedMedia } from './media';
 import type { FakeXEndpoint } from './rate-limits';
 import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXPerson, FakeXTweet, FakeXTweetInput } from './timeline';
+import type { FakeXWebhookRegistration } from './webhook-registry';
 import type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './webhook-sender';
 
 /** The fake X API's public shapes: what tests configure, what it records, and its handle. */
@@ -16,6 +18,11 @@ export interface FakeXApp {
   callbackUrls?: string[];
   /** The AAA `source_app_id` of DMs sent with this app; generated when absent. */
   appId?: string;
+  /**
+   * Whether the app's access level includes the Account Activity API (webhooks and
+   * subscriptions); false answers those endpoints with 403 client-not-enrolled. Default true.
+   */
+  accountActivity?: boolean;
 }
 
 export interface FakeXUser {
@@ -67,6 +74,15 @@ export interface FakeXApiOptions {
   idsAsJsonNumbers?: boolean;
   /** How long a webhook POST or CRC GET waits for the app (X: 10 s for events). */
   webhookTimeoutMs?: number;
+  /**
+   * Accept webhook URLs on loopback hosts over http and with a port (http://localhost:3000/…), for
+   * a demo on one machine. X itself takes only public https URLs without a port. Default false.
+   */
+  loopbackDemo?: boolean;
+  /** Webhooks one app may register (X allows a few; WebhookLimitExceeded beyond). Default 1. */
+  webhooksPerApp?: number;
+  /** Receives a line for each webhook registration, CRC check and subscription change. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -132,8 +148,17 @@ export interface FakeXApi {
   /** What clicking "Authorize app" does: returns the callback URL with oauth_token and oauth_verifier. */
   approveRequestToken(oauthToken: string, userId?: string): string;
 
-  /** Account Activity: events for that account go to url, signed with that app's consumer secret. */
+  /**
+   * A shortcut for tests: as if the app had registered url as a webhook (CRC passed) and
+   * subscribed the account, so its events go there, signed with that app's consumer secret.
+   */
   subscribeWebhook(subscription: FakeXWebhookSubscription): void;
+  /** Every webhook registration with its subscribers, oldest first (copies). */
+  webhookRegistrations(): FakeXWebhookRegistration[];
+  /** X's periodic CRC check of every registered webhook: each becomes valid or invalid by the app's answer. */
+  recheckWebhooks(): Promise<void>;
+  /** CRC checks wait until released: a registration stays pending meanwhile (races between instances). */
+  holdCrcChecks(): FakeXCrcHold;
   /** A DM to a subscribed account, POSTed as `direct_message_events`; also listed by GET /2/dm_events. */
   deliverDirectMessage(input: FakeXDirectMessageInput): Promise<FakeXDeliveryResult & { eventId: string }>;
   /** A tweet POSTed as `tweet_create_events`; also on the public timeline (search, mentions). */
@@ -155,7 +180,7 @@ export interface FakeXApi {
   waitForDeliveries(): Promise<void>;
 
   /** Back to 'normal' with nothing sent, no tweets, DMs or deliveries, echoes 'after-response',
-   * fresh rate limits; apps, users and webhook subscriptions are kept. */
+   * fresh rate limits; apps, users, webhooks and subscriptions are kept. */
   reset(): void;
   close(): Promise<void>;
 }
