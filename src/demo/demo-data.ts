@@ -1,14 +1,16 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { articleDocument, ticketDocument, writeSearchDocuments, type SearchDatabase, type SearchDocument } from '../search/search-documents';
 import { ticketNumber } from '../tickets/ticket-number';
-import type { TicketState } from '../tickets/ticket-states';
+import { isPendingState, type TicketState } from '../tickets/ticket-states';
 
 /**
  * Demo data for trying socialdesk with a realistic amount of history, and for the agent
  * benchmark (`npm run bench -- agent`, test/bench/agent.bench.ts); `npm run cli -- demo generate`
- * runs the same generator. Tickets, articles and their search documents are written with bulk
- * INSERTs (tens of thousands of rows a second), the search documents by the same function the
- * app uses (writeSearchDocuments), so search finds exactly what it would have indexed itself.
+ * runs the same generator. Tickets, articles, their search documents and their history are written
+ * with bulk INSERTs (tens of thousands of rows a second), the search documents by the same function
+ * the app uses (writeSearchDocuments), so search finds exactly what it would have indexed itself,
+ * and the history as the app writes it (docs/AGENT-WORKSPACE.md, "History"): the ticket's creation
+ * by whoever wrote its first message, then one entry per article. Pending tickets get their time.
  *
  * Deterministic for a seed: the same counts, texts and the same rare word in the same articles.
  */
@@ -94,6 +96,7 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
       await runner.startTransaction();
       const tickets: unknown[][] = [];
       const articles: unknown[][] = [];
+      const history: unknown[][] = [];
       const docs: SearchDocument[] = [];
       for (let i = from; i < Math.min(options.tickets, from + BATCH * 4); i++) {
         const id = firstTicket + i;
@@ -107,7 +110,11 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
         const title = sentence(random, language, 6);
         const number = ticketNumber(new Date(created), id);
         (counts[queue] ??= {})[state] = ((counts[queue] ??= {})[state] ?? 0) + 1;
-        tickets.push([id, number, title, queues[queue], state, database === 'sqlite' ? 0 : false, null, profileId, channel, customer.id, customer.handle, customer.name, stamp(created), stamp(changed)]);
+        // A pending state always has its time (a week after the last change), as the agent's state form sets it.
+        const pendingUntil = isPendingState(state) ? changed + 7 * DAY_MS : null;
+        tickets.push([id, number, title, queues[queue], state, database === 'sqlite' ? 0 : false, null, profileId, channel, customer.id, customer.handle, customer.name, stamp(created), stamp(changed), pendingUntil]);
+        // The first article is the customer's: the customer opened the ticket.
+        history.push([id, 'created', 'customer', String(queues[queue]), null, created]);
         docs.push(ticketDocument({ id, number, title, customerHandle: customer.handle, customerName: customer.name }));
         for (let n = 0; n < perTicket[i]; n++, articleIndex++) {
           const articleId = firstArticle + articleIndex;
@@ -117,13 +124,17 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
             body = `${body} ${RARE_WORD}`;
             rareTickets.add(id);
           }
-          const at = stamp(created + Math.floor(((changed - created) * (n + 1)) / (perTicket[i] + 1)));
+          const atMs = created + Math.floor(((changed - created) * (n + 1)) / (perTicket[i] + 1));
+          const at = stamp(atMs);
           articles.push([articleId, id, profileId, fromCustomer ? 'customer' : 'agent', channel, fromCustomer ? String(1_960_000_000_000_000_000n + BigInt(articleId)) : null, fromCustomer ? customer.id : null, fromCustomer ? customer.handle : 'acme_demo', body, fromCustomer ? null : 'sent', at]);
+          // Agent articles without an author agent, as articles sent from X directly are: the system's.
+          history.push([id, 'article', fromCustomer ? 'customer' : 'system', channel, articleId, atMs]);
           docs.push(articleDocument({ id: articleId, ticketId: id, body }));
         }
       }
-      await insertRows(runner, p, 'tickets', ['id', 'number', 'title', 'queue_id', 'state', 'locked', 'owner_id', 'profile_id', 'channel', 'customer_x_id', 'customer_handle', 'customer_name', 'created_at', 'changed_at'], tickets);
+      await insertRows(runner, p, 'tickets', ['id', 'number', 'title', 'queue_id', 'state', 'locked', 'owner_id', 'profile_id', 'channel', 'customer_x_id', 'customer_handle', 'customer_name', 'created_at', 'changed_at', 'pending_until'], tickets);
       await insertRows(runner, p, 'articles', ['id', 'ticket_id', 'profile_id', 'sender', 'channel', 'external_id', 'author_x_id', 'author_handle', 'body', 'delivery_status', 'created_at'], articles);
+      await insertRows(runner, p, 'ticket_history', ['ticket_id', 'kind', 'actor', 'new_value', 'article_id', 'occurred_at'], history);
       await writeSearchDocuments((sql, parameters) => runner.query(sql, parameters), database, docs);
       await runner.commitTransaction();
       log(`${Math.min(options.tickets, from + BATCH * 4)} of ${options.tickets} tickets, ${articleIndex} articles`);
