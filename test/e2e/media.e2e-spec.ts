@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { MediaFetcher } from '../../src/attachments/media-fetcher.service';
+import { replyUploadParsing } from '../../src/attachments/reply-upload';
 import { Attachment } from '../../src/attachments/attachment.entity';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Poller } from '../../src/inbox/poller.service';
@@ -15,7 +16,7 @@ import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, TINY_MP4, TINY_PNG, type FakeXApi, type FakeXSentDirectMessage, type FakeXSentTweet } from '../support/fake-x-api';
 import { freePort } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
-import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
+import { browserLike, follow, logIn } from '../utils/http';
 
 /** A real JPEG's first bytes: enough for the magic-number check. */
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0', 'latin1'), Buffer.alloc(200, 7)]);
@@ -203,12 +204,15 @@ describe('media in tweets and DMs, both ways', () => {
   });
 
   describe('an agent attaches an image to a reply', () => {
+    /** The zoom's reply form: its action (with the CSRF token, since the multipart body is read after the check) and its one-time key. */
     async function replyForm(ticketId: number) {
       const page = await agents.anna.get(`/tickets/${ticketId}`);
-      return { csrf: csrfTokenOf(page.text), formKey: /<form[^>]*id="reply"[\s\S]*?name="formKey" value="([^"]+)"/.exec(page.text)![1] };
+      const [, action, formKey] = /<form[^>]*action="([^"]*)"[^>]*id="reply"[\s\S]*?name="formKey" value="([^"]+)"/.exec(page.text)!;
+      return { action: action.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='), formKey };
     }
-    function postReply(ticketId: number, form: { csrf: string; formKey: string }, fields: Record<string, string>, image?: { bytes: Buffer; name: string; type: string }) {
-      const req = agents.anna.post(`/tickets/${ticketId}/reply`).field('_csrf', form.csrf).field('formKey', form.formKey);
+    function postReply(ticketId: number, form: { action: string; formKey: string }, fields: Record<string, string>, image?: { bytes: Buffer; name: string; type: string }) {
+      expect(form.action).toMatch(new RegExp(`^/tickets/${ticketId}/reply\\?_csrf=[0-9a-f]+$`));
+      const req = agents.anna.post(form.action).field('formKey', form.formKey);
       for (const [name, value] of Object.entries(fields)) req.field(name, value);
       if (image) req.attach('image', image.bytes, { filename: image.name, contentType: image.type });
       return req;
@@ -272,6 +276,25 @@ describe('media in tweets and DMs, both ways', () => {
       expect(await attachmentsOf(ticketId)).toEqual([]);
       expect(fakeX.uploads.length).toBe(before.uploads);
       expect(sentDms().length).toBe(before.dms);
+    });
+
+    it('reads a reply’s multipart body only after the agent and the CSRF token passed (token in the form’s URL)', async () => {
+      const ticketId = await dmTicket();
+      const form = await replyForm(ticketId);
+      const multipart = (client: TestAgent | ReturnType<typeof request>, path: string) =>
+        client.post(path).field('formKey', form.formKey).field('channel', 'dm').field('body', 'Not read').attach('image', TINY_PNG, { filename: 'a.png', contentType: 'image/png' });
+      const runs = replyUploadParsing.runs;
+      // Anonymous (its redirect to the login page comes before the body), no token, a forged token, the token only inside the body.
+      expect((await multipart(request(t.app.getHttpServer()), form.action)).status).toBe(403);
+      expect((await multipart(agents.anna, `/tickets/${ticketId}/reply`)).status).toBe(403);
+      expect((await multipart(agents.anna, `/tickets/${ticketId}/reply?_csrf=forged`)).status).toBe(403);
+      const token = new URLSearchParams(form.action.split('?')[1]).get('_csrf')!;
+      expect((await multipart(agents.anna, `/tickets/${ticketId}/reply`).field('_csrf', token)).status).toBe(403);
+      expect(replyUploadParsing.runs).toBe(runs);
+      expect(await t.dataSource.getRepository(Article).countBy({ ticketId, sender: 'agent' })).toBe(0);
+      // The page's own action is read once.
+      expect((await postReply(ticketId, form, { channel: 'dm', body: 'Read' })).status).toBe(303);
+      expect(replyUploadParsing.runs).toBe(runs + 1);
     });
 
     it('a retry after X’s rate limit reuses the uploaded media id instead of uploading again', async () => {
