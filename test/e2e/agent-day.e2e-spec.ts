@@ -1,8 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
+import { Attachment } from '../../src/attachments/attachment.entity';
 import { PasswordHasher } from '../../src/auth/password-hasher';
 import { Clock } from '../../src/common/clock';
 import { DomainException } from '../../src/common/domain.exception';
@@ -33,7 +35,7 @@ import { dmBody, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket, newCustomer, type TicketSeed } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
+import { startFakeXApi, TINY_PNG, type FakeXApi } from '../support/fake-x-api';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 
@@ -280,11 +282,13 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const page = await clients.otto.get(`/tickets/${ticket.id}`);
       expect(page.text).toContain('data-test="lock-notice"');
       expect(page.text).toContain('Locked by Anna (anna): read-only for you until they or an administrator unlock it.');
-      for (const action of ['reply', 'note', 'lock', 'unlock', 'owner', 'state', 'move']) expect(page.text).not.toContain(`action="/tickets/${ticket.id}/${action}"`);
+      // The reply form's action carries its CSRF token (it is multipart: docs/SECURITY.md), so an action is matched up to `"` or `?`.
+      const offers = (html: string, action: string) => new RegExp(`action="/tickets/${ticket.id}/${action}["?]`).test(html);
+      for (const action of ['reply', 'note', 'lock', 'unlock', 'owner', 'state', 'move']) expect([action, offers(page.text, action)]).toEqual([action, false]);
       // The holder keeps every action.
       const own = await clients.anna.get(`/tickets/${ticket.id}`);
       expect(own.text).not.toContain('data-test="lock-notice"');
-      for (const action of ['reply', 'note', 'unlock', 'owner', 'state', 'move']) expect(own.text).toContain(`action="/tickets/${ticket.id}/${action}"`);
+      for (const action of ['reply', 'note', 'unlock', 'owner', 'state', 'move']) expect([action, offers(own.text, action)]).toEqual([action, true]);
     });
 
     it('refuses every forged POST by another agent with 403 and the holder’s name; nothing changes', async () => {
@@ -292,7 +296,10 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const before = { ticket: await ticketOf(ticket.id), articles: (await articlesOf(ticket.id)).length };
       for (const [action, fields] of [
         ['reply', { body: 'Forged reply' }],
-        ['note', { body: 'Forged note' }],
+        // The other way (docs/SEARCH-AND-MEDIA.md): a public tweet from this DM ticket, with a one-time form key.
+        ['reply', { body: 'Forged tweet', channel: 'tweet', formKey: randomUUID() }],
+        ['reply', { body: 'Forged DM', channel: 'dm', formKey: randomUUID() }],
+        ['note', { body: 'Forged note', formKey: randomUUID() }],
         ['lock', {}],
         ['unlock', {}],
         ['owner', { ownerId: String(ids.otto) }],
@@ -304,10 +311,22 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
         expect([action, res.status]).toEqual([action, 403]);
         expect(decoded(res.text)).toContain(`Ticket#${ticket.number} is locked by Anna (anna).`);
       }
+      // A reply with an image, as the zoom's multipart form sends it (token in the action URL).
+      const token = csrfTokenOf((await clients.otto.get('/')).text);
+      const withImage = await clients.otto
+        .post(`/tickets/${ticket.id}/reply?_csrf=${token}`)
+        .field('formKey', randomUUID())
+        .field('channel', 'dm')
+        .field('body', 'Forged reply with an image')
+        .attach('image', TINY_PNG, { filename: 'forged.png', contentType: 'image/png' });
+      expect(withImage.status).toBe(403);
+      expect(decoded(withImage.text)).toContain(`Ticket#${ticket.number} is locked by Anna (anna).`);
       expect(await ticketOf(ticket.id)).toEqual(before.ticket);
       expect(await articlesOf(ticket.id)).toHaveLength(before.articles);
+      expect(await t.dataSource.getRepository(Attachment).countBy({ ticketId: ticket.id })).toBe(0);
       expect(await historyOf(ticket.id)).toEqual([]);
       expect(fakeX.sent).toEqual([]);
+      expect(fakeX.uploads).toEqual([]);
     });
 
     it('refuses a change even when the lock was taken after the agent’s checks passed (checked on the locked row)', async () => {

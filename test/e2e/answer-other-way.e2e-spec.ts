@@ -3,6 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { Article } from '../../src/tickets/article.entity';
+import { TicketHistoryEntry } from '../../src/tickets/ticket-history.entity';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { AgentsService } from '../../src/users/agents.service';
@@ -27,6 +28,8 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   let fakeX: FakeXApi;
   let agent: TestAgent;
   let profileId: number;
+  let queueId: number;
+  let annaId: number;
   let account: XPerson;
   let seq = 0;
 
@@ -38,9 +41,11 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
     const queue = await t.dataSource.getRepository(Queue).save({ name: 'Support', groupId: group.id, followUp: 'possible' });
     const profile = await createReadyProfile(t, { targetQueueId: queue.id });
     profileId = profile.id;
+    queueId = queue.id;
     account = { id: profile.accountId!, handle: 'acme_support', name: 'ACME Support' };
     const anna = await t.app.get(AgentsService).create({ login: 'anna', name: 'Anna', password: 'anna-password' });
     await t.app.get(AgentsService).setMembership(anna.id, group.id, 'rw');
+    annaId = anna.id;
     agent = browserLike(t.app);
     await logIn(agent, 'anna', 'anna-password');
   });
@@ -104,6 +109,19 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
     // The customer answers privately: into the same ticket, not a new one.
     expect(await dm(author, 'It is 4711.')).toBe(ticket.id);
     expect(await t.dataSource.getRepository(Ticket).countBy({ customerXId: author.id })).toBe(1);
+    // The ticket's history (docs/AGENT-WORKSPACE.md) tells it: Anna's DM on the mention ticket, what answering changed, X's id, the customer's DM.
+    const history = await t.dataSource.getRepository(TicketHistoryEntry).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } });
+    expect(history.map((h) => [h.kind, h.actor, h.agentId, h.newValue])).toEqual([
+      ['created', 'customer', null, String(queueId)],
+      ['article', 'customer', null, 'tweet'],
+      ['article', 'agent', annaId, 'dm'],
+      ['state', 'agent', annaId, 'open'],
+      ['owner', 'agent', annaId, String(annaId)],
+      ['lock', 'agent', annaId, 'lock'],
+      ['delivery-sent', 'system', null, sentDms()[0].dmEventId],
+      ['article', 'customer', null, 'dm'],
+    ]);
+    expect(history.find((h) => h.kind === 'delivery-sent')?.articleId).toBe(sent.id);
   });
 
   it('a DM of 300 characters is fine where a tweet of 300 is refused; the choice is checked on submit', async () => {

@@ -138,7 +138,12 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
     const { ticket } = await insertTicket(t, { profileId, queueId, channel: 'dm' });
     const annas = await zoom('anna', ticket.id);
     await clients.anna.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: annas.csrf, formKey: annas.replyKey, body: 'From Anna' }).expect(303);
+    // Answering locked the ticket to Anna (as in OTRS): while she holds it, Bert's POST is refused by the lock before any key is looked at.
     const berts = await zoom('bert', ticket.id);
+    const whileLocked = await clients.bert.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: berts.csrf, formKey: annas.replyKey, body: 'From Bert' });
+    expect(whileLocked.status).toBe(403);
+    expect(whileLocked.text).not.toContain('From Anna');
+    await clients.anna.post(`/tickets/${ticket.id}/unlock`).type('form').send({ _csrf: annas.csrf }).expect(303);
     for (const formKey of [annas.replyKey, 'short', 'x'.repeat(65), '../../etc']) {
       const res = await clients.bert.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: berts.csrf, formKey, body: 'From Bert' });
       const page = await follow(clients.bert, await follow(clients.bert, res));
