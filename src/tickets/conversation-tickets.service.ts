@@ -322,11 +322,7 @@ export class ConversationTickets {
 
   /** Applies changes with what they imply, records them, and moves the ticket's "changed" time, so the queue view sorts it up. */
   private async write(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
-    const before = await this.factsForUpdate(m, ticketId);
-    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
-      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
-      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
-    }
+    const before = await this.checkedFacts(m, ticketId, actor, options);
     const effective = effectiveChanges(before, changes);
     const { pendingUntil, ...columns } = effective;
     await m
@@ -336,6 +332,27 @@ export class ConversationTickets {
       .where('id = :id', { id: ticketId })
       .execute();
     await this.history.record(m, ticketId, actor, historyOfChanges(before, effective));
+  }
+
+  /**
+   * Opens an agent's write to a ticket that adds an article before changing the ticket (a reply, a
+   * note): takes the ticket's row lock and applies the lock rule first, before anything is inserted.
+   * An article or history row references the ticket, which on PostgreSQL takes a key-share lock on
+   * its row; two such transactions that both held that and then asked for the row lock in change()
+   * would deadlock (two replies to one ticket at the same moment). Call change() afterwards as usual.
+   */
+  async beginChange(m: EntityManager, ticketId: number, actor: HistoryActor): Promise<void> {
+    await this.checkedFacts(m, ticketId, actor);
+  }
+
+  /** The ticket's facts under its row lock; an agent's change to a ticket another agent has locked throws TicketLockedException. */
+  private async checkedFacts(m: EntityManager, ticketId: number, actor: HistoryActor, options: ChangeOptions = {}): Promise<TicketFacts & { number: string | null }> {
+    const before = await this.factsForUpdate(m, ticketId);
+    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
+      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
+      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
+    }
+    return before;
   }
 
   /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
