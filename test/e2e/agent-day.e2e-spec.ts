@@ -329,6 +329,26 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       expect(fakeX.uploads).toEqual([]);
     });
 
+    it('two agents answering an unlocked ticket at the same moment, several times each: the first to commit holds it, every reply of the other is refused', async () => {
+      const { ticket } = await supportTicket({ state: 'new' });
+      const tokens = { anna: csrfTokenOf((await clients.anna.get('/')).text), otto: csrfTokenOf((await clients.otto.get('/')).text) };
+      // All pass the page's checks; in the database one commits first and locks the ticket to its agent.
+      // (On PostgreSQL these deadlocked while an article was inserted before the ticket's row was locked.)
+      const posts = (['anna', 'otto', 'anna', 'otto', 'anna', 'otto', 'anna', 'otto'] as const).map((login, i) => ({ login, body: `Answer ${i} from ${login}` }));
+      const results = await Promise.all(posts.map(({ login, body }) => clients[login].post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: tokens[login], formKey: randomUUID(), body })));
+      const winner = (await ticketOf(ticket.id)).ownerId === ids.anna ? 'anna' : 'otto';
+      const holder = winner === 'anna' ? 'Anna (anna)' : 'Otto (otto)';
+      for (const [i, res] of results.entries()) {
+        if (posts[i].login === winner) expect([posts[i].body, res.status]).toEqual([posts[i].body, 303]);
+        else expect([posts[i].body, res.status, decoded(res.text).includes(`Ticket#${ticket.number} is locked by ${holder}.`)]).toEqual([posts[i].body, 403, true]);
+      }
+      const written = posts.filter((p) => p.login === winner).map((p) => p.body);
+      expect((await articlesOf(ticket.id)).filter((a) => a.sender === 'agent').map((a) => a.body).sort()).toEqual([...written].sort());
+      expect(await ticketOf(ticket.id)).toMatchObject({ state: 'open', locked: true, ownerId: ids[winner] });
+      expect(fakeX.sent.map((m) => m.text).sort()).toEqual([...written].sort());
+      expect((await historyOf(ticket.id)).filter((h) => h.kind === 'article').map((h) => h.agentId)).toEqual(written.map(() => ids[winner]));
+    });
+
     it('refuses a change even when the lock was taken after the agent’s checks passed (checked on the locked row)', async () => {
       const { ticket } = await supportTicket({ state: 'open' });
       await post('anna', `/tickets/${ticket.id}`, `/tickets/${ticket.id}/lock`);
@@ -732,13 +752,16 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       | { kind: 'lock' | 'unlock' | 'note'; who: string }
       | { kind: 'state'; who: string; state: AgentState }
       | { kind: 'move'; who: string; queue: 'Support' | 'Sales' }
-      | { kind: 'owner'; who: string; owner: string };
+      | { kind: 'owner'; who: string; owner: string }
+      // A reply either way (docs/SEARCH-AND-MEDIA.md) with one of a few one-time form keys, so keys repeat.
+      | { kind: 'reply'; who: string; channel: 'dm' | 'tweet'; key: number };
     const who = fc.constantFrom('anna', 'otto', 'rob', 'root');
     const step: fc.Arbitrary<Step> = fc.oneof(
       fc.record({ kind: fc.constantFrom('lock' as const, 'unlock' as const, 'note' as const), who }),
       fc.record({ kind: fc.constant('state' as const), who, state: fc.constantFrom(...AGENT_STATES) }),
       fc.record({ kind: fc.constant('move' as const), who, queue: fc.constantFrom('Support' as const, 'Sales' as const) }),
       fc.record({ kind: fc.constant('owner' as const), who, owner: fc.constantFrom('anna', 'otto') }),
+      fc.record({ kind: fc.constant('reply' as const), who, channel: fc.constantFrom('dm' as const, 'tweet' as const), key: fc.integer({ min: 0, max: 2 }) }),
     );
     /** The refusals an action may meet; anything else is a bug. */
     const refused = (error: unknown) => error instanceof DomainException || error instanceof HttpException;
@@ -749,9 +772,14 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const states = t.app.get(TicketStateService);
       const moves = t.app.get(TicketMoveService);
       const actions = t.app.get(TicketActionsService);
+      const delivery = t.app.get(ArticleDeliveryService);
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
           const { ticket } = await supportTicket();
+          const keys = [randomUUID(), randomUUID(), randomUUID()];
+          /** Who first wrote a reply with each key. */
+          const keyWriter = new Map<number, string>();
+          const sentBefore = fakeX.sent.length;
           for (const s of steps) {
             const before = await ticketOf(ticket.id);
             const historyBefore = (await historyOf(ticket.id)).length;
@@ -764,10 +792,13 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
               else if (s.kind === 'state') await states.setState(agent, ticket.id, { state: s.state, quick: 'in-1-hour' });
               else if (s.kind === 'move') await moves.move(agent, ticket.id, String(queues[s.queue]));
               else if (s.kind === 'owner') await actions.setOwner(agent, ticket.id, String(ids[s.owner]));
+              else if (s.kind === 'reply') await actions.reply(agent, ticket.id, { body: `reply with key ${s.key}`, channel: s.channel, formKey: keys[s.key] });
             } catch (error) {
               if (!refused(error)) throw error;
               done = false;
             }
+            // A reply's delivery runs on: its outcome (and history entry) is in before the next step looks.
+            if (s.kind === 'reply') await delivery.kick();
             const after = await ticketOf(ticket.id);
             const heldByOther = before.locked && before.ownerId !== null && before.ownerId !== agent.id;
             // Read-only while another agent holds it: only an administrator's unlock gets through.
@@ -779,7 +810,23 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
             expect(after.pendingUntil === null).toBe(!isPendingState(after.state));
             // Closing unlocks (locking a closed ticket afterwards is allowed, as in OTRS).
             if (done && s.kind === 'state' && CLOSED_STATES.includes(s.state)) expect(after.locked).toBe(false);
+            if (s.kind === 'reply') {
+              const writer = keyWriter.get(s.key);
+              const withKey = (await articlesOf(ticket.id)).filter((a) => a.formKey === keys[s.key]);
+              expect(withKey.length).toBe(writer === undefined && !done ? 0 : 1);
+              // Another agent's key is refused; the writer's own key again shows the first reply and changes nothing.
+              if (writer !== undefined && writer !== s.who) expect([s, done]).toEqual([s, false]);
+              if (writer === s.who) [expect(after).toEqual(before), expect(await historyOf(ticket.id)).toHaveLength(historyBefore)];
+              if (writer === undefined && done) {
+                keyWriter.set(s.key, s.who);
+                const added = (await historyOf(ticket.id)).slice(historyBefore);
+                expect(added).toContainEqual(expect.objectContaining({ kind: 'article', actor: 'agent', agentId: agent.id, articleId: withKey[0].id, newValue: s.channel }));
+                expect(after).toMatchObject({ locked: true, ownerId: agent.id });
+              }
+            }
           }
+          // Every reply written went to X once.
+          expect(fakeX.sent.length - sentBefore).toBe(keyWriter.size);
 
           // Replaying the history from a new ticket gives the ticket as stored; each entry's old value is what it was.
           const replay = { state: 'new' as string, queueId: queues.Support, ownerId: null as number | null, locked: false, pendingUntil: null as number | null };
