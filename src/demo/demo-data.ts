@@ -142,7 +142,10 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
     if (database === 'postgres') {
       // Rows were written with their ids: the sequences continue after them.
       for (const table of ['tickets', 'articles']) await runner.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT MAX(id) FROM ${table}))`);
-      await runner.query('ANALYZE');
+      // VACUUM as autovacuum does after a bulk insert: until the visibility map is set, PostgreSQL
+      // will not read a deep list page off ix_tickets_queue_state_changed alone (index-only) and
+      // sorts the whole queue instead (page 500 of 30,000: 19 ms for the ids instead of 3).
+      await runner.query('VACUUM ANALYZE');
     } else {
       await runner.query('ANALYZE');
     }

@@ -34,7 +34,7 @@ async function runOn(label: string, env: Record<string, string>, options: Option
   console.log(`\n=== ${label} ===`);
   const port = await freePort();
   // No background jobs: only the requests measured run.
-  const t = await createTestApp({ env: { ...env, LOG_LEVEL: 'silent', INBOX_WORKER: 'off', POLLER: 'off', DELIVERY_WORKER: 'off', MEDIA_FETCHER: 'off', SESSION_PRUNER: 'off' } });
+  const t = await createTestApp({ env: { ...env, LOG_LEVEL: 'silent', INBOX_WORKER: 'off', POLLER: 'off', DELIVERY_WORKER: 'off', MEDIA_FETCHER: 'off', SESSION_PRUNER: 'off', PENDING_CHECK: 'off' } });
   try {
     await t.app.listen(port, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
