@@ -47,6 +47,9 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.setViewEngine('hbs');
   app.setBaseViewsDir(viewsDir);
+  // Compiled templates are kept except in development (Express keeps them only in production by
+  // default; tests and benchmarks should measure what production does).
+  app.set('view cache', config.nodeEnv !== 'development');
 
   app.use(
     helmet({
@@ -84,8 +87,9 @@ export function configureApp(app: NestExpressApplication): void {
 
   // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
-  // Uploads (multipart) are not parsed here: the ACL import reads its files only after the CSRF and
-  // admin checks, in its own handler (src/acl/acl-upload.ts).
+  // Uploads (multipart) are not parsed here: the ACL import and a ticket reply with an image read
+  // their bodies only after the CSRF and access checks, in their own handlers (src/acl/acl-upload.ts,
+  // src/attachments/reply-upload.ts).
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());

@@ -58,6 +58,7 @@ export const JOB_SETTINGS = {
   poller: 'POLLER',
   delivery: 'DELIVERY_WORKER',
   'session-pruner': 'SESSION_PRUNER',
+  'media-fetcher': 'MEDIA_FETCHER',
   'pending-check': 'PENDING_CHECK',
 } as const;
 export type JobName = keyof typeof JOB_SETTINGS;
