@@ -1,52 +1,44 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { AclModule } from './acl/acl.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
+import { ChannelHealthModule } from './channel-health/channel-health.module';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { buildDataSourceOptions } from './database/data-source-options';
+import { LOG_DESTINATION, pinoHttpParams, RequestLogModule } from './common/request-log';
 import { WorkSignalModule } from './common/work-signal.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { InboxModule } from './inbox/inbox.module';
+import { KeysModule } from './keys/keys.module';
 import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { SearchModule } from './search/search.module';
 import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
-
-const REQUEST_ID = /^[\w-]{1,100}$/;
 
 @Module({
   imports: [
     AppConfigModule,
     LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          // Keep a caller's request id (from a proxy) when it looks like one, else make one.
-          genReqId: (req, res) => {
-            const given = req.headers['x-request-id'];
-            const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-            res.setHeader('x-request-id', id);
-            return id;
-          },
-          redact: ['req.headers.cookie', 'res.headers["set-cookie"]'],
-          autoLogging: { ignore: (req) => req.url === '/healthz' },
-        },
-      }),
+      imports: [RequestLogModule],
+      inject: [APP_CONFIG, LOG_DESTINATION],
+      useFactory: (config: AppConfig, destination: DestinationStream | null) => ({ pinoHttp: pinoHttpParams(config, destination) }),
     }),
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => buildDataSourceOptions(config),
     }),
     SchedulingModule,
+    KeysModule,
     UsersModule,
     AuthModule,
     QueuesModule,
@@ -56,6 +48,9 @@ const REQUEST_ID = /^[\w-]{1,100}$/;
     DatabaseModule,
     InboxModule,
     TicketsModule,
+    SearchModule,
+    AttachmentsModule,
+    ChannelHealthModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],
 })

@@ -6,10 +6,10 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ACL_IMPORT_PATH, aclImportUpload } from './acl/acl-upload';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
 import { HtmlExceptionFilter } from './common/html-exception.filter';
+import { NulCharacterPipe } from './common/nul-character.pipe';
 import { HttpSession } from './common/http-session.entity';
 import { requestLocals } from './common/request-locals';
 import { TypeormSessionStore } from './common/typeorm-session.store';
@@ -17,6 +17,8 @@ import { createFormValidationPipe } from './common/validation-pipe';
 import { viewHelpers } from './common/view-helpers';
 import { WEBHOOK_PATH } from './inbox/webhook.controller';
 import { Scheduler } from './scheduling/scheduler';
+import { SharedKeysService } from './keys/shared-keys.service';
+import { quietStartup } from './common/quiet-startup-logger';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -24,7 +26,7 @@ const PRUNE_EVERY_MS = 15 * 60 * 1000;
 /** The whole HTTP pipeline; main.ts and the tests both call it, so tests run what production runs. */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietStartup(app.get(Logger)));
   if (config.trustProxy) app.set('trust proxy', 1);
 
   // views/ and public/ sit beside src/, whether running from src/ (ts) or dist/src/ (built).
@@ -45,6 +47,9 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.setViewEngine('hbs');
   app.setBaseViewsDir(viewsDir);
+  // Compiled templates are kept except in development (Express keeps them only in production by
+  // default; tests and benchmarks should measure what production does).
+  app.set('view cache', config.nodeEnv !== 'development');
 
   app.use(
     helmet({
@@ -66,6 +71,13 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  // Everything past the static files is a page or an answer about this desk: kept by no browser and
+  // no proxy, so Back after logout cannot show a ticket again (docs/SECURITY.md, V8.2.1).
+  const noStore: RequestHandler = (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  app.use(noStore);
 
   // X's webhook: the signature covers the exact bytes, so that route gets its raw body (up to 1 MiB),
   // and neither a session nor a CSRF token (X signs its requests instead).
@@ -75,25 +87,34 @@ export function configureApp(app: NestExpressApplication): void {
 
   // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
-  // The ACL import form may upload a file (multipart, at most 1 MiB): parsed here, before CSRF reads its _csrf field.
-  app.use(ACL_IMPORT_PATH, aclImportUpload());
+  // Uploads (multipart) are not parsed here: the ACL import and a ticket reply with an image read
+  // their bodies only after the CSRF and access checks, in their own handlers (src/acl/acl-upload.ts,
+  // src/attachments/reply-upload.ts).
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());
+  // The signing secret is settled when the app initialises (SharedKeysService), after this runs:
+  // the middleware is made at the first request.
+  const keys = app.get(SharedKeysService);
+  let sessions: RequestHandler | undefined;
   app.use(
-    unlessWebhook(session({
-      name: 'sid',
-      secret: config.sessionSecret,
-      store,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
-    })),
+    unlessWebhook((req, res, next) => {
+      sessions ??= session({
+        name: 'sid',
+        secret: keys.sessionSecret(),
+        store,
+        resave: false,
+        saveUninitialized: false,
+        rolling: true,
+        cookie: { httpOnly: true, sameSite: 'lax', secure: config.trustProxy ? 'auto' : false, maxAge: SESSION_MAX_AGE_MS },
+      });
+      sessions(req, res, next);
+    }),
   );
   app.use(unlessWebhook(csrfSynchronisedProtection));
   app.use(requestLocals);
 
-  app.useGlobalPipes(createFormValidationPipe());
+  // NUL characters first, so no form can carry one into PostgreSQL (src/common/nul-character.pipe.ts).
+  app.useGlobalPipes(new NulCharacterPipe(), createFormValidationPipe());
   app.useGlobalFilters(new HtmlExceptionFilter());
 }

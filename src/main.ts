@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
 import { Scheduler } from './scheduling/scheduler';
 
 async function bootstrap(): Promise<void> {
+  // Checked here first, so a bad setting is one line on the console rather than a Nest stack trace.
+  loadAppConfig();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true });
   configureApp(app);
   app.enableShutdownHooks();

@@ -1,8 +1,9 @@
 import type { CurrentAgent } from '../auth/current-agent';
+import { matchOnFor } from './acl-scope';
 import { SUPERUSER_ID, userAclAttributes, type AclContext, type AclMatchOn } from './engine';
 
 // The one place that turns an agent (and the screen and ticket) into the context an ACL sees,
-// so every screen asks the engine with the same, complete data (ACL-SEMANTICS.md §8, last paragraph).
+// so every screen asks the engine with the same, complete data (docs/ACL.md, "For the screens").
 
 export interface AgentAclInput {
   readonly agent: CurrentAgent;
@@ -19,7 +20,8 @@ export function agentUserAttributes(agent: CurrentAgent): Record<string, string 
   return userAclAttributes({
     attributes: { UserID: String(agent.id), UserLogin: agent.login, UserFullname: agent.name, UserLanguage: agent.language },
     // CurrentAgent holds valid groups only, so invalid groups already grant nothing.
-    groups: Object.entries(agent.groups).map(([group, permission]) => ({ group, permission })),
+    groups: [],
+    validGroupPermissions: agent.groups,
   });
 }
 
@@ -39,10 +41,7 @@ export function isAclSuperuser(agent: CurrentAgent): boolean {
   return String(agent.id) === SUPERUSER_ID;
 }
 
-/** Fields whose ACL items name option keys (ids) rather than option values (names). */
-const MATCH_ON_KEY_FIELDS: readonly string[] = ['Ticket.TwitterProfileID'];
-
-/** TwitterProfileID lists ids (the example ACL names profile '1'); Queue, State, … list names. */
+/** TwitterProfileID and the *ID fields list ids (the example ACL names profile '1'); Queue, State, … list names. */
 export function defaultMatchOn(field: string): AclMatchOn {
-  return MATCH_ON_KEY_FIELDS.includes(field) ? 'key' : 'value';
+  return matchOnFor(field);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { agentAclContext, defaultMatchOn, isAclSuperuser, type AgentAclInput } from './acl-agent-context';
 import { AclStoreService } from './acl-store.service';
+import { AgentAclView, type AgentAclViewInput } from './agent-acl-view';
 import { possibleOptions, type AclEvaluation, type AclMatchOn, type PossibleOptionsRequest } from './engine';
 
 export interface AllowedOptionsRequest extends AgentAclInput {
@@ -38,8 +39,17 @@ export class AclFilterService {
     return possibleOptions(await this.store.deployedSet(), engineRequestFor(request));
   }
 
-  /** Whether a submitted choice is allowed: hiding an option is not the only guard (DESIGN.md flow 4). */
+  /** Whether a submitted choice is allowed: hiding an option is not the only guard (docs/ACL.md, "For the screens"). */
   async isAllowed(request: AllowedOptionsRequest, key: string): Promise<boolean> {
     return (await this.allowedOptions(request)).allowedKeys.includes(key);
+  }
+
+  /**
+   * What an agent may choose and do on one screen (for one ticket), under the deployed set of this
+   * moment: build it once per request, ask it for every option and action the screen offers, and
+   * again on submit (docs/ACL.md, "For the screens").
+   */
+  async forAgent(input: AgentAclViewInput): Promise<AgentAclView> {
+    return new AgentAclView(await this.store.deployedSet(), input);
   }
 }

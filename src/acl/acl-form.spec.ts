@@ -37,13 +37,25 @@ describe('the ACL editor form', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.name).toEqual({ key: 'acl.error.nameZero' });
-    expect(result.errors.configMatch.params?.problems).toBe('ConfigMatch.Propertys: unknown section; expected Properties or PropertiesDatabase');
+    expect(result.errors.configMatch.params?.problems).toBe('ACL "0": ConfigMatch.Propertys: unknown section; expected Properties or PropertiesDatabase');
     expect(String(result.errors.configChange.params?.problems)).toMatch(/^the text is not valid YAML at line/);
   });
 
   it('refuses a modifier that OTRS would misread, naming the item', () => {
     const result = aclFromForm(form({ configMatch: "Properties:\n  User:\n    Group_rw:\n    - '[NotExact]twitter'\n" }));
     expect(!result.ok && String(result.errors.configMatch.params?.problems)).toContain('ConfigMatch.Properties.User.Group_rw[0] "[NotExact]twitter"');
+  });
+
+  it('refuses [Nto] with the ACL, the key and a suggestion, worded as at import', () => {
+    const result = aclFromForm(form({ configMatch: "Properties:\n  User:\n    Group_rw:\n    - '[Nto]twitter'\n" }));
+    expect(!result.ok && result.errors.configMatch.params?.problems).toBe(
+      'ACL "Limit Access to Twitter Profile": ConfigMatch.Properties.User.Group_rw[0] "[Nto]twitter": unknown modifier [Nto]; did you mean [Not]? known modifiers are [Not], [RegExp], [regexp], [NotRegExp], [Notregexp]',
+    );
+  });
+
+  it('refuses a pattern that needs backtracking', () => {
+    const result = aclFromForm(form({ configChange: "PossibleNot:\n  Ticket:\n    Queue:\n    - '[RegExp]^(\\w+)\\1$'\n" }));
+    expect(!result.ok && result.errors.configChange.params?.problems).toContain('ConfigChange.PossibleNot.Ticket.Queue[0] "[RegExp]^(\\\\w+)\\\\1$": backreference "\\1" which needs a backtracking regex engine');
   });
 
   it('shows a stored ACL the way it reads back', () => {

@@ -8,10 +8,11 @@ import { dumpAclYamlSection } from './yaml/acl-yaml-export';
 
 export type AclFormResult = { readonly ok: true; readonly acl: Acl } | { readonly ok: false; readonly errors: Record<string, FieldError> };
 
-function section(name: 'ConfigMatch' | 'ConfigChange', text: string | undefined): { value: unknown } | { error: FieldError } {
+function section(name: 'ConfigMatch' | 'ConfigChange', text: string | undefined, aclName: string): { value: unknown } | { error: FieldError } {
   const parsed = parseAclYamlSection(text ?? '');
   if (!parsed.ok) return { error: { key: 'acl.error.section', params: { problems: parsed.error } } };
-  const checked = validateAclSection(name, parsed.value);
+  // The same checks and wording as an import, naming the ACL being edited.
+  const checked = validateAclSection(name, parsed.value, aclName || undefined);
   if (!checked.ok) return { error: { key: 'acl.error.section', params: { problems: checked.errors.join('; ') } } };
   return { value: checked.value };
 }
@@ -21,9 +22,9 @@ export function aclFromForm(form: AclFormDto): AclFormResult {
   const errors: Record<string, FieldError> = {};
   // OTRS drops an ACL named "0" without a word (§8 item 9).
   if (form.name === '0') errors.name = { key: 'acl.error.nameZero' };
-  const match = section('ConfigMatch', form.configMatch);
+  const match = section('ConfigMatch', form.configMatch, form.name);
   if ('error' in match) errors.configMatch = match.error;
-  const change = section('ConfigChange', form.configChange);
+  const change = section('ConfigChange', form.configChange, form.name);
   if ('error' in change) errors.configChange = change.error;
   if (errors.name || 'error' in match || 'error' in change) return { ok: false, errors };
   return {

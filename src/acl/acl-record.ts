@@ -68,14 +68,34 @@ export interface DeployComparison {
 /** Compares the drafts with the deployed set by content, so editing back and forth leaves them in sync. */
 export function compareWithDeployed(drafts: readonly Acl[], deployed: readonly Acl[]): DeployComparison {
   const deployedByName = new Map(deployed.map((acl) => [acl.Name, canonicalJson(acl)]));
+  return comparison(drafts, deployedByName, drafts.map(canonicalJson));
+}
+
+/** The same for large sets, in slices with `pause()` between them. */
+export async function compareWithDeployedInSlices(drafts: readonly Acl[], deployed: readonly Acl[], pause: () => Promise<void>, slice = 500): Promise<DeployComparison> {
+  const deployedByName = new Map<string, string>();
+  for (let i = 0; i < deployed.length; i += slice) {
+    if (i > 0) await pause();
+    for (const acl of deployed.slice(i, i + slice)) deployedByName.set(acl.Name, canonicalJson(acl));
+  }
+  const canonical: string[] = [];
+  for (let i = 0; i < drafts.length; i += slice) {
+    await pause();
+    for (const acl of drafts.slice(i, i + slice)) canonical.push(canonicalJson(acl));
+  }
+  return comparison(drafts, deployedByName, canonical);
+}
+
+function comparison(drafts: readonly Acl[], deployedByName: ReadonlyMap<string, string>, canonical: readonly string[]): DeployComparison {
+  const deployed = [...deployedByName.keys()];
   const states = new Map<string, AclDeployState>();
-  for (const draft of drafts) {
+  drafts.forEach((draft, i) => {
     const live = deployedByName.get(draft.Name);
     if (draft.ValidID !== 1) states.set(draft.Name, 'not-deployed');
     else if (live === undefined) states.set(draft.Name, 'new');
-    else states.set(draft.Name, live === canonicalJson(draft) ? 'deployed' : 'changed');
-  }
-  const removed = deployed.filter((acl) => states.get(acl.Name) === undefined || states.get(acl.Name) === 'not-deployed').map((acl) => acl.Name);
+    else states.set(draft.Name, live === canonical[i] ? 'deployed' : 'changed');
+  });
+  const removed = deployed.filter((name) => states.get(name) === undefined || states.get(name) === 'not-deployed');
   const inSync = removed.length === 0 && [...states.values()].every((state) => state === 'deployed' || state === 'not-deployed');
   return { states, removed, inSync };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
@@ -8,17 +8,28 @@ import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
+import { HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS, AGENT_SCREENS } from './acl-scope';
 import { AclSimulatorService, type SimulationQuery } from './acl-simulator.service';
-import { AclStoreService } from './acl-store.service';
-import { uploadOf } from './acl-upload';
+import { aclNotes, AclStoreService, type AclImportMode } from './acl-store.service';
+import { ACL_IMPORT_MAX_FILES, AclUploadInterceptor, uploadOf } from './acl-upload';
 import { AclFormDto } from './dto/acl-form.dto';
-import { AclImportDto } from './dto/acl-import.dto';
-import { aclWarnings } from './engine';
+import { ACL_IMPORT_MODES, AclImportDto } from './dto/acl-import.dto';
+import { AclSelectionDto } from './dto/acl-selection.dto';
+import { ACL_IMPORT_MAX_ACLS, aclSetWarnings } from './engine';
 
 /** ValidID as the validity words the other admin screens use. */
 const VALIDITY_BY_ID: Record<number, string> = { 1: 'valid', 2: 'invalid', 3: 'invalid-temporarily' };
 const VALID_ID_OPTIONS = Object.entries(VALIDITY_BY_ID).map(([value, validity]) => ({ value, label: `validity.${validity}` }));
 const NEW_ACL = { name: '', comment: '', description: '', stopAfterMatch: false, validId: 1, configMatch: '', configChange: '' };
+
+/** `?id=3&id=8` → [3, 8]; anything else is refused as "not found". */
+function idsOf(value: unknown): number[] {
+  const ids = [value ?? []].flat().map((id) => (typeof id === 'string' && /^\d{1,9}$/.test(id) ? Number(id) : NaN));
+  if (ids.some(Number.isNaN)) throw new DomainException('acl.error.notFound');
+  return ids;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 @Controller('admin/acl')
 export class AclController {
@@ -30,22 +41,26 @@ export class AclController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/acl/list')
-  async list(@Query('filter') filter?: unknown) {
-    const { acls, status, warnings } = await this.store.overview();
-    // Like the other lists: name, comment or description containing the term, ignoring case.
-    const term = typeof filter === 'string' ? filter.trim() : '';
-    const folded = term.toLowerCase();
-    const shown = folded === '' ? acls : acls.filter((acl) => [acl.name, acl.comment ?? '', acl.description ?? ''].some((text) => text.toLowerCase().includes(folded)));
+  async list(@Query('filter') filter?: unknown, @Query('warnings') warnings?: unknown, @Query('page') page?: unknown) {
+    const term = text(filter).trim();
+    const warningsOnly = warnings === '1';
+    const overview = await this.store.overview({ filter: term, warningsOnly, page: Number(text(page)) || 1 });
+    const pageUrl = (n: number) => `/admin/acl?${new URLSearchParams({ ...(term ? { filter: term } : {}), ...(warningsOnly ? { warnings: '1' } : {}), page: String(n) })}`;
     return {
       title: 'acl.title',
       nav: 'acl',
       filter: term,
-      any: acls.length > 0,
-      acls: shown.map((acl) => ({ ...acl, validity: VALIDITY_BY_ID[acl.validId] })),
-      lastDeployment: status.lastDeployment,
-      outOfSync: !status.comparison.inSync,
-      removed: status.comparison.removed.join(', '),
-      warnings,
+      warningsOnly,
+      any: overview.total > 0,
+      total: overview.total,
+      matching: overview.matching,
+      withWarnings: overview.withWarnings,
+      acls: overview.acls.map(({ row, deployState, warnings: notes }) => ({ ...row, validity: VALIDITY_BY_ID[row.validId], deployState, warnings: notes })),
+      pagination: overview.pages > 1 ? { page: overview.page, pages: overview.pages, previous: overview.page > 1 ? pageUrl(overview.page - 1) : null, next: overview.page < overview.pages ? pageUrl(overview.page + 1) : null } : null,
+      lastDeployment: overview.status.lastDeployment,
+      outOfSync: !overview.status.comparison.inSync,
+      removed: overview.status.comparison.removed.slice(0, 20).join(', ') + (overview.status.comparison.removed.length > 20 ? ` … (+${overview.status.comparison.removed.length - 20})` : ''),
+      warnings: overview.warnings,
     };
   }
 
@@ -61,6 +76,7 @@ export class AclController {
   async create(@Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const acl = await this.store.create(form, agent.login);
     addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
+    for (const warning of aclNotes(engineAclOf(acl))) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
     await redirectAfterSave(req, res, '/admin/acl');
   }
 
@@ -69,39 +85,76 @@ export class AclController {
   @Render('pages/admin/acl/import')
   importForm(@RejectedForm() rejected?: FormState) {
     const problems = rejected?.errors.yaml?.params?.problems;
+    const values = formValues({ yaml: '', mode: 'add' }, rejected);
     return {
       title: 'acl.import.title',
       nav: 'acl',
-      values: formValues({ yaml: '', overwrite: false }, withUnticked(rejected, 'overwrite')),
+      values,
+      modeOptions: ACL_IMPORT_MODES.map((mode) => ({ value: mode, label: `acl.import.mode.${mode}`, checked: values.mode === mode })),
+      maxFiles: ACL_IMPORT_MAX_FILES,
+      maxAcls: ACL_IMPORT_MAX_ACLS,
       errors: rejected?.errors ?? {},
       problems: typeof problems === 'string' ? problems.split('\n') : [],
     };
   }
 
+  /** Guarded first (admin, CSRF from the URL), then the upload is read (AclUploadInterceptor). */
   @Post('import')
   @AdminOnly()
+  @UseInterceptors(AclUploadInterceptor)
   async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const upload = uploadOf(req);
-    if (upload.problem) throw new DomainException(`acl.import.error.${upload.problem}`, 'file', { max: '1 MiB' });
-    // A chosen file wins over the text field (the form offers both).
-    const input = upload.file?.buffer ?? form.yaml ?? '';
-    if (typeof input === 'string' && input.trim() === '') throw new DomainException('acl.import.error.nothing', 'yaml');
-    const result = await this.store.importYaml(input, { overwrite: form.overwrite ?? false, actor: agent.login });
-    const names = [...result.added, ...result.updated].join(', ');
-    addFlash(req, { type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names } });
-    for (const warning of result.warnings) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
+    if (upload.problem) throw new DomainException(`acl.import.error.${upload.problem}`, 'file', { max: '1 MiB', files: ACL_IMPORT_MAX_FILES });
+    const mode: AclImportMode = form.mode ?? (form.overwrite ? 'overwrite' : 'add');
+    // Chosen files win over the text field (the form offers both).
+    const files = upload.files.length > 0 ? upload.files : text(form.yaml).trim() !== '' ? [{ name: 'text', content: text(form.yaml) }] : [];
+    if (files.length === 0) throw new DomainException('acl.import.error.nothing', 'yaml');
+    const result = await this.store.importFiles(files, { mode, actor: agent.login });
+    const names = [...result.added, ...result.updated];
+    const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')} …` : names.join(', ');
+    addFlash(req, { type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names: shown } });
+    if (result.removed.length > 0) addFlash(req, { type: 'info', key: 'acl.flash.importRemoved', params: { count: result.removed.length } });
+    for (const warning of this.store.flashWarnings(result.warnings)) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
     await redirectAfterSave(req, res, '/admin/acl');
   }
 
-  /** The OTRS export file of all ACLs, or of those ticked (`?id=1&id=4`). */
+  /** The OTRS export file of all ACLs, of those ticked (`?id=1&id=4`), or one part of "Export as files". */
   @Get('export')
   @AdminOnly()
-  async export(@Query('id') id: unknown, @Res() res: Response): Promise<void> {
-    const ids = id === undefined ? undefined : [id].flat().map((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN));
-    if (ids?.some(Number.isNaN)) throw new DomainException('acl.error.notFound');
-    const yaml = await this.store.exportYaml(ids);
-    res.set({ 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': 'attachment; filename="Export_ACL.yml"' });
+  async export(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const { id, part, of } = query;
+    let yaml: string;
+    let filename = 'Export_ACL.yml';
+    if (part !== undefined) {
+      yaml = await this.store.exportPart(text(query.version), Number(text(query.start)), Number(text(query.count)));
+      filename = `Export_ACL_part${Number(text(part)) || 1}_of_${Number(text(of)) || 1}.yml`;
+    } else {
+      yaml = await this.store.exportYaml(id === undefined ? undefined : idsOf(id));
+    }
+    res.set({ 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}"` });
     res.send(yaml);
+  }
+
+  /** The export as files that each fit the upload, for moving a large set through the browser. */
+  @Get('export/parts')
+  @AdminOnly()
+  @Render('pages/admin/acl/export-parts')
+  async exportParts() {
+    const { version, parts } = await this.store.exportParts();
+    return {
+      title: 'acl.export.parts.title',
+      nav: 'acl',
+      parts: parts.map((part, i) => ({
+        number: i + 1,
+        of: parts.length,
+        url: `/admin/acl/export?${new URLSearchParams({ part: String(i + 1), of: String(parts.length), start: String(part.start), count: String(part.count), version })}`,
+        count: part.count,
+        from: part.start + 1,
+        to: part.start + part.count,
+        kib: Math.ceil(part.bytes / 1024),
+      })),
+      total: parts.reduce((sum, part) => sum + part.count, 0),
+    };
   }
 
   @Post('deploy')
@@ -119,31 +172,43 @@ export class AclController {
     res.redirect(303, '/admin/acl');
   }
 
+  /** Confirmation for the ACLs ticked in the list. */
+  @Get('delete')
+  @AdminOnly()
+  @Render('pages/admin/acl/delete')
+  async deleteSelectionForm(@Query('id') id: unknown) {
+    const ids = idsOf(id);
+    const rows = ids.length > 0 ? await this.store.getMany(ids) : [];
+    return { title: 'acl.delete.title', nav: 'acl', acls: rows, action: '/admin/acl/delete', valid: rows.filter((row) => row.validId === 1).length };
+  }
+
+  @Post('delete')
+  @AdminOnly()
+  async deleteSelection(@Body() selection: AclSelectionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const rows = await this.store.deleteMany(selection.id);
+    addFlash(req, { type: 'success', key: 'acl.flash.deletedMany', params: { count: rows.length, names: rows.slice(0, 20).map((row) => row.name).join(', ') } });
+    await redirectAfterSave(req, res, '/admin/acl');
+  }
+
   @Get('simulate')
   @AdminOnly()
   @Render('pages/admin/acl/simulate')
   async simulate(@Query() query: SimulationQuery) {
-    const simulation = await this.simulator.simulate(query);
-    return {
-      title: 'acl.simulate.title',
-      nav: 'acl',
-      ...simulation,
-      matchOnOptions: [
-        { value: 'key', label: 'acl.simulate.matchOn.key' },
-        { value: 'value', label: 'acl.simulate.matchOn.value' },
-      ],
-      setOptions: [
-        { value: 'deployed', label: 'acl.simulate.set.deployed' },
-        { value: 'drafts', label: 'acl.simulate.set.drafts' },
-      ],
-    };
+    return { title: 'acl.simulate.title', nav: 'acl', ...(await this.simulator.simulate(query)) };
   }
 
   @Get('help')
   @AdminOnly()
   @Render('pages/admin/acl/help')
   help() {
-    return { title: 'acl.help.title', nav: 'acl' };
+    return {
+      title: 'acl.help.title',
+      nav: 'acl',
+      actions: Object.entries(TICKET_ACTIONS).map(([action, name]) => ({ label: `acl.help.action.${action}`, name })),
+      fields: Object.entries(HONOURED_TICKET_FIELDS).map(([field, matchOn]) => ({ name: `Ticket.${field}`, matchOn: `acl.help.matchOn.${matchOn}` })),
+      screens: Object.entries(AGENT_SCREENS).map(([screen, name]) => ({ label: `acl.help.screen.${screen}`, name })),
+      actionCount: HONOURED_ACTIONS.length,
+    };
   }
 
   @Get(':id')
@@ -154,8 +219,8 @@ export class AclController {
     const acl = engineAclOf(row);
     return {
       ...this.formModel('acl.edit', formValues(formValuesOf(acl), withUnticked(rejected)), rejected),
-      acl: { ...row, validity: VALIDITY_BY_ID[row.validId], deletable: row.validId !== 1 },
-      warnings: aclWarnings([acl]),
+      acl: { ...row, validity: VALIDITY_BY_ID[row.validId] },
+      warnings: [...aclNotes(acl), ...aclSetWarnings([acl])],
     };
   }
 
@@ -164,6 +229,7 @@ export class AclController {
   async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const acl = await this.store.update(id, form, agent.login);
     addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
+    for (const warning of aclNotes(engineAclOf(acl))) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
     await redirectAfterSave(req, res, '/admin/acl');
   }
 
@@ -172,7 +238,7 @@ export class AclController {
   @Render('pages/admin/acl/delete')
   async deleteForm(@Param('id', RecordIdPipe) id: number) {
     const row = await this.store.get(id);
-    return { title: 'acl.delete.title', nav: 'acl', acl: { ...row, deletable: row.validId !== 1 } };
+    return { title: 'acl.delete.title', nav: 'acl', acls: [row], action: `/admin/acl/${row.id}/delete`, single: row, valid: row.validId === 1 ? 1 : 0 };
   }
 
   @Post(':id/delete')

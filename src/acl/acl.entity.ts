@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import type { AclValidId } from './engine';
 
 /**
- * One ACL as the admin edits it (a draft): only a deploy makes it count (ACL-SEMANTICS.md §3).
+ * One ACL as the admin edits it (a draft): only a deploy makes it count (docs/ACL.md §3).
  * ConfigMatch / ConfigChange are the validated engine shapes as JSON text; null means "none".
  */
 @Entity({ name: 'acls' })

@@ -1,5 +1,5 @@
 import { DEPLOYED_SET_RECHECK_MS, DeployedAclCache, type DeploymentSource } from './deployed-acl-cache';
-import type { Acl } from './engine';
+import { compileAcls, type Acl } from './engine';
 
 const acl = (Name: string, ValidID: Acl['ValidID'] = 1): Acl => ({
   Name,
@@ -69,7 +69,7 @@ describe('the deployed ACL set cache', () => {
   it('uses its own deployment at once, without a query', async () => {
     const { source, calls } = fakeSource();
     const cache = new DeployedAclCache(source, now, 2000);
-    cache.replace(7, [acl('mine'), acl('invalid', 2)]);
+    cache.replace(7, compileAcls([acl('mine'), acl('invalid', 2)]));
     expect((await cache.get()).names).toEqual(['mine']);
     expect(calls.latestId).toBe(0);
   });
@@ -87,7 +87,7 @@ describe('the deployed ACL set cache', () => {
     const { source, rows } = fakeSource();
     rows.set(3, [acl('old')]);
     const cache = new DeployedAclCache(source, now, 2000);
-    cache.replace(4, [acl('new')]);
+    cache.replace(4, compileAcls([acl('new')]));
     time += 5000;
     expect((await cache.get()).names).toEqual(['new']);
   });

@@ -23,6 +23,8 @@ export class DeployedAclCache {
     private readonly source: DeploymentSource,
     private readonly now: () => number,
     private readonly recheckMs = DEPLOYED_SET_RECHECK_MS,
+    /** How a loaded snapshot is compiled; the app compiles large sets in slices (compileAclsInChunks). */
+    private readonly compile: (acls: readonly Acl[]) => Promise<CompiledAclSet> = async (acls) => compileAcls(acls),
   ) {}
 
   /** The compiled deployed set; an empty set (nothing applies) before the first deploy. */
@@ -33,9 +35,9 @@ export class DeployedAclCache {
     return this.refreshing;
   }
 
-  /** This instance just deployed: use the new set at once, no query needed. */
-  replace(id: number, acls: readonly Acl[]): void {
-    this.current = { id, set: compileAcls(acls) };
+  /** This instance just deployed (and compiled) this set: use it at once, no query needed. */
+  replace(id: number, set: CompiledAclSet): void {
+    this.current = { id, set };
     this.checkedAt = this.now();
   }
 
@@ -44,7 +46,9 @@ export class DeployedAclCache {
     const known = this.current?.id ?? null;
     // Ids only grow; an older answer (a deploy of ours raced this query) never replaces a newer set.
     if (!this.current || (id !== known && (id ?? 0) > (known ?? 0))) {
-      this.current = { id, set: compileAcls(id === null ? [] : await this.source.load(id)) };
+      const set = await this.compile(id === null ? [] : await this.source.load(id));
+      // A deploy of ours may have finished while this one compiled: never go back to an older set.
+      if (!this.current || (this.current.id ?? 0) <= (id ?? 0)) this.current = { id, set };
     }
     this.checkedAt = this.now();
     return this.current.set;

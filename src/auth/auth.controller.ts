@@ -21,10 +21,11 @@ export class AuthController {
   @Post('login')
   @Public()
   async login(@Body() form: LoginDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = await this.auth.authenticate(form.login, form.password);
+    const user = await this.auth.authenticate(form.login, form.password, req.ip);
     // A new session id at login, so a session fixed by someone else before login is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = user.id;
+    req.session.sessionGeneration = user.sessionGeneration;
     req.session.language = user.language;
     await redirectAfterSave(req, res, safeRedirectPath(form.next));
   }

@@ -5,13 +5,15 @@ import { Clock } from '../common/clock';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { LoginFailure } from './login-failure.entity';
+import { LoginThrottleCounter } from './login-throttle.entity';
 import { LoginThrottleService } from './login-throttle.service';
+import { OwnPasswordService } from './own-password.service';
 import { SessionAuthGuard } from './session-auth.guard';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([LoginFailure]), UsersModule],
+  imports: [TypeOrmModule.forFeature([LoginThrottleCounter]), UsersModule],
   controllers: [AuthController],
-  providers: [AuthService, LoginThrottleService, Clock, { provide: APP_GUARD, useClass: SessionAuthGuard }],
+  providers: [AuthService, LoginThrottleService, OwnPasswordService, Clock, { provide: APP_GUARD, useClass: SessionAuthGuard }],
+  exports: [OwnPasswordService],
 })
 export class AuthModule {}

@@ -17,23 +17,24 @@ export class AuthService {
 
   /**
    * The agent for a login and password. Every refusal reads the same, whether the login exists, is
-   * invalid, or the password is wrong; a login with too many recent failures is refused before checking.
+   * invalid, or the password is wrong; a login or an address with too many recent failures is
+   * refused before the password is checked (the same answer for either limit).
    */
-  async authenticate(login: string, password: string): Promise<User> {
-    const lockedForMs = await this.throttle.lockedForMs(login);
-    if (lockedForMs > 0) {
-      throw new DomainException('login.error.locked', undefined, { minutes: Math.ceil(lockedForMs / 60_000) });
+  async authenticate(login: string, password: string, clientIp: string | undefined): Promise<User> {
+    const attempt = await this.throttle.begin(login, clientIp);
+    if (!attempt.admitted) {
+      throw new DomainException('login.error.locked', undefined, { minutes: Math.max(1, Math.ceil(attempt.lockedForMs / 60_000)) });
     }
 
     const user = await this.agents.findByLogin(login);
     // Hash even for unknown logins, so the answer time does not tell whether a login exists.
     const passwordOk = await this.hasher.verify(user?.passwordHash ?? (await this.hashOfNothing()), password);
     if (!user || !passwordOk || user.validity !== 'valid') {
-      await this.throttle.recordFailure(login);
+      await this.throttle.failed();
       throw new DomainException('login.error.invalid');
     }
 
-    await this.throttle.clear(login);
+    await this.throttle.succeeded(attempt);
     return user;
   }
 

@@ -9,6 +9,12 @@ export interface CurrentAgent {
   login: string;
   name: string;
   language: Language;
+  /**
+   * IANA time zone for showing and entering times (docs/AGENT-WORKSPACE.md, "Time zones"); always
+   * set for a logged-in agent. Optional only so agents built by hand (tests, benchmarks) need not
+   * name one: read it with agentTimeZone().
+   */
+  timeZone?: string;
   isAdmin: boolean;
   /** Valid group name → permission. */
   groups: Record<string, Permission>;
@@ -18,6 +24,11 @@ declare module 'express' {
   interface Request {
     agent?: CurrentAgent;
   }
+}
+
+/** The agent's time zone, UTC when none is set. */
+export function agentTimeZone(agent: Pick<CurrentAgent, 'timeZone'>): string {
+  return agent.timeZone ?? 'UTC';
 }
 
 export const Agent = createParamDecorator((_: unknown, ctx: ExecutionContext): CurrentAgent => {

@@ -26,9 +26,12 @@ export class SessionAuthGuard implements CanActivate {
 
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
-    const agent = req.session?.userId ? await this.agents.findCurrentAgent(req.session.userId) : undefined;
+    const agent = req.session?.userId ? await this.agents.findCurrentAgent(req.session.userId, { generation: req.session.sessionGeneration ?? 0 }) : undefined;
     if (!agent) {
-      if (req.session?.userId) delete req.session.userId;
+      if (req.session?.userId) {
+        delete req.session.userId;
+        delete req.session.sessionGeneration;
+      }
       throw new LoginRequiredException();
     }
 

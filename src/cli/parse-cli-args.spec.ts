@@ -36,9 +36,11 @@ describe('parseCliArgs', () => {
 });
 
 describe('parseCliArgs: acl commands', () => {
-  it('reads acl import FILE with and without --overwrite', () => {
-    expect(parseCliArgs(['acl', 'import', 'acls.yml'])).toEqual({ kind: 'acl-import', file: 'acls.yml', overwrite: false });
-    expect(parseCliArgs(['acl', 'import', '--overwrite', 'acls.yml'])).toEqual({ kind: 'acl-import', file: 'acls.yml', overwrite: true });
+  it('reads acl import FILE... with --overwrite or --replace-all', () => {
+    expect(parseCliArgs(['acl', 'import', 'acls.yml'])).toEqual({ kind: 'acl-import', files: ['acls.yml'], mode: 'add' });
+    expect(parseCliArgs(['acl', 'import', '--overwrite', 'acls.yml'])).toEqual({ kind: 'acl-import', files: ['acls.yml'], mode: 'overwrite' });
+    expect(parseCliArgs(['acl', 'import', 'a.yml', 'b.yml', '--replace-all'])).toEqual({ kind: 'acl-import', files: ['a.yml', 'b.yml'], mode: 'replaceAll' });
+    expect(() => parseCliArgs(['acl', 'import', 'a.yml', '--overwrite', '--replace-all'])).toThrow('--overwrite and --replace-all exclude each other');
   });
 
   it('reads acl export with an optional FILE, acl deploy and acl evaluate', () => {
@@ -50,7 +52,6 @@ describe('parseCliArgs: acl commands', () => {
 
   it.each([
     [['acl', 'import'], 'a FILE is required'],
-    [['acl', 'import', 'a.yml', 'b.yml'], 'unexpected argument "b.yml"'],
     [['acl', 'import', 'a.yml', '--force'], "Unknown option '--force'"],
     [['acl', 'deploy', 'now'], 'unexpected argument "now"'],
     [['acl', 'evaluate', '--acls', 'x'], "Unknown option '--acls'"],

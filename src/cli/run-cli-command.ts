@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { AclStoreService, CLI_ACTOR } from '../acl/acl-store.service';
 import { answerEvaluateInput } from '../acl/engine';
+import { DataSource } from 'typeorm';
+import { generateDemoData } from '../demo/demo-data';
 import { DomainException, FormValidationException } from '../common/domain.exception';
 import { validateAs } from '../common/validation-pipe';
 import { translate } from '../i18n/translator';
@@ -56,12 +58,19 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
         return 0;
       }
       case 'acl-import': {
-        const content = await readFile(command.file).catch((err: Error) => {
-          throw new CliFailure(`cannot read ${command.file}: ${err.message}`);
-        });
-        const result = await acls.importYaml(content, { overwrite: command.overwrite, actor: CLI_ACTOR }).catch(aclImportFailure);
-        const names = [...result.added, ...result.updated].map((name) => `"${name}"`).join(', ');
+        const files = [];
+        for (const file of command.files) {
+          const content = await readFile(file).catch((err: Error) => {
+            throw new CliFailure(`cannot read ${file}: ${err.message}`);
+          });
+          files.push({ name: file, content });
+        }
+        // No web upload here: no size or count limit per file.
+        const result = await acls.importFiles(files, { mode: command.mode, actor: CLI_ACTOR, limits: { maxBytes: Infinity, maxAcls: Infinity } }).catch(aclImportFailure);
+        const changed = [...result.added, ...result.updated];
+        const names = changed.length > 50 ? `${changed.slice(0, 50).map((name) => `"${name}"`).join(', ')} and ${changed.length - 50} more` : changed.map((name) => `"${name}"`).join(', ');
         io.out(`Imported ${result.added.length} added, ${result.updated.length} replaced${names ? `: ${names}` : ''}. Run "acl deploy" to make them effective.`);
+        if (result.removed.length > 0) io.out(`Deleted ${result.removed.length} draft(s) not in the files (--replace-all).`);
         for (const warning of result.warnings) io.err(`warning: ${warning}`);
         return 0;
       }
@@ -87,6 +96,11 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
         io.out(output.replace(/\n$/, ''));
         return exitCode;
       }
+      case 'demo-generate': {
+        const summary = await generateDemoData(app.get(DataSource), { tickets: command.tickets, articles: command.articles, seed: Date.now() % 2 ** 31, log: (line) => io.err(line) });
+        io.out(`Added ${command.tickets} tickets with ${command.articles} articles to ${Object.keys(summary.queues).join(', ')} (group users); ticket ${summary.zoomTicketId} has 50 articles.`);
+        return 0;
+      }
       case 'help':
         return 0;
     }
@@ -106,7 +120,7 @@ class CliFailure extends Error {}
 /** The import's refusals in command-line words (the form's wording talks about a checkbox). */
 function aclImportFailure(err: unknown): never {
   if (err instanceof DomainException && err.messageKey === 'acl.error.namesExist') {
-    throw new CliFailure(`nothing was imported: ACLs with these names exist already: ${err.params.names}; use --overwrite to replace them`);
+    throw new CliFailure(`nothing was imported: ACLs with these names exist already: ${err.params.names}; use --overwrite or --replace-all to replace them`);
   }
   if (err instanceof DomainException && err.messageKey === 'acl.error.importInvalid') {
     const problems = String(err.params.problems).split('\n').map((line) => `  ${line}`);

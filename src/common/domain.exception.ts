@@ -17,6 +17,12 @@ export class DomainException extends Error {
 /** The record a URL names does not exist: a 404 page with this message, whatever the method. */
 export class RecordNotFoundException extends DomainException {}
 
+/**
+ * The agent may not do this (a ticket locked by someone else, a queue or action the ACLs refuse):
+ * a 403 page with this message, whatever the method, and nothing changed.
+ */
+export class ForbiddenActionException extends DomainException {}
+
 /** A form failed validation: field → message. */
 export class FormValidationException extends Error {
   constructor(readonly errors: Record<string, { key: string; params?: MessageParams }>) {

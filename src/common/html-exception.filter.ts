@@ -1,8 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainException, FormValidationException, RecordNotFoundException } from './domain.exception';
+import { withoutCsrfToken } from './csrf';
+import { DomainException, ForbiddenActionException, FormValidationException, RecordNotFoundException } from './domain.exception';
 import { addFlash, redirectAfterSave } from './flash';
 import { rememberRejectedForm } from './form-state';
+import type { MessageParams } from '../i18n/translator';
 
 /** Thrown by the auth guard: the visitor must log in first. */
 export class LoginRequiredException extends Error {}
@@ -36,13 +38,16 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     if (exception instanceof RecordNotFoundException) {
       return this.renderError(res, 404, exception.messageKey);
     }
+    if (exception instanceof ForbiddenActionException) {
+      return this.renderError(res, 403, exception.messageKey, exception.params);
+    }
     if (exception instanceof DomainException) {
       if (exception.field) return this.backToForm(req, res, { [exception.field]: { key: exception.messageKey, params: exception.params } });
       if (req.method === 'POST') {
         // No single field is to blame, but what was typed is still kept.
         rememberRejectedForm(req, {});
         addFlash(req, { type: 'error', key: exception.messageKey, params: exception.params });
-        return redirectAfterSave(req, res, req.originalUrl);
+        return redirectAfterSave(req, res, withoutCsrfToken(req.originalUrl));
       }
       return this.renderError(res, 400, exception.messageKey);
     }
@@ -60,11 +65,11 @@ export class HtmlExceptionFilter implements ExceptionFilter {
   private async backToForm(req: Request, res: Response, errors: FormValidationException['errors']): Promise<void> {
     rememberRejectedForm(req, errors);
     addFlash(req, { type: 'error', key: 'flash.formHasErrors' });
-    await redirectAfterSave(req, res, req.originalUrl);
+    await redirectAfterSave(req, res, withoutCsrfToken(req.originalUrl));
   }
 
-  private renderError(res: Response, status: number, messageKey: string): void {
-    res.status(status).render('pages/error', { status, messageKey, title: 'error.title' });
+  private renderError(res: Response, status: number, messageKey: string, messageParams: MessageParams = {}): void {
+    res.status(status).render('pages/error', { status, messageKey, messageParams, title: 'error.title' });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsCipher } from './secrets-cipher';
@@ -47,5 +47,32 @@ describe('SecretsCipher', () => {
   it('cannot read a value encrypted with another key', () => {
     const stored = new SecretsCipher({ dataDir: dataDir() }).encrypt('x');
     expect(() => new SecretsCipher({ dataDir: dataDir() }).decrypt(stored)).toThrow();
+  });
+
+  it('tightens a key file and data folder an older install left readable to others', () => {
+    const dir = join(dataDir(), 'data');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'secrets.key'), 'cd'.repeat(32), { mode: 0o644 });
+    chmodSync(join(dir, 'secrets.key'), 0o644);
+    const stored = new SecretsCipher({ dataDir: dir, secretsKey: 'cd'.repeat(32) }).encrypt('old');
+    expect(new SecretsCipher({ dataDir: dir }).decrypt(stored)).toBe('old');
+    expect(statSync(join(dir, 'secrets.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it('tells by a check value, not by the key, whether two keys are the same', () => {
+    const a = new SecretsCipher({ dataDir: dataDir(), secretsKey: 'ab'.repeat(32) });
+    const again = new SecretsCipher({ dataDir: dataDir(), secretsKey: Buffer.from('ab'.repeat(32), 'hex').toString('base64') });
+    const other = new SecretsCipher({ dataDir: dataDir(), secretsKey: 'ac'.repeat(32) });
+    expect(a.keyCheckValue()).toBe(again.keyCheckValue());
+    expect(a.keyCheckValue()).not.toBe(other.keyCheckValue());
+    expect(a.keyCheckValue()).not.toContain('ab'.repeat(8));
+  });
+
+  it('answers undefined, not an error, for what it cannot decrypt', () => {
+    const stored = new SecretsCipher({ dataDir: dataDir() }).encrypt('x');
+    expect(new SecretsCipher({ dataDir: dataDir() }).tryDecrypt(stored)).toBeUndefined();
+    expect(new SecretsCipher({ dataDir: dataDir() }).tryDecrypt('garbage')).toBeUndefined();
   });
 });

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from './private-files';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -28,6 +29,23 @@ export class SecretsCipher {
     return [FORMAT, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
   }
 
+  /** The plain text, or undefined when this key cannot decrypt it (another SECRETS_KEY, or tampered). */
+  tryDecrypt(stored: string): string | undefined {
+    try {
+      return this.decrypt(stored);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A value that is the same for the same key and tells nothing about it (HMAC-SHA-256 of a fixed
+   * text), stored once per database so an instance with another key can refuse to start.
+   */
+  keyCheckValue(): string {
+    return createHmac('sha256', this.key).update('socialdesk SECRETS_KEY check v1').digest('base64');
+  }
+
   decrypt(stored: string): string {
     const [format, iv, tag, ciphertext] = stored.split(':');
     if (format !== FORMAT || !iv || !tag || ciphertext === undefined) throw new Error('not an encrypted secret');
@@ -46,18 +64,14 @@ function decodeKey(text: string): Buffer {
 
 function keyFromDataDir(dataDir: string): Buffer {
   const path = join(dataDir, 'secrets.key');
-  try {
-    return decodeKey(readFileSync(path, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir, 'tighten');
   try {
     // 'wx': if another instance wrote the key a moment ago, use theirs rather than overwrite it.
-    writeFileSync(path, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(path, randomBytes(KEY_BYTES).toString('base64') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  chmodSync(path, 0o600);
+  // Also a key file of an older install, which may have been written 0644.
+  makePrivate(path);
   return decodeKey(readFileSync(path, 'utf8'));
 }

@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Store, type SessionData } from 'express-session';
 import { LessThan, type Repository } from 'typeorm';
 import { HttpSession } from './http-session.entity';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The key a session is stored under: its id hashed, so reading the table gives no usable session id. */
+export function storedSessionId(sid: string): string {
+  return createHash('sha256').update(sid).digest('hex');
+}
 
 /** express-session store on the `http_sessions` table: one code path for SQLite and PostgreSQL. */
 export class TypeormSessionStore extends Store {
@@ -15,7 +21,7 @@ export class TypeormSessionStore extends Store {
 
   override get(sid: string, done: (err: unknown, session?: SessionData | null) => void): void {
     this.sessions
-      .findOneBy({ id: sid })
+      .findOneBy({ id: storedSessionId(sid) })
       .then((row) => {
         if (!row || Number(row.expiresAt) <= this.now()) return done(null, null);
         done(null, JSON.parse(row.data) as SessionData);
@@ -24,22 +30,23 @@ export class TypeormSessionStore extends Store {
   }
 
   override set(sid: string, session: SessionData, done?: (err?: unknown) => void): void {
+    const row = { id: storedSessionId(sid), data: JSON.stringify(session), expiresAt: String(this.expiryOf(session)), userId: session.userId ?? null };
     this.sessions
-      .upsert({ id: sid, data: JSON.stringify(session), expiresAt: String(this.expiryOf(session)) }, ['id'])
+      .upsert(row, ['id'])
       .then(() => done?.())
       .catch((err) => done?.(err));
   }
 
   override touch(sid: string, session: SessionData, done?: (err?: unknown) => void): void {
     this.sessions
-      .update({ id: sid }, { expiresAt: String(this.expiryOf(session)) })
+      .update({ id: storedSessionId(sid) }, { expiresAt: String(this.expiryOf(session)) })
       .then(() => done?.())
       .catch((err) => done?.(err));
   }
 
   override destroy(sid: string, done?: (err?: unknown) => void): void {
     this.sessions
-      .delete({ id: sid })
+      .delete({ id: storedSessionId(sid) })
       .then(() => done?.())
       .catch((err) => done?.(err));
   }

@@ -12,13 +12,14 @@ export function parseMessage(message: string): FieldError {
   return pairs.length > 0 ? { key, params } : { key };
 }
 
-function firstErrorPerField(errors: ValidationError[], prefix = ''): Record<string, FieldError> {
+/** class-validator's errors as field → first message, nested fields as `a.0.b`. */
+export function fieldErrorsOf(errors: ValidationError[], prefix = ''): Record<string, FieldError> {
   const result: Record<string, FieldError> = {};
   for (const error of errors) {
     const field = prefix + error.property;
     const messages = Object.values(error.constraints ?? {});
     if (messages.length > 0) result[field] = parseMessage(messages[messages.length - 1]);
-    Object.assign(result, firstErrorPerField(error.children ?? [], `${field}.`));
+    Object.assign(result, fieldErrorsOf(error.children ?? [], `${field}.`));
   }
   return result;
 }
@@ -29,7 +30,7 @@ export function createFormValidationPipe(): ValidationPipe {
     whitelist: true,
     transform: true,
     stopAtFirstError: true,
-    exceptionFactory: (errors) => new FormValidationException(firstErrorPerField(errors)),
+    exceptionFactory: (errors) => new FormValidationException(fieldErrorsOf(errors)),
   });
 }
 

@@ -1,6 +1,8 @@
 import type { HelperOptions } from 'handlebars';
+import { randomUUID } from 'node:crypto';
 import { isLanguage, DEFAULT_LANGUAGE } from '../i18n/languages';
 import { translate, type MessageParams } from '../i18n/translator';
+import { DEFAULT_TIME_ZONE, formatInstant, knownTimeZone } from './time-zone';
 
 function languageOf(options: HelperOptions): Parameters<typeof translate>[0] {
   const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang;
@@ -23,10 +25,20 @@ export const viewHelpers = {
   eq(a: unknown, b: unknown): boolean {
     return String(a) === String(b);
   },
-  /** A date as `YYYY-MM-DD HH:MM` (UTC), the way OTRS tables show it. */
-  date(value: unknown): string {
+  /** A fresh one-time key for a compose form: {{> form-key}} (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
+  newFormKey(): string {
+    return randomUUID();
+  },
+  /**
+   * A date as `YYYY-MM-DD HH:MM`, the way OTRS tables show it, in the logged-in agent's time zone
+   * (UTC for visitors). Takes a Date, epoch milliseconds, or a date string.
+   */
+  date(value: unknown, options?: HelperOptions): string {
     if (!value) return '';
-    const date = value instanceof Date ? value : new Date(String(value));
-    return Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 16).replace('T', ' ');
+    const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(String(value));
+    if (Number.isNaN(date.getTime())) return '';
+    const agent = (options?.data?.root as { currentAgent?: { timeZone?: unknown } } | undefined)?.currentAgent;
+    const timeZone = knownTimeZone(agent?.timeZone) ?? DEFAULT_TIME_ZONE;
+    return formatInstant(date.getTime(), timeZone);
   },
 };

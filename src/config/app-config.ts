@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -23,11 +22,16 @@ export interface AppConfig {
     migrationsRun: boolean;
     dropSchema: boolean;
   };
-  sessionSecret: string;
+  /** SESSION_SECRET when set; otherwise the app generates one and keeps it in the database (src/keys/). */
+  sessionSecret?: string;
+  /** Failed logins counted per typed login and per client address within the window (docs/SECURITY.md). */
+  loginThrottle: { maxFailuresPerLogin: number; maxFailuresPerAddress: number; windowMs: number };
   /** Set when the app runs behind an https-terminating proxy: cookies become Secure. */
   trustProxy: boolean;
   adminPassword?: string;
   logLevel: string;
+  /** `pretty`: one readable line per entry (pino-pretty), for a person at a console; `json`: for log collectors. */
+  logFormat: 'pretty' | 'json';
   xApiBaseUrl: string;
   /** Every call to X gives up after this long (tests shorten it). */
   xApiTimeoutMs: number;
@@ -47,6 +51,8 @@ export interface AppConfig {
   replyParentWaitMs: number;
   /** The outgoing delivery worker: how often it looks for due articles, and how it retries 5xx/timeouts. */
   delivery: { intervalMs: number; maxAttempts: number; backoffBaseMs: number };
+  /** How often the pending check closes pending auto close+/- tickets whose time has come. */
+  pendingCheckIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +63,8 @@ export const JOB_SETTINGS = {
   poller: 'POLLER',
   delivery: 'DELIVERY_WORKER',
   'session-pruner': 'SESSION_PRUNER',
+  'media-fetcher': 'MEDIA_FETCHER',
+  'pending-check': 'PENDING_CHECK',
 } as const;
 export type JobName = keyof typeof JOB_SETTINGS;
 
@@ -77,15 +85,25 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const dataDir = resolve(env.DATA_DIR ?? 'data');
-  const sessionSecret = env.SESSION_SECRET ?? (nodeEnv === 'production' ? '' : randomBytes(32).toString('hex'));
-  if (nodeEnv === 'production' && sessionSecret.length < 32) {
-    problems.push('SESSION_SECRET must be set to at least 32 characters in production');
-  }
+  // Unset: every instance uses the one generated into the database, so they share sessions by design.
+  const sessionSecret = env.SESSION_SECRET || undefined;
+  if (sessionSecret !== undefined && sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters (or leave it unset)');
+  if (env.SECRETS_KEY && !isSecretsKeyShaped(env.SECRETS_KEY)) problems.push('SECRETS_KEY must be 32 bytes, as 64 hex digits or base64');
+
+  const loginThrottle = {
+    maxFailuresPerLogin: Number(env.LOGIN_MAX_FAILURES ?? 5),
+    maxFailuresPerAddress: Number(env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 20),
+    windowMs: Number(env.LOGIN_FAILURE_WINDOW_MINUTES ?? 15) * 60_000,
+  };
+  if (!Number.isInteger(loginThrottle.maxFailuresPerLogin) || loginThrottle.maxFailuresPerLogin < 1) problems.push('LOGIN_MAX_FAILURES must be a whole number of at least 1');
+  if (!Number.isInteger(loginThrottle.maxFailuresPerAddress) || loginThrottle.maxFailuresPerAddress < 1) problems.push('LOGIN_MAX_FAILURES_PER_ADDRESS must be a whole number of at least 1');
+  if (!Number.isInteger(loginThrottle.windowMs) || loginThrottle.windowMs < 60_000) problems.push('LOGIN_FAILURE_WINDOW_MINUTES must be a whole number of at least 1');
 
   const pollIntervalMs = Number(env.POLL_INTERVAL_MS ?? 60_000);
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1_000) problems.push('POLL_INTERVAL_MS must be at least 1000 milliseconds');
   const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sqliteSynchronous !== 'FULL' && sqliteSynchronous !== 'NORMAL') problems.push('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  if (env.LOG_FORMAT !== undefined && env.LOG_FORMAT !== 'pretty' && env.LOG_FORMAT !== 'json') problems.push('LOG_FORMAT must be pretty or json');
   const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
 
@@ -100,6 +118,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(delivery.intervalMs) || delivery.intervalMs <= 0) problems.push('DELIVERY_INTERVAL_MS must be a positive number of milliseconds');
   if (!Number.isInteger(delivery.maxAttempts) || delivery.maxAttempts < 1) problems.push('DELIVERY_MAX_ATTEMPTS must be a whole number of at least 1');
   if (!Number.isInteger(delivery.backoffBaseMs) || delivery.backoffBaseMs <= 0) problems.push('DELIVERY_BACKOFF_MS must be a positive number of milliseconds');
+
+  const pendingCheckIntervalMs = Number(env.PENDING_CHECK_INTERVAL_MS ?? 60_000);
+  if (!Number.isInteger(pendingCheckIntervalMs) || pendingCheckIntervalMs < 1_000) problems.push('PENDING_CHECK_INTERVAL_MS must be at least 1000 milliseconds');
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
@@ -120,9 +141,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dropSchema: env.DB_DROP_SCHEMA === 'true' && nodeEnv === 'test',
     },
     sessionSecret,
+    loginThrottle,
     trustProxy: env.TRUST_PROXY === 'true',
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: (env.LOG_FORMAT ?? (nodeEnv === 'development' ? 'pretty' : 'json')) as 'pretty' | 'json',
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
     xApiTimeoutMs,
     pollIntervalMs,
@@ -130,7 +153,15 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretsKey: env.SECRETS_KEY || undefined,
     replyParentWaitMs,
     delivery,
+    pendingCheckIntervalMs,
   };
+}
+
+/** 32 bytes as 64 hex digits or as base64 (the format SecretsCipher reads). */
+export function isSecretsKeyShaped(text: string): boolean {
+  const trimmed = text.trim();
+  if (/^[0-9a-f]{64}$/i.test(trimmed)) return true;
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) && Buffer.from(trimmed, 'base64').length === 32;
 }
 
 /** Injection token for the AppConfig object. */

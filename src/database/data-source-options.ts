@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { ensurePrivateDir, makePrivate, prepareSqliteFiles, sqliteFiles } from '../common/private-files';
 import type { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -21,7 +21,11 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   }
 
   const path = config.database.sqlitePath;
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // DATA_DIR is the app's own: tightened. A folder named by SQLITE_PATH elsewhere is only created private.
+    ensurePrivateDir(dirname(path), resolve(dirname(path)) === resolve(config.dataDir) ? 'tighten' : 'leave');
+    prepareSqliteFiles(path);
+  }
   const synchronous = config.database.sqliteSynchronous;
   return {
     ...common,
@@ -30,6 +34,7 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     enableWAL: path !== ':memory:',
     prepareDatabase: (db: { pragma(statement: string): unknown }) => {
       db.pragma(`synchronous = ${synchronous}`);
+      if (path !== ':memory:') makePrivate(...sqliteFiles(path));
     },
   };
 }

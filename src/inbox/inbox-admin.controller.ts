@@ -13,11 +13,9 @@ export class InboxAdminController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/inbox/list')
-  async list(@Query('status') status?: string, @Query('page') page?: string) {
+  async list(@Query('status') status?: unknown, @Query('page') page?: unknown) {
     const chosen = INBOX_STATUSES.find((s) => s === status) as InboxStatus | undefined;
-    // Anything but a plain page number is the first page; one beyond the last shows the last.
-    const requested = typeof page === 'string' && /^\d{1,9}$/.test(page) ? Number(page) : 1;
-    const { events, hasMore, page: pageNumber } = await this.inbox.list(chosen, requested);
+    const { events, page: pageNumber, hasMore } = await this.inbox.list(chosen, page);
     const counts = await this.inbox.counts();
     return {
       title: 'inbox.title',

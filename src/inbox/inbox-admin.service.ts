@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { requestedPage } from '../common/pagination';
+import { pageOf } from '../database/paged-query';
 import { InboxEvent, type InboxStatus } from './inbox-event.entity';
 import { InboxWorker } from './inbox-worker.service';
 
@@ -23,13 +25,12 @@ export class InboxAdminService {
     return counts;
   }
 
-  /** One page of events, newest first; a page beyond the last shows the last one (`page` says which it showed). */
-  async list(status: InboxStatus | undefined, requestedPage: number): Promise<{ events: InboxEvent[]; hasMore: boolean; page: number }> {
-    const where = status ? { status } : {};
-    const lastPage = Math.max(1, Math.ceil((await this.events.count({ where })) / PAGE_SIZE));
-    const page = Math.min(Math.max(1, requestedPage), lastPage);
-    const events = await this.events.find({ where, order: { id: 'DESC' }, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE + 1 });
-    return { events: events.slice(0, PAGE_SIZE), hasMore: events.length > PAGE_SIZE, page };
+  /** One page of events, newest first; `page` as it came in the URL, clamped to the pages there are. */
+  async list(status: InboxStatus | undefined, page: unknown): Promise<{ events: InboxEvent[]; page: number; hasMore: boolean }> {
+    const query = this.events.createQueryBuilder('e').orderBy('e.id', 'DESC');
+    if (status) query.where('e.status = :status', { status });
+    const { rows, window } = await pageOf(query, requestedPage(page), PAGE_SIZE);
+    return { events: rows, page: window.page, hasMore: window.page < window.pages };
   }
 
   async get(id: number): Promise<InboxEvent> {

@@ -21,6 +21,7 @@ export type InboxFormat = 'aaa-tweet' | 'aaa-dm' | 'v2-tweet' | 'v2-dm';
 @Index('uq_inbox_events_profile_dedupe', ['profileId', 'dedupeKey'], { unique: true })
 @Index('ix_inbox_events_status_next', ['status', 'nextAttemptAt'])
 @Index('ix_inbox_events_waits_for', ['profileId', 'waitsFor'])
+@Index('ix_inbox_events_profile_received', ['profileId', 'receivedAt'])
 export class InboxEvent {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;

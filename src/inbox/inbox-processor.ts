@@ -145,6 +145,7 @@ export class InboxProcessor {
       authorHandle: message.kind === 'dm' ? message.sender.handle : message.author.handle,
       body: message.text,
       deliveryStatus: 'sent',
+      ...(message.media?.length ? { media: message.media } : {}),
     });
     return { status: 'processed', ticketId: ticket.id, note: 'Sent from outside socialdesk; kept on the ticket.' };
   }
@@ -162,6 +163,7 @@ function customerArticle(message: IncomingXMessage, conversationId?: string): Ar
     authorXId: author.id,
     authorHandle: author.handle,
     body: message.text,
+    ...(message.media?.length ? { media: message.media } : {}),
   };
 }
 

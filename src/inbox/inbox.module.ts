@@ -8,6 +8,7 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { InboxAdminController } from './inbox-admin.controller';
 import { InboxAdminService } from './inbox-admin.service';
 import { InboxEvent } from './inbox-event.entity';
+import { InboxHealthService } from './inbox-health.service';
 import { InboxProcessor } from './inbox-processor';
 import { InboxStore } from './inbox-store.service';
 import { InboxWorker } from './inbox-worker.service';
@@ -20,7 +21,7 @@ import { WebhookController } from './webhook.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, TicketsModule, XModule],
   controllers: [WebhookController, InboxAdminController],
-  providers: [InboxStore, InboxWorker, InboxProcessor, TweetParents, ProfileDirectory, InboxAdminService, Poller, Clock],
-  exports: [InboxStore, InboxWorker, ProfileDirectory, Poller],
+  providers: [InboxStore, InboxWorker, InboxProcessor, TweetParents, ProfileDirectory, InboxAdminService, InboxHealthService, Poller, Clock],
+  exports: [InboxStore, InboxWorker, ProfileDirectory, Poller, InboxHealthService],
 })
 export class InboxModule {}

@@ -18,7 +18,29 @@ export class PollCursor {
   @Column({ name: 'since_id', type: 'varchar', length: 30, nullable: true })
   sinceId: string | null;
 
-  /** Epoch ms: not before this (the interval, or X's x-rate-limit-reset). */
+  /** Epoch ms: not before this (the interval, X's x-rate-limit-reset, or the backoff after failures). */
   @Column({ name: 'next_poll_at', type: 'bigint', default: 0 })
   nextPollAt: string;
+
+  /** Epoch ms of the last poll that got an answer or an error. */
+  @Column({ name: 'last_polled_at', type: 'bigint', nullable: true })
+  lastPolledAt: string | null;
+
+  @Column({ name: 'last_outcome', type: 'varchar', length: 20, nullable: true })
+  lastOutcome: PollOutcome | null;
+
+  /** What X (or the network) said when the last poll failed. */
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  /** Failed polls in a row; drives the backoff, back to 0 on success. */
+  @Column({ name: 'failures', type: 'integer', default: 0 })
+  failures: number;
+
+  /** Epoch ms X's rate limit for this stream resets, while it is used up. */
+  @Column({ name: 'rate_limited_until', type: 'bigint', nullable: true })
+  rateLimitedUntil: string | null;
 }
+
+/** ok; rate-limited (429, waiting for the reset); unauthorized (401: re-authorise); failed (anything else). */
+export type PollOutcome = 'ok' | 'rate-limited' | 'unauthorized' | 'failed';

@@ -3,26 +3,34 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { IncomingXMessage } from '../channels/x/incoming-x-message';
 import { XApiClient, type XPollResult } from '../channels/x/x-api-client';
-import { XRateLimitedError } from '../channels/x/x-errors';
+import { XInvalidCredentialsError, XRateLimitedError } from '../channels/x/x-errors';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Scheduler } from '../scheduling/scheduler';
 import { InboxStore } from './inbox-store.service';
 import { InboxWorker } from './inbox-worker.service';
-import { PollCursor } from './poll-cursor.entity';
+import { PollCursor, type PollOutcome } from './poll-cursor.entity';
 import { pollStreams } from './poll-streams';
 import { ProfileDirectory, type ActiveProfile } from './profile-directory.service';
 
 const TICK_MS = 5_000;
 /** While one instance polls a stream, the others leave it alone for this long. */
 const LEASE_MS = 60_000;
-const ERROR_RETRY_MS = 5 * 60_000;
+/** Failing polls back off (interval × 2^(failures − 1)), but never wait longer than this. */
+const MAX_BACKOFF_MS = 30 * 60_000;
+const MAX_ERROR_LENGTH = 500;
+/** What the channel health screens read about the last poll of a stream. */
+function outcome(lastOutcome: PollOutcome, now: number, extra: Partial<PollCursor> = {}): Partial<PollCursor> {
+  return { lastOutcome, lastPolledAt: String(now), lastError: null, ...extra };
+}
+
 /** The cursor of a stream whose first poll found nothing: polled from now on, without since_id. */
 const STARTED_EMPTY = '';
 
 /**
  * Asks X for what no webhook brings: tracked #hashtags (recent search), and mentions and DMs of
- * profiles without an Account Activity webhook. Results go into the same inbox as webhook events;
+ * profiles that receive by polling (or both). Each poll's outcome is kept on its cursor for the
+ * channel health screens; failing streams back off. Results go into the same inbox as webhook events;
  * a stream's cursor (`since_id`) moves only after its messages are stored, so nothing is skipped.
  * The first poll of a stream only sets the cursor: it starts from now instead of importing the past
  * (a busy #hashtag would otherwise open a hundred tickets at once).
@@ -48,7 +56,7 @@ export class Poller {
   async pollDue(): Promise<number> {
     let stored = 0;
     for (const profile of await this.profiles.allActive()) {
-      for (const stream of pollStreams({ hasWebhook: profile.hasWebhook, hashtags: profile.hashtagQueues.map((h) => h.hashtag) })) {
+      for (const stream of pollStreams({ receivingMode: profile.receivingMode, hashtags: profile.hashtagQueues.map((h) => h.hashtag) })) {
         stored += await this.pollStream(profile, stream);
       }
     }
@@ -72,16 +80,30 @@ export class Poller {
         {
           sinceId: result.newestId ?? cursor.sinceId ?? STARTED_EMPTY,
           nextPollAt: String(exhausted ? Math.max(result.rateLimit!.resetAt.getTime(), now + this.config.pollIntervalMs) : now + this.config.pollIntervalMs),
+          ...outcome('ok', now, { failures: 0, rateLimitedUntil: exhausted ? String(result.rateLimit!.resetAt.getTime()) : null }),
         },
       );
       return firstPoll ? 0 : result.messages.length;
     } catch (err) {
-      // X says when to come back; otherwise wait a while before asking again.
-      const retryAt = err instanceof XRateLimitedError ? err.resetAt.getTime() : now + ERROR_RETRY_MS;
-      if (!(err instanceof XRateLimitedError)) this.logger.warn(`polling ${stream} of profile ${profile.id} failed: ${(err as Error).message}`);
-      await this.cursors.update({ id: cursor.id }, { nextPollAt: String(retryAt) });
+      await this.cursors.update({ id: cursor.id }, this.afterFailure(err, cursor, profile, stream, now));
       return 0;
     }
+  }
+
+  /** X says when to come back after a 429; anything else backs off further with each failure in a row. */
+  private afterFailure(err: unknown, cursor: PollCursor, profile: ActiveProfile, stream: string, now: number): Partial<PollCursor> {
+    if (err instanceof XRateLimitedError) {
+      const resetAt = err.resetAt.getTime();
+      return { nextPollAt: String(resetAt), ...outcome('rate-limited', now, { rateLimitedUntil: String(resetAt) }) };
+    }
+    const failures = cursor.failures + 1;
+    const wait = Math.min(this.config.pollIntervalMs * 2 ** (failures - 1), Math.max(MAX_BACKOFF_MS, this.config.pollIntervalMs));
+    const message = (err as Error).message;
+    this.logger.warn(`polling ${stream} of profile ${profile.id} failed (${failures} in a row, next try in ${Math.round(wait / 1000)} s): ${message}`);
+    return {
+      nextPollAt: String(now + wait),
+      ...outcome(err instanceof XInvalidCredentialsError ? 'unauthorized' : 'failed', now, { failures, rateLimitedUntil: null, lastError: message.slice(0, MAX_ERROR_LENGTH) }),
+    };
   }
 
   private fetch(profile: ActiveProfile, stream: string, sinceId: string | undefined): Promise<XPollResult<IncomingXMessage>> {

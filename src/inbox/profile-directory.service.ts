@@ -5,7 +5,7 @@ import type { XCredentials } from '../channels/x/x-api-client';
 import { Clock } from '../common/clock';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import { wizardFacts } from '../social-media-profiles/profiles.service';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { SocialMediaProfile, type ReceivingMode } from '../social-media-profiles/social-media-profile.entity';
 import { isSetupComplete } from '../social-media-profiles/wizard-steps';
 import type { RoutingProfile } from './message-routing';
 
@@ -16,8 +16,8 @@ export interface ActiveProfile extends RoutingProfile {
   /** All four keys: the consumer secret checks webhooks, the rest polls X. */
   credentials: Required<XCredentials>;
   autoReplyText: string | undefined;
-  /** Mentions and DMs arrive by Account Activity webhook (an environment label is set); else they are polled. */
-  hasWebhook: boolean;
+  /** How mentions and DMs arrive: webhook, polling, or both (wizard step 6). */
+  receivingMode: ReceivingMode;
 }
 
 const TTL_MS = 2_000;
@@ -30,7 +30,7 @@ const TTL_MS = 2_000;
  */
 @Injectable()
 export class ProfileDirectory {
-  private readonly cache = new Map<number, { profile: ActiveProfile | undefined; until: number }>();
+  private readonly cache = new Map<number, { profile: ActiveProfile; until: number }>();
 
   constructor(
     @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
@@ -43,8 +43,33 @@ export class ProfileDirectory {
     const cached = this.cache.get(id);
     if (cached && cached.until > now) return cached.profile;
     const profile = await this.load(id);
-    this.cache.set(id, { profile, until: now + TTL_MS });
+    // Only profiles that take part are kept: one just finished in the wizard receives at once.
+    if (profile) this.cache.set(id, { profile, until: now + TTL_MS });
+    else this.cache.delete(id);
     return profile;
+  }
+
+  /**
+   * The app keys behind a profile's webhook URL, whether or not the profile takes part now: X checks
+   * (CRC) and signs by app, and other profiles of the same app may share this profile's webhook.
+   * Read fresh from the database unless the profile is active (and cached).
+   */
+  async webhookKeys(id: number): Promise<{ consumerKey: string; consumerSecret: string; accountId: string | null } | undefined> {
+    const active = await this.active(id);
+    if (active) return { consumerKey: active.credentials.consumerKey, consumerSecret: active.credentials.consumerSecret, accountId: active.accountId };
+    const profile = await this.profiles.findOne({ where: { id } });
+    const secret = profile?.consumerSecretEncrypted ? this.credentials.revealConsumerSecret(profile) : undefined;
+    return profile && profile.consumerKey && secret ? { consumerKey: profile.consumerKey, consumerSecret: secret, accountId: profile.accountId } : undefined;
+  }
+
+  /** The active profile of this X account connected through this app (an app's profiles share one webhook). */
+  async activeForAccount(accountId: string, consumerKey: string, consumerSecret: string): Promise<ActiveProfile | undefined> {
+    const candidates = await this.profiles.find({ where: { accountId, consumerKey, validity: 'valid' }, select: { id: true } });
+    for (const candidate of candidates) {
+      const profile = await this.active(candidate.id);
+      if (profile && profile.credentials.consumerSecret === consumerSecret) return profile;
+    }
+    return undefined;
   }
 
   /** All profiles that may take part now (for polling). */
@@ -70,7 +95,7 @@ export class ProfileDirectory {
       mentionsEnabled: p.mentionsEnabled,
       hashtagQueues: [...p.hashtags].sort((a, b) => a.id - b.id).map((h) => ({ hashtag: h.hashtag, queueId: h.queueId })),
       autoReplyText: p.autoReplyEnabled && p.autoReplyText ? p.autoReplyText : undefined,
-      hasWebhook: p.aaaEnvironment !== '',
+      receivingMode: p.receivingMode,
     };
   }
 }

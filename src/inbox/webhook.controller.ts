@@ -11,8 +11,9 @@ import { ProfileDirectory } from './profile-directory.service';
 export const WEBHOOK_PATH = '/webhooks/x';
 
 /**
- * X's Account Activity webhook, one URL per profile (shown in wizard step 1). Events are checked,
- * stored and answered 200 before any processing; the worker takes it from there.
+ * X's Account Activity webhook, one URL per profile (shown in wizard step 1); profiles of one X app
+ * share the URL registered first (X allows few per app). Events are checked, stored and answered
+ * 200 before any processing; the worker takes it from there.
  * Signed by X, not by a session: exempt from CSRF (see app.setup.ts).
  */
 @Controller(WEBHOOK_PATH.slice(1))
@@ -23,25 +24,30 @@ export class WebhookController {
     private readonly worker: InboxWorker,
   ) {}
 
-  /** CRC: proves to X that we hold the consumer secret. Only X-shaped tokens are signed (PROTOCOL.md §3.2). */
+  /**
+   * CRC: proves to X that we hold the app's consumer secret. Answered for any profile with keys, also
+   * one switched off: other profiles of the same X app may receive through its URL (docs/X.md).
+   * Only X-shaped tokens are signed.
+   */
   @Get(':profileId')
   @Public()
   async crc(@Param('profileId', RecordIdPipe) profileId: number, @Query('crc_token') crcToken: unknown) {
-    const profile = await this.profiles.active(profileId);
-    if (!profile) throw new NotFoundException();
+    const keys = await this.profiles.webhookKeys(profileId);
+    if (!keys) throw new NotFoundException();
     if (!isTokenShapedCrcToken(crcToken)) throw new BadRequestException('crc_token missing or malformed');
-    return { response_token: crcResponseToken(crcToken, profile.credentials.consumerSecret) };
+    return { response_token: crcResponseToken(crcToken, keys.consumerSecret) };
   }
 
   @Post(':profileId')
   @Public()
   @HttpCode(200)
   async receive(@Param('profileId', RecordIdPipe) profileId: number, @Headers('x-twitter-webhooks-signature') signature: string | undefined, @Req() req: Request) {
-    const profile = await this.profiles.active(profileId);
-    if (!profile) throw new NotFoundException();
+    const urlProfile = await this.profiles.active(profileId);
+    const keys = urlProfile ? { ...urlProfile.credentials, accountId: urlProfile.accountId } : await this.profiles.webhookKeys(profileId);
+    if (!keys) throw new NotFoundException();
     if (!signature) throw new BadRequestException('x-twitter-webhooks-signature missing');
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!isValidWebhookSignature(rawBody, signature, profile.credentials.consumerSecret)) throw new UnauthorizedException();
+    if (!isValidWebhookSignature(rawBody, signature, keys.consumerSecret)) throw new UnauthorizedException();
 
     let delivery;
     try {
@@ -50,8 +56,18 @@ export class WebhookController {
       if (err instanceof AaaBodyError) throw new BadRequestException(err.message);
       throw err;
     }
-    // Events for another account than this profile's are not ours to process.
-    if (delivery.forUserId !== profile.accountId) throw new ForbiddenException('for_user_id is not this profile’s account');
+    // Profiles of one X app share one webhook: for_user_id says whose events these are.
+    const forUserId = delivery.forUserId;
+    const profile =
+      urlProfile && forUserId === urlProfile.accountId
+        ? urlProfile
+        : forUserId !== undefined
+          ? await this.profiles.activeForAccount(forUserId, keys.consumerKey, keys.consumerSecret)
+          : undefined;
+    if (!profile) {
+      if (forUserId !== undefined && forUserId === keys.accountId) throw new NotFoundException();
+      throw new ForbiddenException('for_user_id is not the account of a profile of this app');
+    }
 
     await this.store.store(profile.id, 'webhook', delivery.items);
     this.worker.kick();

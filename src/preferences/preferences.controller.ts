@@ -1,36 +1,80 @@
 import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { Agent, agentTimeZone, type CurrentAgent } from '../auth/current-agent';
+import { OwnPasswordService } from '../auth/own-password.service';
 import { addFlash, redirectAfterSave } from '../common/flash';
-import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { formValues, type FormState } from '../common/form-state';
+import { timeZones } from '../common/time-zone';
 import { LANGUAGES } from '../i18n/languages';
 import { AgentsService } from '../users/agents.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
 import { PreferencesDto } from './dto/preferences.dto';
 
-/** The agent's own settings; today the language of every page. */
+const PREFERENCES = '/preferences';
+const PASSWORD = '/preferences/password';
+
+/** A rejected form of this page, remembered under the path it was posted to (post-redirect-get). */
+function takeRejected(req: Request, path: string): FormState | undefined {
+  const state = req.session?.forms?.[path];
+  if (state) delete req.session.forms![path];
+  return state;
+}
+
+/**
+ * The agent's own settings: the language of every page, the time zone of every time shown or
+ * entered, and their password (docs/AGENT-WORKSPACE.md, "Preferences").
+ */
 @Controller('preferences')
 export class PreferencesController {
-  constructor(private readonly agents: AgentsService) {}
+  constructor(
+    private readonly agents: AgentsService,
+    private readonly passwords: OwnPasswordService,
+  ) {}
 
   @Get()
   @AgentOnly()
   @Render('pages/preferences')
-  show(@Agent() agent: CurrentAgent, @RejectedForm() rejected?: FormState) {
+  show(@Agent() agent: CurrentAgent, @Req() req: Request) {
+    const rejected = takeRejected(req, PREFERENCES);
     return {
       title: 'preferences.title',
-      values: formValues({ language: agent.language }, rejected),
+      values: formValues({ language: agent.language, timeZone: agentTimeZone(agent) }, rejected),
       errors: rejected?.errors ?? {},
       languageOptions: LANGUAGES.map((value) => ({ value, label: `language.${value}` })),
+      timeZoneOptions: timeZoneOptions(agentTimeZone(agent)),
+      // Typed passwords are never kept (form-state drops them); only the messages come back.
+      passwordErrors: takeRejected(req, PASSWORD)?.errors ?? {},
     };
   }
 
   @Post()
   @AgentOnly()
   async save(@Body() form: PreferencesDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.agents.setLanguage(agent.id, form.language);
+    await this.agents.setPreferences(agent.id, { language: form.language, timeZone: form.timeZone });
     req.session.language = form.language;
     addFlash(req, { type: 'success', key: 'flash.preferencesSaved' });
-    await redirectAfterSave(req, res, '/preferences');
+    await redirectAfterSave(req, res, PREFERENCES);
   }
+
+  /** Where a rejected password form lands: the preferences page, which shows its messages. */
+  @Get('password')
+  @AgentOnly()
+  backToPreferences(@Res() res: Response): void {
+    res.redirect(303, PREFERENCES);
+  }
+
+  @Post('password')
+  @AgentOnly()
+  async changePassword(@Body() form: ChangePasswordDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.passwords.change(agent, form, req.session, req.ip);
+    addFlash(req, { type: 'success', key: 'preferences.flash.passwordChanged' });
+    await redirectAfterSave(req, res, PREFERENCES);
+  }
+}
+
+/** Every zone the runtime lists, and the agent's own even when it is a newer name the list lacks. */
+function timeZoneOptions(current: string): { value: string; name: string }[] {
+  const zones = timeZones();
+  return (zones.includes(current) ? zones : [current, ...zones]).map((zone) => ({ value: zone, name: zone.replace(/_/g, ' ') }));
 }

@@ -58,23 +58,29 @@ export class ProfileCredentialsService {
     }
   }
 
-  /** Step one of the 3-legged flow: a request token for this instance's callback URL. */
-  async startSignIn(profile: SocialMediaProfile, callbackUrl: string): Promise<{ authorizeUrl: string; token: string; tokenSecret: string }> {
+  /**
+   * Step one of the 3-legged flow: a request token for this instance's callback URL. Its secret is
+   * handed out only encrypted (`sealedTokenSecret`): it waits in the session until X calls back, and
+   * a session row must not hold it in the clear (docs/SECURITY.md, V3.x / V8).
+   */
+  async startSignIn(profile: SocialMediaProfile, callbackUrl: string): Promise<{ authorizeUrl: string; token: string; sealedTokenSecret: string }> {
     const consumerSecret = this.reveal(profile.consumerSecretEncrypted);
     if (!profile.consumerKey || !consumerSecret) throw new DomainException('profiles.error.consumerKeysFirst');
     try {
       const requestToken = await this.x.requestToken({ consumerKey: profile.consumerKey, consumerSecret }, callbackUrl);
       if (!requestToken.callbackConfirmed) throw new DomainException('profiles.error.callbackNotConfirmed');
-      return { authorizeUrl: this.x.authorizeUrl(requestToken.oauthToken), token: requestToken.oauthToken, tokenSecret: requestToken.oauthTokenSecret };
+      return { authorizeUrl: this.x.authorizeUrl(requestToken.oauthToken), token: requestToken.oauthToken, sealedTokenSecret: this.cipher.encrypt(requestToken.oauthTokenSecret) };
     } catch (err) {
       throw err instanceof DomainException ? err : xErrorAsDomainException(err);
     }
   }
 
   /** The callback: trade the verifier for access tokens, store them, and verify them right away. */
-  async completeSignIn(profile: SocialMediaProfile, requestToken: string, requestTokenSecret: string, verifier: string, by: string): Promise<SocialMediaProfile> {
+  async completeSignIn(profile: SocialMediaProfile, requestToken: string, sealedTokenSecret: string, verifier: string, by: string): Promise<SocialMediaProfile> {
     const consumerSecret = this.reveal(profile.consumerSecretEncrypted);
     if (!profile.consumerKey || !consumerSecret) throw new DomainException('profiles.error.consumerKeysFirst');
+    const requestTokenSecret = this.cipher.tryDecrypt(sealedTokenSecret);
+    if (requestTokenSecret === undefined) throw new DomainException('profiles.error.signInMismatch');
     let access;
     try {
       access = await this.x.accessToken({ consumerKey: profile.consumerKey, consumerSecret }, requestToken, requestTokenSecret, verifier);
@@ -95,7 +101,13 @@ export class ProfileCredentialsService {
     return { consumerKey: profile.consumerKey, consumerSecret, accessToken: profile.accessToken, accessTokenSecret };
   }
 
+  /** The consumer secret alone (all X needs to check and sign a webhook), also of a profile without tokens. */
+  revealConsumerSecret(profile: SocialMediaProfile): string | undefined {
+    return this.reveal(profile.consumerSecretEncrypted);
+  }
+
+  /** Undefined when nothing is stored, or when this SECRETS_KEY cannot decrypt it: then it counts as not stored. */
   private reveal(encrypted: string | null): string | undefined {
-    return encrypted ? this.cipher.decrypt(encrypted) : undefined;
+    return encrypted ? this.cipher.tryDecrypt(encrypted) : undefined;
   }
 }

@@ -3,9 +3,12 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { formValues, type FormState } from '../common/form-state';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { QueuesService } from '../queues/queues.service';
+import { ChannelHealthReader } from './channel-health';
+import { ProfileReceivingService, receivesByWebhook } from './profile-receiving.service';
 import { hashtagRows, profileSummary, stepIndicator } from './profile-view-model';
 import { ProfilesService } from './profiles.service';
-import type { WizardStep } from './wizard-steps';
+import { RECEIVING_MODES, type SocialMediaProfile } from './social-media-profile.entity';
+import { LAST_STEP, pageDefinition, type WizardStep } from './wizard-steps';
 
 /** Where X must call this instance back; shown in step 1 and used by "Sign in with X". */
 export const X_CALLBACK_PATH = '/api/v1/external_credentials/twitter/callback';
@@ -16,6 +19,8 @@ export class ProfilePagesService {
   constructor(
     private readonly profiles: ProfilesService,
     private readonly queues: QueuesService,
+    private readonly receiving: ProfileReceivingService,
+    private readonly health: ChannelHealthReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -23,21 +28,32 @@ export class ProfilePagesService {
     return `${this.config.baseUrl}${X_CALLBACK_PATH}`;
   }
 
+  /** The overview table, each profile with its channel health. */
+  async list(filter: string) {
+    return { title: 'profiles.title', nav: 'social-media-profiles', filter, profiles: await this.health.profilesWithHealth(filter) };
+  }
+
+  /** The profile page: the General box, and how the profile receives (webhook, polling) with its health. */
   async general(id: number, rejected?: FormState) {
     const profile = await this.profiles.get(id);
+    const [health] = await this.health.forProfiles([profile.id]);
     return {
       title: 'profiles.general.title',
       nav: 'social-media-profiles',
       profile: profileSummary(profile),
       steps: stepIndicator(profile, 'general'),
+      enterAction: pageDefinition('general').enterAction,
       values: formValues({ name: profile.name, description: profile.description, validity: profile.validity }, rejected),
       errors: rejected?.errors ?? {},
       validityOptions: VALIDITY_OPTIONS,
+      health,
+      receivesByWebhook: receivesByWebhook(profile),
     };
   }
 
   async step(id: number, step: WizardStep, rejected?: FormState) {
     const profile = await this.profiles.get(id);
+    const definition = pageDefinition(step);
     const stored = {
       appName: profile.appName,
       aaaEnvironment: profile.aaaEnvironment,
@@ -47,15 +63,18 @@ export class ProfilePagesService {
       autoReplyEnabled: profile.autoReplyEnabled,
       autoReplyText: profile.autoReplyText,
       mentionsEnabled: profile.mentionsEnabled,
+      receivingMode: profile.receivingMode,
     };
     // Unticked checkboxes send nothing: in a rejected step 6 their absence means "off".
     const typed = rejected && step === 6 ? { ...rejected, values: { autoReplyEnabled: false, mentionsEnabled: false, ...rejected.values } } : rejected;
     return {
-      title: `profiles.step${step}.title`,
+      template: definition.template,
+      title: definition.title,
       nav: 'social-media-profiles',
       step,
       isFirst: false,
-      isLast: step === 6,
+      isLast: step === LAST_STEP,
+      enterAction: definition.enterAction,
       profile: profileSummary(profile),
       steps: stepIndicator(profile, step),
       values: formValues(stored, typed),
@@ -64,13 +83,23 @@ export class ProfilePagesService {
     };
   }
 
-  private async extras(step: WizardStep, profile: Awaited<ReturnType<ProfilesService['get']>>, rejected?: FormState) {
+  private async extras(step: WizardStep, profile: SocialMediaProfile, rejected?: FormState) {
     if (step === 1) {
-      return { callbackUrl: this.callbackUrl(), webhookUrl: `${this.config.baseUrl}/webhooks/x/${profile.id}` };
+      return {
+        callbackUrl: this.callbackUrl(),
+        webhookUrl: this.receiving.webhookUrl(profile.id),
+        baseUrl: this.config.baseUrl,
+        baseUrlWarnings: this.receiving.baseUrlWarnings(),
+      };
     }
     if (step === 6) {
       const queueOptions = (await this.queues.listValid()).map((q) => ({ value: q.id, name: q.name }));
-      return { queueOptions, hashtags: hashtagRows(profile, rejected) };
+      return {
+        queueOptions,
+        hashtags: hashtagRows(profile, rejected),
+        receivingModes: RECEIVING_MODES.map((mode) => ({ value: mode, label: `receiving.mode.${mode}`, hint: `receiving.modeHint.${mode}` })),
+        webhookUrl: this.receiving.webhookUrl(profile.id),
+      };
     }
     return {};
   }

@@ -1,44 +1,40 @@
 import type { FormState } from '../common/form-state';
+import { MAX_HASHTAG_ROWS } from './dto/incoming-settings.dto';
 import type { WizardAction } from './dto/wizard-action';
 import { wizardFacts } from './profiles.service';
 import type { SocialMediaProfile } from './social-media-profile.entity';
-import { isStepDone, WIZARD_STEPS, type WizardStep } from './wizard-steps';
+import { neighbour, WIZARD, type WizardPage } from './wizard-steps';
 
 export const PROFILES_PATH = '/admin/social-media-profiles';
 
-export function profilePath(profile: Pick<SocialMediaProfile, 'id' | 'type'>, step?: WizardStep): string {
+export function profilePath(profile: Pick<SocialMediaProfile, 'id' | 'type'>, wizardPage?: WizardPage): string {
   const base = `${PROFILES_PATH}/${profile.type}/${profile.id}`;
-  return step ? `${base}/step/${step}` : base;
+  return wizardPage === undefined || wizardPage === 'general' ? base : `${base}/step/${wizardPage}`;
 }
 
-/** Where a wizard button leads once the page is saved: General is the page before step 1. */
-export function locationAfter(profile: Pick<SocialMediaProfile, 'id' | 'type'>, current: WizardStep | 'general', action: WizardAction | undefined): string {
-  const index = current === 'general' ? 0 : current;
-  const go = (n: number) => (n <= 0 ? profilePath(profile) : profilePath(profile, Math.min(n, 6) as WizardStep));
+/** Where a wizard button leads once the page is saved: the page before or after it in the wizard table. */
+export function locationAfter(profile: Pick<SocialMediaProfile, 'id' | 'type'>, current: WizardPage, action: WizardAction | undefined): string {
   switch (action) {
     case 'previous':
-      return go(index - 1);
+      return profilePath(profile, neighbour(current, -1) ?? current);
     case 'next':
-      return go(index + 1);
+      return profilePath(profile, neighbour(current, 1) ?? current);
     case 'finish':
       return PROFILES_PATH;
     default:
-      return go(index);
+      return profilePath(profile, current);
   }
 }
 
-/** General, then steps 1–6, each done / current / to do, as the indicator shows them. */
-export function stepIndicator(profile: SocialMediaProfile, current: WizardStep | 'general') {
+/** Every page of the wizard table, each done / current / to do, as the indicator shows them. */
+export function stepIndicator(profile: SocialMediaProfile, current: WizardPage) {
   const facts = wizardFacts(profile);
-  return [
-    { label: 'profiles.general.title', url: profilePath(profile), state: current === 'general' ? 'current' : 'done' },
-    ...WIZARD_STEPS.map((step) => ({
-      number: step,
-      label: `profiles.step${step}.title`,
-      url: profilePath(profile, step),
-      state: step === current ? 'current' : isStepDone(step, facts) ? 'done' : 'todo',
-    })),
-  ];
+  return WIZARD.map((definition) => ({
+    ...(definition.page === 'general' ? {} : { number: definition.page }),
+    label: definition.title,
+    url: profilePath(profile, definition.page),
+    state: definition.page === current ? 'current' : definition.done(facts) ? 'done' : 'todo',
+  }));
 }
 
 /**
@@ -58,6 +54,8 @@ export function profileSummary(profile: SocialMediaProfile) {
     verifiedAt: profile.verifiedAt ? new Date(Number(profile.verifiedAt)) : null,
     hasConsumerSecret: !!profile.consumerSecretEncrypted,
     hasAccessTokenSecret: !!profile.accessTokenSecretEncrypted,
+    consumerSecretUnreadable: !!profile.unreadableSecrets?.includes('consumerSecret'),
+    accessTokenSecretUnreadable: !!profile.unreadableSecrets?.includes('accessTokenSecret'),
     validity: profile.validity,
     createdBy: profile.createdBy,
     createdAt: profile.createdAt,
@@ -67,17 +65,26 @@ export function profileSummary(profile: SocialMediaProfile) {
   };
 }
 
-/** Up to this many hashtag rows, always with a few empty ones to add more (no JavaScript needed). */
-export function hashtagRows(profile: SocialMediaProfile, rejected: FormState | undefined, emptyRows = 3) {
-  const typed = rejected?.values.hashtags as { hashtag?: string; queueId?: string }[] | undefined;
+/**
+ * The hashtag rows of step 6: the stored ones (or those just typed), and one empty row to add
+ * another. "Add hashtag" without JavaScript keeps every typed row, empty ones too, and adds one.
+ */
+export function hashtagRows(profile: SocialMediaProfile, rejected: FormState | undefined, maxRows = MAX_HASHTAG_ROWS) {
+  const typed = Array.isArray(rejected?.values.hashtags) ? (rejected.values.hashtags as Array<{ hashtag?: unknown; queueId?: unknown } | null>) : undefined;
+  const addingRow = rejected?.values.action === 'add-hashtag';
   const rows = typed
-    ? typed.map((row) => ({ hashtag: row?.hashtag ?? '', queueId: row?.queueId ?? '' }))
-    : [...(profile.hashtags ?? [])].sort((a, b) => a.hashtag.localeCompare(b.hashtag)).map((h) => ({ hashtag: `#${h.hashtag}`, queueId: String(h.queueId) }));
-  const all = [...rows, ...Array.from({ length: emptyRows }, () => ({ hashtag: '', queueId: '' }))].slice(0, 20);
-  return all.map((row, index) => ({
-    index,
-    ...row,
-    hashtagError: rejected?.errors[`hashtags.${index}.hashtag`],
-    queueError: rejected?.errors[`hashtags.${index}.queueId`],
+    ? typed
+        .map((row) => ({ hashtag: typeof row?.hashtag === 'string' ? row.hashtag : '', queueId: typeof row?.queueId === 'string' ? row.queueId : '' }))
+        .map((row, index) => ({ ...row, index }))
+        .filter((row) => addingRow || row.hashtag.trim() !== '' || row.queueId !== '' || rejected?.errors[`hashtags.${row.index}.hashtag`] || rejected?.errors[`hashtags.${row.index}.queueId`])
+    : [...(profile.hashtags ?? [])].sort((a, b) => a.hashtag.localeCompare(b.hashtag)).map((h, index) => ({ hashtag: `#${h.hashtag}`, queueId: String(h.queueId), index }));
+  // Errors are keyed by the index the row had when it was sent; rows are numbered anew for the form.
+  const shown = [...rows, { hashtag: '', queueId: '', index: -1 }].slice(0, maxRows);
+  return shown.map((row, position) => ({
+    index: position,
+    hashtag: row.hashtag,
+    queueId: row.queueId,
+    hashtagError: row.index >= 0 ? rejected?.errors[`hashtags.${row.index}.hashtag`] : undefined,
+    queueError: row.index >= 0 ? rejected?.errors[`hashtags.${row.index}.queueId`] : undefined,
   }));
 }

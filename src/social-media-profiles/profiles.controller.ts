@@ -7,7 +7,7 @@ import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { GeneralDto } from './dto/general.dto';
 import { ProfilePagesService } from './profile-pages.service';
-import { locationAfter, profilePath } from './profile-view-model';
+import { profilePath } from './profile-view-model';
 import { ProfileWizardService } from './profile-wizard.service';
 import { ProfilesService } from './profiles.service';
 
@@ -23,9 +23,8 @@ export class ProfilesController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/social-media-profiles/list')
-  async list(@Query('filter') filter?: string) {
-    const term = typeof filter === 'string' ? filter : '';
-    return { title: 'profiles.title', nav: 'social-media-profiles', filter: term, profiles: await this.profiles.list(term) };
+  list(@Query('filter') filter?: string) {
+    return this.pages.list(typeof filter === 'string' ? filter : '');
   }
 
   @Get('twitter/new')
@@ -54,14 +53,22 @@ export class ProfilesController {
   @AdminOnly()
   async updateGeneral(
     @Param('id', RecordIdPipe) id: number,
-    @Body() form: GeneralDto,
+    @Body() body: Record<string, unknown>,
     @Agent() agent: CurrentAgent,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const profile = await this.profiles.updateGeneral(id, form, agent.login);
-    if (form.action === 'finish') this.wizard.assertFinished(profile);
-    addFlash(req, { type: 'success', key: form.action === 'finish' ? 'profiles.flash.finished' : 'flash.saved', params: { name: profile.name } });
-    await redirectAfterSave(req, res, locationAfter(profile, 'general', form.action));
+    const outcome = await this.wizard.submit(id, 'general', body, agent.login);
+    if (outcome.kind === 'saved') outcome.flashes.forEach((flash) => addFlash(req, flash));
+    await redirectAfterSave(req, res, outcome.kind === 'saved' ? outcome.location : req.originalUrl);
+  }
+
+  /** "Check again": X runs its CRC check of the webhook again; the account is subscribed if it is not. */
+  @Post('twitter/:id/receiving/check')
+  @AdminOnly()
+  async checkReceiving(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const flashes = await this.wizard.checkReceiving(id);
+    flashes.forEach((flash) => addFlash(req, flash));
+    await redirectAfterSave(req, res, profilePath({ id, type: 'twitter' }));
   }
 }

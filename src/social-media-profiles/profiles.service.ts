@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Not, Repository } from 'typeorm';
+import { In, Not, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { SecretsCipher } from '../common/secrets-cipher';
 import { isUniqueViolation } from '../database/unique-violation';
 import type { GeneralDto } from './dto/general.dto';
-import { SocialMediaProfile } from './social-media-profile.entity';
+import { SocialMediaProfile, type ReceivingMode, type UnreadableSecret } from './social-media-profile.entity';
 import { firstMissingStep, type WizardFacts } from './wizard-steps';
 
 export interface ProfileListRow {
@@ -18,6 +19,7 @@ export interface ProfileListRow {
   setupComplete: boolean;
   /** X answered 401 to a send: the admin must verify the credentials again. */
   needsReauthorisation: boolean;
+  receivingMode: ReceivingMode;
   changedAt: Date;
   changedBy: string;
 }
@@ -27,11 +29,14 @@ const ACCOUNT_HELD = 'profiles.error.accountHeld';
 /** Profiles as records: list, read, the General box and validity. Never deletes. */
 @Injectable()
 export class ProfilesService {
-  constructor(@InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>) {}
+  constructor(
+    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    private readonly cipher: SecretsCipher,
+  ) {}
 
   /** Overview rows, optionally narrowed to profiles whose name, description or @handle contains `filter`. */
   async list(filter?: string): Promise<ProfileListRow[]> {
-    const all = await this.profiles.find({ relations: { targetQueue: true }, order: { name: 'ASC' } });
+    const all = (await this.profiles.find({ relations: { targetQueue: true }, order: { name: 'ASC' } })).map((p) => this.withReadableSecrets(p));
     const term = filter?.trim().toLowerCase();
     return all
       .filter((p) => !term || [p.name, p.description, p.accountHandle ?? ''].some((text) => text.toLowerCase().includes(term)))
@@ -45,21 +50,27 @@ export class ProfilesService {
         validity: p.validity,
         setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
         needsReauthorisation: p.needsReauthorisation,
+        receivingMode: p.receivingMode,
         changedAt: p.changedAt,
         changedBy: p.changedBy,
       }));
   }
 
+  /** The profiles with these ids (with their hashtags), in no particular order; unknown ids are left out. */
+  byIds(ids: number[]): Promise<SocialMediaProfile[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.profiles.find({ where: { id: In(ids) }, relations: { hashtags: true } });
+  }
+
   async get(id: number): Promise<SocialMediaProfile> {
     const profile = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
     if (!profile) throw new RecordNotFoundException('profiles.error.notFound');
-    return profile;
+    return this.withReadableSecrets(profile);
   }
 
   async create(form: GeneralDto, by: string): Promise<SocialMediaProfile> {
     await this.assertNameFree(form.name);
     const created = await this.profiles.save(
-      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', createdBy: by, changedBy: by }),
+      this.profiles.create({ type: 'twitter', name: form.name, description: form.description ?? '', validity: 'valid', receivingMode: 'webhook', createdBy: by, changedBy: by }),
     );
     return this.get(created.id);
   }
@@ -102,6 +113,24 @@ export class ProfilesService {
   async assertAccountFree(profile: Pick<SocialMediaProfile, 'id' | 'type'>, accountId: string, handle: string | null): Promise<void> {
     const holder = await this.profiles.findOne({ where: { type: profile.type, heldAccountId: accountId, id: Not(profile.id) }, select: { id: true, name: true, accountHandle: true } });
     if (holder) throw new DomainException(ACCOUNT_HELD, undefined, { name: holder.name, handle: handle ?? holder.accountHandle ?? accountId });
+  }
+
+  /**
+   * A secret this instance cannot decrypt (SECRETS_KEY was replaced) counts as not stored, so every
+   * step and check asks for it again instead of failing on it (docs/SECURITY.md, "Keys").
+   */
+  private withReadableSecrets(profile: SocialMediaProfile): SocialMediaProfile {
+    const unreadable: UnreadableSecret[] = [];
+    if (profile.consumerSecretEncrypted && this.cipher.tryDecrypt(profile.consumerSecretEncrypted) === undefined) {
+      profile.consumerSecretEncrypted = null;
+      unreadable.push('consumerSecret');
+    }
+    if (profile.accessTokenSecretEncrypted && this.cipher.tryDecrypt(profile.accessTokenSecretEncrypted) === undefined) {
+      profile.accessTokenSecretEncrypted = null;
+      unreadable.push('accessTokenSecret');
+    }
+    profile.unreadableSecrets = unreadable;
+    return profile;
   }
 
   private async assertNameFree(name: string, exceptId?: number): Promise<void> {

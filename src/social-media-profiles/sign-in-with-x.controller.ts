@@ -12,8 +12,11 @@ import { ProfilesService } from './profiles.service';
 
 declare module 'express-session' {
   interface SessionData {
-    /** The request token of a "Sign in with X" under way; the callback must bring the same one back. */
-    xSignIn?: { profileId: number; token: string; tokenSecret: string };
+    /**
+     * The request token of a "Sign in with X" under way; the callback must bring the same one back.
+     * Its secret only encrypted with SECRETS_KEY (ProfileCredentialsService.startSignIn).
+     */
+    xSignIn?: { profileId: number; token: string; sealedTokenSecret: string };
   }
 }
 
@@ -30,8 +33,8 @@ export class SignInWithXController {
   @AdminOnly()
   async start(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const profile = await this.profiles.get(id);
-    const { authorizeUrl, token, tokenSecret } = await this.credentials.startSignIn(profile, this.pages.callbackUrl());
-    req.session.xSignIn = { profileId: profile.id, token, tokenSecret };
+    const { authorizeUrl, token, sealedTokenSecret } = await this.credentials.startSignIn(profile, this.pages.callbackUrl());
+    req.session.xSignIn = { profileId: profile.id, token, sealedTokenSecret };
     await redirectAfterSave(req, res, authorizeUrl);
   }
 
@@ -47,7 +50,8 @@ export class SignInWithXController {
   ): Promise<void> {
     const pending = req.session.xSignIn;
     delete req.session.xSignIn;
-    if (!pending) throw new BadRequestException();
+    // `sealedTokenSecret` missing: a sign-in started before this version kept its secret in the clear; start again.
+    if (!pending?.sealedTokenSecret) throw new BadRequestException();
     const profile = await this.profiles.get(pending.profileId);
     const step4 = profilePath(profile, 4);
 
@@ -61,7 +65,7 @@ export class SignInWithXController {
       return redirectAfterSave(req, res, step4);
     }
     try {
-      const verified = await this.credentials.completeSignIn(profile, pending.token, pending.tokenSecret, verifier, agent.login);
+      const verified = await this.credentials.completeSignIn(profile, pending.token, pending.sealedTokenSecret, verifier, agent.login);
       addFlash(req, { type: 'success', key: 'profiles.flash.signedIn', params: { handle: verified.accountHandle ?? '' } });
       await redirectAfterSave(req, res, profilePath(profile, 5));
     } catch (err) {

@@ -5,6 +5,15 @@ import { TrackedHashtag } from './tracked-hashtag.entity';
 
 export const PROFILE_TYPES = ['twitter'] as const;
 export type ProfileType = (typeof PROFILE_TYPES)[number];
+export type UnreadableSecret = 'consumerSecret' | 'accessTokenSecret';
+
+/**
+ * How mentions and DMs reach the help desk: X's Account Activity webhook, polling X's API, or both
+ * (polling catches what a broken webhook misses; duplicates are stored once). Hashtags are polled
+ * in every mode. See docs/X.md.
+ */
+export const RECEIVING_MODES = ['webhook', 'polling', 'both'] as const;
+export type ReceivingMode = (typeof RECEIVING_MODES)[number];
 
 /**
  * An X account connected to the help desk. Never deleted: validity says whether it is used.
@@ -33,9 +42,12 @@ export class SocialMediaProfile {
   @Column({ name: 'app_name', type: 'varchar', length: 200, default: '' })
   appName: string;
 
-  /** Account Activity API environment label (optional). */
+  /** Account Activity API environment label of X's retired v1.1 API (optional; kept for reference). */
   @Column({ name: 'aaa_environment', type: 'varchar', length: 200, default: '' })
   aaaEnvironment: string;
+
+  @Column({ name: 'receiving_mode', type: 'varchar', length: 10, default: 'polling' })
+  receivingMode: ReceivingMode;
 
   @Column({ name: 'consumer_key', type: 'varchar', length: 200, default: '' })
   consumerKey: string;
@@ -48,6 +60,13 @@ export class SocialMediaProfile {
 
   @Column({ name: 'access_token_secret_encrypted', type: 'text', nullable: true })
   accessTokenSecretEncrypted: string | null;
+
+  /**
+   * Not a column: secrets stored but not decryptable with this instance's SECRETS_KEY (after the key
+   * was replaced). ProfilesService loads them as "not stored" and lists them here, so the wizard asks
+   * for them again.
+   */
+  unreadableSecrets?: UnreadableSecret[];
 
   /** The X user id the credentials belong to (a string: X ids do not fit a JS number). */
   @Column({ name: 'account_id', type: 'varchar', length: 30, nullable: true })

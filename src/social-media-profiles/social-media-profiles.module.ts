@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { XModule } from '../channels/x/x.module';
 import { Clock } from '../common/clock';
-import { SecretsCipher } from '../common/secrets-cipher';
 import { Queue } from '../queues/queue.entity';
 import { QueuesModule } from '../queues/queues.module';
 import { ProfileCredentialsService } from './profile-credentials.service';
 import { ProfilePagesService } from './profile-pages.service';
+import { ProfileReceivingService } from './profile-receiving.service';
+import { ProfileWebhook } from './profile-webhook.entity';
 import { ProfileWizardController } from './profile-wizard.controller';
 import { ProfileWizardService } from './profile-wizard.service';
 import { ProfilesController } from './profiles.controller';
@@ -16,9 +17,9 @@ import { SocialMediaProfile } from './social-media-profile.entity';
 import { TrackedHashtag } from './tracked-hashtag.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SocialMediaProfile, TrackedHashtag, Queue]), QueuesModule, XModule],
+  imports: [TypeOrmModule.forFeature([SocialMediaProfile, TrackedHashtag, ProfileWebhook]), QueuesModule, XModule],
   controllers: [ProfilesController, ProfileWizardController, SignInWithXController],
-  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, SecretsCipher, Clock],
-  exports: [ProfilesService, ProfileCredentialsService],
+  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, ProfileReceivingService, Clock],
+  exports: [ProfilesService, ProfileCredentialsService, ProfileReceivingService],
 })
 export class SocialMediaProfilesModule {}

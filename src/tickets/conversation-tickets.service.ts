@@ -1,12 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
+import { AttachmentStore, type CheckedUpload } from '../attachments/attachment-store.service';
+import type { IncomingMedia } from '../channels/x/incoming-x-message';
 import { Clock } from '../common/clock';
 import { storableLine, storableText } from '../common/storable-text';
 import { isUniqueViolation } from '../database/unique-violation';
+import { SearchIndex } from '../search/search-index.service';
+import { User } from '../users/user.entity';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';
 import { decideFollowUp } from './follow-up-decision';
+import { effectiveChanges, type TicketChanges, type TicketFacts } from './state-change-effects';
+import { articleActor, articleEntry, historyOfChanges, SYSTEM_ACTOR, TicketHistory, type HistoryActor } from './ticket-history.service';
+import { lockedByOther } from './ticket-lock-rules';
+import { TicketLockedException } from './ticket-locked.exception';
 import { ticketNumber } from './ticket-number';
 import { CLOSED_STATES, stateTypeOf, type TicketState } from './ticket-states';
 import { TicketThread } from './ticket-thread.entity';
@@ -75,6 +83,12 @@ export interface ArticleDraft {
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
   nextAttemptAt?: string | null;
+  /** The agent's one-time form key (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
+  formKey?: string | null;
+  /** A customer's photos, GIFs, videos: recorded with the article, fetched from X later. */
+  media?: IncomingMedia[];
+  /** An agent's image, checked, stored with the article and uploaded to X when it is sent. */
+  upload?: CheckedUpload;
 }
 
 export interface TicketDraft {
@@ -91,10 +105,11 @@ export interface TicketDraft {
   title?: string;
 }
 
-export interface TicketChanges {
-  state?: TicketState;
-  locked?: boolean;
-  ownerId?: number | null;
+export type { TicketChanges };
+
+export interface ChangeOptions {
+  /** An administrator unlocking another agent's ticket: the lock rule does not stop this change. */
+  overrideLock?: boolean;
 }
 
 /** Another open ticket holds a conversation the new ticket was to hold. */
@@ -121,6 +136,9 @@ export class ConversationTickets {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly history: TicketHistory,
+    private readonly searchIndex: SearchIndex,
+    private readonly attachments: AttachmentStore,
   ) {}
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
@@ -159,13 +177,13 @@ export class ConversationTickets {
   /**
    * Stores the message where `place` said, with the follow-up's state and lock; a reopened ticket
    * takes back its free conversations, and joins the message's conversation when `place` found it
-   * through the message it answers.
+   * through the message it answers. The follow-up's changes are the system's, the message the customer's.
    */
   async append(m: EntityManager, placement: AppendPlacement, article: ArticleDraft): Promise<void> {
     const { ticket } = placement;
-    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock });
+    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock }, SYSTEM_ACTOR);
     if (stateTypeOf(ticket.state) === 'closed') await this.holdFreeConversations(m, ticket.id);
-    if (placement.join) await this.belongTo(m, ticket, placement.join);
+    if (placement.join) await this.joinConversation(m, { id: ticket.id, profileId: ticket.profileId, state: placement.newState }, placement.join);
     await this.addArticle(m, ticket, article);
   }
 
@@ -175,8 +193,11 @@ export class ConversationTickets {
    * must then be rolled back).
    */
   async open(m: EntityManager, draft: TicketDraft, articles: ArticleDraft[]): Promise<TicketRef> {
+    const title = storableLine(draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''), TITLE_COLUMN_LENGTH);
+    const customerHandle = storableLine(draft.customer.handle, HANDLE_COLUMN_LENGTH);
+    const customerName = storableLine(draft.customer.name, NAME_COLUMN_LENGTH);
     const inserted = await m.insert(Ticket, {
-      title: storableLine(draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''), TITLE_COLUMN_LENGTH),
+      title,
       queueId: draft.queueId,
       state: draft.state ?? 'new',
       locked: draft.locked ?? false,
@@ -184,13 +205,16 @@ export class ConversationTickets {
       profileId: draft.profileId,
       channel: draft.channel,
       customerXId: draft.customer.id,
-      customerHandle: storableLine(draft.customer.handle, HANDLE_COLUMN_LENGTH),
-      customerName: storableLine(draft.customer.name, NAME_COLUMN_LENGTH),
+      customerHandle,
+      customerName,
     });
     const id = Number(inserted.identifiers[0].id);
     const number = ticketNumber(new Date(this.clock.now()), id);
     await m.update(Ticket, { id }, { number });
+    await this.searchIndex.indexTicket(m, { id, number, title, customerHandle, customerName });
     const ticket = { id, number, profileId: draft.profileId };
+    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket.
+    await this.history.record(m, id, articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR, [{ kind: 'created', newValue: String(draft.queueId) }]);
     for (const key of draft.conversations) await this.join(m, ticket, key);
     for (const article of articles) await this.addArticle(m, ticket, article);
     return { id, number };
@@ -214,16 +238,18 @@ export class ConversationTickets {
   }
 
   /**
-   * Adds an article without changing the ticket; returns its id. Text is stored as both databases
-   * take it (NUL and lone surrogates become U+FFFD, see storableText).
+   * Adds an article (with its search document, its media, and the history entry naming who wrote
+   * it) without changing the ticket; returns its id. Text is stored as both databases take it (NUL
+   * and lone surrogates become U+FFFD, see storableText), and indexed as stored.
    */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
+    const body = storableText(article.body);
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
       profileId: ticket.profileId,
       sender: article.sender,
       channel: article.channel,
-      body: storableText(article.body),
+      body,
       externalId: article.externalId ?? null,
       inReplyToExternalId: article.inReplyToExternalId ?? null,
       conversationId: article.conversationId ?? (await this.inheritedConversation(m, ticket.profileId, article)),
@@ -232,21 +258,64 @@ export class ConversationTickets {
       createdById: article.createdById ?? null,
       deliveryStatus: article.deliveryStatus ?? null,
       nextAttemptAt: article.nextAttemptAt ?? null,
+      formKey: article.formKey ?? null,
     });
-    return Number(inserted.identifiers[0].id);
+    const id = Number(inserted.identifiers[0].id);
+    await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body });
+    if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
+    if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
+    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
+    return id;
   }
 
   /**
-   * An agent's change to a ticket, with the conversation bookkeeping a state change implies:
-   * closing frees the ticket's conversations (each passes to the newest other open ticket of it,
-   * if one waits); any other state takes back those that no other open ticket holds. Moves the
-   * ticket's "changed" time even without changes (a note).
+   * A change to a ticket by `actor`, with what it implies (effectiveChanges: leaving pending clears
+   * the pending time, closing and moving unlock) and the conversation bookkeeping a state change
+   * implies: closing frees the ticket's conversations (each passes to the newest other open ticket
+   * of it, if one waits); any other state takes back those that no other open ticket holds. Each
+   * field that changes gets a history entry by `actor`. Moves the ticket's "changed" time even
+   * without changes (a note). An agent's change to a ticket another agent has locked throws
+   * TicketLockedException (checked on the row as locked for this transaction, so a lock taken a
+   * moment ago counts), unless `overrideLock` (an administrator unlocking).
    */
-  async change(m: EntityManager, ticketId: number, changes: TicketChanges): Promise<void> {
-    await this.write(m, ticketId, changes);
+  async change(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
+    await this.write(m, ticketId, changes, actor, options);
     if (changes.state === undefined) return;
     if (stateTypeOf(changes.state) === 'closed') await this.release(m, ticketId);
     else await this.holdFreeConversations(m, ticketId);
+  }
+
+  /**
+   * The ticket joins a conversation it was answered in by the other way (a mention answered by DM,
+   * a DM ticket's public tweet): a ticket_threads row, holding the key when the ticket is not
+   * closed and no other open ticket holds it. Returns the other ticket that holds it, if any:
+   * the customer's answers land there (docs/THREADING.md).
+   */
+  async joinConversation(m: EntityManager, ticket: { id: number; profileId: number; state: TicketState }, key: ConversationKey): Promise<{ holder?: TicketRef }> {
+    const mayHold = stateTypeOf(ticket.state) !== 'closed';
+    let row = await m.findOne(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
+    if (!row) {
+      // ON CONFLICT DO NOTHING: a conflict (another holder, or this row written meanwhile) must not abort the caller's transaction.
+      const params = { ticketId: ticket.id, profileId: ticket.profileId, key };
+      const held = mayHold ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params) : [];
+      if (held.length > 0) return {};
+      await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, NULL) ON CONFLICT DO NOTHING RETURNING id`, params);
+      row = await m.findOneOrFail(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
+    }
+    if (row.openThreadKey) return {};
+    const holder = await this.holderOf(m, ticket.profileId, key);
+    if (!holder && mayHold && (await this.hold(m, row.id))) return {};
+    return { holder: holder ?? (await this.holderOf(m, ticket.profileId, key)) };
+  }
+
+  /** The open ticket holding a conversation, if any. */
+  async holderOf(m: EntityManager, profileId: number, key: ConversationKey): Promise<TicketRef | undefined> {
+    const [row]: { id: number; number: string | null }[] = await this.rows(
+      m,
+      'SELECT t.id AS id, t.number AS number FROM ticket_threads r JOIN tickets t ON t.id = r.ticket_id WHERE r.profile_id = :profileId AND r.open_thread_key = :key',
+      { profileId, key },
+    );
+    return row ? { id: Number(row.id), number: row.number ?? String(row.id) } : undefined;
   }
 
   /** Open tickets holding conversations this ticket belongs to but does not hold (the zoom's notice). */
@@ -281,29 +350,50 @@ export class ConversationTickets {
     return parent?.conversationId ?? null;
   }
 
-  /**
-   * The ticket belongs to `key` from now on, and holds it unless another open ticket does (two
-   * INSERTs that never abort the transaction: ON CONFLICT DO NOTHING).
-   */
-  private async belongTo(m: EntityManager, ticket: { id: number; profileId: number }, key: ConversationKey): Promise<void> {
-    const insert = (open: ConversationKey | null) =>
-      this.rows(
-        m,
-        `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :open)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        { ticketId: ticket.id, profileId: ticket.profileId, key, open },
-      );
-    if ((await insert(key)).length === 0) await insert(null);
-  }
-
-  /** Applies changes and moves the ticket's "changed" time, so the queue view sorts it up. */
-  private async write(m: EntityManager, ticketId: number, changes: TicketChanges): Promise<void> {
+  /** Applies changes with what they imply, records them, and moves the ticket's "changed" time, so the queue view sorts it up. */
+  private async write(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
+    const before = await this.checkedFacts(m, ticketId, actor, options);
+    const effective = effectiveChanges(before, changes);
+    const { pendingUntil, ...columns } = effective;
     await m
       .createQueryBuilder()
       .update(Ticket)
-      .set({ ...changes, changedAt: () => 'CURRENT_TIMESTAMP' })
+      .set({ ...columns, ...(pendingUntil !== undefined ? { pendingUntil: pendingUntil === null ? null : String(pendingUntil) } : {}), changedAt: () => 'CURRENT_TIMESTAMP' })
       .where('id = :id', { id: ticketId })
       .execute();
+    await this.history.record(m, ticketId, actor, historyOfChanges(before, effective));
+  }
+
+  /**
+   * Opens an agent's write to a ticket that adds an article before changing the ticket (a reply, a
+   * note): takes the ticket's row lock and applies the lock rule first, before anything is inserted.
+   * An article or history row references the ticket, which on PostgreSQL takes a key-share lock on
+   * its row; two such transactions that both held that and then asked for the row lock in change()
+   * would deadlock (two replies to one ticket at the same moment). Call change() afterwards as usual.
+   */
+  async beginChange(m: EntityManager, ticketId: number, actor: HistoryActor): Promise<void> {
+    await this.checkedFacts(m, ticketId, actor);
+  }
+
+  /** The ticket's facts under its row lock; an agent's change to a ticket another agent has locked throws TicketLockedException. */
+  private async checkedFacts(m: EntityManager, ticketId: number, actor: HistoryActor, options: ChangeOptions = {}): Promise<TicketFacts & { number: string | null }> {
+    const before = await this.factsForUpdate(m, ticketId);
+    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
+      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
+      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
+    }
+    return before;
+  }
+
+  /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
+  private async factsForUpdate(m: EntityManager, ticketId: number): Promise<TicketFacts & { number: string | null }> {
+    const query = m
+      .createQueryBuilder(Ticket, 't')
+      .select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil'])
+      .where('t.id = :ticketId', { ticketId });
+    if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
+    const row = await query.getOneOrFail();
+    return { number: row.number, state: row.state, locked: row.locked, ownerId: row.ownerId, queueId: row.queueId, pendingUntil: row.pendingUntil === null ? null : Number(row.pendingUntil) };
   }
 
   /** The ticket belongs to and holds `key`; refused when another open ticket holds it. */

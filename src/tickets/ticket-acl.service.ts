@@ -6,7 +6,7 @@ import { stateTypeOf } from './ticket-states';
 import type { Ticket } from './ticket.entity';
 
 /** The screens that ask, as Frontend.Action (ACL authors can match on them). */
-export type TicketScreen = 'AgentTicketQueue' | 'AgentTicketZoom' | 'AgentTicketNew';
+export type TicketScreen = 'AgentTicketQueue' | 'AgentTicketZoom' | 'AgentTicketNew' | 'AgentTicketMove';
 
 export const PROFILE_FIELD = 'Ticket.TwitterProfileID';
 
@@ -14,6 +14,24 @@ export interface ProfileOption {
   id: number;
   name: string;
 }
+
+export type QueueOption = ProfileOption;
+
+/**
+ * Ticket actions an ACL can allow or forbid in `Action` lists, by the OTRS screen each is named
+ * after (the names the ACL engine branch declares in acl-scope.ts TICKET_ACTIONS).
+ */
+export const TICKET_ACL_ACTIONS = {
+  move: 'AgentTicketMove',
+  pending: 'AgentTicketPending',
+} as const;
+export type TicketAclAction = keyof typeof TICKET_ACL_ACTIONS;
+
+/** Both fields an ACL may name a queue by; an option stays only if every one that applies keeps it. */
+const QUEUE_FIELDS = [
+  { field: 'Ticket.Queue', matchOn: 'value' },
+  { field: 'Ticket.QueueID', matchOn: 'key' },
+] as const;
 
 /** A stored ticket as the ACLs see it (Ticket.* in both the current and the stored view). */
 export function ticketAclContext(ticket: Ticket): AclContext {
@@ -50,6 +68,35 @@ export class TicketAclService {
     const { allowedKeys } = await this.acl.allowedOptions({ agent, action: screen, field: PROFILE_FIELD, options, current: context?.current, stored: context?.stored });
     const allowed = new Set(allowedKeys);
     return offered.filter((p) => allowed.has(String(p.id)));
+  }
+
+  /**
+   * The queues a ticket may be moved into, of `candidates` (the queues the agent works in), in the
+   * order given: Ticket.Queue compared by name and Ticket.QueueID by id, asked as the move screen
+   * (Frontend.Action AgentTicketMove) with the ticket as stored in both views. Asked when the form
+   * is rendered and again on submit.
+   */
+  async allowedQueues<T extends QueueOption>(agent: CurrentAgent, ticket: Ticket, candidates: T[]): Promise<T[]> {
+    if (candidates.length === 0) return [];
+    const context = ticketAclContext(ticket);
+    let kept: Set<string> | undefined;
+    for (const { field, matchOn } of QUEUE_FIELDS) {
+      const options = new Map(candidates.map((q) => [String(q.id), matchOn === 'key' ? String(q.id) : q.name]));
+      const { applied, allowedKeys } = await this.acl.allowedOptions({ agent, action: TICKET_ACL_ACTIONS.move, field, options, matchOn, current: context, stored: context });
+      if (!applied) continue;
+      kept = new Set(kept ? allowedKeys.filter((key) => kept!.has(key)) : allowedKeys);
+    }
+    return kept ? candidates.filter((q) => kept!.has(String(q.id))) : candidates;
+  }
+
+  /**
+   * Whether the ACLs leave the agent this action on the ticket (field `Action`), asked as the
+   * action's own screen, as OTRS's AgentTicketMove asks before it does anything.
+   */
+  async mayDo(agent: CurrentAgent, action: TicketAclAction, ticket: Ticket): Promise<boolean> {
+    const context = ticketAclContext(ticket);
+    const name = TICKET_ACL_ACTIONS[action];
+    return this.acl.isAllowed({ agent, action: name, field: 'Action', options: new Map([[name, name]]), matchOn: 'value', current: context, stored: context }, name);
   }
 
   /** Whether the agent may use the ticket's own profile (reply, resend) on the zoom screen. */

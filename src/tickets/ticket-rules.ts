@@ -27,11 +27,11 @@ export function groupNamesWith(agent: Pick<CurrentAgent, 'groups'>, needed: 'rea
 }
 
 /** The states an agent may set (the others are set by the system: `new` by an incoming message). */
-export const AGENT_STATES = ['open', 'pending reminder', 'closed successful', 'closed unsuccessful'] as const satisfies readonly TicketState[];
+export const AGENT_STATES = ['open', 'pending reminder', 'pending auto close+', 'pending auto close-', 'closed successful', 'closed unsuccessful'] as const satisfies readonly TicketState[];
 export type AgentState = (typeof AGENT_STATES)[number];
 
 /** The states the queue view filters by: "open tickets" means every state type but closed. */
-export const STATE_FILTERS = ['open-tickets', 'all', 'new', 'open', 'pending reminder', 'closed successful', 'closed unsuccessful'] as const;
+export const STATE_FILTERS = ['open-tickets', 'all', 'new', 'open', 'pending reminder', 'pending auto close+', 'pending auto close-', 'closed successful', 'closed unsuccessful'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
 
 /** The text a reply tweet starts with: the customer's @handle (X threads a reply only when it is mentioned). */

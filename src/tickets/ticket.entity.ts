@@ -14,6 +14,8 @@ export type TicketChannel = 'dm' | 'tweet';
 @Entity({ name: 'tickets' })
 @Index('uq_tickets_number', ['number'], { unique: true })
 @Index('ix_tickets_queue_state', ['queueId', 'state'])
+@Index('ix_tickets_queue_state_changed', ['queueId', 'state', 'changedAt', 'id'])
+@Index('ix_tickets_state_pending', ['state', 'pendingUntil'])
 export class Ticket {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
@@ -37,6 +39,13 @@ export class Ticket {
 
   @Column({ name: 'locked', type: 'boolean', default: false })
   locked: boolean;
+
+  /**
+   * When a pending state's time is reached (epoch ms of the app's clock); null outside pending
+   * states. A reminder shows as reached, auto close+/- closes (docs/AGENT-WORKSPACE.md).
+   */
+  @Column({ name: 'pending_until', type: 'bigint', nullable: true })
+  pendingUntil: string | null;
 
   @Column({ name: 'owner_id', type: 'integer', nullable: true })
   ownerId: number | null;

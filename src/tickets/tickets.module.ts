@@ -6,17 +6,31 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
+import { SearchIndexModule } from '../search/search-index.module';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { User } from '../users/user.entity';
 import { ArticleDeliveryService } from './article-delivery.service';
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
 import { ConversationTickets } from './conversation-tickets.service';
+import { RecipientLookup } from './recipient-lookup.service';
+import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { TicketActionsService } from './ticket-actions.service';
 import { Ticket } from './ticket.entity';
 import { TicketsController } from './tickets.controller';
 import { TicketsService } from './tickets.service';
+import { AgentDashboardService } from './agent-dashboard.service';
+import { PendingCheckService } from './pending-check.service';
+import { TicketHistoryEntry } from './ticket-history.entity';
+import { TicketHistory } from './ticket-history.service';
+import { TicketLockService } from './ticket-lock.service';
+import { TicketMoveService } from './ticket-move.service';
+import { TicketStateService } from './ticket-state.service';
+import { TicketWorkController } from './ticket-work.controller';
+import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
+import { ZoomCompose } from './zoom-compose.service';
 
 /** The doubling of the retry wait stops at an hour. */
 const BACKOFF_MAX_MS = 60 * 60 * 1000;
@@ -28,14 +42,32 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
  * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User]), XModule, SocialMediaProfilesModule, AclModule],
-  controllers: [TicketsController],
+  imports: [
+    TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User, TicketHistoryEntry]),
+    XModule,
+    SocialMediaProfilesModule,
+    AclModule,
+    SearchIndexModule,
+    AttachmentStorageModule,
+  ],
+  controllers: [TicketsController, TicketWorkController],
   providers: [
     ConversationTickets,
+    // The agent's day (docs/AGENT-WORKSPACE.md): history, locks, state and pending time, move, zoom panels, dashboard.
+    TicketHistory,
+    TicketLockService,
+    TicketStateService,
+    PendingCheckService,
+    TicketMoveService,
+    TicketZoomPanelsService,
+    AgentDashboardService,
     TicketsService,
     TicketActionsService,
     TicketAclService,
     ArticleDeliveryService,
+    SentOnce,
+    RecipientLookup,
+    ZoomCompose,
     Clock,
     {
       provide: DELIVERY_POLICY,
@@ -47,6 +79,6 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
       }),
     },
   ],
-  exports: [ConversationTickets, ArticleDeliveryService, TicketsService],
+  exports: [ConversationTickets, ArticleDeliveryService, TicketsService, TicketHistory, AgentDashboardService, PendingCheckService],
 })
 export class TicketsModule {}

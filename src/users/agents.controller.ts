@@ -62,7 +62,7 @@ export class AgentsController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const agent = await this.agents.updateFromForm(id, form, actingAgent.id);
+    const agent = await this.agents.updateFromForm(id, form, { agentId: actingAgent.id, session: req.session });
     addFlash(req, { type: 'success', key: 'flash.saved', params: { name: agent.login } });
     await redirectAfterSave(req, res, '/admin/agents');
   }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import type { Session, SessionData } from 'express-session';
 import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { PasswordHasher } from '../auth/password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { DEFAULT_TIME_ZONE, knownTimeZone } from '../common/time-zone';
 import type { Validity } from '../common/validity';
 import type { Language } from '../i18n/languages';
+import { AgentSessionsService } from './agent-sessions.service';
 import type { AgentFormDto } from './dto/agent-form.dto';
 import { Group } from './group.entity';
 import { PERMISSIONS, UserGroup, type Permission } from './user-group.entity';
@@ -28,6 +31,7 @@ export class AgentsService {
     @InjectRepository(UserGroup) private readonly memberships: Repository<UserGroup>,
     @InjectRepository(Group) private readonly groups: Repository<Group>,
     private readonly hasher: PasswordHasher,
+    private readonly sessions: AgentSessionsService,
   ) {}
 
   list(): Promise<User[]> {
@@ -48,10 +52,14 @@ export class AgentsService {
     return this.users.createQueryBuilder('u').where('LOWER(u.login) = LOWER(:login)', { login: login.trim() }).getOne();
   }
 
-  /** The agent behind a session, or undefined when the account is gone or no longer valid. */
-  async findCurrentAgent(id: number): Promise<CurrentAgent | undefined> {
+  /**
+   * The agent behind a session, or undefined when the account is gone or no longer valid, or (given
+   * the session's generation) when the session dates from before a password change.
+   */
+  async findCurrentAgent(id: number, session?: { generation: number }): Promise<CurrentAgent | undefined> {
     const user = await this.users.findOne({ where: { id }, relations: { memberships: { group: true } } });
     if (!user || user.validity !== 'valid') return undefined;
+    if (session && session.generation !== user.sessionGeneration) return undefined;
     const groups: Record<string, Permission> = {};
     for (const m of user.memberships) if (m.group.validity === 'valid') groups[m.group.name] = m.permission;
     return {
@@ -59,6 +67,8 @@ export class AgentsService {
       login: user.login,
       name: user.name,
       language: user.language,
+      // A zone the runtime no longer knows falls back to UTC rather than breaking every page.
+      timeZone: knownTimeZone(user.timeZone) ?? DEFAULT_TIME_ZONE,
       isAdmin: groups.admin === 'rw',
       groups,
     };
@@ -93,23 +103,47 @@ export class AgentsService {
     return user;
   }
 
-  async updateFromForm(id: number, form: AgentFormDto, actingAgentId: number): Promise<User> {
+  /**
+   * The admin's edit form. A new password ends the agent's other sessions (the acting admin's own
+   * session stays when they edit themselves); setting the agent invalid ends all of them.
+   */
+  async updateFromForm(id: number, form: AgentFormDto, acting: { agentId: number; session?: Session & Partial<SessionData> }): Promise<User> {
     const user = await this.get(id);
     await this.assertLoginFree(form.login, id);
     const memberships = await this.validMemberships(form.memberships);
-    if (id === actingAgentId && (form.validity !== 'valid' || !(await this.keepsAdmin(memberships)))) {
+    if (id === acting.agentId && (form.validity !== 'valid' || !(await this.keepsAdmin(memberships)))) {
       // An admin locking themselves out is never what they meant.
       throw new DomainException('agents.error.cannotLockOutSelf', 'validity');
     }
-    Object.assign(user, { login: form.login, name: form.name, email: form.email ?? '', language: form.language, validity: form.validity });
-    if (form.password) user.passwordHash = await this.hasher.hash(form.password);
-    await this.users.save(user);
+    const endsSessions = !!form.password || (user.validity === 'valid' && form.validity !== 'valid');
+    const changes: Partial<User> = { login: form.login, name: form.name, email: form.email ?? '', language: form.language, validity: form.validity };
+    if (form.password) changes.passwordHash = await this.hasher.hash(form.password);
+    // Only these columns: a save() of the whole row could write back a session generation read before a concurrent reset.
+    await this.users.update({ id }, changes);
+    Object.assign(user, changes);
     await this.replaceMemberships(id, memberships);
+    if (endsSessions) await this.sessions.endSessions(id, { keep: id === acting.agentId ? acting.session : undefined });
     return user;
   }
 
   async setLanguage(id: number, language: Language): Promise<void> {
     await this.users.update({ id }, { language });
+  }
+
+  /**
+   * A new password the agent chose themselves (its checks are OwnPasswordService's): stored as a
+   * new hash, and every other session of the agent ends; `keep` (the session that asked) stays.
+   */
+  async changeOwnPassword(id: number, password: string, keep: Session & Partial<SessionData>): Promise<void> {
+    await this.users.update({ id }, { passwordHash: await this.hasher.hash(password) });
+    await this.sessions.endSessions(id, { keep });
+  }
+
+  /** The agent's own preferences (language and time zone), as the Preferences form saves them. */
+  async setPreferences(id: number, preferences: { language: Language; timeZone?: string }): Promise<void> {
+    const timeZone = preferences.timeZone === undefined ? undefined : knownTimeZone(preferences.timeZone);
+    if (preferences.timeZone !== undefined && !timeZone) throw new DomainException('validation.choose', 'timeZone');
+    await this.users.update({ id }, { language: preferences.language, ...(timeZone ? { timeZone } : {}) });
   }
 
   /** Sets (or with `undefined`, removes) one membership. */

@@ -21,11 +21,19 @@ export class User {
   @Column({ name: 'language', type: 'varchar', length: 10, default: 'en' })
   language: Language;
 
+  /** IANA zone the agent's times are shown and entered in (Preferences). */
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, default: 'UTC' })
+  timeZone: string;
+
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 
   @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
   validity: Validity;
+
+  /** Moved on when the password changes or the agent is set invalid: sessions from before are over. */
+  @Column({ name: 'session_generation', type: 'integer', default: 0 })
+  sessionGeneration: number;
 
   @OneToMany(() => UserGroup, (m) => m.user)
   memberships: UserGroup[];

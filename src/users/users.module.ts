@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PasswordHasher } from '../auth/password-hasher';
+import { HttpSession } from '../common/http-session.entity';
 import { AdminSeedService } from './admin-seed.service';
+import { AgentSessionsService } from './agent-sessions.service';
 import { AgentsController } from './agents.controller';
 import { AgentsService } from './agents.service';
 import { Group } from './group.entity';
@@ -11,9 +13,9 @@ import { UserGroup } from './user-group.entity';
 import { User } from './user.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Group, UserGroup])],
+  imports: [TypeOrmModule.forFeature([User, Group, UserGroup, HttpSession])],
   controllers: [AgentsController, GroupsController],
-  providers: [AgentsService, GroupsService, PasswordHasher, AdminSeedService],
-  exports: [AgentsService, GroupsService, PasswordHasher],
+  providers: [AgentsService, AgentSessionsService, GroupsService, PasswordHasher, AdminSeedService],
+  exports: [AgentsService, AgentSessionsService, GroupsService, PasswordHasher],
 })
 export class UsersModule {}

@@ -13,7 +13,8 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    fakeX = await startFakeXApi();
+    // X calls this instance (CRC) at BASE_URL, an http loopback address: the fake's loopback demo allows it.
+    fakeX = await startFakeXApi({ loopbackDemo: true });
     account = registerXAccount(fakeX);
     // X sends the browser back to BASE_URL, so the app must know its real address up front.
     const port = await freePort();
@@ -32,7 +33,7 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
 
   const heading = () => page.textContent('form.wizard-form h2');
   const flash = () => page.textContent('.flash');
-  const next = () => page.click('button[name=action][value=next]');
+  const next = () => page.click('.wizard-buttons button[value=next]');
 
   it('goes through all six steps, recovers from a wrong secret, finishes, filters, and sets it invalid-temporarily', async () => {
     await page.goto(`${baseUrl}/admin/social-media-profiles`);
@@ -58,8 +59,8 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
     await page.click('[data-test=verify]');
     await expect(flash()).resolves.toContain('X refused the credentials (401)');
 
-    await page.click('button[name=action][value=previous]');
-    await page.click('button[name=action][value=previous]');
+    await page.click('.wizard-buttons button[value=previous]');
+    await page.click('.wizard-buttons button[value=previous]');
     await expect(heading()).resolves.toBe('Step 3: Consumer API keys');
     await expect(page.textContent('.secret-stored')).resolves.toContain('A value is stored');
     await page.fill('#consumerSecret', account.consumerSecret);
@@ -73,7 +74,7 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
     await page.selectOption('#targetQueueId', { label: 'Raw' });
     await page.check('input[name=autoReplyEnabled]');
     await page.fill('#autoReplyText', 'Thanks for your message, we answer within a day.');
-    await page.click('button[name=action][value=finish]');
+    await page.click('.wizard-buttons button[value=finish]');
     await page.waitForURL(`${baseUrl}/admin/social-media-profiles`);
     await expect(flash()).resolves.toContain('The profile "AcmeSupport" is set up.');
     const row = page.locator('#profiles-table tbody tr', { hasText: 'AcmeSupport' });
@@ -84,7 +85,7 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
 
     await row.locator('a').click();
     await page.selectOption('#validity', 'invalid-temporarily');
-    await page.click('button[name=action][value=finish]');
+    await page.click('.wizard-buttons button[value=finish]');
     await page.waitForURL(`${baseUrl}/admin/social-media-profiles`);
     await expect(page.locator('#profiles-table tbody tr', { hasText: 'AcmeSupport' }).textContent()).resolves.toContain('invalid-temporarily');
   });

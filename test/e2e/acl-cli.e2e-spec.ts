@@ -49,7 +49,7 @@ describe('acl on the command line', () => {
     expect(await cli(['acl', 'import', EXAMPLE_PATH])).toEqual({
       code: 2,
       out: '',
-      err: `error: nothing was imported: ACLs with these names exist already: "${EXAMPLE_NAME}"; use --overwrite to replace them`,
+      err: `error: nothing was imported: ACLs with these names exist already: "${EXAMPLE_NAME}"; use --overwrite or --replace-all to replace them`,
     });
     expect((await cli(['acl', 'import', EXAMPLE_PATH, '--overwrite'])).out).toMatch(/^Imported 0 added, 1 replaced/);
     expect(await names()).toEqual([EXAMPLE_NAME]);
@@ -80,6 +80,30 @@ describe('acl on the command line', () => {
     expect((await cli(['acl', 'export', file])).out).toBe(`Wrote the ACL export to ${file}.`);
     expect(readFileSync(file, 'utf8')).toBe(`${stdout.out}\n`);
   });
+
+  it('imports an export larger than the web upload (over 1 MiB, 12,000 ACLs in one file) and several files, without caps', async () => {
+    const big = join(dir, 'big.yml');
+    const lines = ['---'];
+    for (let i = 0; i < 12_000; i++) lines.push(`- Name: big-${String(i).padStart(5, '0')}`, '  Comment: an ACL of a large set, with a comment that takes some room', '  ValidID: 2');
+    writeFileSync(big, `${lines.join('\n')}\n`);
+    expect(readFileSync(big).byteLength).toBeGreaterThan(1024 * 1024);
+    const small = join(dir, 'small.yml');
+    writeFileSync(small, '- Name: small-one\n  ValidID: 2\n');
+    const result = await cli(['acl', 'import', big, small]);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^Imported 12001 added, 0 replaced: "big-00000", .* and 11951 more\. Run "acl deploy" to make them effective\.$/);
+    expect(await t.dataSource.getRepository(StoredAcl).count()).toBe(12_002);
+
+    // The whole export imports back in one file, replacing all drafts.
+    const exported = join(dir, 'all.yml');
+    await cli(['acl', 'export', exported]);
+    const again = await cli(['acl', 'import', exported, '--replace-all']);
+    expect(again.out).toMatch(/^Imported 0 added, 12002 replaced/);
+    const replaced = await cli(['acl', 'import', small, '--replace-all']);
+    expect(replaced.out.split('\n')).toEqual(['Imported 0 added, 1 replaced: "small-one". Run "acl deploy" to make them effective.', 'Deleted 12001 draft(s) not in the files (--replace-all).']);
+    expect(await names()).toEqual(['small-one']);
+    await cli(['acl', 'import', EXAMPLE_PATH]);
+  }, 60_000);
 
   it('evaluates on the deployed set after acl deploy, JSON Lines in and out, exit code 2 on a bad line', async () => {
     expect(await cli(['acl', 'evaluate'], request(['users']))).toEqual({ code: 0, out: '{"applied":false,"possible":["1","2"]}', err: '' });

@@ -5,7 +5,10 @@ import type TestAgent from 'supertest/lib/agent';
 import { AclDeployment } from '../../src/acl/acl-deployment.entity';
 import { AclFilterService } from '../../src/acl/acl-filter.service';
 import { StoredAcl } from '../../src/acl/acl.entity';
+import { uploadParsing } from '../../src/acl/acl-upload';
 import { parseAclYaml } from '../../src/acl/yaml/acl-yaml';
+import { Queue } from '../../src/queues/queue.entity';
+import { SocialMediaProfile } from '../../src/social-media-profiles/social-media-profile.entity';
 import { AgentsService } from '../../src/users/agents.service';
 import { GroupsService } from '../../src/users/groups.service';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
@@ -21,6 +24,22 @@ const PROFILES = new Map([
 /** A small ACL in export shape that removes queue Junk; `extra` lines are added to it. */
 function queueAcl(name: string, extra = ''): string {
   return [`- Name: ${name}`, '  ConfigChange:', '    PossibleNot:', '      Ticket:', '        Queue:', '        - Junk', extra].filter(Boolean).join('\n') + '\n';
+}
+
+/** The import form's action: the upload carries its CSRF token in the URL. */
+function importActionOf(html: string): string {
+  const match = /<form method="post" action="(\/admin\/acl\/import\?_csrf=[^"]+)"/.exec(html);
+  if (!match) throw new Error('no import form in page');
+  return match[1].replace(/&amp;/g, '&');
+}
+
+/** Uploads files through the import form (as a browser does: token in the action URL). */
+async function uploadFiles(client: TestAgent, files: { name: string; content: string | Buffer }[], fields: Record<string, string> = {}) {
+  const page = await client.get('/admin/acl/import').expect(200);
+  let post = client.post(importActionOf(page.text));
+  for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
+  for (const file of files) post = post.attach('file', Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, 'utf8'), file.name);
+  return post;
 }
 
 /** supertest leaves unknown content types unread; a download is text here. */
@@ -62,8 +81,13 @@ describe('ACL administration', () => {
     return client;
   }
 
-  function importYaml(client: TestAgent, yaml: string, overwrite = false) {
-    return submitForm(client, '/admin/acl/import', overwrite ? { yaml, overwrite: '1' } : { yaml });
+  /** Pastes YAML into the import form (a multipart post, like the browser sends it). */
+  async function importYaml(client: TestAgent, yaml: string, overwrite: boolean | 'replaceAll' = false) {
+    const page = await client.get('/admin/acl/import').expect(200);
+    return client
+      .post(importActionOf(page.text))
+      .field('yaml', yaml)
+      .field('mode', overwrite === 'replaceAll' ? 'replaceAll' : overwrite ? 'overwrite' : 'add');
   }
 
   async function rows(): Promise<StoredAcl[]> {
@@ -160,9 +184,7 @@ describe('ACL administration', () => {
     it('refuses a file with more than 10,000 ACLs and imports nothing', async () => {
       const client = await admin();
       const many = Array.from({ length: 10_001 }, (_, i) => `- Name: acl-${i}\n`).join('');
-      const page = await client.get('/admin/acl/import').expect(200);
-      const res = await client.post('/admin/acl/import').field('_csrf', csrfTokenOf(page.text)).attach('file', Buffer.from(many), 'many.yml');
-      const form = await follow(client, res);
+      const form = await follow(client, await uploadFiles(client, [{ name: 'many.yml', content: many }]));
       expect(form.text).toContain('the file holds 10001 ACLs; at most 10000 are accepted per file');
       expect(await rows()).toHaveLength(0);
     });
@@ -172,9 +194,9 @@ describe('ACL administration', () => {
     async function upload(client: TestAgent, file: Buffer, fields: Record<string, string> = {}, token?: string) {
       const page = await client.get('/admin/acl/import').expect(200);
       expect(page.text).toContain('enctype="multipart/form-data"');
-      expect(page.text).toContain('<input id="file" name="file" type="file"');
-      let post = client.post('/admin/acl/import');
-      if (token !== '') post = post.field('_csrf', token ?? csrfTokenOf(page.text));
+      expect(page.text).toContain('<input id="file" name="file" type="file" multiple');
+      const action = token === undefined ? importActionOf(page.text) : token === '' ? '/admin/acl/import' : `/admin/acl/import?_csrf=${token}`;
+      let post = client.post(action);
       for (const [name, value] of Object.entries(fields)) post = post.field(name, value);
       return post.attach('file', file, 'TwitterAccessRestriction.yml');
     }
@@ -189,9 +211,26 @@ describe('ACL administration', () => {
       expect(row).toMatchObject({ name: EXAMPLE_NAME, description: 'Restrict the access of members of the group “twitter” to a Twitter profile.' });
       expect(await t.dataSource.getRepository(AclDeployment).count()).toBe(0);
 
-      const again = await follow(client, await upload(client, Buffer.from(EXAMPLE, 'utf8'), { overwrite: '1' }));
+      const again = await follow(client, await upload(client, Buffer.from(EXAMPLE, 'utf8'), { mode: 'overwrite' }));
       expect(again.text).toContain(`Imported: 0 added, 1 replaced (${EXAMPLE_NAME}).`);
       expect((await rows()).map((r) => r.id)).toEqual([row.id]);
+      // The checkbox of earlier forms still means "overwrite".
+      const legacy = await follow(client, await upload(client, Buffer.from(EXAMPLE, 'utf8'), { overwrite: '1' }));
+      expect(legacy.text).toContain(`Imported: 0 added, 1 replaced (${EXAMPLE_NAME}).`);
+    });
+
+    it('imports several files at once, all or nothing, with names unique across them', async () => {
+      const client = await admin();
+      const files = [
+        { name: 'a.yml', content: EXAMPLE },
+        { name: 'b.yml', content: `---\n${queueAcl('010-no-junk')}` },
+      ];
+      expect((await follow(client, await uploadFiles(client, files))).text).toContain('Imported: 2 added, 0 replaced');
+      await t.dataSource.getRepository(StoredAcl).clear();
+      const clash = [...files, { name: 'c.yml', content: `---\n${queueAcl('010-NO-JUNK')}` }];
+      const form = await follow(client, await uploadFiles(client, clash));
+      expect(form.text).toContain('c.yml: ACL &quot;010-NO-JUNK&quot;: Name: used already in b.yml (names are unique ignoring case)');
+      expect(await rows()).toHaveLength(0);
     });
 
     it('says that a file over 1 MiB is too large and changes nothing', async () => {
@@ -201,22 +240,144 @@ describe('ACL administration', () => {
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/admin/acl/import');
       const form = await follow(client, res);
-      expect(form.text).toContain('The file is too large: at most 1 MiB are accepted. Nothing was imported or changed.');
+      expect(form.text).toContain('A file is too large: at most 1 MiB per file are accepted');
       expect(await rows()).toHaveLength(0);
     });
 
     it('asks for a file or text when neither is given', async () => {
       const client = await admin();
       const form = await follow(client, await upload(client, Buffer.alloc(0)));
-      expect(form.text).toContain('Choose an ACL export file or paste its content.');
+      expect(form.text).toContain('Choose ACL export files or paste the content of one.');
       expect(await rows()).toHaveLength(0);
     });
 
     it('answers 403 to an upload with a missing or wrong CSRF token and imports nothing', async () => {
       const client = await admin();
+      const parsed = uploadParsing.runs;
       expect((await upload(client, Buffer.from(EXAMPLE, 'utf8'), {}, '')).status).toBe(403);
       expect((await upload(client, Buffer.from(EXAMPLE, 'utf8'), {}, 'not-the-token')).status).toBe(403);
+      expect(uploadParsing.runs).toBe(parsed);
       expect(await rows()).toHaveLength(0);
+    });
+  });
+
+  describe('what socialdesk ignores, and items it refuses', () => {
+    const OTRS_FILE = `---
+- Name: 100-priority-for-vip
+  ConfigMatch:
+    Properties:
+      Ticket:
+        Priority:
+        - 5 very high
+  ConfigChange:
+    PossibleNot:
+      Ticket:
+        Queue:
+        - Junk
+      Action:
+      - AgentTicketPriority
+      - AgentTicketClose
+`;
+
+    it('imports an ACL on fields and actions socialdesk lacks with a warning that stays in the list', async () => {
+      const client = await admin();
+      const list = await follow(client, await importYaml(client, OTRS_FILE));
+      expect(list.text).toContain('Note: ACL &quot;100-priority-for-vip&quot;: has no effect here: Ticket.Priority (ConfigMatch.Properties: socialdesk never supplies it, so this ACL never matches)');
+      const later = await client.get('/admin/acl').expect(200);
+      const row = /<tr class="has-warnings">[\s\S]*?<\/tr>/.exec(later.text)![0];
+      expect(row).toContain('>100-priority-for-vip</a><ul class="acl-warnings"');
+      expect(row).toContain('has no effect here: Action AgentTicketPriority (ConfigChange.PossibleNot: socialdesk has no such action)');
+      expect(later.text).toContain('1 ACL(s); 1 shown by the filter; 1 with notes');
+      expect((await client.get('/admin/acl?warnings=1').expect(200)).text).toContain('>100-priority-for-vip</a>');
+      const editor = await client.get(`/admin/acl/${await idOf('100-priority-for-vip')}`).expect(200);
+      expect(editor.text).toContain('has no effect here: Ticket.Priority');
+    });
+
+    it('refuses [Nto] at import and in the editor with the ACL, the key and a suggestion', async () => {
+      const client = await admin();
+      const typo = queueAcl('010-typo', "  ConfigMatch:\n    Properties:\n      User:\n        Group_rw:\n        - '[Nto]twitter'");
+      const form = await follow(client, await importYaml(client, typo));
+      const message = 'ConfigMatch.Properties.User.Group_rw[0] &quot;[Nto]twitter&quot;: unknown modifier [Nto]; did you mean [Not]?';
+      expect(form.text).toContain(`ACL &quot;010-typo&quot; (#1): ${message}`);
+      expect(await rows()).toHaveLength(0);
+      const editor = await follow(client, await submitForm(client, '/admin/acl/new', { name: '010-typo', validId: '1', configMatch: "Properties:\n  User:\n    Group_rw: ['[Nto]twitter']\n" }));
+      expect(editor.text).toContain(`Not accepted: ACL &quot;010-typo&quot;: ${message}`);
+    });
+
+    it('refuses a pattern that needs backtracking at import', async () => {
+      const client = await admin();
+      const lookahead = queueAcl('010-look', "  ConfigMatch:\n    Properties:\n      Ticket:\n        Title:\n        - '[RegExp]^(?!Re:)'");
+      const form = await follow(client, await importYaml(client, lookahead));
+      expect(form.text).toContain('ACL &quot;010-look&quot; (#1): ConfigMatch.Properties.Ticket.Title[0] &quot;[RegExp]^(?!Re:)&quot;: negative look-ahead');
+      expect(await rows()).toHaveLength(0);
+    });
+
+    it('evaluates a deployed [RegExp]^(a+)+$ on a title of 10,000 × "a" + "!" correctly (linear time, no stall)', async () => {
+      const client = await admin();
+      const greedy = queueAcl('010-greedy', "  ConfigMatch:\n    PropertiesDatabase:\n      Ticket:\n        Title:\n        - '[RegExp]^(a+)+$'");
+      await importYaml(client, greedy);
+      await deploy(client);
+      const agent = (await t.app.get(AgentsService).findCurrentAgent(otto))!;
+      const queues = [
+        { id: 1, name: 'Raw' },
+        { id: 2, name: 'Junk' },
+      ];
+      const forTitle = async (title: string) => (await t.app.get(AclFilterService).forAgent({ agent, screen: 'AgentTicketMove', ticket: { id: 1, title } })).allowed('queue', queues);
+      expect(await forTitle(`${'a'.repeat(10_000)}!`)).toEqual(queues);
+      expect(await forTitle('a'.repeat(10_000))).toEqual([queues[0]]);
+    });
+
+    it('lets the screens ask for queues and actions of an OTRS file that restricts them for a group', async () => {
+      const client = await admin();
+      const file = `---
+- Name: 200-twitter-only
+  ConfigMatch:
+    Properties:
+      User:
+        Group_rw:
+        - '[Not]twitter'
+  ConfigChange:
+    PossibleNot:
+      Ticket:
+        Queue:
+        - Junk
+      Action:
+      - AgentTicketClose
+      - AgentTicketMove
+`;
+      await importYaml(client, file);
+      await deploy(client);
+      const filter = t.app.get(AclFilterService);
+      const queues = [
+        { id: 1, name: 'Raw' },
+        { id: 3, name: 'Junk' },
+      ];
+      const ticket = { id: 1, queue: queues[0], state: 'open', locked: false };
+      const outsider = await filter.forAgent({ agent: (await t.app.get(AgentsService).findCurrentAgent(otto))!, screen: 'AgentTicketZoom', ticket });
+      expect(outsider.allowed('queue', queues)).toEqual([queues[0]]);
+      expect(outsider.allowedActions(['note', 'close', 'move', 'reply'])).toEqual(['note', 'reply']);
+      expect(outsider.allowedStateChanges(['open', 'closed successful', 'pending reminder'])).toEqual(['open', 'pending reminder']);
+      const member = await filter.forAgent({ agent: (await t.app.get(AgentsService).findCurrentAgent(tina))!, screen: 'AgentTicketZoom', ticket });
+      expect(member.allowed('queue', queues)).toEqual(queues);
+      expect(member.may('close')).toBe(true);
+    });
+  });
+
+  describe('replacing all drafts', () => {
+    it('deletes the drafts the file does not hold, replaces the others in place, all in one go', async () => {
+      const client = await admin();
+      await importYaml(client, `${EXAMPLE}${queueAcl('010-old')}${queueAcl('020-kept')}`);
+      const kept = await idOf('020-kept');
+      const list = await follow(client, await importYaml(client, `---\n${queueAcl('020-KEPT', '  Comment: new')}${queueAcl('030-new')}`, 'replaceAll'));
+      expect(list.text).toContain('Imported: 1 added, 1 replaced (030-new, 020-KEPT).');
+      expect(list.text).toContain('2 draft(s) that were not in the file(s) were deleted');
+      expect((await rows()).map((r) => [r.id === kept, r.name, r.comment])).toEqual([
+        [true, '020-KEPT', 'new'],
+        [false, '030-new', null],
+      ]);
+      // A broken file replaces nothing.
+      await follow(client, await importYaml(client, '- Name: 0\n', 'replaceAll'));
+      expect(await rows()).toHaveLength(2);
     });
   });
 
@@ -335,7 +496,7 @@ describe('ACL administration', () => {
       await importYaml(client, EXAMPLE);
       const page = await client.get(`/admin/acl/${await idOf(EXAMPLE_NAME)}`).expect(200);
       expect(page.text).toContain('Properties:\n  User:\n    Group_rw:\n    - &#x27;[Not]twitter&#x27;\n</textarea>');
-      expect(page.text).toContain('Only an ACL that is not valid can be deleted.');
+      expect(page.text).toContain(`href="/admin/acl/${await idOf(EXAMPLE_NAME)}/delete"`);
 
       const res = await submitForm(client, '/admin/acl/new', { name: '040-new', comment: 'typed', validId: '1', stopAfterMatch: '1', configMatch: '', configChange: 'PossibleNot:\n  Action: [AgentTicketClose]\n' });
       expect((await follow(client, res)).text).toContain('ACL &quot;040-new&quot; was saved.');
@@ -357,7 +518,7 @@ describe('ACL administration', () => {
       const form = await follow(client, res);
       expect(form.text).toContain('Please correct the marked fields.');
       expect(form.text).toMatch(/<textarea id="configMatch"[^>]*aria-invalid="true"/);
-      expect(form.text).toContain('Not accepted: ConfigMatch.Propertys: unknown section; expected Properties or PropertiesDatabase');
+      expect(form.text).toContain(`Not accepted: ACL &quot;${EXAMPLE_NAME}&quot;: ConfigMatch.Propertys: unknown section; expected Properties or PropertiesDatabase`);
       expect(form.text).toMatch(/Not accepted: the text is not valid YAML at line \d+, column \d+/);
       expect(form.text).toContain('value="keep me"');
       expect(form.text).toContain('<option value="3" selected>');
@@ -374,61 +535,113 @@ describe('ACL administration', () => {
   });
 
   describe('delete', () => {
-    it('deletes only an ACL that is not valid, after a confirmation page, by POST with CSRF', async () => {
+    it('deletes one ACL, valid or not, after a confirmation page, by POST with CSRF', async () => {
       const client = await admin();
       await importYaml(client, `${EXAMPLE}${queueAcl('010-no-junk', '  ValidID: 2')}`);
       const valid = await idOf(EXAMPLE_NAME);
-      const invalid = await idOf('010-no-junk');
 
-      const refusedPage = await client.get(`/admin/acl/${valid}/delete`).expect(200);
-      expect(refusedPage.text).toContain('is valid and cannot be deleted');
-      expect(refusedPage.text).not.toContain(`action="/admin/acl/${valid}/delete"`);
-      const refused = await client.post(`/admin/acl/${valid}/delete`).type('form').send({ _csrf: csrfTokenOf(refusedPage.text) });
-      expect(refused.headers.location).toBe(`/admin/acl/${valid}/delete`);
-      expect((await follow(client, refused)).text).toContain(`The ACL &quot;${EXAMPLE_NAME}&quot; is valid and cannot be deleted.`);
-      await client.post(`/admin/acl/${invalid}/delete`).type('form').send({}).expect(403);
+      await client.post(`/admin/acl/${valid}/delete`).type('form').send({}).expect(403);
       expect(await rows()).toHaveLength(2);
+      const confirm = await client.get(`/admin/acl/${valid}/delete`).expect(200);
+      expect(confirm.text).toContain(`Really delete the ACL &quot;${EXAMPLE_NAME}&quot;?`);
+      expect(confirm.text).toContain('1 of them are valid. A deployed ACL keeps applying until the next deploy.');
+      const list = await follow(client, await submitForm(client, `/admin/acl/${valid}/delete`, {}));
+      expect(list.text).toContain(`ACL &quot;${EXAMPLE_NAME}&quot; was deleted. Deploy the ACLs to take it out of effect.`);
+      expect((await rows()).map((r) => r.name)).toEqual(['010-no-junk']);
+      await client.get(`/admin/acl/${valid}/delete`).expect(404);
+    });
 
-      const confirm = await client.get(`/admin/acl/${invalid}/delete`).expect(200);
-      expect(confirm.text).toContain('Really delete the ACL &quot;010-no-junk&quot;?');
-      const list = await follow(client, await submitForm(client, `/admin/acl/${invalid}/delete`, {}));
-      expect(list.text).toContain('ACL &quot;010-no-junk&quot; was deleted.');
-      expect((await rows()).map((r) => r.name)).toEqual([EXAMPLE_NAME]);
+    it('deletes the ACLs ticked in the list after listing them for confirmation', async () => {
+      const client = await admin();
+      await importYaml(client, `${EXAMPLE}${queueAcl('010-a')}${queueAcl('020-b', '  ValidID: 3')}${queueAcl('030-keep')}`);
+      const list = await client.get('/admin/acl').expect(200);
+      expect(list.text).toContain('formaction="/admin/acl/delete"');
+      const ids = [await idOf('010-a'), await idOf('020-b'), await idOf(EXAMPLE_NAME)];
+      const confirm = await client.get(`/admin/acl/delete?${ids.map((id) => `id=${id}`).join('&')}`).expect(200);
+      expect(confirm.text).toContain('Really delete these 3 ACL(s)?');
+      expect(confirm.text).toMatch(/<ul class="delete-list"[^>]*><li>010-a<\/li><li>020-b<\/li><li>Limit Access to Twitter Profile<\/li><\/ul>/);
+      const res = await client.post('/admin/acl/delete').type('form').send(`_csrf=${encodeURIComponent(csrfTokenOf(confirm.text))}&${ids.map((id) => `id=${id}`).join('&')}`);
+      expect((await follow(client, res)).text).toContain(`3 ACL(s) deleted: 010-a, 020-b, ${EXAMPLE_NAME}.`);
+      expect((await rows()).map((r) => r.name)).toEqual(['030-keep']);
+    });
+
+    it('asks to tick ACLs first, and deletes nothing for unknown ids', async () => {
+      const client = await admin();
+      await importYaml(client, queueAcl('010-a'));
+      expect((await client.get('/admin/acl/delete').expect(200)).text).toContain('Tick the ACLs to delete in the list first.');
+      await client.get('/admin/acl/delete?id=999999').expect(400);
+      const token = csrfTokenOf((await client.get('/admin/acl').expect(200)).text);
+      const refused = await client.post('/admin/acl/delete').type('form').send(`_csrf=${token}&id=${await idOf('010-a')}&id=999999`);
+      expect(refused.status).toBe(303);
+      expect(await rows()).toHaveLength(1);
     });
   });
 
   describe('simulator', () => {
-    const query = (agentId: number, set = 'deployed') =>
-      `/admin/acl/simulate?agentId=${agentId}&field=Ticket.TwitterProfileID&matchOn=key&options=${encodeURIComponent('1=ProfileA\n2=ProfileB')}&action=AgentTicketZoom&set=${set}`;
+    const query = (agentId: number | 'all', field = 'Ticket.TwitterProfileID', set = 'deployed', extra = '') =>
+      `/admin/acl/simulate?field=${field}&agentId=${agentId}&screen=AgentTicketZoom&set=${set}${extra}`;
 
-    it('shows which options remain for an agent and which ACLs applied, with drafts or the deployed set', async () => {
+    it('offers the real options of the field and shows which remain for an agent, and the ACL that decided each', async () => {
+      const profiles = t.dataSource.getRepository(SocialMediaProfile);
+      const [a, b] = await profiles.save(['ProfileA', 'ProfileB'].map((name) => profiles.create({ type: 'twitter', name, validity: 'valid', createdBy: 'test', changedBy: 'test' })));
+      expect([a.id, b.id]).toEqual([1, 2]);
       const client = await admin();
+      const form = await client.get('/admin/acl/simulate').expect(200);
+      expect(form.text).toContain('<option value="Ticket.QueueID">Ticket.QueueID</option>');
+      expect(form.text).not.toContain('id="options"');
       await importYaml(client, EXAMPLE);
       await deploy(client);
       const page = await client.get(query(otto)).expect(200);
       expect(page.text).toContain(`Applied ACLs, in order: ${EXAMPLE_NAME}`);
       expect(page.text).toContain('1 of 2 options remain.');
-      expect(page.text).toContain('<tr class="option-removed"><td>1</td><td>ProfileA</td>');
-      expect(page.text).toContain('<tr class="option-allowed"><td>2</td><td>ProfileB</td>');
+      expect(page.text).toContain(`<tr class="option-removed"><td>1</td><td>ProfileA</td><td>removed</td><td>${EXAMPLE_NAME}</td></tr>`);
+      expect(page.text).toContain('<tr class="option-allowed"><td>2</td><td>ProfileB</td><td>selectable</td><td>—</td></tr>');
 
-      const member = await client.get(query(tina)).expect(200);
-      expect(member.text).toContain('No ACL applied: every option remains.');
+      expect((await client.get(query(tina)).expect(200)).text).toContain('No ACL applied: every option remains.');
 
       await importYaml(client, EXAMPLE.replace("- '1'", "- '2'"), true);
-      const drafts = await client.get(query(otto, 'drafts')).expect(200);
-      expect(drafts.text).toContain('<tr class="option-removed"><td>2</td><td>ProfileB</td>');
-      const deployed = await client.get(query(otto)).expect(200);
-      expect(deployed.text).toContain('<tr class="option-removed"><td>1</td><td>ProfileA</td>');
+      expect((await client.get(query(otto, 'Ticket.TwitterProfileID', 'drafts')).expect(200)).text).toContain('<tr class="option-removed"><td>2</td><td>ProfileB</td>');
+      expect((await client.get(query(otto)).expect(200)).text).toContain('<tr class="option-removed"><td>1</td><td>ProfileA</td>');
     });
 
-    it('says that agent id 1 is never restricted, and marks wrong inputs', async () => {
+    it('shows every agent against every option, with the deciding ACL in each cell', async () => {
+      const client = await admin();
+      const junkForOthers = queueAcl('010-no-junk', "  ConfigMatch:\n    Properties:\n      User:\n        Group_rw:\n        - '[Not]twitter'");
+      await importYaml(client, junkForOthers);
+      await deploy(client);
+      const page = await client.get(query('all', 'Ticket.Queue')).expect(200);
+      const matrix = /<table class="list compact matrix"[\s\S]*?<\/table>/.exec(page.text)![0];
+      const header = /<thead>([\s\S]*?)<\/thead>/.exec(matrix)![1];
+      const columns = [...header.matchAll(/<th scope="col"[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+      const junk = columns.indexOf('Junk');
+      expect(junk).toBeGreaterThan(0);
+      const rowOf = (login: string) => {
+        const row = new RegExp(`<tr><th scope="row">${login.replace('.', '\\.')}[^]*?</tr>`).exec(matrix)![0];
+        return [...row.matchAll(/<td class="(option-allowed|option-removed)">[^]*?<\/td>/g)].map((m) => m[0]);
+      };
+      expect(rowOf('otto')[junk - 1]).toContain('option-removed');
+      expect(rowOf('otto')[junk - 1]).toContain('<small class="decider">010-no-junk</small>');
+      expect(rowOf('tina')[junk - 1]).toContain('option-allowed');
+      expect(rowOf('root@localhost')[junk - 1]).toContain('option-allowed');
+      expect(matrix).toContain('(id 1, never restricted)');
+    });
+
+    it('uses the ticket values given, and marks wrong inputs', async () => {
+      const client = await admin();
+      const inRawOnly = queueAcl('010-raw', '  ConfigMatch:\n    PropertiesDatabase:\n      Queue:\n        Name:\n        - Raw');
+      await importYaml(client, inRawOnly);
+      await deploy(client);
+      const raw = (await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' })).id;
+      expect((await client.get(query(otto, 'Ticket.Queue')).expect(200)).text).toContain('No ACL applied');
+      expect((await client.get(query(otto, 'Ticket.Queue', 'deployed', `&queueId=${raw}`)).expect(200)).text).toContain('Applied ACLs, in order: 010-raw');
+      const wrong = await client.get('/admin/acl/simulate?field=Ticket.Priority&agentId=999999&screen=AgentTicketBulk&set=x').expect(200);
+      for (const field of ['field', 'agentId', 'screen', 'set']) expect(wrong.text).toMatch(new RegExp(`<select id="${field}"[^>]*aria-invalid="true"`));
+    });
+
+    it('says that agent id 1 is never restricted', async () => {
       const client = await admin();
       const root = await t.app.get(AgentsService).findByLogin('root@localhost');
       expect((await client.get(query(root!.id)).expect(200)).text).toContain('is never restricted by ACLs');
-      const wrong = await client.get('/admin/acl/simulate?agentId=&field=Queue&matchOn=key&options=&set=deployed').expect(200);
-      expect(wrong.text).toContain('Use Ticket.&lt;Field&gt;, Action, Process or ActivityDialog.');
-      expect(wrong.text).toMatch(/<select id="agentId"[^>]*aria-invalid="true"/);
-      expect(wrong.text).toMatch(/<textarea id="options"[^>]*aria-invalid="true"/);
     });
   });
 
@@ -438,7 +651,10 @@ describe('ACL administration', () => {
       expect(help.text).toContain('Where socialdesk deliberately differs from OTRS/Znuny');
       expect(help.text).toContain('Import is all or nothing.');
       expect(help.text).toContain('PossibleNot also removes an option whose value is 0 or empty');
-      expect(help.text).toContain('there is no file upload in the browser');
+      expect(help.text).toContain('Regular expressions run on a linear-time engine (RE2)');
+      expect(help.text).toContain('<tr><td>Close (set a closed state)</td><td><code>AgentTicketClose</code></td></tr>');
+      expect(help.text).toContain('<tr><td>Reply (tweet or direct message)</td><td><code>AgentTicketCompose</code></td></tr>');
+      expect(help.text).toContain('<tr><td><code>Ticket.QueueID</code></td><td>ids</td></tr>');
     });
 
     it('shows the ACL screens in German and Serbian', async () => {

@@ -5,6 +5,7 @@ import { Queue, type FollowUpOption } from '../../src/queues/queue.entity';
 import { Article } from '../../src/tickets/article.entity';
 import { dmConversation, type ConversationKey } from '../../src/tickets/conversation-key';
 import { ConversationHeldError, ConversationTickets } from '../../src/tickets/conversation-tickets.service';
+import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { decideFollowUp } from '../../src/tickets/follow-up-decision';
 import { stateTypeOf, type TicketState } from '../../src/tickets/ticket-states';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
@@ -109,7 +110,7 @@ describe('ConversationTickets: random close / reopen / incoming sequences on one
   async function setState(model: Model, pick: number, state: TicketState) {
     if (model.tickets.length === 0) return;
     const ticket = model.tickets[model.tickets.length - 1 - (pick % model.tickets.length)];
-    await inTransaction((m) => service().change(m, ticket.id, { state }));
+    await inTransaction((m) => service().change(m, ticket.id, { state }, SYSTEM_ACTOR));
     ticket.state = state;
     if (stateTypeOf(state) === 'closed') {
       if (model.holder === ticket.id) model.holder = model.newestOpen(ticket.id);

@@ -6,6 +6,7 @@ import { Transactions } from '../../src/database/transactions';
 import { InboxWorker, MAX_ATTEMPTS } from '../../src/inbox/inbox-worker.service';
 import { Article } from '../../src/tickets/article.entity';
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
+import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Queue } from '../../src/queues/queue.entity';
@@ -67,7 +68,7 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
     await t.dataSource.getRepository(Queue).update({ id: queues[name] }, { followUp, followUpLock });
   }
   async function closeTicket(id: number, ownerId: number | null = null) {
-    await t.app.get(Transactions).run((m) => t.app.get(ConversationTickets).change(m, id, { state: 'closed successful', ownerId }));
+    await t.app.get(Transactions).run((m) => t.app.get(ConversationTickets).change(m, id, { state: 'closed successful', ownerId }, SYSTEM_ACTOR));
   }
   /** The conversations a ticket belongs to, with the key where it holds one. */
   const conversationsOf = async (ticketId: number) =>
@@ -102,10 +103,31 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
 
     it('does not accept events for unknown or invalid profiles', async () => {
       await request(server()).post('/webhooks/x/999').set('content-type', 'application/json').send('{}').expect(404);
+      await request(server()).get('/webhooks/x/999?crc_token=abcdefgh').expect(404);
       const other = await createReadyProfile(t, { name: 'Invalid', targetQueueId: queues.Raw, accountId: '55' });
       await t.dataSource.query(`UPDATE social_media_profiles SET validity = 'invalid' WHERE id = ${other.id}`);
       await new Promise((r) => setTimeout(r, 2100)); // the profile directory's cache
-      await request(server()).get(`/webhooks/x/${other.id}?crc_token=abcdefgh`).expect(404);
+      const before = await eventsCount();
+      const { body } = dmBody({ forUserId: '55', from: newCustomer(), to: { ...account, id: '55' }, text: 'to an invalid profile' });
+      await request(server()).post(`/webhooks/x/${other.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(404);
+      expect(await eventsCount()).toBe(before);
+      // The CRC is still answered: other profiles of the same X app may receive through this URL (docs/X.md).
+      const crc = await request(server()).get(`/webhooks/x/${other.id}?crc_token=abcdefgh`).expect(200);
+      expect(crc.body).toEqual({ response_token: crcResponseToken('abcdefgh', SECRET) });
+    });
+
+    it('takes events for another profile of the same X app through this URL (one webhook per app), not of another app', async () => {
+      const sibling = await createReadyProfile(t, { name: 'Sibling', targetQueueId: queues.Misc, accountId: '1790000000000000077', accessToken: '1790000000000000077-sibling' });
+      const stranger = await createReadyProfile(t, { name: 'OtherApp', targetQueueId: queues.Misc, accountId: '1790000000000000088', consumerKey: 'another-app-key', consumerSecret: 'another-app-secret' });
+      const customer = newCustomer();
+      const forSibling = dmBody({ forUserId: sibling.accountId!, from: customer, to: { id: sibling.accountId!, handle: 'sibling', name: 'Sibling' }, text: 'via the shared webhook' });
+      await deliver(forSibling.body).expect(200);
+      const [stored] = await t.dataSource.query(`SELECT profile_id FROM inbox_events WHERE dedupe_key = 'dm:${forSibling.id}'`);
+      expect(Number(stored.profile_id)).toBe(sibling.id);
+
+      const forStranger = dmBody({ forUserId: stranger.accountId!, from: customer, to: { id: stranger.accountId!, handle: 'other', name: 'Other' }, text: 'wrong app' });
+      await deliver(forStranger.body).expect(403);
+      await t.dataSource.query(`UPDATE social_media_profiles SET validity = 'invalid' WHERE id IN (${sibling.id}, ${stranger.id})`);
     });
 
     it('stores the event and answers 200 before processing it', async () => {

@@ -101,6 +101,7 @@ describe('social media profiles: the Twitter wizard', () => {
     const { next: step6 } = await postAndFollow(`${base}/5`, { action: 'next' });
     expect(step6.path).toBe(`${base}/6`);
     const { res, next: list } = await postAndFollow(`${base}/6`, {
+      receivingMode: 'polling',
       targetQueueId: await queueId('Raw'),
       autoReplyEnabled: '1',
       autoReplyText: 'Thanks,\nwe will answer soon.',
@@ -111,7 +112,7 @@ describe('social media profiles: the Twitter wizard', () => {
     });
     expect(res.headers.location).toBe('/admin/social-media-profiles');
     expect(list.text).toContain('The profile &quot;AcmeSupport&quot; is set up.');
-    expect(list.text).toMatch(/>AcmeSupport<\/a>\s*<\/td>\s*<td>Twitter<\/td>\s*<td>Our main account<\/td>\s*<td>@acme_support<\/td>\s*<td>Raw<\/td>/);
+    expect(list.text).toMatch(/>AcmeSupport<\/a>\s*<br><small class="muted">Our main account<\/small><\/td>\s*<td>Twitter<\/td>\s*<td>@acme_support<\/td>\s*<td>Raw<\/td>/);
     expect(list.text).not.toMatch(/AcmeSupport<\/a> <span class="badge/);
 
     const [row] = await t.dataSource.query(`SELECT account_id, auto_reply_enabled, auto_reply_text, mentions_enabled, created_by FROM social_media_profiles WHERE name = 'AcmeSupport'`);

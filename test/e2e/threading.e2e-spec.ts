@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { TicketThreads1764100000000 } from '../../src/database/migrations/1764100000000-TicketThreads';
 import { Transactions } from '../../src/database/transactions';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -8,6 +9,8 @@ import { Ticket } from '../../src/tickets/ticket.entity';
 import { Group } from '../../src/users/group.entity';
 import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
+import { registerXAccount } from '../factories/x-account.factory';
+import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, follow, logIn, submitForm } from '../utils/http';
 
@@ -22,13 +25,17 @@ const DRAIN_LIMIT_MS = 10_000;
  */
 describe('threading: close, reopen and the next message of a DM conversation', () => {
   let t: TestApp;
+  let fakeX: FakeXApi;
   let agent: TestAgent;
   let profileId: number;
   let account: XPerson;
   let customerSeq = 0;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The new-ticket screen looks the recipient's @handle up on X.
+    fakeX = await startFakeXApi();
+    registerXAccount(fakeX);
+    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl } });
     agent = browserLike(t.app);
     await logIn(agent);
     const users = await t.dataSource.getRepository(Group).findOneByOrFail({ name: 'users' });
@@ -40,7 +47,10 @@ describe('threading: close, reopen and the next message of a DM conversation', (
     profileId = profile.id;
     account = { id: profile.accountId!, handle: 'acme_support', name: 'ACME Support' };
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await fakeX?.close();
+  });
 
   const newCustomer = (): XPerson => ({ id: newXId(), handle: `threading${++customerSeq}`, name: `Customer ${customerSeq}` });
   const ticketsOf = (customer: XPerson) => t.dataSource.getRepository(Ticket).find({ where: { customerXId: customer.id }, order: { id: 'ASC' } });
@@ -137,7 +147,8 @@ describe('threading: close, reopen and the next message of a DM conversation', (
     await dm(customer, account, 'hello');
     const [held] = await ticketsOf(customer);
     const queue = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Social' });
-    const res = await submitForm(agent, '/tickets/new', { profileId: String(profileId), queueId: String(queue.id), type: 'dm', recipientId: customer.id, body: 'Hi there' });
+    fakeX.addPerson({ id: customer.id, username: customer.handle, name: customer.name });
+    const res = await submitForm(agent, '/tickets/new', { profileId: String(profileId), queueId: String(queue.id), type: 'dm', recipient: `@${customer.handle}`, body: 'Hi there' });
     expect((await follow(agent, res)).text).toContain(`There is already an open ticket with this person: ${held.number}.`);
     expect(await ticketsOf(customer)).toHaveLength(1);
   });
@@ -148,19 +159,15 @@ describe('migration 1764100000000-TicketThreads', () => {
     const t = await createTestApp({ env: { INBOX_WORKER: 'off', DELIVERY_INTERVAL_MS: '3600000' } });
     // Migrations run on the app's connection; on SQLite they must take their turn like any transaction.
     const exclusive = <R>(work: () => Promise<R>) => t.app.get(Transactions).exclusive(work);
-    // Later migrations are undone first (and run again with it), so this one is the last undone.
-    const undoThroughTicketThreads = () =>
-      exclusive(async () => {
-        for (;;) {
-          const [last] = await t.dataSource.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1');
-          await t.dataSource.undoLastMigration({ transaction: 'all' });
-          if (last.name === 'TicketThreads1764100000000') return;
-        }
-      });
+    // This migration alone, down and up again, whatever later migrations came after it.
+    const migration = new TicketThreads1764100000000();
+    const runner = t.dataSource.createQueryRunner();
+    const undo = () => exclusive(() => migration.down(runner));
+    const redo = () => exclusive(() => migration.up(runner));
     try {
       const [{ id: queueId }] = await t.dataSource.query(`SELECT id FROM queues WHERE name = 'Raw'`);
       const profile = await createReadyProfile(t, { targetQueueId: queueId });
-      await undoThroughTicketThreads();
+      await undo();
 
       // Tickets as the code before the migration stored them: a closed and an open ticket of one DM thread, a tweet ticket.
       const insert = (title: string, state: string, channel: string, key: string | null, open: string | null) =>
@@ -172,7 +179,7 @@ describe('migration 1764100000000-TicketThreads', () => {
       await insert('mention', 'new', 'tweet', null, null);
       const ids = Object.fromEntries((await t.dataSource.query('SELECT id, title FROM tickets')).map((r: { id: number; title: string }) => [r.title, Number(r.id)]));
 
-      await exclusive(() => t.dataSource.runMigrations({ transaction: 'all' }));
+      await redo();
       const rows = await t.dataSource.query('SELECT ticket_id, profile_id, thread_key, open_thread_key FROM ticket_threads ORDER BY ticket_id');
       expect(rows.map((r: Record<string, unknown>) => [Number(r.ticket_id), Number(r.profile_id), r.thread_key, r.open_thread_key])).toEqual([
         [ids.old, profile.id, 'dm:42', null],
@@ -181,15 +188,16 @@ describe('migration 1764100000000-TicketThreads', () => {
       const pending = await t.dataSource.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
 
-      await undoThroughTicketThreads();
+      await undo();
       const back = await t.dataSource.query('SELECT id, thread_key, open_thread_key FROM tickets ORDER BY id');
       expect(back.map((r: Record<string, unknown>) => [Number(r.id), r.thread_key, r.open_thread_key])).toEqual([
         [ids.old, 'dm:42', null],
         [ids.current, 'dm:42', 'dm:42'],
         [ids.mention, null, null],
       ]);
-      await exclusive(() => t.dataSource.runMigrations({ transaction: 'all' }));
+      await redo();
     } finally {
+      await runner.release();
       await t.close();
     }
   });

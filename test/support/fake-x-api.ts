@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { AaaDelivery, deliveryResult } from './fake-x/aaa-delivery';
+import { FakeXAccountActivity } from './fake-x/account-activity';
 import { FakeXAccounts, X_WEB_APP } from './fake-x/accounts';
+import { FakeXAppTokens } from './fake-x/app-only-auth';
+import { FakeXMediaStore } from './fake-x/media';
 import { FakeXModes } from './fake-x/modes';
 import { FakeXOAuth } from './fake-x/oauth-verification';
 import { FakeXPosting } from './fake-x/posting';
@@ -11,8 +14,12 @@ import { FakeXThreeLegged } from './fake-x/three-legged';
 import { FakeXIds, FakeXTimeline } from './fake-x/timeline';
 import { FakeXTweetLookup } from './fake-x/tweet-lookup';
 import type { FakeXApi, FakeXApiOptions } from './fake-x/types';
+import { FakeXUserLookup } from './fake-x/user-lookup';
+import { FakeXWebhookRegistry } from './fake-x/webhook-registry';
 import { WebhookSender } from './fake-x/webhook-sender';
 
+export type { FakeXMedia, FakeXMediaInput, FakeXUploadedMedia } from './fake-x/media';
+export { TINY_MP4, TINY_PNG } from './fake-x/media';
 export type { FakeXEndpoint } from './fake-x/rate-limits';
 export type {
   FakeXDirectMessage,
@@ -22,15 +29,18 @@ export type {
   FakeXTweetInput,
 } from './fake-x/timeline';
 export type * from './fake-x/types';
+export type { FakeXWebhookRegistration } from './fake-x/webhook-registry';
 export type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './fake-x/webhook-sender';
 
 /**
- * A local stand-in for api.x.com, for e2e and browser tests (PROTOCOL.md §1.7, §2, §3, §4, §5).
+ * A local stand-in for api.x.com, for e2e and browser tests and demos (docs/X.md).
  * It verifies OAuth 1.0a exactly as X does — the port is part of the signed URL, JSON bodies are
  * not signed, unknown keys/tokens, bad signatures, stale timestamps and replayed nonces get X's
  * 401 bodies — and answers the endpoints socialdesk uses with X's shapes and string ids > 2^53.
- * It also plays X's side of Account Activity webhooks (signed event POSTs, CRC, duplicates, the
- * echo of what the app sends) and serves the v2 timelines a poller reads, with rate limits.
+ * It also plays X's side of Account Activity webhooks — app-only bearer tokens, webhook
+ * registration with a real CRC check, subscriptions, signed event POSTs only to subscribed accounts
+ * of valid webhooks, duplicates, the echo of what the app sends — and serves the v2 timelines a
+ * poller reads, with rate limits.
  *
  * This file only puts the parts together; each concern lives in ./fake-x/.
  */
@@ -39,11 +49,13 @@ const FIRST_ID = 1_790_000_000_000_000_000n;
 const DEFAULT_SLOW_DELAY_MS = 15_000;
 const DEFAULT_TIMESTAMP_WINDOW_SECONDS = 300;
 const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000;
+const DEFAULT_WEBHOOKS_PER_APP = 1;
 
 export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<FakeXApi> {
   const now = options.now ?? Date.now;
   const idsAsJsonNumbers = options.idsAsJsonNumbers ?? false;
-  const timeline = new FakeXTimeline(new FakeXIds(FIRST_ID), now);
+  const ids = new FakeXIds(FIRST_ID);
+  const timeline = new FakeXTimeline(ids, now);
   const accounts = new FakeXAccounts(timeline);
   const threeLegged = new FakeXThreeLegged(accounts);
   const oauth = new FakeXOAuth(accounts, {
@@ -53,13 +65,40 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   });
   const modes = new FakeXModes(now);
   const rateLimits = new FakeXRateLimits(now);
-  const webhooks = new WebhookSender(options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS, (consumerKey) =>
-    accounts.consumerSecret(consumerKey),
+  const registry = new FakeXWebhookRegistry(ids, now);
+  const webhooks = new WebhookSender(
+    options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
+    (consumerKey) => accounts.consumerSecret(consumerKey),
+    registry,
   );
-  const aaa = new AaaDelivery(webhooks, timeline, accounts);
-  const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers);
+  const appTokens = new FakeXAppTokens(accounts);
+  const accountActivity = new FakeXAccountActivity(registry, accounts, appTokens, oauth, modes, webhooks, {
+    loopbackDemo: options.loopbackDemo ?? false,
+    webhooksPerApp: options.webhooksPerApp ?? DEFAULT_WEBHOOKS_PER_APP,
+    log: options.log ?? (() => undefined),
+  });
+  const aaa = new AaaDelivery(webhooks, timeline, accounts, registry);
+  let baseUrl = '';
+  const media = new FakeXMediaStore(() => baseUrl);
+  timeline.mediaStore = media;
+  const users = new FakeXUserLookup(timeline);
+  const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers, media);
   const tweetLookup = new FakeXTweetLookup(timeline);
-  const router = new FakeXRouter({ accounts, oauth, modes, rateLimits, threeLegged, posting, timeline, tweetLookup, idsAsJsonNumbers });
+  const router = new FakeXRouter({
+    accounts,
+    oauth,
+    modes,
+    rateLimits,
+    threeLegged,
+    posting,
+    timeline,
+    tweetLookup,
+    media,
+    users,
+    appTokens,
+    accountActivity,
+    idsAsJsonNumbers,
+  });
   const server = await startFakeXServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -69,6 +108,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     webhooks,
     defaultSlowDelayMs: options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS,
   });
+  baseUrl = server.baseUrl;
 
   return {
     baseUrl: server.baseUrl,
@@ -81,6 +121,14 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     },
     get deliveries() {
       return webhooks.deliveries;
+    },
+    uploads: media.uploads,
+    mediaFetches: media.fetches,
+    addPerson(person) {
+      timeline.rememberPerson(person);
+    },
+    suspendUser(username) {
+      users.suspend(username);
     },
     registerApp(app) {
       accounts.registerApp(app);
@@ -99,7 +147,20 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       if (!accounts.findUser(subscription.consumerKey, subscription.forUserId)) {
         throw new Error(`fake X: user ${subscription.forUserId} has not authorised app ${subscription.consumerKey}`);
       }
-      webhooks.subscribe({ url: subscription.url, consumerKey: subscription.consumerKey, forUserId: subscription.forUserId });
+      const url = new URL(subscription.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`fake X: webhook URL must be http(s): ${subscription.url}`);
+      const registration = registry.byUrl(subscription.consumerKey, subscription.url) ?? registry.add(subscription.consumerKey, subscription.url, true);
+      registration.valid = true;
+      registry.subscribe(registration, subscription.forUserId);
+    },
+    webhookRegistrations() {
+      return registry.all();
+    },
+    recheckWebhooks() {
+      return accountActivity.recheckAll();
+    },
+    holdCrcChecks() {
+      return accountActivity.holdCrcChecks();
     },
     async deliverDirectMessage(input) {
       aaa.requireSubscribed(input.toUserId);
@@ -159,6 +220,8 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       tweetLookup.clear();
       rateLimits.reset();
       webhooks.clearLog();
+      media.clear();
+      users.clear();
     },
     close() {
       return server.close();

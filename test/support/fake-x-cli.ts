@@ -1,23 +1,28 @@
 import { startFakeXApi, type FakeXMode } from './fake-x-api';
-import { startFakeXControlServer } from './fake-x/control-server';
+import { FAKE_X_MODES, startFakeXControlServer } from './fake-x/control-server';
 
 /**
  * `npm run fake-x`: a fake X API for manual runs of the app (point X_API_BASE_URL at it).
  * Registers one demo app and one demo account, from FAKE_X_* variables or the defaults below,
  * and a control endpoint on 127.0.0.1 that the commands below use to play the customer:
  *
- *   npm run fake-x                                   start the fake (prints what to paste where)
- *   npm run fake-x -- subscribe <webhook url>        send the demo account's events there
+ *   npm run fake-x [-- --strict]                     start the fake (prints what to paste where)
  *   npm run fake-x -- send dm "Hello" [--from handle]
  *   npm run fake-x -- send mention "Help!" [--from handle]
  *   npm run fake-x -- send reply "Thanks" --to <tweet id> [--from handle]
  *   npm run fake-x -- send tweet "#demo …" [--from handle]   public only: found by polling search
  *   npm run fake-x -- redeliver                      the last webhook POST again (X's duplicates)
  *   npm run fake-x -- echo off|after-response|before-response
+ *   npm run fake-x -- mode normal|server-error|rate-limited|forbidden|slow|duplicate
+ *   npm run fake-x -- crc                            X's periodic CRC check of every webhook, now
+ *   npm run fake-x -- webhooks                       the webhooks the app registered, valid, subscribed
  *   npm run fake-x -- deliveries                     the last webhook POSTs and the app's answers
+ *
+ * The app registers its webhook and subscribes the account itself (wizard, "Save and finish").
+ * X accepts only public https webhook URLs without a port; for a demo on one machine the fake also
+ * takes http://localhost:PORT/… (its loopback demo), unless started with --strict.
  */
 
-const MODES: FakeXMode[] = ['normal', 'forbidden', 'rate-limited', 'slow', 'server-error', 'duplicate'];
 const SEND_KINDS = ['dm', 'mention', 'reply', 'tweet'];
 
 function controlPort(): number {
@@ -28,7 +33,7 @@ function controlPort(): number {
   return port;
 }
 
-async function start(): Promise<void> {
+async function start(strict: boolean): Promise<void> {
   const env = process.env;
   const port = Number(env.FAKE_X_PORT ?? 4010);
   const host = env.FAKE_X_HOST ?? '127.0.0.1';
@@ -36,6 +41,7 @@ async function start(): Promise<void> {
     consumerKey: env.FAKE_X_CONSUMER_KEY ?? 'demo-consumer-key',
     consumerSecret: env.FAKE_X_CONSUMER_SECRET ?? 'demo-consumer-secret',
     name: env.FAKE_X_APP_NAME ?? 'socialdesk demo',
+    accountActivity: env.FAKE_X_ACCOUNT_ACTIVITY !== 'off',
   };
   const user = {
     id: env.FAKE_X_USER_ID ?? '1600000000000000001',
@@ -47,9 +53,12 @@ async function start(): Promise<void> {
   };
   const mode = (env.FAKE_X_MODE ?? 'normal') as FakeXMode;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`FAKE_X_PORT is not a port: ${env.FAKE_X_PORT}`);
-  if (!MODES.includes(mode)) throw new Error(`FAKE_X_MODE must be one of ${MODES.join(', ')}`);
+  if (!FAKE_X_MODES.includes(mode)) throw new Error(`FAKE_X_MODE must be one of ${FAKE_X_MODES.join(', ')}`);
+  const webhooksPerApp = Number(env.FAKE_X_WEBHOOKS_PER_APP ?? 1);
+  if (!Number.isInteger(webhooksPerApp) || webhooksPerApp < 1) throw new Error('FAKE_X_WEBHOOKS_PER_APP must be a whole number of at least 1');
 
-  const fake = await startFakeXApi({ port, host });
+  const time = () => new Date().toISOString().slice(11, 19);
+  const fake = await startFakeXApi({ port, host, loopbackDemo: !strict, webhooksPerApp, log: (line) => console.log(`[${time()}] ${line}`) });
   fake.registerApp(app);
   fake.registerUser(user);
   fake.setMode(mode);
@@ -60,34 +69,36 @@ async function start(): Promise<void> {
   );
   const portHint = controlPort() === 4011 ? '' : `FAKE_X_CONTROL_PORT=${controlPort()} `;
   const cli = `${portHint}npm run fake-x --`;
+  // The app's address as the app itself will compute it (same variables, same default).
+  const appUrl = (env.BASE_URL ?? `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, '');
+  const appPort = env.PORT ? `PORT=${env.PORT} ` : '';
 
   // These are demo credentials for a fake; printing them is the point.
-  console.log(`fake X API listening on ${fake.baseUrl} (mode: ${mode})
+  console.log(`fake X API listening on ${fake.baseUrl} (mode: ${mode}${strict ? ', strict: public https webhooks only' : ', loopback demo: http://localhost webhooks accepted'})
 
-1. Start socialdesk with X_API_BASE_URL=${fake.baseUrl}
-2. In the Twitter profile wizard paste:
+1. Start socialdesk:  ${appPort}X_API_BASE_URL=${fake.baseUrl} npm start   and open ${appUrl}
+2. Admin → Social media profiles → Add Twitter profile; in the wizard paste:
      consumer key         ${app.consumerKey}
      consumer secret      ${app.consumerSecret}
      access token         ${user.accessToken}
      access token secret  ${user.accessTokenSecret}
    (the account is @${user.username}, "${user.name}", id ${user.id})
-3. Copy the webhook URL shown in step 1 of the wizard and subscribe it (again after each restart of the fake):
-     ${cli} subscribe http://localhost:3000/webhooks/x/<profile id>
-4. Play the customer:
+   Keep "Webhook" as receiving mode: "Save and finish" registers ${appUrl}/webhooks/x/<profile id>
+   here and subscribes the account — watch this console.
+3. Play the customer:
      ${cli} send dm "Hello, my order has not arrived" [--from alice]
      ${cli} send mention "Is anyone there?" [--from bob]
      ${cli} send reply "Thanks!" --to <tweet id> [--from bob]
      ${cli} send tweet "#${user.username} rocks" [--from carol]     (public: only polling search finds it)
      ${cli} redeliver                                (the last webhook POST again, like X's retries)
      ${cli} echo before-response                     (off | after-response | before-response)
+4. Make trouble and watch the profile list:
+     ${cli} mode server-error                        (normal | server-error | rate-limited | forbidden | slow | duplicate)
+     ${cli} crc                                      (X's periodic CRC check of the webhooks, now)
+     ${cli} webhooks                                 (registered webhooks: valid? subscribed?)
      ${cli} deliveries                               (what the app answered)
 
 Control endpoint ${control.url} (127.0.0.1 only). Ctrl+C to stop.`);
-
-  if (env.FAKE_X_WEBHOOK_URL) {
-    fake.subscribeWebhook({ url: env.FAKE_X_WEBHOOK_URL, consumerKey: app.consumerKey, forUserId: user.id });
-    console.log(`subscribed ${env.FAKE_X_WEBHOOK_URL} (FAKE_X_WEBHOOK_URL)`);
-  }
 
   const stop = (): void => {
     Promise.all([control.close(), fake.close()]).then(
@@ -105,10 +116,7 @@ async function command(args: string[]): Promise<void> {
   const [name, ...rest] = positional;
   let path: string;
   let body: Record<string, string> = {};
-  if (name === 'subscribe' && rest.length === 1) {
-    path = 'subscribe';
-    body = { url: rest[0] };
-  } else if (name === 'send' && SEND_KINDS.includes(rest[0]) && rest.length >= 2) {
+  if (name === 'send' && SEND_KINDS.includes(rest[0]) && rest.length >= 2) {
     path = rest[0];
     body = { text: rest.slice(1).join(' '), ...(flags.from ? { from: flags.from } : {}), ...(flags.to ? { to: flags.to } : {}) };
   } else if (name === 'redeliver' && rest.length === 0) {
@@ -116,23 +124,26 @@ async function command(args: string[]): Promise<void> {
   } else if (name === 'echo' && rest.length === 1) {
     path = 'echo';
     body = { mode: rest[0] };
-  } else if (name === 'deliveries' && rest.length === 0) {
-    path = 'deliveries';
+  } else if (name === 'mode' && rest.length === 1) {
+    path = 'mode';
+    body = { mode: rest[0] };
+  } else if ((name === 'deliveries' || name === 'webhooks' || name === 'crc') && rest.length === 0) {
+    path = name;
   } else {
     throw new Error(`usage:
-  fake-x-cli.ts [start]
-  fake-x-cli.ts subscribe <webhook url>
+  fake-x-cli.ts [start] [--strict]
   fake-x-cli.ts send dm|mention|tweet "<text>" [--from <handle>]
   fake-x-cli.ts send reply "<text>" --to <tweet id> [--from <handle>]
   fake-x-cli.ts redeliver
   fake-x-cli.ts echo off|after-response|before-response
-  fake-x-cli.ts deliveries`);
+  fake-x-cli.ts mode ${FAKE_X_MODES.join('|')}
+  fake-x-cli.ts crc | webhooks | deliveries`);
   }
 
   const url = `http://127.0.0.1:${controlPort()}/_control/${path}`;
   let response: Response;
   try {
-    response = await fetch(url, path === 'deliveries' ? {} : {
+    response = await fetch(url, path === 'deliveries' || path === 'webhooks' ? {} : {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -148,26 +159,30 @@ async function command(args: string[]): Promise<void> {
 }
 
 function summary(path: string, answer: Record<string, unknown>): string {
-  const webhook = (status: unknown) =>
-    status === 0 ? 'the webhook did not answer (is the app running, and subscribed?)' : `the webhook answered ${String(status)}`;
+  const webhook = (status: unknown, delivered: unknown) => {
+    if (delivered === false) return 'X delivered it to no webhook (none valid with the account subscribed): socialdesk sees it only by polling';
+    return status === 0 ? 'the webhook did not answer (is the app running?)' : `the webhook answered ${String(status)}`;
+  };
   switch (path) {
-    case 'subscribe': {
-      const crc = answer.crc as { ok: boolean; status: number; elapsedMs: number };
-      return `subscribed ${String(answer.subscribed)} for user ${String(answer.forUserId)}; CRC check ${
-        crc.ok ? `passed (${crc.elapsedMs} ms)` : `FAILED (HTTP ${crc.status}) — X would not deliver to this URL`
-      }`;
-    }
     case 'dm':
-      return `DM ${String(answer.eventId)} delivered; ${webhook(answer.status)}`;
+      return `DM ${String(answer.eventId)} sent to the account; ${webhook(answer.status, answer.delivered)}`;
     case 'mention':
     case 'reply':
-      return `tweet ${String(answer.tweetId)} delivered; ${webhook(answer.status)}`;
+      return `tweet ${String(answer.tweetId)} posted; ${webhook(answer.status, answer.delivered)}`;
     case 'tweet':
       return `tweet ${String(answer.tweetId)} posted on the public timeline (no webhook; polling search finds it)`;
     case 'redeliver':
-      return `redelivered the last ${String(answer.kind)}; ${webhook(answer.status)}`;
+      return `redelivered the last ${String(answer.kind)}; ${webhook(answer.status, true)}`;
     case 'echo':
       return `echo mode is now ${String(answer.echoMode)}`;
+    case 'mode':
+      return `X now answers in mode ${String(answer.mode)}`;
+    case 'crc':
+    case 'webhooks': {
+      const list = answer.webhooks as Array<{ id: string; url: string; valid: boolean; subscribed: boolean }>;
+      if (list.length === 0) return 'no webhook registered (the app registers one on "Save and finish" in webhook mode)';
+      return list.map((w) => `webhook ${w.id} ${w.url}: ${w.valid ? 'valid' : 'INVALID'}, account ${w.subscribed ? 'subscribed' : 'not subscribed'}`).join('\n');
+    }
     default:
       return JSON.stringify(answer, null, 2);
   }
@@ -190,7 +205,9 @@ function parseArgs(args: string[]): { positional: string[]; flags: Record<string
 }
 
 const args = process.argv.slice(2);
-const run = args.length === 0 || (args.length === 1 && args[0] === 'start') ? start() : command(args);
+const startArgs = args.filter((arg) => arg !== 'start');
+const isStart = startArgs.every((arg) => arg === '--strict');
+const run = isStart ? start(startArgs.includes('--strict')) : command(args);
 run.catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

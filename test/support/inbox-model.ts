@@ -6,7 +6,9 @@ import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue, type FollowUpOption } from '../../src/queues/queue.entity';
 import { ArticleDeliveryService } from '../../src/tickets/article-delivery.service';
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
+import { agentActor } from '../../src/tickets/ticket-history.service';
 import { stateTypeOf, type TicketState } from '../../src/tickets/ticket-states';
+import { User } from '../../src/users/user.entity';
 import { dmBody, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
@@ -194,6 +196,8 @@ export class InboxModelHarness {
   private profileId!: number;
   private queueId!: number;
   private account!: XPerson;
+  /** The agent who closes and reopens tickets (the seeded administrator). */
+  private agentId!: number;
 
   /** One app for all runs: no worker or poller of its own, the inbox is drained by the harness. */
   async start(): Promise<void> {
@@ -204,6 +208,7 @@ export class InboxModelHarness {
       override: (b) => b.overrideProvider(Clock).useValue(this.clock),
     });
     this.queueId = (await this.t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' })).id;
+    this.agentId = (await this.t.dataSource.getRepository(User).findOneByOrFail({ login: 'root@localhost' })).id;
     this.profileId = (await createReadyProfile(this.t, { targetQueueId: this.queueId, accountId: x.userId, autoReplyText: AUTO_REPLY })).id;
     this.account = { id: x.userId, handle: x.username, name: x.name };
   }
@@ -233,7 +238,10 @@ export class InboxModelHarness {
   }
 
   private async reset(followUp: FollowUpOption): Promise<void> {
-    for (const table of ['articles', 'ticket_threads', 'tickets', 'inbox_events']) await this.t.dataSource.query(`DELETE FROM ${table}`);
+    // Children before their parents (foreign keys); search documents and history go with their tickets.
+    for (const table of ['attachment_data', 'attachments', 'ticket_history', 'search_documents', 'articles', 'ticket_threads', 'tickets', 'inbox_events']) {
+      await this.t.dataSource.query(`DELETE FROM ${table}`);
+    }
     await this.t.dataSource.getRepository(Queue).update({ id: this.queueId }, { followUp });
     this.fakeX.reset();
     this.clock.offset = 0;
@@ -278,7 +286,7 @@ export class InboxModelHarness {
         if (tickets.length === 0) return;
         const ticket = tickets[o.pick % tickets.length];
         if (stateTypeOf(ticket.state) === 'closed' && stateTypeOf(o.state) !== 'closed') reopened.add(Number(ticket.id));
-        await this.t.app.get(Transactions).run((m) => this.t.app.get(ConversationTickets).change(m, Number(ticket.id), { state: o.state }));
+        await this.t.app.get(Transactions).run((m) => this.t.app.get(ConversationTickets).change(m, Number(ticket.id), { state: o.state }, agentActor({ id: this.agentId })));
       }
     }
   }

@@ -26,11 +26,16 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** A second app instance on the same database must not drop what the first one made. */
   keepSchema?: boolean;
+  /** A data folder to use (and leave in place), e.g. to start a second app on the same SQLite file. */
+  dataDir?: string;
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'socialdesk-test-'));
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'socialdesk-test-'));
+  const removeDir = () => {
+    if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
+  };
   const config = loadAppConfig({
     ...process.env,
     // Tests never reach the real X: nothing listens on port 9, unless a test passes its fake X API.
@@ -46,14 +51,21 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   configureApp(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    // An app that refused to start (e.g. the wrong SECRETS_KEY) still holds database connections.
+    await app.close().catch(() => undefined);
+    removeDir();
+    throw err;
+  }
   return {
     app,
     config,
     dataSource: app.get(DataSource),
     async close() {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }

@@ -1,15 +1,23 @@
-import { IsBoolean, IsOptional, IsString } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { Checkbox } from '../../common/dto/transforms';
+import type { AclImportMode } from '../acl-store.service';
+
+export const ACL_IMPORT_MODES: readonly AclImportMode[] = ['add', 'overwrite', 'replaceAll'];
 
 /**
- * Pasted YAML (an OTRS/Znuny ACL export) and whether existing ACLs of the same name are replaced.
- * The export may come as an uploaded file instead (acl-upload.ts); then the text may be empty.
+ * Pasted YAML (an OTRS/Znuny ACL export) and what happens to ACLs that exist. The export may come
+ * as uploaded files instead (acl-upload.ts); then the text may be empty.
  */
 export class AclImportDto {
   @IsOptional()
   @IsString()
   yaml?: string;
 
+  @IsOptional()
+  @IsIn(ACL_IMPORT_MODES, { message: 'validation.choose' })
+  mode?: AclImportMode;
+
+  /** The checkbox of earlier forms (and of OTRS): same as mode=overwrite. */
   @Checkbox()
   @IsOptional()
   @IsBoolean()

@@ -62,8 +62,8 @@ describe('applying one ACL to the options (§5.5)', () => {
       PossibleNot: { Process: ['P1'], ActivityDialog: ['AD1'], Ticket: { TwitterProfileID: ['1'] } },
     });
     expect([...changes.keys()].sort()).toEqual(['Action', 'ActivityDialog', 'Process', 'Ticket.Queue', 'Ticket.TwitterProfileID']);
-    expect(changes.get('Ticket.Queue')).toEqual({ possible: [expect.anything()] });
-    expect(changes.get('Process')).toEqual({ possibleNot: [expect.anything()] });
+    expect(changes.get('Ticket.Queue')).toEqual({ possible: [expect.anything()], source: 'possible:["Raw"];' });
+    expect(changes.get('Process')).toMatchObject({ possibleNot: [expect.anything()] });
   });
 
   it('has no change at all for an ACL without ConfigChange', () => {

@@ -9,9 +9,11 @@ export interface CompiledFieldChange {
   readonly possible?: readonly ItemMatcher[];
   readonly possibleAdd?: readonly ItemMatcher[];
   readonly possibleNot?: readonly ItemMatcher[];
+  /** The lists as written: two ACLs with the same source change the field in the same way. */
+  readonly source: string;
 }
 
-type ChangeKind = keyof CompiledFieldChange;
+type ChangeKind = 'possible' | 'possibleAdd' | 'possibleNot';
 const KINDS: readonly [keyof AclConfigChange, ChangeKind][] = [
   ['Possible', 'possible'],
   ['PossibleAdd', 'possibleAdd'],
@@ -42,11 +44,12 @@ function listsByField(lists: AclChangeLists | undefined, change: string): [AclFi
 
 /** The change of one ACL, per field it touches. Fields it has no list for are not in the map. */
 export function compileChanges(configChange: AclConfigChange | null): Map<AclFieldKey, CompiledFieldChange> {
-  const byField = new Map<AclFieldKey, { -readonly [K in ChangeKind]?: readonly ItemMatcher[] }>();
+  const byField = new Map<AclFieldKey, { -readonly [K in ChangeKind]?: readonly ItemMatcher[] } & { source: string }>();
   for (const [change, kind] of KINDS) {
     for (const [field, items, where] of listsByField(configChange?.[change], change)) {
-      const entry = byField.get(field) ?? {};
+      const entry = byField.get(field) ?? { source: '' };
       entry[kind] = compileItems(items, where);
+      entry.source += `${kind}:${JSON.stringify(items)};`;
       byField.set(field, entry);
     }
   }

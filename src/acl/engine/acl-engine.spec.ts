@@ -179,7 +179,14 @@ describe('explaining a result (the admin simulator)', () => {
       applied: true,
       allowedKeys: ['1', '3'],
       appliedAcls: ['1-all', '9-misc'],
+      decidedBy: ['1-all', '9-misc', '1-all'],
     });
+  });
+
+  it('names for each option the last ACL that changed it, or none', () => {
+    const add = acl('3-add', { ConfigChange: { PossibleAdd: { Ticket: { Queue: ['Raw'] } } } });
+    expect(explain([queuesNot('1', 'Raw'), queuesNot('2', 'Junk'), add]).decidedBy).toEqual(['3-add', null, '2']);
+    expect(explain([{ ...queuesNot('1', 'Raw'), StopAfterMatch: true }, queuesNot('2', 'Misc')]).decidedBy).toEqual(['1', null, null]);
   });
 
   it('stops naming ACLs where StopAfterMatch stopped the run', () => {
@@ -187,6 +194,6 @@ describe('explaining a result (the admin simulator)', () => {
   });
 
   it('names none for the superuser', () => {
-    expect(explain([queuesNot('a', 'Misc')], { superuser: true })).toEqual({ applied: false, allowedKeys: ['1', '2', '3'], appliedAcls: [] });
+    expect(explain([queuesNot('a', 'Misc')], { superuser: true })).toEqual({ applied: false, allowedKeys: ['1', '2', '3'], appliedAcls: [], decidedBy: [null, null, null] });
   });
 });

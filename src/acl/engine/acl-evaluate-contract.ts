@@ -4,7 +4,7 @@ import type { Acl, AclContext, AclContextValue, AclMatchOn } from './acl-types';
 import { validateAclDefinitions } from './acl-validator';
 import { parseJsonKeepingKeyOrder, sourceKeyOrder } from './json-key-order';
 
-// The `acl evaluate` contract (ACL-SEMANTICS.md §10): one JSON request per line in, one JSON
+// The `acl evaluate` contract (docs/ACL.md §10): one JSON request per line in, one JSON
 // answer per line out, a malformed request answered by {"error": "<one line>"}.
 
 /** OTRS never restricts user id 1 (ENG:176); the contract keeps that so imported cases agree. */

@@ -1,5 +1,8 @@
+import { splitModifier } from './acl-modifiers';
 import { compareCodePoints } from './acl-order';
-import type { Acl, AclConditions } from './acl-types';
+import { perlPatternNotes } from './acl-regexp';
+import type { Acl, AclConditions, AclItems } from './acl-types';
+import { deployedItem } from './acl-value-matcher';
 
 // Valid ACLs whose meaning surprises people. OTRS keeps these behaviours and so do we (imported
 // ACLs must give the same result); the admin gets a warning instead (§8 items 1 and 8).
@@ -33,11 +36,49 @@ function orderWarnings(acls: readonly Acl[]): string[] {
   ];
 }
 
-export function aclWarnings(acls: readonly Acl[]): string[] {
-  const warnings: string[] = [];
-  for (const acl of acls) {
-    warnings.push(...orNegationWarnings(acl, 'Properties', acl.ConfigMatch?.Properties));
-    warnings.push(...orNegationWarnings(acl, 'PropertiesDatabase', acl.ConfigMatch?.PropertiesDatabase));
+/** Every list of items in an ACL with its path. */
+function itemLists(acl: Acl): [string, AclItems][] {
+  const lists: [string, AclItems][] = [];
+  for (const section of ['Properties', 'PropertiesDatabase'] as const) {
+    for (const [object, attributes] of Object.entries(acl.ConfigMatch?.[section] ?? {})) {
+      for (const [attribute, items] of Object.entries(attributes)) lists.push([`ConfigMatch.${section}.${object}.${attribute}`, items]);
+    }
   }
-  return [...warnings, ...orderWarnings(acls)];
+  for (const kind of ['Possible', 'PossibleAdd', 'PossibleNot'] as const) {
+    const change = acl.ConfigChange?.[kind];
+    for (const [field, items] of Object.entries(change?.Ticket ?? {})) lists.push([`ConfigChange.${kind}.Ticket.${field}`, items]);
+    for (const field of ['Action', 'Process', 'ActivityDialog'] as const) if (change?.[field]) lists.push([`ConfigChange.${kind}.${field}`, change[field]!]);
+  }
+  return lists;
+}
+
+/** Regexes whose meaning differs a little from Perl's here (acl-regexp.ts). */
+function patternWarnings(acl: Acl): string[] {
+  const warnings: string[] = [];
+  for (const [path, items] of itemLists(acl)) {
+    for (const item of items) {
+      const { modifier, operand } = splitModifier(deployedItem(item));
+      if (!modifier || modifier === '[Not]') continue;
+      for (const note of perlPatternNotes(operand)) warnings.push(`ACL ${JSON.stringify(acl.Name)}: ${path} ${JSON.stringify(item)}: ${note}`);
+    }
+  }
+  return warnings;
+}
+
+/** What is surprising about one ACL on its own. */
+export function aclWarningsFor(acl: Acl): string[] {
+  return [
+    ...orNegationWarnings(acl, 'Properties', acl.ConfigMatch?.Properties),
+    ...orNegationWarnings(acl, 'PropertiesDatabase', acl.ConfigMatch?.PropertiesDatabase),
+    ...patternWarnings(acl),
+  ];
+}
+
+/** What is surprising about the set as a whole (the order of numbered names). */
+export function aclSetWarnings(acls: readonly Acl[]): string[] {
+  return orderWarnings(acls);
+}
+
+export function aclWarnings(acls: readonly Acl[]): string[] {
+  return [...acls.flatMap(aclWarningsFor), ...aclSetWarnings(acls)];
 }

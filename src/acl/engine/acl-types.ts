@@ -1,5 +1,5 @@
 // The shape of an OTRS/Znuny ticket ACL as this project stores and evaluates it
-// (ACL-SEMANTICS.md §1–§2). Field names keep OTRS's spelling so the stored form, the export and
+// (docs/ACL.md §1–§2). Field names keep OTRS's spelling so the stored form, the export and
 // the engine talk about the same thing.
 
 /** 1 valid, 2 invalid, 3 invalid-temporarily. Only 1 is ever deployed (§3). */

@@ -25,30 +25,48 @@ export interface UserAclInput {
   /** Plain attributes: UserID, UserLogin, UserFirstname, UserEmail, … */
   readonly attributes?: Readonly<Record<string, string>>;
   readonly groups: readonly GroupPermission[];
+  /** The same for valid groups as name → permission (what the app loads per request); added to `groups`. */
+  readonly validGroupPermissions?: Readonly<Record<string, string>>;
   readonly roles?: readonly RoleMembership[];
   readonly permissionTypes?: readonly string[];
 }
 
-function sortedUnique(names: Iterable<string>): string[] {
-  const list = [...new Set(names)];
-  // Without surrogate pairs, UTF-16 order (the built-in sort) is code point order, and much faster.
-  return SURROGATE.test(list.join('')) ? list.sort(compareCodePoints) : list.sort();
-}
-
+/** Without surrogate pairs, UTF-16 order (the built-in sort) is code point order, and much faster. */
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** Attributes for the context's `User` (or `Owner`/`Responsible`) object. */
+function sortByCodePoints(names: string[]): string[] {
+  return SURROGATE.test(names.join('')) ? names.sort(compareCodePoints) : names.sort();
+}
+
+/**
+ * Attributes for the context's `User` (or `Owner`/`Responsible`) object. Built on every request
+ * that asks the ACLs, so the group names are sorted once and then filtered per permission type.
+ */
 export function userAclAttributes(input: UserAclInput): Record<string, string | string[]> {
   const types = input.permissionTypes ?? DEFAULT_PERMISSION_TYPES;
   const validRoles = (input.roles ?? []).filter((role) => role.roleValid !== false);
-  const grants = [...input.groups, ...validRoles.flatMap((role) => role.permissions)].filter(
-    (grant) => grant.groupValid !== false,
-  );
-  const result: Record<string, string | string[]> = Object.fromEntries(Object.entries(input.attributes ?? {}));
+  // Group name → 'rw' (every type) or the set of types granted there.
+  const granted = new Map<string, 'rw' | Set<string>>();
+  const grant = (group: string, permission: string) => {
+    const known = granted.get(group);
+    if (permission === 'rw' || known === 'rw') granted.set(group, 'rw');
+    else if (known) known.add(permission);
+    else granted.set(group, new Set([permission]));
+  };
+  for (const g of input.groups) if (g.groupValid !== false) grant(g.group, g.permission);
+  const record = input.validGroupPermissions ?? {};
+  for (const group in record) if (Object.hasOwn(record, group)) grant(group, record[group]);
+  for (const role of validRoles) for (const g of role.permissions) if (g.groupValid !== false) grant(g.group, g.permission);
+  const names = sortByCodePoints([...granted.keys()]);
+  const permissions = names.map((name) => granted.get(name)!);
+
+  const result: Record<string, string | string[]> = { ...input.attributes };
   for (const type of types) {
-    const groups = grants.filter((grant) => grant.permission === type || grant.permission === 'rw').map((grant) => grant.group);
-    result[`Group_${type}`] = sortedUnique(groups);
+    // Mostly every group grants the type (rw): then all types share one list, which the engine
+    // then turns into one lookup set instead of one per type.
+    const all = permissions.every((p) => p === 'rw' || p.has(type));
+    result[`Group_${type}`] = all ? names : names.filter((_, i) => permissions[i] === 'rw' || (permissions[i] as Set<string>).has(type));
   }
-  result.Role = sortedUnique(validRoles.map((role) => role.role));
+  result.Role = sortByCodePoints([...new Set(validRoles.map((role) => role.role))]);
   return result;
 }

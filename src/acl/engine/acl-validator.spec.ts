@@ -131,9 +131,12 @@ describe('refusing what OTRS would silently misread (§8)', () => {
 
   it('refuses unknown and misspelled modifiers and broken regexes, naming the item (item 4)', () => {
     expect(errorsFor({ ConfigMatch: { Properties: { User: { Group_rw: ['ok', '[NotExact]twitter'] } } } })).toEqual([
-      'ACL "Limit Access to Twitter Profile" (#1): ConfigMatch.Properties.User.Group_rw[1] "[NotExact]twitter": unknown modifier [NotExact]; known modifiers are [Not], [NotRegExp], [Notregexp], [RegExp], [regexp]',
+      'ACL "Limit Access to Twitter Profile" (#1): ConfigMatch.Properties.User.Group_rw[1] "[NotExact]twitter": unknown modifier [NotExact]; did you mean [Not] or [NotRegExp]? known modifiers are [Not], [RegExp], [regexp], [NotRegExp], [Notregexp]',
     ]);
-    expect(errorsFor({ ConfigChange: { PossibleNot: { Ticket: { Queue: ['[REGEXP]^Raw'] } } } })[0]).toMatch(/misspelled/);
+    expect(errorsFor({ ConfigMatch: { Properties: { User: { Group_rw: ['[Nto]twitter'] } } } })).toEqual([
+      'ACL "Limit Access to Twitter Profile" (#1): ConfigMatch.Properties.User.Group_rw[0] "[Nto]twitter": unknown modifier [Nto]; did you mean [Not]? known modifiers are [Not], [RegExp], [regexp], [NotRegExp], [Notregexp]',
+    ]);
+    expect(errorsFor({ ConfigChange: { PossibleNot: { Ticket: { Queue: ['[REGEXP]^Raw'] } } } })[0]).toMatch(/did you mean \[RegExp\] or \[regexp\]\? Modifiers are case-sensitive/);
     expect(errorsFor({ ConfigChange: { PossibleNot: { Ticket: { Queue: ['[RegExp]('] } } } })[0]).toMatch(/invalid regular expression/);
   });
 

@@ -26,7 +26,7 @@ const IGNORED_KEYS = ['ID', 'CreateBy', 'CreateTime', 'ChangeBy', 'ChangeTime'];
 const MATCH_SECTIONS = ['Properties', 'PropertiesDatabase'] as const;
 const CHANGE_SECTIONS = ['Possible', 'PossibleAdd', 'PossibleNot'] as const;
 const NAME_MAX = 200;
-/** At most this many ACLs per file (ACL-SEMANTICS.md §4; the issue's import limits). */
+/** At most this many ACLs per import file (docs/ACL.md); the store and a deploy hold any number. */
 export const ACL_IMPORT_MAX_ACLS = 10_000;
 /** Keys that name JavaScript object internals: refused anywhere in an ACL, whatever the nesting. */
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
@@ -285,8 +285,9 @@ export type AclSectionResult =
  * ConfigMatch or ConfigChange alone, as an admin edits it in a form: the same rules as in a
  * whole ACL (including the OTRS 3.3 action form), problems as `path: message`.
  */
-export function validateAclSection(section: 'ConfigMatch' | 'ConfigChange', value: unknown): AclSectionResult {
-  const problems = new Problems();
+export function validateAclSection(section: 'ConfigMatch' | 'ConfigChange', value: unknown, aclName?: string): AclSectionResult {
+  // With the name the messages read as at import: `ACL "x": ConfigMatch…: …`.
+  const problems = new Problems(aclName ? `ACL ${JSON.stringify(aclName)}` : undefined);
   findForbiddenKeys(value, section, problems);
   if (problems.list.length > 0) return { ok: false, errors: problems.list };
   if (section === 'ConfigMatch') {
@@ -294,35 +295,57 @@ export function validateAclSection(section: 'ConfigMatch' | 'ConfigChange', valu
     return problems.list.length > 0 ? { ok: false, errors: problems.list } : { ok: true, value: match };
   }
   const migration = migrateOtrs33Actions({ ConfigChange: value });
-  if ('problem' in migration) return { ok: false, errors: [`ConfigChange: ${migration.problem}`] };
+  if ('problem' in migration) {
+    problems.add('ConfigChange', migration.problem);
+    return { ok: false, errors: problems.list };
+  }
   const change = validateConfigChange((migration.acl as Mapping).ConfigChange, problems);
   return problems.list.length > 0 ? { ok: false, errors: problems.list } : { ok: true, value: change };
 }
 
-/** A list of ACLs in export shape: all of them, or every problem (all or nothing). */
-export function validateAclDefinitions(definitions: unknown): AclDefinitionsResult {
+/**
+ * Validates ACLs one by one (so a caller can pause between slices of a large file) and checks that
+ * names are unique ignoring case (DB:142-163); inside one import that is an error, not "first wins".
+ */
+export class AclDefinitionsValidator {
+  readonly acls: Acl[] = [];
+  readonly errors: string[] = [];
+  private readonly seen = new Map<string, string>();
+  private count = 0;
+
+  /** `where` names the entry in messages when several files are imported together (`file b.yml, `). */
+  add(raw: unknown, where = ''): void {
+    const position = ++this.count;
+    const result = validateAclDefinition(raw, position);
+    this.errors.push(...result.errors.map((error) => `${where}${error}`));
+    if (!result.acl) return;
+    const folded = result.acl.Name.toLowerCase();
+    const first = this.seen.get(folded);
+    if (first !== undefined) {
+      this.errors.push(`${where}${labelOf(raw, position)}: Name: used already by ${first} (names are unique ignoring case)`);
+      return;
+    }
+    this.seen.set(folded, `${where}ACL #${position}`);
+    this.acls.push(result.acl);
+  }
+
+  result(): AclDefinitionsResult {
+    return this.errors.length > 0 ? { ok: false, errors: this.errors } : { ok: true, acls: this.acls };
+  }
+}
+
+/**
+ * A list of ACLs in export shape: all of them, or every problem (all or nothing). `maxAcls` is the
+ * limit of one import file; checking stored ACLs (before a deploy) passes none.
+ */
+export function validateAclDefinitions(definitions: unknown, options: { maxAcls?: number } = {}): AclDefinitionsResult {
   if (!Array.isArray(definitions)) {
     return { ok: false, errors: [`expected a list of ACLs (as OTRS/Znuny export them), not ${describe(definitions)}`] };
   }
-  if (definitions.length > ACL_IMPORT_MAX_ACLS) {
-    return { ok: false, errors: [`the file holds ${definitions.length} ACLs; at most ${ACL_IMPORT_MAX_ACLS} are accepted per file`] };
+  if (options.maxAcls !== undefined && definitions.length > options.maxAcls) {
+    return { ok: false, errors: [`the file holds ${definitions.length} ACLs; at most ${options.maxAcls} are accepted per file`] };
   }
-  const acls: Acl[] = [];
-  const errors: string[] = [];
-  const seen = new Map<string, number>();
-  definitions.forEach((raw, index) => {
-    const result = validateAclDefinition(raw, index + 1);
-    errors.push(...result.errors);
-    if (!result.acl) return;
-    // Names are unique ignoring case (DB:142-163); inside one file that is an error, not "first wins".
-    const folded = result.acl.Name.toLowerCase();
-    const first = seen.get(folded);
-    if (first !== undefined) {
-      errors.push(`${labelOf(raw, index + 1)}: Name: used already by ACL #${first} (names are unique ignoring case)`);
-      return;
-    }
-    seen.set(folded, index + 1);
-    acls.push(result.acl);
-  });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, acls };
+  const validator = new AclDefinitionsValidator();
+  for (const raw of definitions) validator.add(raw);
+  return validator.result();
 }

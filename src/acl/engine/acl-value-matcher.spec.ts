@@ -116,27 +116,38 @@ describe('the [empty] token', () => {
 });
 
 describe('items refused at import (§8 item 4)', () => {
-  it('accepts the six modifiers, plain values and bracketed values that are no modifier', () => {
-    for (const item of ['x', '[Not]x', '[RegExp]^x', '[regexp]x', '[NotRegExp]x', '[Notregexp]x', '[Archive] 2020', '[empty]']) {
+  it('accepts the six modifiers, plain values and the [empty] token', () => {
+    for (const item of ['x', '[Not]x', '[RegExp]^x', '[regexp]x', '[NotRegExp]x', '[Notregexp]x', '[empty]', '[Not][empty]', 'a [b] c']) {
       expect(itemProblem(item)).toBeUndefined();
     }
   });
 
-  it('refuses unknown [Not… prefixes', () => {
-    expect(itemProblem('[NotExact]x')).toMatch(/^unknown modifier \[NotExact\]/);
-    expect(itemProblem('[NotRegexp]x')).toMatch(/^unknown modifier \[NotRegexp\]/);
+  it('refuses every other bracketed prefix, suggesting the modifier meant', () => {
+    expect(itemProblem('[Nto]twitter')).toMatch(/^unknown modifier \[Nto\]; did you mean \[Not\]\?/);
+    expect(itemProblem('[NOT]twitter')).toMatch(/^unknown modifier \[NOT\]; did you mean \[Not\]\? Modifiers are case-sensitive/);
+    expect(itemProblem('[Regexp]x')).toMatch(/did you mean \[RegExp\] or \[regexp\]\?/);
+    expect(itemProblem('[REGEXP]^x')).toMatch(/did you mean \[RegExp\] or \[regexp\]\?/);
+    expect(itemProblem('[NotRegexp]x')).toMatch(/did you mean \[NotRegExp\] or \[Notregexp\]\?/);
+    expect(itemProblem('[NotExact]x')).toMatch(/^unknown modifier \[NotExact\]; did you mean \[Not\] or \[NotRegExp\]\?/);
+    expect(itemProblem('[not]x')).toMatch(/did you mean \[Not\]\?/);
   });
 
-  it('refuses misspelled modifiers instead of comparing them literally', () => {
-    expect(itemProblem('[REGEXP]^x')).toMatch(/^modifier \[REGEXP\] is misspelled/);
-    expect(itemProblem('[Regexp]x')).toMatch(/misspelled/);
-    expect(itemProblem('[not]x')).toMatch(/misspelled/);
+  it('refuses a value that merely starts with brackets, showing how to compare with it literally', () => {
+    expect(itemProblem('[Archive] 2020')).toBe(
+      '[Archive] is not a modifier (known modifiers are [Not], [RegExp], [regexp], [NotRegExp], [Notregexp]); to compare with a text that starts with brackets, write [RegExp]^\\[Archive\\] 2020$',
+    );
+    expect(itemProblem('[Not][Archive] 2020')).toMatch(/write \[NotRegExp\]\^\\\[Archive\\\] 2020\$$/);
   });
 
   it('refuses broken and empty regular expressions, also when [empty] empties them', () => {
     expect(itemProblem('[RegExp](')).toMatch(/^invalid regular expression/);
-    expect(itemProblem('[NotRegExp]')).toBe('empty regular expression');
-    expect(itemProblem('[RegExp][empty]')).toBe('empty regular expression');
+    expect(itemProblem('[NotRegExp]')).toMatch(/^empty regular expression/);
+    expect(itemProblem('[RegExp][empty]')).toMatch(/^empty regular expression/);
+  });
+
+  it('refuses patterns that need backtracking', () => {
+    expect(itemProblem('[RegExp](a)\\1')).toMatch(/^backreference "\\1" which needs a backtracking regex engine/);
+    expect(itemProblem('[Notregexp]^(?!x)')).toMatch(/^negative look-ahead/);
   });
 });
 

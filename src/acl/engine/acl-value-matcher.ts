@@ -1,15 +1,10 @@
+import { EMPTY_VALUE_TOKEN, splitModifier, unknownPrefixProblem } from './acl-modifiers';
 import { compilePerlPattern, perlPatternProblem } from './acl-regexp';
 
 // One ACL item against one value or one list value, with the six modifiers of §5.4
 // (Znuny `_CompareMatchWithData`).
 
-/** The editor's token for "the empty value"; deploy removes it from every item (DB:1163). */
-export const EMPTY_VALUE_TOKEN = '[empty]';
-
-const NEGATIONS = ['[Not]', '[NotRegExp]', '[Notregexp]'] as const;
-const POSITIVE_MODIFIERS = ['[RegExp]', '[regexp]'] as const;
-const KNOWN_MODIFIERS = [...NEGATIONS, ...POSITIVE_MODIFIERS];
-const MODIFIER_LIKE = /^\[(not|regexp|notregexp)\]/i;
+export { EMPTY_VALUE_TOKEN } from './acl-modifiers';
 
 export interface ItemMatcher {
   /** Negated items ([Not…]) match when the value does NOT hit them. */
@@ -101,21 +96,12 @@ export function anyItemMatches(matchers: readonly ItemMatcher[], value: string):
 }
 
 /**
- * Why an item must be refused at import, or undefined. OTRS accepts these silently and then
- * matches everything (unknown `[Not…`) or compares literally (`[REGEXP]`, `[not]`) — §8 item 4.
+ * Why an item must be refused at import, or undefined. OTRS accepts unknown prefixes silently and
+ * then matches everything (unknown `[Not…`) or compares literally (`[REGEXP]`, `[Nto]`) — §8 item 4.
  */
 export function itemProblem(item: string): string | undefined {
-  const deployed = deployedItem(item);
-  if (deployed.startsWith('[Not') && !NEGATIONS.some((prefix) => deployed.startsWith(prefix))) {
-    const shown = /^\[[^\]]*\]?/.exec(deployed)![0];
-    return `unknown modifier ${shown}; known modifiers are ${KNOWN_MODIFIERS.join(', ')}`;
-  }
-  const lookalike = MODIFIER_LIKE.exec(deployed);
-  if (lookalike && !KNOWN_MODIFIERS.some((prefix) => deployed.startsWith(prefix))) {
-    return `modifier ${lookalike[0]} is misspelled; modifiers are case-sensitive: ${KNOWN_MODIFIERS.join(', ')}`;
-  }
-  for (const prefix of ['[NotRegExp]', '[Notregexp]', '[RegExp]', '[regexp]']) {
-    if (deployed.startsWith(prefix)) return perlPatternProblem(deployed.slice(prefix.length));
-  }
-  return undefined;
+  const { modifier, operand } = splitModifier(deployedItem(item));
+  if (modifier === undefined) return unknownPrefixProblem(operand);
+  if (modifier === '[Not]') return unknownPrefixProblem(operand, true);
+  return perlPatternProblem(operand);
 }

@@ -1,6 +1,6 @@
 import type { Acl } from '../engine/acl-types';
 import { parseAclYaml } from './acl-yaml';
-import { dumpAclYamlSection, exportAclsToYaml } from './acl-yaml-export';
+import { aclExportBody, dumpAclYamlSection, exportAclsToYaml, YAML_DOCUMENT_START } from './acl-yaml-export';
 import { parseAclYamlSection } from './acl-yaml';
 
 const restriction: Acl = {
@@ -99,5 +99,15 @@ describe('showing one section in the ACL editor', () => {
 
   it('shows an absent section as empty text', () => {
     expect(dumpAclYamlSection(null)).toBe('');
+  });
+});
+
+describe('exporting a slice at a time', () => {
+  it('joins entries into the same file as one export', () => {
+    const records = [
+      { Name: 'b', Comment: null, Description: '', StopAfterMatch: false, ValidID: 1 as const, ConfigMatch: null, ConfigChange: { PossibleNot: { Action: ['AgentTicketClose'] } } },
+      { Name: 'a', Comment: 'x: y', Description: 'long\ntext', StopAfterMatch: true, ValidID: 2 as const, ConfigMatch: { Properties: { User: { Group_rw: ['[Not]twitter'] } } }, ConfigChange: null },
+    ];
+    expect(YAML_DOCUMENT_START + records.map(aclExportBody).join('')).toBe(exportAclsToYaml(records));
   });
 });

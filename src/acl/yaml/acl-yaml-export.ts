@@ -48,10 +48,20 @@ function sortMappingKeys(documents: Document[]): void {
   });
 }
 
+export const YAML_DOCUMENT_START = '---\n';
+
 /** The export file for these ACLs, in the order given. */
 export function exportAclsToYaml(acls: readonly AclExportRecord[]): string {
   const body = dump(acls.map(exportShape), { lineWidth: -1, seqNoIndent: true, noRefs: true, transform: sortMappingKeys });
-  return `---\n${body}`;
+  return `${YAML_DOCUMENT_START}${body}`;
+}
+
+/**
+ * One ACL as an entry of the export list (`- ChangeBy: …` and its lines). Entries joined after
+ * YAML_DOCUMENT_START give the same file as exportAclsToYaml, built a slice at a time.
+ */
+export function aclExportBody(acl: AclExportRecord): string {
+  return dump([exportShape(acl)], { lineWidth: -1, seqNoIndent: true, noRefs: true, transform: sortMappingKeys });
 }
 
 /** ConfigMatch or ConfigChange as the editor shows it: the same dump style, '' when absent. */

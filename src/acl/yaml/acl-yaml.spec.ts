@@ -1,5 +1,5 @@
 import { ACL_IMPORT_MAX_ACLS, validateAclSection } from '../engine';
-import { ACL_YAML_MAX_BYTES, parseAclYaml, parseAclYamlSection } from './acl-yaml';
+import { ACL_YAML_MAX_BYTES, parseAclYaml, parseAclYamlFile, parseAclYamlSection } from './acl-yaml';
 
 const exportText = `---
 - ChangeBy: root@localhost
@@ -163,5 +163,58 @@ describe('reading one section typed into the ACL editor', () => {
     expect(!broken.ok && broken.error).toMatch(/^the text is not valid YAML at line \d+, column \d+: /);
     expect(parseAclYamlSection('a: &x [1]\nb: *x\n').ok).toBe(false);
     expect(parseAclYamlSection('a: !!js/function "x"\n').ok).toBe(false);
+  });
+});
+
+describe('reading a large file in slices (parseAclYamlFile)', () => {
+  const many = (count: number) =>
+    '---\n' +
+    Array.from({ length: count }, (_, i) => `- Name: acl-${i}\n  Comment: "n° ${i}"\n  ConfigChange:\n    PossibleNot:\n      Ticket:\n        Queue:\n        - Junk\n  ValidID: 1\n`).join('');
+
+  it('gives the result of a whole-document parse, pausing between slices', async () => {
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    const text = many(1_000);
+    expect(await parseAclYamlFile(text, { pause, chunk: 100 })).toEqual(parseAclYaml(text));
+    // 10 slices to parse (a pause before each, after the lines were split), 10 to validate (between
+    // neighbours), 10 for the warnings (before each).
+    expect(pauses).toBe(10 + 9 + 10);
+  });
+
+  it.each([
+    ['the OTRS export', exportText],
+    ['comments, blank lines and a document end', `# exported\n\n---\n# first\n- Name: a\n\n  ValidID: 2\n# between\n- Name: b\n...\n# done\n`],
+    ['Windows line ends', '---\r\n- Name: a\r\n  ValidID: 1\r\n- Name: b\r\n'],
+    ['a broken entry: line numbers of the file', `${many(3)}- Name: x\n  Name: y\n`],
+    ['an unterminated quote across entries', '- Name: "a\n- b"\n'],
+    ['flow style', '[{Name: a}, {Name: b}]\n'],
+    ['a mapping', 'Name: a\n'],
+    ['two documents', '- Name: a\n---\n- Name: b\n'],
+    ['a directive', '%YAML 1.2\n---\n- Name: a\n'],
+    ['an empty list', '--- []\n'],
+    ['a tab', '-\tName: a\n'],
+    ['an alias', '- Name: &n a\n- Name: *n\n'],
+    ['duplicate names in different slices', '- Name: a\n- Name: b\n- Name: A\n'],
+    ['indented entries', '  - Name: a\n  - Name: b\n'],
+  ])('%s: the same result as one parse', async (_, text) => {
+    expect(await parseAclYamlFile(text, { chunk: 1 })).toEqual(parseAclYaml(text));
+  });
+
+  it('names a YAML problem with its line in the file', async () => {
+    const result = await parseAclYamlFile(`${many(3)}- Name: x\n  Name: y\n`, { chunk: 1 });
+    expect(result).toEqual({ ok: false, errors: ['the file is not valid YAML at line 27, column 3: duplicated mapping key'] });
+  });
+
+  it('applies the per-file limits it is given: 10,000 ACLs and 1 MiB by default, none for the command line', async () => {
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `- Name: a${i}\n`).join('');
+    expect(await parseAclYamlFile(names(10_001))).toEqual({ ok: false, errors: ['the file holds 10001 ACLs; at most 10000 are accepted per file'] });
+    const unlimited = await parseAclYamlFile(names(10_001), { maxAcls: Infinity });
+    expect(unlimited.ok && unlimited.acls).toHaveLength(10_001);
+    const big = many(9_000);
+    expect(Buffer.byteLength(big)).toBeGreaterThan(ACL_YAML_MAX_BYTES);
+    expect((await parseAclYamlFile(big)).ok).toBe(false);
+    expect((await parseAclYamlFile(big, { maxBytes: Infinity })).ok).toBe(true);
   });
 });

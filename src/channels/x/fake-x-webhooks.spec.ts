@@ -379,6 +379,27 @@ describe('the control endpoint of npm run fake-x', () => {
 
       expect((await post('dm', { text: 'x' }, 'text/plain')).status).toBe(415);
       expect((await post('echo', { mode: 'sideways' })).status).toBe(400);
+
+      const webhooks = (await (await fetch(`${control.url}/_control/webhooks`)).json()) as { webhooks: unknown[] };
+      expect(webhooks.webhooks).toContainEqual(expect.objectContaining({ url: `${app.url}/webhooks/x/1`, valid: true, subscribed: true }));
+      expect(await (await post('mode', { mode: 'server-error' })).json()).toEqual({ mode: 'server-error' });
+      await expect(client.getMe(CREDENTIALS)).rejects.toMatchObject({ code: 'server-error' });
+      expect((await post('mode', { mode: 'broken' })).status).toBe(400);
+    } finally {
+      await control.close();
+    }
+  });
+
+  it('keeps a DM for polling when the account has no webhook subscription (no manual subscribe step)', async () => {
+    const lonely = { ...HELPDESK, id: '1498765432109870001', username: 'lonely_desk', accessToken: '1498765432109870001-lonely' };
+    fake.registerUser(lonely);
+    const control = await startFakeXControlServer(fake, { consumerKey: APP.consumerKey, userId: lonely.id, username: lonely.username });
+    try {
+      const answer = await fetch(`${control.url}/_control/dm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'anyone?' }) });
+      expect(await answer.json()).toMatchObject({ delivered: false, status: 0 });
+      expect(app.received).toEqual([]);
+      expect(fake.directMessages.at(-1)).toMatchObject({ text: 'anyone?', recipient: { id: lonely.id } });
+      expect((await fetch(`${control.url}/_control/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
     } finally {
       await control.close();
     }

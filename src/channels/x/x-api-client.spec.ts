@@ -156,7 +156,7 @@ describe('XApiClient against the fake X API', () => {
       fake.setMode('forbidden');
       const error = await failureOf(client.getMe(CREDENTIALS));
       expect(error).toBeInstanceOf(XForbiddenError);
-      expect(error).toMatchObject({ code: 'forbidden', status: 403 });
+      expect(error).toMatchObject({ code: 'not-enrolled', status: 403 });
       expect(error.detail).toMatch(/enrolled/);
     });
 

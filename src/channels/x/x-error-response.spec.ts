@@ -5,9 +5,11 @@ import {
   XDuplicateError,
   XForbiddenError,
   XInvalidCredentialsError,
+  XNotEnrolledError,
   XRateLimitedError,
   XServerError,
   XUnexpectedResponseError,
+  XWebhookRejectedError,
 } from './x-errors';
 
 const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -42,7 +44,7 @@ describe("mapping X's error answers to typed errors", () => {
     );
   });
 
-  it("maps a v2 client-forbidden 403 to forbidden, keeping X's detail", () => {
+  it("maps a v2 client-forbidden 403 to not-enrolled (a kind of forbidden), keeping X's detail and reason", () => {
     const error = errorFor(403, {
       client_id: '123',
       title: 'Client Forbidden',
@@ -53,7 +55,9 @@ describe("mapping X's error answers to typed errors", () => {
       type: 'https://api.x.com/2/problems/client-forbidden',
     });
     expect(error).toBeInstanceOf(XForbiddenError);
-    expect(error.code).toBe('forbidden');
+    expect(error).toBeInstanceOf(XNotEnrolledError);
+    expect(error.name).toBe('XNotEnrolledError');
+    expect(error).toMatchObject({ code: 'not-enrolled', problem: 'client-forbidden', problemReason: 'client-not-enrolled' });
     expect(error.detail).toMatch(/attached to a Project/);
     expect(error.message).toMatch(/attached to a Project/);
   });
@@ -124,6 +128,34 @@ describe("mapping X's error answers to typed errors", () => {
 
   it('treats a redirect as unexpected', () => {
     expect(errorFor(302, '')).toBeInstanceOf(XUnexpectedResponseError);
+  });
+
+  it.each([
+    ['CrcValidationFailed', 'Invalid response_token', 'webhook-crc-failed'],
+    ['UrlValidationFailed', 'The URL must use https', 'webhook-url-invalid'],
+    ['DuplicateUrlFailed', 'This URL is already registered', 'webhook-duplicate-url'],
+    ['WebhookLimitExceeded', 'Too many resources already created.', 'webhook-limit-exceeded'],
+  ])('maps the V2 Webhooks API refusal %s to %s', (reason, explanation, code) => {
+    const error = errorFor(400, {
+      errors: [{ message: `${reason}: ${explanation}` }],
+      title: 'Invalid Request',
+      detail: 'One or more parameters to your request was invalid.',
+      type: 'https://api.x.com/2/problems/invalid-request',
+    });
+    expect(error).toBeInstanceOf(XWebhookRejectedError);
+    expect(error).toMatchObject({ code, rejection: reason, status: 400, retryable: false, problem: 'invalid-request' });
+    expect(error.detail).toContain(explanation);
+  });
+
+  it('does not take a word inside another for a webhook refusal, nor a refusal outside a 400', () => {
+    expect(errorFor(400, { errors: [{ message: 'NotCrcValidationFailedReally' }] })).toBeInstanceOf(XBadRequestError);
+    expect(errorFor(503, { detail: 'CrcValidationFailed' })).toBeInstanceOf(XServerError);
+  });
+
+  it("maps the oauth2/token refusal (403, code 99) to invalid credentials", () => {
+    const error = errorFor(403, { errors: [{ code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' }] });
+    expect(error).toBeInstanceOf(XInvalidCredentialsError);
+    expect(error).toMatchObject({ xErrorCode: 99, detail: 'Unable to verify your credentials' });
   });
 
   it('names each error class after itself and keeps it an Error', () => {

@@ -5,9 +5,12 @@ import {
   XDuplicateError,
   XForbiddenError,
   XInvalidCredentialsError,
+  XNotEnrolledError,
   XRateLimitedError,
   XServerError,
   XUnexpectedResponseError,
+  XWebhookRejectedError,
+  WEBHOOK_REJECTIONS,
   type XErrorDetails,
 } from './x-errors';
 
@@ -22,8 +25,10 @@ export interface XErrorResponse {
 }
 
 // v1.1 codes that mean "these credentials do not work", whatever the HTTP status says
-// (89 comes with 401 or 403 in the wild, 215 with 400).
-const AUTH_ERROR_CODES = new Set([32, 89, 135, 215]);
+// (89 comes with 401 or 403 in the wild, 215 with 400, 99 with 403 from POST /oauth2/token).
+const AUTH_ERROR_CODES = new Set([32, 89, 99, 135, 215]);
+// The V2 Webhooks API names its reason first in errors[0].message ("CrcValidationFailed: …").
+const WEBHOOK_REJECTION = new RegExp(`\\b(${Object.keys(WEBHOOK_REJECTIONS).join('|')})\\b`);
 const DUPLICATE_ERROR_CODES = new Set([187]);
 // X's own sample code never waits less than a minute after a 429.
 const FALLBACK_RATE_LIMIT_WAIT_MS = 60_000;
@@ -37,6 +42,11 @@ export function xErrorFromResponse(response: XErrorResponse): XApiError {
     return new XInvalidCredentialsError(details);
   }
   if (status === 429) return new XRateLimitedError(rateLimitReset(response), details);
+  if (status === 403 && (details.reason === 'client-not-enrolled' || details.problem === 'client-forbidden')) {
+    return new XNotEnrolledError(details);
+  }
+  const rejection = status === 400 ? WEBHOOK_REJECTION.exec(details.detail ?? '')?.[1] : undefined;
+  if (rejection) return new XWebhookRejectedError(rejection as keyof typeof WEBHOOK_REJECTIONS, details);
   if (status === 403) {
     const duplicate =
       (code !== undefined && DUPLICATE_ERROR_CODES.has(code)) || /duplicate/i.test(details.detail ?? '');
@@ -51,7 +61,7 @@ export function xErrorFromResponse(response: XErrorResponse): XApiError {
  * v2 problem objects `{title, detail, type, reason}`, v1.1 `{"errors":[{code, message}]}`,
  * v2 `{"errors":[{title, detail}]}`, the XML of the oauth/* endpoints, or plain text.
  */
-export function readErrorBody(bodyText: string): Pick<XErrorDetails, 'detail' | 'xErrorCode'> {
+export function readErrorBody(bodyText: string): Pick<XErrorDetails, 'detail' | 'xErrorCode' | 'problem' | 'reason'> {
   const text = bodyText.trim();
   if (!text) return {};
   const body = tryParseJson(text);
@@ -66,7 +76,14 @@ export function readErrorBody(bodyText: string): Pick<XErrorDetails, 'detail' | 
   ].filter((part): part is string => part !== undefined);
   const detail = [...new Set(parts)].join(' — ');
   const xErrorCode = first && typeof first.code === 'number' ? first.code : undefined;
-  return { ...(detail ? { detail } : {}), ...(xErrorCode !== undefined ? { xErrorCode } : {}) };
+  const problem = /\/2\/problems\/([\w-]+)$/.exec(stringField(body, 'type') ?? '')?.[1];
+  const reason = stringField(body, 'reason');
+  return {
+    ...(detail ? { detail } : {}),
+    ...(xErrorCode !== undefined ? { xErrorCode } : {}),
+    ...(problem ? { problem } : {}),
+    ...(reason ? { reason } : {}),
+  };
 }
 
 function readNonJsonBody(text: string): Pick<XErrorDetails, 'detail' | 'xErrorCode'> {

@@ -11,7 +11,18 @@ export type XErrorCode =
   | 'server-error'
   | 'unreachable'
   | 'bad-request'
-  | 'unexpected-response';
+  | 'unexpected-response'
+  | 'not-enrolled'
+  | WebhookRejection;
+
+/** Why X refused to register or keep a webhook (V2 Webhooks API), as X names it. */
+export const WEBHOOK_REJECTIONS = {
+  CrcValidationFailed: 'webhook-crc-failed',
+  UrlValidationFailed: 'webhook-url-invalid',
+  DuplicateUrlFailed: 'webhook-duplicate-url',
+  WebhookLimitExceeded: 'webhook-limit-exceeded',
+} as const;
+export type WebhookRejection = (typeof WEBHOOK_REJECTIONS)[keyof typeof WEBHOOK_REJECTIONS];
 
 export interface XErrorDetails {
   /** HTTP status X answered with. */
@@ -20,6 +31,10 @@ export interface XErrorDetails {
   detail?: string;
   /** X's numeric v1.1 error code (32, 89, 187, …) when the body carried one. */
   xErrorCode?: number;
+  /** The kind of a v2 problem: the last part of its `type` (client-forbidden, usage-capped, …). */
+  problem?: string;
+  /** A v2 problem's `reason` (client-not-enrolled, …). */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -29,6 +44,8 @@ export abstract class XApiError extends Error {
   readonly status?: number;
   readonly detail?: string;
   readonly xErrorCode?: number;
+  readonly problem?: string;
+  readonly problemReason?: string;
 
   constructor(message: string, details: XErrorDetails = {}) {
     super(details.detail ? `${message}: ${details.detail}` : message, { cause: details.cause });
@@ -36,6 +53,8 @@ export abstract class XApiError extends Error {
     this.status = details.status;
     this.detail = details.detail;
     this.xErrorCode = details.xErrorCode;
+    this.problem = details.problem;
+    this.problemReason = details.reason;
   }
 }
 
@@ -50,7 +69,7 @@ export class XInvalidCredentialsError extends XApiError {
 
 /** 403 other than duplicates: app not enrolled, suspended account, no write permission, … */
 export class XForbiddenError extends XApiError {
-  readonly code = 'forbidden';
+  readonly code: 'forbidden' | 'not-enrolled' = 'forbidden';
   readonly retryable = false;
   constructor(details?: XErrorDetails) {
     super('X refused the request', details);
@@ -114,5 +133,26 @@ export class XUnexpectedResponseError extends XApiError {
   readonly retryable = false;
   constructor(details?: XErrorDetails) {
     super('X answered with something unexpected', details);
+  }
+}
+
+/**
+ * 403 client-forbidden / client-not-enrolled: the app's access level (X's API tier) does not
+ * include this endpoint — for socialdesk, the Account Activity API. Polling still works.
+ */
+export class XNotEnrolledError extends XForbiddenError {
+  override readonly code = 'not-enrolled';
+}
+
+/** 400 from the V2 Webhooks API with X's reason first: CrcValidationFailed, UrlValidationFailed, … */
+export class XWebhookRejectedError extends XApiError {
+  readonly code: WebhookRejection;
+  readonly retryable = false;
+  constructor(
+    readonly rejection: keyof typeof WEBHOOK_REJECTIONS,
+    details?: XErrorDetails,
+  ) {
+    super(`X refused the webhook (${rejection})`, details);
+    this.code = WEBHOOK_REJECTIONS[rejection];
   }
 }

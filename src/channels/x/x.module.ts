@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { XAccountActivityClient } from './x-account-activity-client';
 import { XApiClient } from './x-api-client';
 
-/** The one X client of the app, pointed at X_API_BASE_URL (the fake X API in tests). */
+/** The X clients of the app, pointed at X_API_BASE_URL (the fake X API in tests). */
 @Module({
   providers: [
     {
@@ -10,7 +11,12 @@ import { XApiClient } from './x-api-client';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new XApiClient({ baseUrl: config.xApiBaseUrl, timeoutMs: config.xApiTimeoutMs }),
     },
+    {
+      provide: XAccountActivityClient,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new XAccountActivityClient({ baseUrl: config.xApiBaseUrl, timeoutMs: config.xApiTimeoutMs }),
+    },
   ],
-  exports: [XApiClient],
+  exports: [XApiClient, XAccountActivityClient],
 })
 export class XModule {}

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Checkbox, EmptyAsUndefined, Trim } from '../../common/dto/transforms';
+import { RECEIVING_MODES, type ReceivingMode } from '../social-media-profile.entity';
 import { WizardActionDto } from './wizard-action';
 
 export const AUTO_REPLY_MAX_LENGTH = 10_000;
@@ -21,6 +22,11 @@ export class HashtagRowDto {
 }
 
 export class IncomingSettingsDto extends WizardActionDto {
+  /** How mentions and DMs arrive (docs/X.md): X's webhook, polling X's API, or both. Absent keeps the stored one. */
+  @IsOptional()
+  @IsIn(RECEIVING_MODES, { message: 'validation.choose' })
+  receivingMode?: ReceivingMode;
+
   @EmptyAsUndefined()
   @Type(() => Number)
   @IsInt({ message: 'validation.choose' })

@@ -1,7 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 
-/** Which wizard button was pressed; every button saves first. */
-export const WIZARD_ACTIONS = ['previous', 'next', 'save', 'finish'] as const;
+/** Which wizard button was pressed; every button saves first, except "add-hashtag" (step 6 without JavaScript). */
+export const WIZARD_ACTIONS = ['previous', 'next', 'save', 'finish', 'add-hashtag'] as const;
 export type WizardAction = (typeof WIZARD_ACTIONS)[number];
 
 export class WizardActionDto {

@@ -8,16 +8,20 @@ export class ArticleTextDto {
   @IsOptional()
   @IsString()
   body?: string;
+
+  /** The form's one-time key (idempotent sends). */
+  @IsOptional()
+  @IsString()
+  formKey?: string;
+
+  /** Reply only: `tweet` or `dm`. */
+  @IsOptional()
+  @IsString()
+  channel?: string;
 }
 
 export class OwnerDto {
   @IsOptional()
   @IsString()
   ownerId?: string;
-}
-
-export class StateDto {
-  @IsOptional()
-  @IsString()
-  state?: string;
 }

@@ -2,17 +2,19 @@ import type { FakeXAccounts } from './accounts';
 import { directMessageEventsBody, tweetCreateEventsBody } from './aaa-events';
 import type { FakeXDirectMessage, FakeXTimeline, FakeXTweet } from './timeline';
 import type { FakeXDeliveryResult } from './types';
+import type { FakeXWebhookRegistry } from './webhook-registry';
 import type { FakeXDelivery, WebhookSender } from './webhook-sender';
 
 /**
  * Which subscribed accounts Account Activity tells about a tweet or DM, and the envelopes it POSTs
- * to each of them (PROTOCOL.md §3.3–§3.4).
+ * to each of them (docs/X.md, "The webhook").
  */
 export class AaaDelivery {
   constructor(
     private readonly webhooks: WebhookSender,
     private readonly timeline: FakeXTimeline,
     private readonly accounts: FakeXAccounts,
+    private readonly registry: FakeXWebhookRegistry,
   ) {}
 
   /** The subscribed accounts AAA would tell about this tweet: its author, who it mentions or replies to, who is retweeted. */
@@ -42,8 +44,9 @@ export class AaaDelivery {
     return perAccount.flat();
   }
 
+  /** A test that delivers to an account nobody subscribed has a mistake in it; an invalid webhook is X's business. */
   requireSubscribed(userId: string): void {
-    if (!this.webhooks.isSubscribed(userId)) {
+    if (!this.registry.hasSubscriber(userId)) {
       throw new Error(`fake X: no webhook subscribed for user ${userId}; call subscribeWebhook first`);
     }
   }

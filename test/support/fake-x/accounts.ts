@@ -48,6 +48,11 @@ export class FakeXAccounts {
     return consumerKey === undefined || user?.consumerKey === consumerKey ? user : undefined;
   }
 
+  /** Any registered account with this id (the same person may have authorised several apps). */
+  userById(userId: string): FakeXUser | undefined {
+    return [...this.users.values()].find((user) => user.id === userId);
+  }
+
   usersOfApp(consumerKey: string): FakeXUser[] {
     return [...this.users.values()].filter((user) => user.consumerKey === consumerKey);
   }

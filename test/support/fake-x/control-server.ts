@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FakeXApi, FakeXEchoMode } from '../fake-x-api';
+import type { FakeXApi, FakeXEchoMode, FakeXMode } from '../fake-x-api';
 import type { FakeXPerson } from './timeline';
 
 /**
  * The control endpoint of `npm run fake-x`: lets a person (or `fake-x-cli.ts send …`) play the
- * customer of a demo — subscribe the app's webhook, send a DM or a mention, redeliver, change the
- * echo mode. It listens on 127.0.0.1 only, and takes JSON bodies only (a web page cannot send
+ * customer of a demo — send a DM or a mention, redeliver, switch X into trouble (server errors,
+ * rate limits), run X's periodic CRC check, list the webhooks the app registered. It listens on 127.0.0.1 only, and takes JSON bodies only (a web page cannot send
  * those cross-origin without a preflight, which it never answers).
  */
 
@@ -23,54 +23,60 @@ export interface FakeXControlServer {
 }
 
 const ECHO_MODES: FakeXEchoMode[] = ['off', 'after-response', 'before-response'];
+export const FAKE_X_MODES: FakeXMode[] = ['normal', 'forbidden', 'rate-limited', 'slow', 'server-error', 'duplicate'];
 const DEFAULT_CUSTOMER = 'happy_customer';
 const MAX_BODY_BYTES = 100_000;
 
 export async function startFakeXControlServer(fake: FakeXApi, account: FakeXDemoAccount, port = 0): Promise<FakeXControlServer> {
+  /** Whether the demo account is subscribed to any webhook: without one, X only keeps messages for polling. */
+  const hasSubscription = () => fake.webhookRegistrations().some((registration) => registration.subscribers.includes(account.userId));
+  const webhookList = () =>
+    fake.webhookRegistrations().map(({ id, url, valid, subscribers }) => ({ id, url, valid, subscribed: subscribers.includes(account.userId) }));
+
   async function handle(req: IncomingMessage): Promise<[number, unknown]> {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (req.method === 'GET' && path === '/_control/deliveries') {
       return [200, fake.deliveries.slice(-20).map(({ kind, url, forUserId, echo, status, error }) => ({ kind, url, forUserId, echo, status, error }))];
     }
+    if (req.method === 'GET' && path === '/_control/webhooks') return [200, { webhooks: webhookList() }];
     if (req.method !== 'POST') return [405, { error: 'POST a JSON body' }];
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return [415, { error: 'content-type must be application/json' }];
     const body = await readJson(req);
 
     switch (path) {
-      case '/_control/subscribe': {
-        const url = requiredString(body, 'url');
-        fake.subscribeWebhook({ url, consumerKey: account.consumerKey, forUserId: account.userId });
-        const crc = await fake.crcCheck(url);
-        return [200, { subscribed: url, forUserId: account.userId, crc: { ok: crc.ok, status: crc.status, elapsedMs: crc.elapsedMs } }];
-      }
       case '/_control/dm': {
-        const result = await fake.deliverDirectMessage({
-          from: customer(optionalString(body, 'from')),
-          toUserId: account.userId,
-          text: requiredString(body, 'text'),
-        });
-        return [200, { eventId: result.eventId, status: result.status }];
+        const input = { from: customer(optionalString(body, 'from')), toUserId: account.userId, text: requiredString(body, 'text') };
+        if (!hasSubscription()) return [200, { eventId: fake.postDirectMessage(input).eventId, status: 0, delivered: false }];
+        const result = await fake.deliverDirectMessage(input);
+        return [200, { eventId: result.eventId, status: result.status, delivered: result.deliveries.length > 0 }];
       }
       case '/_control/mention': {
         const text = requiredString(body, 'text');
         const mention = `@${account.username}`;
-        const result = await fake.deliverTweet({
-          author: customer(optionalString(body, 'from')),
-          text: text.toLowerCase().includes(mention.toLowerCase()) ? text : `${mention} ${text}`,
-        });
-        return [200, { tweetId: result.tweetId, status: result.status }];
+        const input = { author: customer(optionalString(body, 'from')), text: text.toLowerCase().includes(mention.toLowerCase()) ? text : `${mention} ${text}` };
+        if (!hasSubscription()) return [200, { tweetId: fake.postPublicTweet(input).tweetId, status: 0, delivered: false }];
+        const result = await fake.deliverTweet(input);
+        return [200, { tweetId: result.tweetId, status: result.status, delivered: result.deliveries.length > 0 }];
       }
       case '/_control/reply': {
-        const result = await fake.deliverTweet({
-          author: customer(optionalString(body, 'from')),
-          text: requiredString(body, 'text'),
-          inReplyToTweetId: requiredString(body, 'to'),
-        });
-        return [200, { tweetId: result.tweetId, status: result.status }];
+        const input = { author: customer(optionalString(body, 'from')), text: requiredString(body, 'text'), inReplyToTweetId: requiredString(body, 'to') };
+        if (!hasSubscription()) return [200, { tweetId: fake.postPublicTweet(input).tweetId, status: 0, delivered: false }];
+        const result = await fake.deliverTweet(input);
+        return [200, { tweetId: result.tweetId, status: result.status, delivered: result.deliveries.length > 0 }];
       }
       case '/_control/tweet': {
         const { tweetId } = fake.postPublicTweet({ author: customer(optionalString(body, 'from')), text: requiredString(body, 'text') });
         return [200, { tweetId }];
+      }
+      case '/_control/mode': {
+        const mode = requiredString(body, 'mode') as FakeXMode;
+        if (!FAKE_X_MODES.includes(mode)) throw new ControlError(`mode must be one of ${FAKE_X_MODES.join(', ')}`);
+        fake.setMode(mode);
+        return [200, { mode }];
+      }
+      case '/_control/crc': {
+        await fake.recheckWebhooks();
+        return [200, { webhooks: webhookList() }];
       }
       case '/_control/redeliver': {
         const delivery = await fake.redeliverLast();

@@ -8,7 +8,7 @@ import { v11Error, v2Unauthorized, type Answer } from './answers';
 import type { FakeRequest } from './http';
 
 /**
- * OAuth 1.0a, checked as X checks it (PROTOCOL.md §1.7): the signature over the URL as requested
+ * OAuth 1.0a, checked as X checks it (docs/X.md, "Authentication"): the signature over the URL as requested
  * (port included), the timestamp window, replayed nonces, and X's 401 bodies for each failure.
  */
 

@@ -14,7 +14,7 @@ import type { WebhookSender } from './webhook-sender';
 export interface FakeXServerOptions {
   port: number;
   host: string;
-  route: (request: FakeRequest) => Answer;
+  route: (request: FakeRequest) => Promise<Answer>;
   modes: FakeXModes;
   echoMode: () => FakeXEchoMode;
   webhooks: WebhookSender;
@@ -58,7 +58,7 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
       await delay(modes.currentOptions.delayMs ?? options.defaultSlowDelayMs);
       if (res.destroyed || res.writableEnded) return;
     }
-    const answer = options.route(request);
+    const answer = await options.route(request);
     const echoes = answer.echoes ?? [];
     const runEchoes = () => Promise.all(echoes.map((echo) => echo()));
     if (echoes.length > 0 && options.echoMode() === 'before-response') await runEchoes();

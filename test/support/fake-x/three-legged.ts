@@ -5,7 +5,7 @@ import { isAbsoluteUrl, randomToken, withQuery, type FakeRequest } from './http'
 import type { Auth } from './oauth-verification';
 
 /**
- * "Sign in with X", X's side (PROTOCOL.md §5): request tokens for an approved oauth_callback, the
+ * "Sign in with X", X's side (OAuth 1.0a 3-legged flow): request tokens for an approved oauth_callback, the
  * authorize page a browser sees, the verifier on the way back, and the one-time exchange for the
  * account's access token.
  */

@@ -1,12 +1,12 @@
 import { invalidRequest, json, type Answer } from './answers';
 import type { FakeXTimeline } from './timeline';
-import { v2Tweet, v2User } from './v2-timelines';
+import { includedMedia, v2Tweet, v2User } from './v2-timelines';
 
 /**
  * GET /2/tweets/:id over the fake's timeline, as X answers it: the tweet with only the fields asked
- * for (and the author under `includes` with expansions=author_id), and for a tweet it cannot show a
- * 200 whose body holds only `errors` — "Not Found Error" for an unknown or deleted tweet,
- * "Authorization Error" for a protected one. A malformed id or an unknown parameter is X's 400.
+ * for (its author and media under `includes` with expansions=author_id,attachments.media_keys),
+ * and for a tweet it cannot show a 200 whose body holds only `errors` — "Not Found Error" for an
+ * unknown or deleted tweet, "Authorization Error" for a protected one. A malformed id or an unknown parameter is X's 400.
  */
 
 const PARAMS = ['expansions', 'tweet.fields', 'user.fields', 'media.fields', 'place.fields', 'poll.fields'];
@@ -42,8 +42,9 @@ export class FakeXTweetLookup {
     const fields = new Set([...DEFAULT_FIELDS, ...listParam(query, 'tweet.fields')]);
     const full = v2Tweet(tweet, this.timeline);
     const data = Object.fromEntries(Object.entries(full).filter(([key]) => fields.has(key)));
-    const withAuthor = listParam(query, 'expansions').includes('author_id');
-    return json(200, { data, ...(withAuthor ? { includes: { users: [v2User(tweet.author)] } } : {}) });
+    const users = listParam(query, 'expansions').includes('author_id') ? [v2User(tweet.author)] : [];
+    const media = includedMedia(query, [tweet]);
+    return json(200, { data, ...(users.length || media.length ? { includes: { ...(users.length ? { users } : {}), ...(media.length ? { media } : {}) } } : {}) });
   }
 }
 

@@ -1,6 +1,9 @@
+import type { FakeXCrcHold } from './account-activity';
+import type { FakeXUploadedMedia } from './media';
 import type { FakeXEndpoint } from './rate-limits';
-import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXTweet, FakeXTweetInput } from './timeline';
+import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXPerson, FakeXTweet, FakeXTweetInput } from './timeline';
 import type { FakeXTweetVisibility } from './tweet-lookup';
+import type { FakeXWebhookRegistration } from './webhook-registry';
 import type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './webhook-sender';
 
 /** The fake X API's public shapes: what tests configure, what it records, and its handle. */
@@ -16,6 +19,11 @@ export interface FakeXApp {
   callbackUrls?: string[];
   /** The AAA `source_app_id` of DMs sent with this app; generated when absent. */
   appId?: string;
+  /**
+   * Whether the app's access level includes the Account Activity API (webhooks and
+   * subscriptions); false answers those endpoints with 403 client-not-enrolled. Default true.
+   */
+  accountActivity?: boolean;
 }
 
 export interface FakeXUser {
@@ -35,6 +43,8 @@ export interface FakeXSentTweet {
   inReplyToTweetId?: string;
   authorId: string;
   consumerKey: string;
+  /** Media ids attached (POST /2/media/upload), if any. */
+  mediaIds?: string[];
 }
 
 export interface FakeXSentDirectMessage {
@@ -45,6 +55,8 @@ export interface FakeXSentDirectMessage {
   senderId: string;
   text: string;
   consumerKey: string;
+  /** Media ids attached (POST /2/media/upload), if any. */
+  mediaIds?: string[];
 }
 
 export type FakeXSent = FakeXSentTweet | FakeXSentDirectMessage;
@@ -63,6 +75,15 @@ export interface FakeXApiOptions {
   idsAsJsonNumbers?: boolean;
   /** How long a webhook POST or CRC GET waits for the app (X: 10 s for events). */
   webhookTimeoutMs?: number;
+  /**
+   * Accept webhook URLs on loopback hosts over http and with a port (http://localhost:3000/…), for
+   * a demo on one machine. X itself takes only public https URLs without a port. Default false.
+   */
+  loopbackDemo?: boolean;
+  /** Webhooks one app may register (X allows a few; WebhookLimitExceeded beyond). Default 1. */
+  webhooksPerApp?: number;
+  /** Receives a line for each webhook registration, CRC check and subscription change. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -114,14 +135,31 @@ export interface FakeXApi {
   readonly directMessages: readonly FakeXDirectMessage[];
   /** Every webhook POST made (events, echoes, raw, redeliveries), in the order answered. */
   readonly deliveries: readonly FakeXDelivery[];
+  /** Media the app uploaded (POST /2/media/upload), oldest first. */
+  readonly uploads: readonly FakeXUploadedMedia[];
+  /** Requests for media files (tweet media, and DM media that need the account's signature). */
+  readonly mediaFetches: readonly { path: string; signed: boolean; status: number }[];
+  /** An X account others can find by @handle (GET /2/users/by/username/:username). */
+  addPerson(person: FakeXPerson): void;
+  /** From now on the lookup answers that this account is suspended. */
+  suspendUser(username: string): void;
   registerApp(app: FakeXApp): void;
   registerUser(user: FakeXUser): void;
   setMode(mode: FakeXMode, options?: FakeXModeOptions): void;
   /** What clicking "Authorize app" does: returns the callback URL with oauth_token and oauth_verifier. */
   approveRequestToken(oauthToken: string, userId?: string): string;
 
-  /** Account Activity: events for that account go to url, signed with that app's consumer secret. */
+  /**
+   * A shortcut for tests: as if the app had registered url as a webhook (CRC passed) and
+   * subscribed the account, so its events go there, signed with that app's consumer secret.
+   */
   subscribeWebhook(subscription: FakeXWebhookSubscription): void;
+  /** Every webhook registration with its subscribers, oldest first (copies). */
+  webhookRegistrations(): FakeXWebhookRegistration[];
+  /** X's periodic CRC check of every registered webhook: each becomes valid or invalid by the app's answer. */
+  recheckWebhooks(): Promise<void>;
+  /** CRC checks wait until released: a registration stays pending meanwhile (races between instances). */
+  holdCrcChecks(): FakeXCrcHold;
   /** A DM to a subscribed account, POSTed as `direct_message_events`; also listed by GET /2/dm_events. */
   deliverDirectMessage(input: FakeXDirectMessageInput): Promise<FakeXDeliveryResult & { eventId: string }>;
   /** A tweet POSTed as `tweet_create_events`; also on the public timeline (search, mentions). */
@@ -145,7 +183,7 @@ export interface FakeXApi {
   waitForDeliveries(): Promise<void>;
 
   /** Back to 'normal' with nothing sent, no tweets, DMs or deliveries, echoes 'after-response',
-   * fresh rate limits; apps, users and webhook subscriptions are kept. */
+   * fresh rate limits; apps, users, webhooks and subscriptions are kept. */
   reset(): void;
   close(): Promise<void>;
 }

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { crcResponseToken, webhookSignature } from '../../../src/channels/x/webhook-crypto';
+import type { FakeXWebhookRegistry } from './webhook-registry';
 
 /**
- * The sending half of Account Activity webhooks (PROTOCOL.md §3.2–§3.4): where each account's
- * events go, POSTs signed over the raw body with the app's consumer secret, the exact same bytes
- * again on request (X's retries), and the CRC GET with X's check of the answer.
+ * The sending half of Account Activity webhooks (PROTOCOL.md §3.2–§3.4): POSTs to the webhooks the
+ * registry names for an account, signed over the raw body with the app's consumer secret;
+ * the exact same bytes again on request (X's retries); and the CRC GET with X's check of the answer.
  */
 
 export interface FakeXWebhookSubscription {
@@ -40,6 +41,8 @@ export interface FakeXCrcResult {
   responseToken?: string;
   expectedToken: string;
   elapsedMs: number;
+  /** Why the app did not answer (refused, timed out), when status is 0. */
+  error?: string;
 }
 
 interface PostOptions {
@@ -52,7 +55,6 @@ const CRC_DEADLINE_MS = 3_000;
 const MAX_RESPONSE_BYTES = 100_000;
 
 export class WebhookSender {
-  private readonly subscriptions: FakeXWebhookSubscription[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
   readonly deliveries: FakeXDelivery[] = [];
 
@@ -60,31 +62,23 @@ export class WebhookSender {
     private readonly timeoutMs: number,
     /** Looked up at each delivery, so a re-registered app signs with its new secret. */
     private readonly consumerSecretOf: (consumerKey: string) => string | undefined,
+    /** Where X sends an account's events now (valid webhooks it is subscribed to). */
+    private readonly registry: FakeXWebhookRegistry,
   ) {}
 
-  /** One URL per (app, account); several apps may subscribe the same account (one delivery each). */
-  subscribe(subscription: FakeXWebhookSubscription): void {
-    const url = new URL(subscription.url);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`fake X: webhook URL must be http(s): ${subscription.url}`);
-    const existing = this.subscriptions.findIndex(
-      (known) => known.consumerKey === subscription.consumerKey && known.forUserId === subscription.forUserId,
-    );
-    if (existing >= 0) this.subscriptions.splice(existing, 1);
-    this.subscriptions.push({ ...subscription });
-  }
-
+  /** Whether X would deliver the account's events anywhere (a valid webhook has it subscribed). */
   isSubscribed(forUserId: string): boolean {
-    return this.subscriptions.some((subscription) => subscription.forUserId === forUserId);
+    return this.registry.targets(forUserId).length > 0;
   }
 
   secretForUrl(url: string): string | undefined {
-    const subscription = this.subscriptions.find((candidate) => candidate.url === url);
-    return subscription && this.consumerSecretOf(subscription.consumerKey);
+    const consumerKey = this.registry.appAtUrl(url);
+    return consumerKey === undefined ? undefined : this.consumerSecretOf(consumerKey);
   }
 
   /** POSTs the envelope to every app subscribed for the account, each signed with its own secret. */
   deliver(forUserId: string, body: string, kind: FakeXDelivery['kind'], echo: boolean): Promise<FakeXDelivery[]> {
-    const targets = this.subscriptions.filter((subscription) => subscription.forUserId === forUserId);
+    const targets = this.registry.targets(forUserId);
     return Promise.all(
       targets.map((target) => {
         const secret = this.consumerSecretOf(target.consumerKey);
@@ -144,6 +138,7 @@ export class WebhookSender {
       ...(responseToken !== undefined ? { responseToken } : {}),
       expectedToken,
       elapsedMs,
+      ...(answer.error ? { error: answer.error } : {}),
     };
   }
 

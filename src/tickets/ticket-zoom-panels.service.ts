@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { agentTimeZone, type CurrentAgent } from '../auth/current-agent';
+import { Clock } from '../common/clock';
+import type { FormState } from '../common/form-state';
+import { formatInstant, wallClockAt, toDateTimeLocal } from '../common/time-zone';
+import { translate, type MessageParams } from '../i18n/translator';
+import { Queue } from '../queues/queue.entity';
+import { User } from '../users/user.entity';
+import { decodeReason } from './delivery-outcome';
+import { quickChoiceOptions, reminderReached } from './pending-time';
+import type { TicketHistoryEntry } from './ticket-history.entity';
+import { TicketHistory } from './ticket-history.service';
+import { lockedByOther, mayUnlock } from './ticket-lock-rules';
+import { TicketMoveService } from './ticket-move.service';
+import { AGENT_STATES, canAct } from './ticket-rules';
+import { isPendingState, type TicketState } from './ticket-states';
+import type { Ticket } from './ticket.entity';
+import { TicketsService } from './tickets.service';
+
+/** Rejected forms of the zoom's panels, shown again with their messages. */
+export interface RejectedPanels {
+  state?: FormState;
+  move?: FormState;
+}
+
+const valueOf = (state: FormState | undefined, name: string): string | undefined => {
+  const value = state?.values[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * The zoom's panels for the agent's day (docs/AGENT-WORKSPACE.md): the lock notice, the state form
+ * with its pending time, the move form, the history. Built apart from the zoom's articles and
+ * compose forms (TicketsService.zoom) and rendered by their own partials under `workspace`.
+ */
+@Injectable()
+export class TicketZoomPanelsService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Queue) private readonly queues: Repository<Queue>,
+    private readonly reader: TicketsService,
+    private readonly moves: TicketMoveService,
+    private readonly history: TicketHistory,
+    private readonly clock: Clock,
+  ) {}
+
+  async panels(agent: CurrentAgent, ticketId: number, rejected: RejectedPanels = {}) {
+    const { ticket, permission } = await this.reader.findForAgent(agent, ticketId, 'read');
+    const now = this.clock.now();
+    const timeZone = agentTimeZone(agent);
+    const byOther = lockedByOther(ticket, agent.id);
+    const mayAct = canAct(permission) && !byOther;
+    const pendingUntil = ticket.pendingUntil === null ? null : Number(ticket.pendingUntil);
+
+    const chosenState = valueOf(rejected.state, 'state') ?? ticket.state;
+    return {
+      timeZone,
+      lock: {
+        locked: ticket.locked,
+        byOther,
+        byMe: ticket.locked && ticket.ownerId === agent.id,
+        holder: ticket.locked && ticket.owner ? { name: ticket.owner.name, login: ticket.owner.login } : null,
+        mayLock: mayAct && !ticket.locked,
+        mayUnlock: canAct(permission) && ticket.locked && mayUnlock(ticket, agent),
+      },
+      pending: {
+        isPending: isPendingState(ticket.state),
+        until: pendingUntil === null ? null : new Date(pendingUntil),
+        reminderReached: reminderReached(ticket, now),
+      },
+      state: mayAct
+        ? {
+            options: AGENT_STATES.map((value) => ({ value, label: `tickets.state.${value}` })),
+            value: chosenState,
+            pendingAt: valueOf(rejected.state, 'pendingUntil') ?? (pendingUntil !== null && isPendingState(ticket.state) ? toDateTimeLocal(wallClockAt(pendingUntil, timeZone)) : ''),
+            showPending: isPendingState(chosenState),
+            quickChoices: quickChoiceOptions(now, timeZone).map((option) => ({ ...option, label: `ticketPending.quick.${option.choice}` })),
+            errors: rejected.state?.errors ?? {},
+          }
+        : null,
+      move: mayAct ? await this.movePanel(agent, ticket, rejected.move) : null,
+      history: await this.historyPanel(agent, ticket, timeZone),
+    };
+  }
+
+  private async movePanel(agent: CurrentAgent, ticket: Ticket, rejected?: FormState) {
+    const targets = await this.moves.targets(agent, ticket);
+    if (targets.length === 0) return null;
+    return {
+      options: targets.map((queue) => ({ value: queue.id, name: queue.name })),
+      value: valueOf(rejected, 'queueId') ?? '',
+      errors: rejected?.errors ?? {},
+    };
+  }
+
+  /** Every entry with who, when and what, in the agent's language and zone. */
+  private async historyPanel(agent: CurrentAgent, ticket: Ticket, timeZone: string) {
+    const entries = await this.history.forTicket(ticket.id);
+    const userIds = new Set<number>();
+    const queueIds = new Set<number>();
+    for (const entry of entries) {
+      if (entry.agentId !== null) userIds.add(entry.agentId);
+      if (entry.kind === 'owner') for (const value of [entry.oldValue, entry.newValue]) if (value) userIds.add(Number(value));
+      if (entry.kind === 'queue' || entry.kind === 'created') for (const value of [entry.oldValue, entry.newValue]) if (value) queueIds.add(Number(value));
+    }
+    const users = new Map((userIds.size ? await this.users.find({ where: { id: In([...userIds]) }, select: { id: true, name: true, login: true } }) : []).map((u) => [u.id, `${u.name} (${u.login})`]));
+    const queues = new Map((queueIds.size ? await this.queues.find({ where: { id: In([...queueIds]) }, select: { id: true, name: true } }) : []).map((q) => [q.id, q.name]));
+    const t = (key: string, params?: MessageParams) => translate(agent.language, key, params);
+    const nobody = t('ticketHistory.nobody');
+    const userName = (id: string | null) => (id ? (users.get(Number(id)) ?? `#${id}`) : nobody);
+    const queueName = (id: string | null) => (id ? (queues.get(Number(id)) ?? `#${id}`) : '');
+    const time = (ms: string | null) => (ms ? formatInstant(Number(ms), timeZone) : '');
+
+    const describe = (entry: TicketHistoryEntry): string => {
+      switch (entry.kind) {
+        case 'created':
+          return t('ticketHistory.created', { queue: queueName(entry.newValue) });
+        case 'article':
+          return t(`ticketHistory.article.${entry.newValue ?? 'note'}`);
+        case 'state':
+          return t('ticketHistory.state', { from: t(`tickets.state.${entry.oldValue as TicketState}`), to: t(`tickets.state.${entry.newValue as TicketState}`) });
+        case 'queue':
+          return t('ticketHistory.queue', { from: queueName(entry.oldValue), to: queueName(entry.newValue) });
+        case 'owner':
+          return t('ticketHistory.owner', { from: userName(entry.oldValue), to: userName(entry.newValue) });
+        case 'lock':
+          return t(entry.newValue === 'lock' ? 'ticketHistory.locked' : 'ticketHistory.unlocked');
+        case 'pending':
+          if (!entry.newValue) return t('ticketHistory.pendingCleared', { from: time(entry.oldValue) });
+          return entry.oldValue ? t('ticketHistory.pendingChanged', { from: time(entry.oldValue), to: time(entry.newValue) }) : t('ticketHistory.pendingSet', { to: time(entry.newValue) });
+        case 'delivery-sent':
+          return entry.newValue ? t('ticketHistory.deliverySent', { id: entry.newValue }) : t('ticketHistory.deliverySentNoId');
+        case 'delivery-failed': {
+          const reason = decodeReason(entry.detail);
+          return t('ticketHistory.deliveryFailed', { reason: reason ? t(reason.key, reason.params) : '' });
+        }
+        case 'delivery-resent':
+          return t('ticketHistory.deliveryResent');
+      }
+    };
+    const who = (entry: TicketHistoryEntry): string => {
+      if (entry.actor === 'agent') return userName(entry.agentId === null ? null : String(entry.agentId));
+      if (entry.actor === 'customer') return ticket.customerHandle ? t('ticketHistory.actor.customerHandle', { handle: ticket.customerHandle }) : t('ticketHistory.actor.customer');
+      return t('ticketHistory.actor.system');
+    };
+
+    return entries.map((entry) => ({
+      id: entry.id,
+      kind: entry.kind,
+      when: new Date(Number(entry.occurredAt)),
+      who: who(entry),
+      actor: entry.actor,
+      what: describe(entry),
+      articleId: entry.articleId,
+    }));
+  }
+}
