@@ -21,8 +21,10 @@ export class Conversations1764150000000 implements MigrationInterface {
     await q.query('ALTER TABLE inbox_events ADD COLUMN parent_lookup varchar(10) NULL');
     await q.query('ALTER TABLE inbox_events ADD COLUMN hold_until bigint NULL');
     await q.query('ALTER TABLE inbox_events ADD COLUMN waits_for varchar(30) NULL');
+    await reloadTables(q, ['articles', 'inbox_events']);
     await q.createIndex('inbox_events', new TableIndex({ name: 'ix_inbox_events_waits_for', columnNames: ['profile_id', 'waits_for'] }));
     await q.query('ALTER TABLE social_media_profiles ADD COLUMN held_account_id varchar(30) NULL');
+    await reloadTables(q, ['social_media_profiles']);
 
     // A tweet that answers nothing starts its conversation; replies inherit it from the stored parent.
     await q.query(`UPDATE articles SET conversation_id = external_id WHERE channel = 'tweet' AND external_id IS NOT NULL AND in_reply_to_external_id IS NULL`);
@@ -48,5 +50,17 @@ export class Conversations1764150000000 implements MigrationInterface {
     await q.dropIndex('inbox_events', 'ix_inbox_events_waits_for');
     for (const column of ['waits_for', 'hold_until', 'parent_lookup', 'conversation_id']) await q.query(`ALTER TABLE inbox_events DROP COLUMN ${column}`);
     await q.query('ALTER TABLE articles DROP COLUMN conversation_id');
+    await reloadTables(q, ['social_media_profiles', 'inbox_events', 'articles']);
   }
+}
+
+/**
+ * TypeORM's query runner keeps the shape of each table it has touched for the rest of a migration
+ * run, and a plain ALTER TABLE goes around it. A later migration's addColumn/dropColumn rebuilds a
+ * SQLite table from that kept shape: without a reload it would copy the table without the columns
+ * added here (or fail on the index over held_account_id). getTable reads the table afresh and
+ * forgets the other kept shapes, which are then read afresh when next used.
+ */
+async function reloadTables(q: QueryRunner, tables: string[]): Promise<void> {
+  for (const table of tables) await q.getTable(table);
 }
