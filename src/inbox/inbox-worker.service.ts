@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '../common/clock';
 import { storableLine } from '../common/storable-text';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { namedQuery, rawQuery } from '../database/raw-query';
 import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
 import { OutgoingWorkSignal } from '../common/work-signal';
@@ -298,14 +299,7 @@ export class InboxWorker implements OnModuleDestroy {
 
   /** Runs an UPDATE outside any transaction of ours (it may wait for another batch's rows) and counts the rows it changed. */
   private async affected(sql: string, params: Record<string, unknown>): Promise<number> {
-    const [text, values] = this.dataSource.driver.escapeQueryWithParameters(sql, params);
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const result = await runner.query(text, values, true);
-      return Number(result.affected ?? 0);
-    } finally {
-      await runner.release();
-    }
+    return (await namedQuery(this.dataSource.manager, `${sql} RETURNING id`, params)).length;
   }
 
   /**
@@ -342,9 +336,32 @@ export class InboxWorker implements OnModuleDestroy {
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
     // Notes quote X's text and drivers' messages: stored as every database takes them.
     const error = typeof changes.error === 'string' ? storableLine(changes.error, NOTE_LENGTH) : changes.error;
-    await m.update(InboxEvent, { id: event.id }, { ...changes, ...(error !== undefined ? { error } : {}) });
+    const values: Partial<InboxEvent> = { ...changes, ...(error !== undefined ? { error } : {}) };
+    const columns: string[] = [];
+    const parameters: unknown[] = [];
+    // A fixed column order and every value a parameter: the few statement texts this makes are prepared once.
+    for (const [field, column] of EVENT_COLUMNS) {
+      if (values[field] === undefined) continue;
+      columns.push(`${column} = ?`);
+      parameters.push(values[field]);
+    }
+    if (columns.length > 0) await rawQuery(m, `UPDATE inbox_events SET ${columns.join(', ')} WHERE id = ?`, [...parameters, event.id]);
   }
 }
+
+/** The columns an outcome may write on its event. */
+const EVENT_COLUMNS: ReadonlyArray<[keyof InboxEvent, string]> = [
+  ['status', 'status'],
+  ['attempts', 'attempts'],
+  ['error', 'error'],
+  ['nextAttemptAt', 'next_attempt_at'],
+  ['conversationId', 'conversation_id'],
+  ['parentLookup', 'parent_lookup'],
+  ['holdUntil', 'hold_until'],
+  ['waitsFor', 'waits_for'],
+  ['ticketId', 'ticket_id'],
+  ['processedAt', 'processed_at'],
+];
 
 /** What a batch leaves for wakeReplies: tweets it finished, and replies it deferred for their parent. */
 interface Wakes {

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { IncomingTweet } from '../channels/x/incoming-x-message';
 import { compareIds } from '../channels/x/x-v2-mapper';
-import { Article } from '../tickets/article.entity';
-import { InboxEvent } from './inbox-event.entity';
+import { rawQuery } from '../database/raw-query';
+import type { InboxEvent, InboxStatus } from './inbox-event.entity';
 
 /**
  * Which conversation (X's conversation_id) a tweet belongs to, found inside the worker's
@@ -35,19 +35,20 @@ export async function tweetConversation(m: EntityManager, event: InboxEvent, twe
   const parentId = tweet.inReplyToTweetId;
   if (!parentId) return { kind: 'known', conversationId: direct ?? tweet.id, parentUnknown: false };
 
-  const parentArticle = await m.findOne(Article, { where: { profileId, externalId: parentId }, select: { id: true, conversationId: true } });
+  const [parentArticle] = await rawQuery<{ conversation_id: string | null }>(m, 'SELECT conversation_id FROM articles WHERE profile_id = ? AND external_id = ?', [profileId, parentId]);
   // An article stored before conversations were recorded has none: the reply then joins that article's ticket.
-  if (parentArticle) return { kind: 'known', conversationId: direct ?? parentArticle.conversationId ?? undefined, parentUnknown: false };
+  if (parentArticle) return { kind: 'known', conversationId: direct ?? parentArticle.conversation_id ?? undefined, parentUnknown: false };
 
-  const parentEvent = await m.findOne(InboxEvent, {
-    where: { profileId, dedupeKey: `tweet:${parentId}` },
-    select: { id: true, status: true, conversationId: true, nextAttemptAt: true },
-  });
+  const [parentEvent] = await rawQuery<{ status: InboxStatus; conversation_id: string | null; next_attempt_at: string | number }>(
+    m,
+    'SELECT status, conversation_id, next_attempt_at FROM inbox_events WHERE profile_id = ? AND dedupe_key = ?',
+    [profileId, `tweet:${parentId}`],
+  );
   // Only an older tweet can be a parent (X's ids grow with time): two events can never wait for each other.
   const mayWait = compareIds(parentId, tweet.id) < 0 && (event.holdUntil === null || now < Number(event.holdUntil));
-  if (parentEvent?.status === 'received' && mayWait) return { kind: 'wait', parentId, parentDueAt: Number(parentEvent.nextAttemptAt) };
+  if (parentEvent?.status === 'received' && mayWait) return { kind: 'wait', parentId, parentDueAt: Number(parentEvent.next_attempt_at) };
 
-  const known = direct ?? parentEvent?.conversationId ?? undefined;
+  const known = direct ?? parentEvent?.conversation_id ?? undefined;
   if (known) return { kind: 'known', conversationId: known, parentUnknown: !parentEvent };
   if (event.parentLookup === 'missing' || event.parentLookup === 'gave-up' || event.parentLookup === 'fetched') return { kind: 'known', conversationId: undefined, parentUnknown: false };
   return { kind: 'fetch', parentId };

@@ -63,9 +63,8 @@ export async function writeSearchDocuments(run: RunQuery, database: SearchDataba
     const batch = documents.slice(from, from + BATCH);
     const parameters = batch.flatMap((d) => [d.id, d.ticketId, d.words]);
     if (database === 'sqlite') {
-      // FTS5 has no upsert: the old row of a re-written document goes first.
-      await run(`DELETE FROM search_documents WHERE rowid IN (${batch.map(() => '?').join(',')})`, batch.map((d) => d.id));
-      await run(`INSERT INTO search_documents (rowid, ticket_id, words) VALUES ${batch.map(() => '(?, ?, ?)').join(',')}`, parameters);
+      // FTS5 has no upsert, but replaces a row of the same rowid (a re-written document) on INSERT OR REPLACE.
+      await run(`INSERT OR REPLACE INTO search_documents (rowid, ticket_id, words) VALUES ${batch.map(() => '(?, ?, ?)').join(',')}`, parameters);
     } else {
       const values = batch.map((_, i) => `($${3 * i + 1}::bigint, $${3 * i + 2}::integer, to_tsvector('simple', $${3 * i + 3}::text))`).join(',');
       await run(`INSERT INTO search_documents (id, ticket_id, words) VALUES ${values} ON CONFLICT (id) DO UPDATE SET ticket_id = EXCLUDED.ticket_id, words = EXCLUDED.words`, parameters);

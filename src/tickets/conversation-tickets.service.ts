@@ -4,7 +4,9 @@ import { AttachmentStore, type CheckedUpload } from '../attachments/attachment-s
 import type { IncomingMedia } from '../channels/x/incoming-x-message';
 import { Clock } from '../common/clock';
 import { storableLine, storableText } from '../common/storable-text';
+import { namedQuery, rawQuery } from '../database/raw-query';
 import { isUniqueViolation } from '../database/unique-violation';
+import type { FollowUpOption } from '../queues/queue.entity';
 import { SearchIndex } from '../search/search-index.service';
 import { User } from '../users/user.entity';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
@@ -12,7 +14,7 @@ import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';
 import { decideFollowUp } from './follow-up-decision';
 import { effectiveChanges, type TicketChanges, type TicketFacts } from './state-change-effects';
-import { articleActor, articleEntry, historyOfChanges, SYSTEM_ACTOR, TicketHistory, type HistoryActor } from './ticket-history.service';
+import { articleActor, articleEntry, historyOfChanges, SYSTEM_ACTOR, TicketHistory, type HistoryActor, type HistoryDraft } from './ticket-history.service';
 import { lockedByOther } from './ticket-lock-rules';
 import { TicketLockedException } from './ticket-locked.exception';
 import { ticketNumber } from './ticket-number';
@@ -20,6 +22,29 @@ import { CLOSED_STATES, stateTypeOf, type TicketState } from './ticket-states';
 import { TicketThread } from './ticket-thread.entity';
 import { ticketTitle } from './ticket-title';
 import { Ticket, type TicketChannel } from './ticket.entity';
+
+/** The columns a ticket change writes, in the order its UPDATE names them. */
+const TICKET_COLUMNS: ReadonlyArray<[keyof TicketChanges, string]> = [
+  ['state', 'state'],
+  ['locked', 'locked'],
+  ['ownerId', 'owner_id'],
+  ['queueId', 'queue_id'],
+  ['pendingUntil', 'pending_until'],
+];
+
+interface PlacedRow {
+  id: number;
+  number: string | null;
+  profile_id: number;
+  state: TicketState;
+  locked: boolean | number;
+  owner_id: number | null;
+  queue_id: number;
+  pending_until: string | number | null;
+  queue_name: string;
+  follow_up: FollowUpOption;
+  follow_up_lock: boolean | number;
+}
 
 // Column lengths of what comes from X into tickets and articles (ticket.entity.ts, article.entity.ts).
 const TITLE_COLUMN_LENGTH = 255;
@@ -51,6 +76,8 @@ export interface PlacedTicket extends TicketRef {
   state: TicketState;
   queueId: number;
   queueName: string;
+  /** As read by place() (under the ticket's row lock on PostgreSQL): append() changes the ticket from these. */
+  facts: TicketFacts;
 }
 
 /** Where an incoming customer message goes (docs/THREADING.md). */
@@ -143,8 +170,8 @@ export class ConversationTickets {
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
   async storedMessage(m: EntityManager, profileId: number, externalId: string): Promise<{ ticketId: number } | undefined> {
-    const article = await m.findOne(Article, { where: { profileId, externalId }, select: { id: true, ticketId: true } });
-    return article ? { ticketId: article.ticketId } : undefined;
+    const [article] = await rawQuery<{ ticket_id: number }>(m, 'SELECT ticket_id FROM articles WHERE profile_id = ? AND external_id = ?', [profileId, externalId]);
+    return article ? { ticketId: Number(article.ticket_id) } : undefined;
   }
 
   /**
@@ -165,10 +192,9 @@ export class ConversationTickets {
     const lockKey = `ticket:${ticketId}`;
     if (!(await lock(lockKey))) return { action: 'busy', lockKey };
 
-    // getOne, not findOne: findOne with a relation costs TypeORM an extra DISTINCT query per event.
-    const found = await m.createQueryBuilder(Ticket, 't').innerJoinAndSelect('t.queue', 'q').where('t.id = :ticketId', { ticketId }).getOneOrFail();
-    const ticket: PlacedTicket = { id: found.id, number: found.number ?? String(found.id), profileId: found.profileId, state: found.state, queueId: found.queueId, queueName: found.queue.name };
-    const decision = decideFollowUp(found, found.queue);
+    const found = await this.placedTicket(m, ticketId);
+    const { queue, ...ticket } = found;
+    const decision = decideFollowUp(ticket.facts, queue);
     if (decision.action === 'append') return { action: 'append', ticket, newState: decision.newState, lock: decision.lock, ...(join ? { join } : {}) };
     if (decision.action === 'reject') return { action: 'reject', ticket };
     return { action: 'new-ticket', previous: ticket };
@@ -181,10 +207,12 @@ export class ConversationTickets {
    */
   async append(m: EntityManager, placement: AppendPlacement, article: ArticleDraft): Promise<void> {
     const { ticket } = placement;
-    await this.write(m, ticket.id, { state: placement.newState, locked: placement.lock }, SYSTEM_ACTOR);
+    const changes = await this.writeFrom(m, ticket.id, ticket.facts, { state: placement.newState, locked: placement.lock });
     if (stateTypeOf(ticket.state) === 'closed') await this.holdFreeConversations(m, ticket.id);
     if (placement.join) await this.joinConversation(m, { id: ticket.id, profileId: ticket.profileId, state: placement.newState }, placement.join);
-    await this.addArticle(m, ticket, article);
+    const id = await this.insertArticle(m, ticket, article);
+    // One statement for the history of both: the system's changes, then the customer's article.
+    await this.history.recordEach(m, ticket.id, [...changes.map((entry) => ({ ...entry, actor: SYSTEM_ACTOR })), { ...articleEntry(id, article.channel), actor: articleActor(article) }]);
   }
 
   /**
@@ -196,27 +224,22 @@ export class ConversationTickets {
     const title = storableLine(draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''), TITLE_COLUMN_LENGTH);
     const customerHandle = storableLine(draft.customer.handle, HANDLE_COLUMN_LENGTH);
     const customerName = storableLine(draft.customer.name, NAME_COLUMN_LENGTH);
-    const inserted = await m.insert(Ticket, {
-      title,
-      queueId: draft.queueId,
-      state: draft.state ?? 'new',
-      locked: draft.locked ?? false,
-      ownerId: draft.ownerId ?? null,
-      profileId: draft.profileId,
-      channel: draft.channel,
-      customerXId: draft.customer.id,
-      customerHandle,
-      customerName,
-    });
-    const id = Number(inserted.identifiers[0].id);
+    const [inserted] = await rawQuery<{ id: number }>(
+      m,
+      `INSERT INTO tickets (title, queue_id, state, locked, owner_id, profile_id, channel, customer_x_id, customer_handle, customer_name)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [title, draft.queueId, draft.state ?? 'new', draft.locked ?? false, draft.ownerId ?? null, draft.profileId, draft.channel, draft.customer.id, customerHandle, customerName],
+    );
+    const id = Number(inserted.id);
     const number = ticketNumber(new Date(this.clock.now()), id);
-    await m.update(Ticket, { id }, { number });
+    await rawQuery(m, 'UPDATE tickets SET number = ? WHERE id = ?', [number, id]);
     await this.searchIndex.indexTicket(m, { id, number, title, customerHandle, customerName });
     const ticket = { id, number, profileId: draft.profileId };
-    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket.
-    await this.history.record(m, id, articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR, [{ kind: 'created', newValue: String(draft.queueId) }]);
     for (const key of draft.conversations) await this.join(m, ticket, key);
-    for (const article of articles) await this.addArticle(m, ticket, article);
+    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket. Then each article's entry.
+    const history: Array<HistoryDraft & { actor: HistoryActor }> = [{ kind: 'created', newValue: String(draft.queueId), actor: articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR }];
+    for (const article of articles) history.push({ ...articleEntry(await this.insertArticle(m, ticket, article), article.channel), actor: articleActor(article) });
+    await this.history.recordEach(m, id, history);
     return { id, number };
   }
 
@@ -243,28 +266,40 @@ export class ConversationTickets {
    * and lone surrogates become U+FFFD, see storableText), and indexed as stored.
    */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
+    const id = await this.insertArticle(m, ticket, article);
+    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
+    return id;
+  }
+
+  /** The article with its search document and media, without its history entry (the caller records it). */
+  private async insertArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const body = storableText(article.body);
-    const inserted = await m.insert(Article, {
-      ticketId: ticket.id,
-      profileId: ticket.profileId,
-      sender: article.sender,
-      channel: article.channel,
-      body,
-      externalId: article.externalId ?? null,
-      inReplyToExternalId: article.inReplyToExternalId ?? null,
-      conversationId: article.conversationId ?? (await this.inheritedConversation(m, ticket.profileId, article)),
-      authorXId: article.authorXId ?? null,
-      authorHandle: storableLine(article.authorHandle ?? '', HANDLE_COLUMN_LENGTH),
-      createdById: article.createdById ?? null,
-      deliveryStatus: article.deliveryStatus ?? null,
-      nextAttemptAt: article.nextAttemptAt ?? null,
-      formKey: article.formKey ?? null,
-    });
-    const id = Number(inserted.identifiers[0].id);
+    const [inserted] = await rawQuery<{ id: number }>(
+      m,
+      `INSERT INTO articles (ticket_id, profile_id, sender, channel, body, external_id, in_reply_to_external_id, conversation_id, author_x_id, author_handle,
+         created_by_id, delivery_status, next_attempt_at, form_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        ticket.id,
+        ticket.profileId,
+        article.sender,
+        article.channel,
+        body,
+        article.externalId ?? null,
+        article.inReplyToExternalId ?? null,
+        article.conversationId ?? (await this.inheritedConversation(m, ticket.profileId, article)),
+        article.authorXId ?? null,
+        storableLine(article.authorHandle ?? '', HANDLE_COLUMN_LENGTH),
+        article.createdById ?? null,
+        article.deliveryStatus ?? null,
+        article.nextAttemptAt ?? null,
+        article.formKey ?? null,
+      ],
+    );
+    const id = Number(inserted.id);
     await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body });
     if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
     if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
-    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
     return id;
   }
 
@@ -334,8 +369,11 @@ export class ConversationTickets {
   private async candidates(m: EntityManager, conversation: Conversation): Promise<ConversationCandidates<number>> {
     const candidates: ConversationCandidates<number> = {};
     if (conversation.key) {
-      const rows = await m.find(TicketThread, { where: { profileId: conversation.profileId, threadKey: conversation.key }, select: { id: true, ticketId: true, openThreadKey: true } });
-      Object.assign(candidates, holderAndLatest(rows));
+      const rows = await rawQuery<{ ticket_id: number; open_thread_key: string | null }>(m, 'SELECT ticket_id, open_thread_key FROM ticket_threads WHERE profile_id = ? AND thread_key = ?', [
+        conversation.profileId,
+        conversation.key,
+      ]);
+      Object.assign(candidates, holderAndLatest(rows.map((r) => ({ ticketId: Number(r.ticket_id), openThreadKey: r.open_thread_key }))));
     }
     if (candidates.holder === undefined && candidates.latest === undefined && conversation.inReplyTo) {
       candidates.answered = (await this.storedMessage(m, conversation.profileId, conversation.inReplyTo))?.ticketId;
@@ -346,22 +384,59 @@ export class ConversationTickets {
   /** A tweet answering a stored tweet is in that tweet's conversation (an agent's reply, for one). */
   private async inheritedConversation(m: EntityManager, profileId: number, article: ArticleDraft): Promise<string | null> {
     if (article.channel !== 'tweet' || !article.inReplyToExternalId) return null;
-    const parent = await m.findOne(Article, { where: { profileId, externalId: article.inReplyToExternalId }, select: { id: true, conversationId: true } });
-    return parent?.conversationId ?? null;
+    const [parent] = await rawQuery<{ conversation_id: string | null }>(m, 'SELECT conversation_id FROM articles WHERE profile_id = ? AND external_id = ?', [profileId, article.inReplyToExternalId]);
+    return parent?.conversation_id ?? null;
   }
 
   /** Applies changes with what they imply, records them, and moves the ticket's "changed" time, so the queue view sorts it up. */
   private async write(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
     const before = await this.checkedFacts(m, ticketId, actor, options);
+    await this.history.record(m, ticketId, actor, await this.writeFrom(m, ticketId, before, changes));
+  }
+
+  /** Applies changes (with what they imply) to a ticket whose facts were read in this transaction; returns their history, to be recorded by the caller. */
+  private async writeFrom(m: EntityManager, ticketId: number, before: TicketFacts, changes: TicketChanges): Promise<HistoryDraft[]> {
     const effective = effectiveChanges(before, changes);
-    const { pendingUntil, ...columns } = effective;
-    await m
-      .createQueryBuilder()
-      .update(Ticket)
-      .set({ ...columns, ...(pendingUntil !== undefined ? { pendingUntil: pendingUntil === null ? null : String(pendingUntil) } : {}), changedAt: () => 'CURRENT_TIMESTAMP' })
-      .where('id = :id', { id: ticketId })
-      .execute();
-    await this.history.record(m, ticketId, actor, historyOfChanges(before, effective));
+    const columns: string[] = [];
+    const values: unknown[] = [];
+    // A fixed column order: the few statement texts this makes are prepared once.
+    for (const [field, column] of TICKET_COLUMNS) {
+      const value = effective[field];
+      if (value === undefined) continue;
+      columns.push(`${column} = ?`);
+      values.push(field === 'pendingUntil' && value !== null ? String(value) : value);
+    }
+    await rawQuery(m, `UPDATE tickets SET ${[...columns, 'changed_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ?`, [...values, ticketId]);
+    return historyOfChanges(before, effective);
+  }
+
+  /** The ticket place() found, with its queue's follow-up settings; under its row lock on PostgreSQL, as factsForUpdate. */
+  private async placedTicket(m: EntityManager, ticketId: number): Promise<PlacedTicket & { queue: { followUp: FollowUpOption; followUpLock: boolean } }> {
+    const [row] = await rawQuery<PlacedRow>(
+      m,
+      `SELECT t.id, t.number, t.profile_id, t.state, t.locked, t.owner_id, t.queue_id, t.pending_until, q.name AS queue_name, q.follow_up, q.follow_up_lock
+       FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.id = ?${this.dataSource.options.type === 'postgres' ? ' FOR UPDATE OF t' : ''}`,
+      [ticketId],
+    );
+    if (!row) throw new Error(`Ticket ${ticketId} does not exist.`);
+    const facts: TicketFacts = {
+      state: row.state,
+      locked: Boolean(row.locked),
+      ownerId: row.owner_id === null ? null : Number(row.owner_id),
+      queueId: Number(row.queue_id),
+      pendingUntil: row.pending_until === null ? null : Number(row.pending_until),
+    };
+    const id = Number(row.id);
+    return {
+      id,
+      number: row.number ?? String(id),
+      profileId: Number(row.profile_id),
+      state: row.state,
+      queueId: facts.queueId,
+      queueName: row.queue_name,
+      facts,
+      queue: { followUp: row.follow_up, followUpLock: Boolean(row.follow_up_lock) },
+    };
   }
 
   /**
@@ -456,7 +531,6 @@ export class ConversationTickets {
   }
 
   private rows<T>(m: EntityManager, sql: string, params: Record<string, unknown>): Promise<T[]> {
-    const [text, values] = m.connection.driver.escapeQueryWithParameters(sql, params);
-    return m.query(text, values);
+    return namedQuery<T>(m, sql, params);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { rawQuery } from '../database/raw-query';
 import type { ArticleChannel, ArticleSender } from './article.entity';
 import type { TicketChanges, TicketFacts } from './state-change-effects';
 import { TicketHistoryEntry, type HistoryActorKind, type HistoryKind } from './ticket-history.entity';
@@ -58,21 +59,35 @@ export class TicketHistory {
   ) {}
 
   async record(m: EntityManager, ticketId: number, actor: HistoryActor, drafts: HistoryDraft[]): Promise<void> {
-    if (drafts.length === 0) return;
+    await this.recordEach(
+      m,
+      ticketId,
+      drafts.map((draft) => ({ ...draft, actor })),
+    );
+  }
+
+  /**
+   * Entries by different actors in one statement (a customer's follow-up: the system's state change
+   * and the customer's article), in the order given. Raw SQL: this runs for every incoming message.
+   */
+  async recordEach(m: EntityManager, ticketId: number, entries: Array<HistoryDraft & { actor: HistoryActor }>): Promise<void> {
+    if (entries.length === 0) return;
     const occurredAt = String(this.clock.now());
-    await m.insert(
-      TicketHistoryEntry,
-      drafts.map((draft) => ({
+    const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    await rawQuery(
+      m,
+      `INSERT INTO ticket_history (ticket_id, kind, actor, agent_id, old_value, new_value, article_id, detail, occurred_at) VALUES ${entries.map(() => row).join(', ')}`,
+      entries.flatMap((e) => [
         ticketId,
-        kind: draft.kind,
-        actor: actor.kind,
-        agentId: actor.kind === 'agent' ? actor.agentId : null,
-        oldValue: draft.oldValue ?? null,
-        newValue: draft.newValue ?? null,
-        articleId: draft.articleId ?? null,
-        detail: draft.detail ?? null,
+        e.kind,
+        e.actor.kind,
+        e.actor.kind === 'agent' ? e.actor.agentId : null,
+        e.oldValue ?? null,
+        e.newValue ?? null,
+        e.articleId ?? null,
+        e.detail ?? null,
         occurredAt,
-      })),
+      ]),
     );
   }
 
