@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { ensurePrivateDir, makePrivate, prepareSqliteFiles, sqliteFiles } from '../common/private-files';
 import type { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { takeWriteTurns } from './sqlite-write-turns';
 import { MIGRATIONS } from './migrations';
 
 /** One description of the database for the app, the TypeORM CLI (ormconfig.ts) and the tests. */
@@ -32,9 +33,23 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: path,
     enableWAL: path !== ':memory:',
-    prepareDatabase: (db: { pragma(statement: string): unknown }) => {
+    prepareDatabase: (db: { pragma(statement: string): unknown; prepare(source: string): unknown }) => {
       db.pragma(`synchronous = ${synchronous}`);
+      takeWriteTurns(db);
+      beginImmediate(db);
       if (path !== ':memory:') makePrivate(...sqliteFiles(path));
     },
   };
+}
+
+/**
+ * Every transaction TypeORM begins on SQLite takes the write lock at BEGIN (BEGIN IMMEDIATE).
+ * The inbox worker thread has a connection of its own (docs/THREADING.md, "Speed"): a transaction
+ * that began by reading (TypeORM's plain BEGIN is deferred) and wrote after the other connection
+ * had committed would fail with SQLITE_BUSY_SNAPSHOT, never waited for. Begun immediate, it waits
+ * (busy timeout) for the other connection's transaction instead, and always sees its last commit.
+ */
+function beginImmediate(db: { prepare(source: string): unknown }): void {
+  const prepare = db.prepare.bind(db);
+  db.prepare = (source: string) => prepare(source === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : source);
 }

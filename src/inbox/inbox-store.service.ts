@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { describeBadId, isXId } from '../channels/x/x-id';
 import { Clock } from '../common/clock';
-import { InboxEvent, type InboxFormat, type InboxSource } from './inbox-event.entity';
+import { rawQuery } from '../database/raw-query';
+import { Transactions, type SqliteHandle } from '../database/transactions';
+import type { InboxFormat, InboxSource, InboxStatus } from './inbox-event.entity';
 
 export interface NewInboxItem {
   format: InboxFormat;
@@ -17,29 +19,115 @@ export interface NewInboxItem {
 /** The dedupe_key column's length. */
 const DEDUPE_KEY_LENGTH = 60;
 
+/** Rows per INSERT: far below both databases' limits on parameters (10 per row). */
+const ROWS_PER_INSERT = 500;
+
+type InboxRow = ReturnType<typeof row>;
+
+interface PendingStore {
+  rows: InboxRow[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Writes received messages into the inbox; a second delivery of the same message is a no-op.
  * An item whose id is no X id is kept too, as `rejected` with the reason, under a key that fits
  * the column: one bad item never costs the rest of its delivery (a 500 would make X resend it all).
+ *
+ * Each call resolves once its rows are committed, never before: the webhook answers X only then.
+ * On SQLite (docs/THREADING.md "Speed"), the stores of one turn of the event loop are committed
+ * together, in one synchronous write that nothing else can interleave with; with
+ * SQLITE_SYNCHRONOUS=FULL that commit is followed by an fsync of the WAL off the event loop
+ * (Transactions.durable), shared by every commit made meanwhile, before any of them resolves. So
+ * a stored event survives a power loss as with FULL, and neither the event loop nor the write lock
+ * waits for the disk.
  */
 @Injectable()
 export class InboxStore {
+  private pending: PendingStore[] = [];
+  private flushScheduled = false;
+  private readonly statements = new Map<string, { run(...values: unknown[]): unknown }>();
+
   constructor(
-    @InjectRepository(InboxEvent) private readonly events: Repository<InboxEvent>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
 
-  /** Stores what is new in one statement (the unique key drops what is already there). */
-  async store(profileId: number, source: InboxSource, items: NewInboxItem[]): Promise<void> {
-    if (items.length === 0) return;
-    await this.events
-      .createQueryBuilder()
-      .insert()
-      .into(InboxEvent)
-      .values(items.map((item) => row(profileId, source, item, this.clock.now())))
-      .orIgnore()
-      .execute();
+  /** Stores what is new (the unique key drops what is already there). */
+  store(profileId: number, source: InboxSource, items: NewInboxItem[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    const now = this.clock.now();
+    const rows = items.map((item) => row(profileId, source, item, now));
+    if (this.dataSource.options.type === 'postgres') return this.insert(this.dataSource.manager, rows);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ rows, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    });
   }
+
+  /** Commits every store waiting now in one transaction; should that fail, each on its own, so one bad delivery fails alone. */
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const group = this.pending;
+    this.pending = [];
+    try {
+      await this.commit(group.flatMap((p) => p.rows));
+      for (const p of group) p.resolve();
+    } catch (error) {
+      if (group.length === 1) return group[0].reject(error);
+      for (const p of group) await this.commit(p.rows).then(p.resolve, p.reject);
+    }
+  }
+
+  private async commit(rows: InboxRow[]): Promise<void> {
+    await this.transactions.exclusive(() => this.transactions.withoutWaitingForDisk(async () => this.commitNow(rows)));
+    await this.transactions.durable();
+  }
+
+  /** SQLite: one transaction on the connection's own handle, without an await from BEGIN to COMMIT, so no other statement of the app's thread can fall inside it. */
+  private commitNow(rows: InboxRow[]): void {
+    const db = this.transactions.sqliteHandle();
+    this.statement(db, 'BEGIN IMMEDIATE TRANSACTION').run();
+    try {
+      for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+        const chunk = rows.slice(from, from + ROWS_PER_INSERT);
+        this.statement(db, insertSql(chunk.length)).run(...chunk.flatMap(values));
+      }
+      this.statement(db, 'COMMIT').run();
+    } catch (error) {
+      if (db.inTransaction) this.statement(db, 'ROLLBACK').run();
+      throw error;
+    }
+  }
+
+  private statement(db: SqliteHandle, source: string) {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
+  private async insert(m: EntityManager, rows: InboxRow[]): Promise<void> {
+    for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+      const chunk = rows.slice(from, from + ROWS_PER_INSERT);
+      await rawQuery(m, insertSql(chunk.length), chunk.flatMap(values));
+    }
+  }
+}
+
+function insertSql(rows: number): string {
+  return `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at)
+         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`;
+}
+
+function values(r: InboxRow): unknown[] {
+  return [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt];
 }
 
 function row(profileId: number, source: InboxSource, item: NewInboxItem, now: number) {
@@ -48,10 +136,10 @@ function row(profileId: number, source: InboxSource, item: NewInboxItem, now: nu
   const id = /^(?:tweet|dm):(.*)$/s.exec(item.dedupeKey)?.[1];
   if (id === undefined || !isXId(id)) {
     const problem = id === undefined ? `Not a message key: ${describeBadId(item.dedupeKey)}` : `The message id is not an X id: ${describeBadId(id)}`;
-    return { ...common, dedupeKey: fittingKey(item.dedupeKey), status: 'rejected' as const, error: `${problem}. Nothing was stored.`, processedAt: String(now) };
+    return { ...common, dedupeKey: fittingKey(item.dedupeKey), status: 'rejected' as InboxStatus, conversationId: null, error: `${problem}. Nothing was stored.` as string | null, processedAt: String(now) as string | null };
   }
   const conversationId = item.conversationId ?? payloadConversation(item);
-  return { ...common, dedupeKey: item.dedupeKey, status: 'received' as const, conversationId: isXId(conversationId) ? conversationId : null };
+  return { ...common, dedupeKey: item.dedupeKey, status: 'received' as InboxStatus, conversationId: isXId(conversationId) ? conversationId : null, error: null, processedAt: null };
 }
 
 /** The same over-long key always gives the same short one, so a redelivery is still stored once. */
