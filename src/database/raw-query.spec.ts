@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { namedQuery, postgresText, rawQuery } from './raw-query';
+import { isUniqueViolation } from './unique-violation';
 
 /** An EntityManager that records what it was asked and answers with `result`. */
 function managerOn(type: 'postgres' | 'better-sqlite3', result: unknown = []) {
@@ -30,6 +31,36 @@ describe('rawQuery', () => {
     expect(await rawQuery(managerOn('postgres', [[{ id: 4 }], 1]).m, 'UPDATE t SET a = 1 RETURNING id', [])).toEqual([{ id: 4 }]);
     expect(await rawQuery(managerOn('postgres', [{ id: 4 }, { id: 5 }]).m, 'SELECT id FROM t', [])).toEqual([{ id: 4 }, { id: 5 }]);
     expect(await rawQuery(managerOn('better-sqlite3', 17).m, 'INSERT INTO t (a) VALUES (1)', [])).toEqual([]);
+  });
+});
+
+describe('rawQuery in a PostgreSQL transaction', () => {
+  /** A transaction's runner on PostgreSQL: statements go to its connection as named prepared statements. */
+  function inTransaction(answer: (query: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }>) {
+    const sent: Array<{ name: string; text: string; values: unknown[] }> = [];
+    const m = {
+      connection: { options: { type: 'postgres' } },
+      queryRunner: { isTransactionActive: true, databaseConnection: { query: (q: { name: string; text: string; values: unknown[] }) => (sent.push(q), answer(q)) } },
+      query: () => Promise.reject(new Error('not through TypeORM')),
+    } as unknown as EntityManager;
+    return { m, sent };
+  }
+
+  it('prepares each statement once per connection under a name of its text', async () => {
+    const { m, sent } = inTransaction(() => Promise.resolve({ rows: [{ id: 1 }] }));
+    expect(await rawQuery(m, 'SELECT id FROM t WHERE a = ?', [5])).toEqual([{ id: 1 }]);
+    await rawQuery(m, 'SELECT id FROM t WHERE a = ?', [6]);
+    await rawQuery(m, 'SELECT id FROM t WHERE b = ?', [6]);
+    expect(sent.map((q) => q.text)).toEqual(['SELECT id FROM t WHERE a = $1', 'SELECT id FROM t WHERE a = $1', 'SELECT id FROM t WHERE b = $1']);
+    expect(sent[0].name).toBe(sent[1].name);
+    expect(sent[2].name).not.toBe(sent[0].name);
+    expect(sent[0].name).toMatch(/^sd_[0-9a-f]{24}$/);
+  });
+
+  it('reports a failure as every other query does, so a unique violation is recognised', async () => {
+    const { m } = inTransaction(() => Promise.reject(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' })));
+    const failure = await rawQuery(m, 'INSERT INTO t (a) VALUES (?)', [1]).catch((error: unknown) => error);
+    expect(isUniqueViolation(failure)).toBe(true);
   });
 });
 

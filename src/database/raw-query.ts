@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 
 const POSTGRES_TEXT = new Map<string, string>();
 
@@ -11,11 +12,43 @@ const POSTGRES_TEXT = new Map<string, string>();
  * as the driver gives them (PostgreSQL: bigint as string; SQLite: booleans as 0/1).
  */
 export async function rawQuery<T = Record<string, unknown>>(m: EntityManager, text: string, parameters: readonly unknown[]): Promise<T[]> {
-  const postgres = m.connection.options.type === 'postgres';
-  const result: unknown = await m.query(postgres ? postgresText(text) : text, parameters as unknown[]);
-  // PostgreSQL's UPDATE and DELETE come as [rows, count]; SQLite's statements without rows as their last insert id.
-  if (!Array.isArray(result)) return [];
-  return (Array.isArray(result[0]) ? result[0] : result) as T[];
+  if (m.connection.options.type === 'postgres') return postgresQuery<T>(m, postgresText(text), parameters);
+  const result: unknown = await m.query(text, parameters as unknown[]);
+  // SQLite's statements without rows come as their last insert id.
+  return Array.isArray(result) ? (result as T[]) : [];
+}
+
+interface PgConnection {
+  query(query: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+const STATEMENT_NAMES = new Map<string, string>();
+
+/**
+ * A statement in PostgreSQL's own `$n` syntax. Inside a transaction it is a named prepared
+ * statement on the transaction's connection: parsed and planned once per connection instead of on
+ * every call (the inbox's statements run for every event; the bigger ones cost PostgreSQL more to
+ * plan than to run). Errors come as TypeORM's QueryFailedError, as from any other query.
+ */
+export async function postgresQuery<T = Record<string, unknown>>(m: EntityManager, text: string, parameters: readonly unknown[]): Promise<T[]> {
+  const runner = m.queryRunner as (QueryRunner & { databaseConnection?: PgConnection }) | undefined;
+  const connection = runner?.isTransactionActive ? runner.databaseConnection : undefined;
+  if (!connection) {
+    const result: unknown = await m.query(text, parameters as unknown[]);
+    // UPDATE and DELETE come as [rows, count].
+    if (!Array.isArray(result)) return [];
+    return (Array.isArray(result[0]) ? result[0] : result) as T[];
+  }
+  let name = STATEMENT_NAMES.get(text);
+  if (name === undefined) {
+    name = `sd_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    STATEMENT_NAMES.set(text, name);
+  }
+  try {
+    return (await connection.query({ name, text, values: parameters })).rows as T[];
+  } catch (error) {
+    throw new QueryFailedError(text, parameters as unknown[], error as Error);
+  }
 }
 
 /** `?` → `$n`. Statements here hold no `?` inside string literals. */

@@ -24,6 +24,30 @@ export type ProcessOutcome =
   /** A reply whose conversation only X can tell: the worker fetches `parentId` outside its transaction. */
   | { status: 'wants-parent'; parentId: string; note: string };
 
+/**
+ * Which messages had an article when the batch began. Within a batch no other event can store one
+ * of them (each X message is one inbox event); another transaction storing one meanwhile meets the
+ * unique external id, and the event's next attempt finds it.
+ */
+export class StoredMessages {
+  private readonly asked = new Set<string>();
+  private readonly found = new Map<string, number>();
+
+  add(profileId: number, asked: string[], found: Map<string, number>): void {
+    for (const id of asked) this.asked.add(`${profileId}:${id}`);
+    for (const [id, ticketId] of found) this.found.set(`${profileId}:${id}`, ticketId);
+  }
+
+  knows(profileId: number, externalId: string): boolean {
+    return this.asked.has(`${profileId}:${externalId}`);
+  }
+
+  get(profileId: number, externalId: string): { ticketId: number } | undefined {
+    const ticketId = this.found.get(`${profileId}:${externalId}`);
+    return ticketId === undefined ? undefined : { ticketId };
+  }
+}
+
 const wantsParent = (parentId: string): ProcessOutcome => ({ status: 'wants-parent', parentId, note: `Fetching tweet ${parentId}, which it answers, from X.` });
 const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: `Conversation ${key} is being processed by another worker.`, reason: 'busy' });
 
@@ -40,14 +64,20 @@ export const OWN_ECHO_MAX_DEFERRALS = 20;
 export class InboxProcessor {
   constructor(private readonly tickets: ConversationTickets) {}
 
-  async process(m: EntityManager, event: InboxEvent, profile: ActiveProfile | undefined, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
+  /** The articles stored for these X messages (ConversationTickets.storedMessages). */
+  storedMessages(m: EntityManager, profileId: number, externalIds: string[]): Promise<Map<string, number>> {
+    return this.tickets.storedMessages(m, profileId, externalIds);
+  }
+
+  /** `stored`: which of the batch's messages were stored when the batch began (one query for the batch instead of one per event). */
+  async process(m: EntityManager, event: InboxEvent, profile: ActiveProfile | undefined, now: Date, lock: ConversationLock, stored?: StoredMessages): Promise<ProcessOutcome> {
     if (!profile) return { status: 'rejected', note: 'The profile is not valid, not fully set up, or another profile holds its X account.' };
     const message = inboxMessage(event);
     if (!message) return { status: 'ignored', note: 'Not a message socialdesk can read.' };
     const badId = badIdOf(message);
     if (badId) return { status: 'rejected', note: `Not an X id: ${badId}. Nothing was stored.` };
 
-    const known = await this.tickets.storedMessage(m, profile.id, message.id);
+    const known = stored?.knows(profile.id, message.id) ? stored.get(profile.id, message.id) : await this.tickets.storedMessage(m, profile.id, message.id);
     if (known) return { status: 'ignored', ticketId: known.ticketId, note: 'Already stored (a repeated delivery or the echo of our own message).' };
 
     let conversationId: string | undefined;

@@ -4,10 +4,11 @@ import { AttachmentStore, type CheckedUpload } from '../attachments/attachment-s
 import type { IncomingMedia } from '../channels/x/incoming-x-message';
 import { Clock } from '../common/clock';
 import { storableLine, storableText } from '../common/storable-text';
-import { namedQuery, rawQuery } from '../database/raw-query';
+import { namedQuery, postgresQuery, rawQuery } from '../database/raw-query';
 import { isUniqueViolation } from '../database/unique-violation';
 import type { FollowUpOption } from '../queues/queue.entity';
 import { SearchIndex } from '../search/search-index.service';
+import { indexedText } from '../search/search-words';
 import { User } from '../users/user.entity';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
@@ -23,7 +24,7 @@ import { TicketThread } from './ticket-thread.entity';
 import { ticketTitle } from './ticket-title';
 import { Ticket, type TicketChannel } from './ticket.entity';
 
-/** The columns a ticket change writes, in the order its UPDATE names them. */
+/** The columns a ticket change writes, in the order its UPDATE names them (the few statement texts this makes are prepared once). */
 const TICKET_COLUMNS: ReadonlyArray<[keyof TicketChanges, string]> = [
   ['state', 'state'],
   ['locked', 'locked'],
@@ -31,6 +32,39 @@ const TICKET_COLUMNS: ReadonlyArray<[keyof TicketChanges, string]> = [
   ['queueId', 'queue_id'],
   ['pendingUntil', 'pending_until'],
 ];
+const TICKET_COLUMN_TYPES: Record<string, string> = { state: 'varchar', locked: 'boolean', owner_id: 'integer', queue_id: 'integer', pending_until: 'bigint' };
+
+/** `column = ?` for each change, and the values. */
+function ticketSets(effective: TicketChanges): [string[], unknown[]] {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [field, column] of TICKET_COLUMNS) {
+    const value = effective[field];
+    if (value === undefined) continue;
+    sets.push(`${column} = ?`);
+    values.push(field === 'pendingUntil' && value !== null ? String(value) : value);
+  }
+  return [sets, values];
+}
+
+const ARTICLE_COLUMN_LIST = [
+  'ticket_id',
+  'profile_id',
+  'sender',
+  'channel',
+  'body',
+  'external_id',
+  'in_reply_to_external_id',
+  'conversation_id',
+  'author_x_id',
+  'author_handle',
+  'created_by_id',
+  'delivery_status',
+  'next_attempt_at',
+  'form_key',
+];
+const ARTICLE_COLUMNS = ARTICLE_COLUMN_LIST.join(', ');
+const ARTICLE_COLUMN_TYPES = ['integer', 'integer', 'varchar', 'varchar', 'text', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'integer', 'varchar', 'bigint', 'varchar'];
 
 interface PlacedRow {
   id: number;
@@ -160,18 +194,33 @@ export class ConversationHeldError extends Error {
  */
 @Injectable()
 export class ConversationTickets {
+  private readonly postgres: boolean;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly history: TicketHistory,
     private readonly searchIndex: SearchIndex,
     private readonly attachments: AttachmentStore,
-  ) {}
+  ) {
+    this.postgres = dataSource.options.type === 'postgres';
+  }
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
   async storedMessage(m: EntityManager, profileId: number, externalId: string): Promise<{ ticketId: number } | undefined> {
     const [article] = await rawQuery<{ ticket_id: number }>(m, 'SELECT ticket_id FROM articles WHERE profile_id = ? AND external_id = ?', [profileId, externalId]);
     return article ? { ticketId: Number(article.ticket_id) } : undefined;
+  }
+
+  /** The articles already stored for these X messages, by X id → ticket id (a batch's worth at once). */
+  async storedMessages(m: EntityManager, profileId: number, externalIds: string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let from = 0; from < externalIds.length; from += 500) {
+      const ids = externalIds.slice(from, from + 500);
+      const rows = await namedQuery<{ external_id: string; ticket_id: number }>(m, 'SELECT external_id, ticket_id FROM articles WHERE profile_id = :profileId AND external_id IN (:...ids)', { profileId, ids });
+      for (const row of rows) found.set(row.external_id, Number(row.ticket_id));
+    }
+    return found;
   }
 
   /**
@@ -189,10 +238,10 @@ export class ConversationTickets {
     const ticketId = conversationTicket(candidates);
     if (ticketId === undefined) return { action: 'new-ticket' };
     const join = conversation.key && candidates.holder === undefined && candidates.latest === undefined ? conversation.key : undefined;
-    const lockKey = `ticket:${ticketId}`;
-    if (!(await lock(lockKey))) return { action: 'busy', lockKey };
-
+    // The ticket's own lock, so that two workers never act on one ticket at once even when it belongs
+    // to two conversations: its row lock on PostgreSQL, tried and never waited for (SKIP LOCKED).
     const found = await this.placedTicket(m, ticketId);
+    if (!found) return { action: 'busy', lockKey: `ticket:${ticketId}` };
     const { queue, ...ticket } = found;
     const decision = decideFollowUp(ticket.facts, queue);
     if (decision.action === 'append') return { action: 'append', ticket, newState: decision.newState, lock: decision.lock, ...(join ? { join } : {}) };
@@ -207,12 +256,18 @@ export class ConversationTickets {
    */
   async append(m: EntityManager, placement: AppendPlacement, article: ArticleDraft): Promise<void> {
     const { ticket } = placement;
-    const changes = await this.writeFrom(m, ticket.id, ticket.facts, { state: placement.newState, locked: placement.lock });
-    if (stateTypeOf(ticket.state) === 'closed') await this.holdFreeConversations(m, ticket.id);
-    if (placement.join) await this.joinConversation(m, { id: ticket.id, profileId: ticket.profileId, state: placement.newState }, placement.join);
-    const id = await this.insertArticle(m, ticket, article);
-    // One statement for the history of both: the system's changes, then the customer's article.
-    await this.history.recordEach(m, ticket.id, [...changes.map((entry) => ({ ...entry, actor: SYSTEM_ACTOR })), { ...articleEntry(id, article.channel), actor: articleActor(article) }]);
+    const effective = effectiveChanges(ticket.facts, { state: placement.newState, locked: placement.lock });
+    // The system's changes are written with the customer's article (one statement on PostgreSQL), after the conversation bookkeeping.
+    const history = historyOfChanges(ticket.facts, effective).map((entry) => ({ ...entry, actor: SYSTEM_ACTOR }));
+    const reopens = stateTypeOf(ticket.state) === 'closed';
+    if (reopens || placement.join) {
+      await this.writeTicket(m, ticket.id, effective);
+      if (reopens) await this.holdFreeConversations(m, ticket.id);
+      if (placement.join) await this.joinConversation(m, { id: ticket.id, profileId: ticket.profileId, state: placement.newState }, placement.join);
+      await this.writeArticle(m, ticket, article, { history });
+      return;
+    }
+    await this.writeArticle(m, ticket, article, { change: effective, history });
   }
 
   /**
@@ -224,22 +279,40 @@ export class ConversationTickets {
     const title = storableLine(draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''), TITLE_COLUMN_LENGTH);
     const customerHandle = storableLine(draft.customer.handle, HANDLE_COLUMN_LENGTH);
     const customerName = storableLine(draft.customer.name, NAME_COLUMN_LENGTH);
-    const [inserted] = await rawQuery<{ id: number }>(
-      m,
-      `INSERT INTO tickets (title, queue_id, state, locked, owner_id, profile_id, channel, customer_x_id, customer_handle, customer_name)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [title, draft.queueId, draft.state ?? 'new', draft.locked ?? false, draft.ownerId ?? null, draft.profileId, draft.channel, draft.customer.id, customerHandle, customerName],
-    );
-    const id = Number(inserted.id);
-    const number = ticketNumber(new Date(this.clock.now()), id);
-    await rawQuery(m, 'UPDATE tickets SET number = ? WHERE id = ?', [number, id]);
+    const values = [title, draft.queueId, draft.state ?? 'new', draft.locked ?? false, draft.ownerId ?? null, draft.profileId, draft.channel, draft.customer.id, customerHandle, customerName];
+    const columns = 'title, queue_id, state, locked, owner_id, profile_id, channel, customer_x_id, customer_handle, customer_name';
+    let id: number;
+    let number: string;
+    if (this.postgres) {
+      // Number and all in one statement: the id comes from the sequence first.
+      const now = new Date(this.clock.now());
+      const day = ticketNumber(now, 0).slice(0, 8);
+      const [inserted] = await rawQuery<{ id: number; number: string }>(
+        m,
+        `WITH next AS (SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id)
+         INSERT INTO tickets (id, number, ${columns})
+         SELECT next.id, ?::text || CASE WHEN length(next.id::text) >= 8 THEN next.id::text ELSE lpad(next.id::text, 8, '0') END,
+           ?::varchar, ?::integer, ?::varchar, ?::boolean, ?::integer, ?::integer, ?::varchar, ?::varchar, ?::varchar, ?::varchar FROM next
+         RETURNING id, number`,
+        [day, ...values],
+      );
+      id = Number(inserted.id);
+      number = inserted.number;
+      // ticketNumber() is the rule; the statement above writes the same.
+      if (number !== ticketNumber(now, id)) throw new Error(`ticket ${id} was numbered ${number}, not ${ticketNumber(now, id)}`);
+    } else {
+      const [inserted] = await rawQuery<{ id: number }>(m, `INSERT INTO tickets (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, values);
+      id = Number(inserted.id);
+      number = ticketNumber(new Date(this.clock.now()), id);
+      await rawQuery(m, 'UPDATE tickets SET number = ? WHERE id = ?', [number, id]);
+    }
     await this.searchIndex.indexTicket(m, { id, number, title, customerHandle, customerName });
     const ticket = { id, number, profileId: draft.profileId };
     for (const key of draft.conversations) await this.join(m, ticket, key);
-    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket. Then each article's entry.
-    const history: Array<HistoryDraft & { actor: HistoryActor }> = [{ kind: 'created', newValue: String(draft.queueId), actor: articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR }];
-    for (const article of articles) history.push({ ...articleEntry(await this.insertArticle(m, ticket, article), article.channel), actor: articleActor(article) });
-    await this.history.recordEach(m, id, history);
+    // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket; recorded with that message.
+    const created = { kind: 'created' as const, newValue: String(draft.queueId), actor: articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR };
+    if (articles.length === 0) await this.history.recordEach(m, id, [created]);
+    for (const [index, article] of articles.entries()) await this.writeArticle(m, ticket, article, { history: index === 0 ? [created] : [] });
     return { id, number };
   }
 
@@ -266,41 +339,95 @@ export class ConversationTickets {
    * and lone surrogates become U+FFFD, see storableText), and indexed as stored.
    */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
-    const id = await this.insertArticle(m, ticket, article);
-    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
-    return id;
+    return this.writeArticle(m, ticket, article, { history: [] });
   }
 
-  /** The article with its search document and media, without its history entry (the caller records it). */
-  private async insertArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
+  /**
+   * The article with its search document, its media, a change to its ticket written before it
+   * (`change`, as effectiveChanges gives it) and its history: `history` (a change's entries, the
+   * ticket's creation), then the article's own entry. Every incoming message goes through here:
+   * on PostgreSQL it is one statement, one round trip (docs/THREADING.md, "Speed"); SQLite runs
+   * them one by one, in the same process.
+   */
+  private async writeArticle(
+    m: EntityManager,
+    ticket: { id: number; profileId: number },
+    article: ArticleDraft,
+    options: { change?: TicketChanges; history: Array<HistoryDraft & { actor: HistoryActor }> },
+  ): Promise<number> {
     const body = storableText(article.body);
-    const [inserted] = await rawQuery<{ id: number }>(
-      m,
-      `INSERT INTO articles (ticket_id, profile_id, sender, channel, body, external_id, in_reply_to_external_id, conversation_id, author_x_id, author_handle,
-         created_by_id, delivery_status, next_attempt_at, form_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [
-        ticket.id,
-        ticket.profileId,
-        article.sender,
-        article.channel,
-        body,
-        article.externalId ?? null,
-        article.inReplyToExternalId ?? null,
-        article.conversationId ?? (await this.inheritedConversation(m, ticket.profileId, article)),
-        article.authorXId ?? null,
-        storableLine(article.authorHandle ?? '', HANDLE_COLUMN_LENGTH),
-        article.createdById ?? null,
-        article.deliveryStatus ?? null,
-        article.nextAttemptAt ?? null,
-        article.formKey ?? null,
-      ],
-    );
+    const row = [
+      ticket.id,
+      ticket.profileId,
+      article.sender,
+      article.channel,
+      body,
+      article.externalId ?? null,
+      article.inReplyToExternalId ?? null,
+      article.conversationId ?? (await this.inheritedConversation(m, ticket.profileId, article)),
+      article.authorXId ?? null,
+      storableLine(article.authorHandle ?? '', HANDLE_COLUMN_LENGTH),
+      article.createdById ?? null,
+      article.deliveryStatus ?? null,
+      article.nextAttemptAt ?? null,
+      article.formKey ?? null,
+    ];
+    const own = (id: number) => ({ ...articleEntry(id, article.channel), actor: articleActor(article) });
+    if (this.postgres && !article.media?.length && !article.upload) {
+      const id = await this.writeArticleAtOnce(m, ticket.id, row, indexedText(body), options, own(0));
+      return id;
+    }
+    if (options.change) await this.writeTicket(m, ticket.id, options.change);
+    const [inserted] = await rawQuery<{ id: number }>(m, `INSERT INTO articles (${ARTICLE_COLUMNS}) VALUES (${ARTICLE_COLUMN_LIST.map(() => '?').join(', ')}) RETURNING id`, row);
     const id = Number(inserted.id);
     await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body });
     if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
     if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
+    await this.history.recordEach(m, ticket.id, [...options.history, own(id)]);
     return id;
+  }
+
+  /**
+   * PostgreSQL: the ticket's change, the article, its search document and the history in one
+   * statement (data-modifying CTEs); the article's own history entry takes the article's id.
+   */
+  private async writeArticleAtOnce(
+    m: EntityManager,
+    ticketId: number,
+    row: unknown[],
+    words: string,
+    options: { change?: TicketChanges; history: Array<HistoryDraft & { actor: HistoryActor }> },
+    own: HistoryDraft & { actor: HistoryActor },
+  ): Promise<number> {
+    const parameters: unknown[] = [];
+    const p = (value: unknown, type: string) => {
+      parameters.push(value);
+      return `$${parameters.length}::${type}`;
+    };
+    const parts: string[] = [];
+    if (options.change) {
+      const [sets, values] = ticketSets(options.change);
+      const assignments = sets.map((set, i) => set.replace('?', p(values[i], TICKET_COLUMN_TYPES[set.slice(0, set.indexOf(' '))])));
+      parts.push(`changed AS (UPDATE tickets SET ${[...assignments, 'changed_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ${p(ticketId, 'integer')})`);
+    }
+    parts.push(`article AS (INSERT INTO articles (${ARTICLE_COLUMNS}) VALUES (${row.map((value, i) => p(value, ARTICLE_COLUMN_TYPES[i])).join(', ')}) RETURNING id)`);
+    parts.push(
+      `document AS (INSERT INTO search_documents (id, ticket_id, words) SELECT article.id, ${p(ticketId, 'integer')}, to_tsvector('simple', ${p(words, 'text')}) FROM article
+         ON CONFLICT (id) DO UPDATE SET ticket_id = EXCLUDED.ticket_id, words = EXCLUDED.words)`,
+    );
+    const entries = [...options.history, own];
+    const occurredAt = String(this.clock.now());
+    const history = entries.map(
+      (e, i) =>
+        `(${i}, ${p(e.kind, 'varchar')}, ${p(e.actor.kind, 'varchar')}, ${p(e.actor.kind === 'agent' ? e.actor.agentId : null, 'integer')}, ${p(e.oldValue ?? null, 'varchar')}, ${p(e.newValue ?? null, 'varchar')}, ${p(e.articleId ?? null, 'integer')}, ${p(e.detail ?? null, 'text')}, ${i === entries.length - 1})`,
+    );
+    parts.push(
+      `history AS (INSERT INTO ticket_history (ticket_id, kind, actor, agent_id, old_value, new_value, article_id, detail, occurred_at)
+         SELECT ${p(ticketId, 'integer')}, e.kind, e.actor, e.agent_id, e.old_value, e.new_value, CASE WHEN e.own THEN article.id ELSE e.article_id END, e.detail, ${p(occurredAt, 'bigint')}
+         FROM article, (VALUES ${history.join(', ')}) AS e (n, kind, actor, agent_id, old_value, new_value, article_id, detail, own) ORDER BY e.n)`,
+    );
+    const [inserted] = await postgresQuery<{ id: number }>(m, `WITH ${parts.join(', ')} SELECT id FROM article`, parameters);
+    return Number(inserted.id);
   }
 
   /**
@@ -397,28 +524,31 @@ export class ConversationTickets {
   /** Applies changes (with what they imply) to a ticket whose facts were read in this transaction; returns their history, to be recorded by the caller. */
   private async writeFrom(m: EntityManager, ticketId: number, before: TicketFacts, changes: TicketChanges): Promise<HistoryDraft[]> {
     const effective = effectiveChanges(before, changes);
-    const columns: string[] = [];
-    const values: unknown[] = [];
-    // A fixed column order: the few statement texts this makes are prepared once.
-    for (const [field, column] of TICKET_COLUMNS) {
-      const value = effective[field];
-      if (value === undefined) continue;
-      columns.push(`${column} = ?`);
-      values.push(field === 'pendingUntil' && value !== null ? String(value) : value);
-    }
-    await rawQuery(m, `UPDATE tickets SET ${[...columns, 'changed_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ?`, [...values, ticketId]);
+    await this.writeTicket(m, ticketId, effective);
     return historyOfChanges(before, effective);
   }
 
-  /** The ticket place() found, with its queue's follow-up settings; under its row lock on PostgreSQL, as factsForUpdate. */
-  private async placedTicket(m: EntityManager, ticketId: number): Promise<PlacedTicket & { queue: { followUp: FollowUpOption; followUpLock: boolean } }> {
+  /** Writes effective changes and moves the ticket's "changed" time, so the queue view sorts it up. */
+  private async writeTicket(m: EntityManager, ticketId: number, effective: TicketChanges): Promise<void> {
+    const [sets, values] = ticketSets(effective);
+    await rawQuery(m, `UPDATE tickets SET ${[...sets, 'changed_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ?`, [...values, ticketId]);
+  }
+
+  /**
+   * The ticket place() found, with its queue's follow-up settings. On PostgreSQL under its row lock
+   * (as factsForUpdate takes it), or undefined when another transaction holds that lock.
+   */
+  private async placedTicket(m: EntityManager, ticketId: number): Promise<(PlacedTicket & { queue: { followUp: FollowUpOption; followUpLock: boolean } }) | undefined> {
     const [row] = await rawQuery<PlacedRow>(
       m,
       `SELECT t.id, t.number, t.profile_id, t.state, t.locked, t.owner_id, t.queue_id, t.pending_until, q.name AS queue_name, q.follow_up, q.follow_up_lock
-       FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.id = ?${this.dataSource.options.type === 'postgres' ? ' FOR UPDATE OF t' : ''}`,
+       FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE t.id = ?${this.postgres ? ' FOR UPDATE OF t SKIP LOCKED' : ''}`,
       [ticketId],
     );
-    if (!row) throw new Error(`Ticket ${ticketId} does not exist.`);
+    if (!row) {
+      if (this.postgres && (await rawQuery(m, 'SELECT 1 FROM tickets WHERE id = ?', [ticketId])).length > 0) return undefined;
+      throw new Error(`Ticket ${ticketId} does not exist.`);
+    }
     const facts: TicketFacts = {
       state: row.state,
       locked: Boolean(row.locked),
