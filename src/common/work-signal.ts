@@ -8,6 +8,7 @@ import { Injectable } from '@nestjs/common';
 @Injectable()
 export class OutgoingWorkSignal {
   private readonly listeners = new Set<() => void>();
+  private relay?: () => void;
 
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -19,8 +20,17 @@ export class OutgoingWorkSignal {
    * on SQLite (one shared connection) two chains interleaving their transactions would nest BEGINs.
    */
   notify(): void {
+    if (this.relay) return this.relay();
     setImmediate(() => {
       for (const listener of this.listeners) listener();
     });
+  }
+
+  /**
+   * The inbox worker thread (src/inbox/inbox-thread.ts) sends its signals to the app's thread,
+   * where the delivery worker listens; nothing listens in the thread itself.
+   */
+  relayTo(relay: () => void): void {
+    this.relay = relay;
   }
 }

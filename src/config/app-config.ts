@@ -40,6 +40,12 @@ export interface AppConfig {
    * switches it off, e.g. INBOX_WORKER=off for an instance that only receives webhooks.
    */
   jobs: Record<JobName, boolean>;
+  /**
+   * SQLite: the inbox worker, once started, works in a worker thread of its own with its own
+   * connection, so that webhooks never wait for its batches (docs/THREADING.md, "Speed").
+   * INBOX_WORKER_THREAD=off keeps it in the app's thread. PostgreSQL never needs it.
+   */
+  inboxWorkerThread: boolean;
   /** How often each polled stream (a #hashtag; mentions and DMs without webhook) is asked for news. */
   pollIntervalMs: number;
   /** 32-byte key for secrets at rest (base64 or hex); when unset, one is generated into dataDir. */
@@ -99,6 +105,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(loginThrottle.maxFailuresPerAddress) || loginThrottle.maxFailuresPerAddress < 1) problems.push('LOGIN_MAX_FAILURES_PER_ADDRESS must be a whole number of at least 1');
   if (!Number.isInteger(loginThrottle.windowMs) || loginThrottle.windowMs < 60_000) problems.push('LOGIN_FAILURE_WINDOW_MINUTES must be a whole number of at least 1');
 
+  if (env.INBOX_WORKER_THREAD !== undefined && env.INBOX_WORKER_THREAD !== 'on' && env.INBOX_WORKER_THREAD !== 'off') problems.push('INBOX_WORKER_THREAD must be on or off');
   const pollIntervalMs = Number(env.POLL_INTERVAL_MS ?? 60_000);
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1_000) problems.push('POLL_INTERVAL_MS must be at least 1000 milliseconds');
   const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
@@ -150,6 +157,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     xApiTimeoutMs,
     pollIntervalMs,
     jobs: Object.fromEntries(Object.entries(JOB_SETTINGS).map(([job, setting]) => [job, env[setting] !== 'off'])) as Record<JobName, boolean>,
+    inboxWorkerThread: env.INBOX_WORKER_THREAD !== 'off',
     secretsKey: env.SECRETS_KEY || undefined,
     replyParentWaitMs,
     delivery,

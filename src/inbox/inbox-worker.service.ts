@@ -5,22 +5,28 @@ import { Clock } from '../common/clock';
 import { storableLine } from '../common/storable-text';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { namedQuery, rawQuery } from '../database/raw-query';
+import { appWaitsToWrite, isInboxThread } from '../database/sqlite-write-turns';
 import { Transactions } from '../database/transactions';
 import { isUniqueViolation } from '../database/unique-violation';
 import { OutgoingWorkSignal } from '../common/work-signal';
 import { Scheduler } from '../scheduling/scheduler';
 import { ConversationHeldError } from '../tickets/conversation-tickets.service';
 import { InboxEvent } from './inbox-event.entity';
-import { InboxProcessor, type ProcessOutcome } from './inbox-processor';
+import { dmConversation } from '../tickets/conversation-key';
+import { inboxMessage } from './inbox-message';
+import { InboxProcessor, StoredMessages, type ProcessOutcome } from './inbox-processor';
+import { InboxThread, inboxThreadConfig } from './inbox-thread';
 import { ProfileDirectory } from './profile-directory.service';
 import { TweetParents } from './tweet-parents.service';
 
 export const MAX_ATTEMPTS = 5;
 const BATCH_SIZE = 100;
 /**
- * SQLite's driver is synchronous: a batch holds the event loop, and every webhook waiting for its
- * 200, for its whole length. While webhooks are arriving, batches stop after a few milliseconds;
- * with the inbox to itself, a batch runs longer, so fewer commits (each an fsync) carry more events.
+ * SQLite's driver is synchronous: in the app's thread (tests, the CLI, INBOX_WORKER_THREAD=off) a
+ * batch holds the event loop, and every webhook waiting for its 200, for its whole length. While
+ * webhooks are arriving, batches stop after a few milliseconds; with the inbox to itself, a batch
+ * runs longer, so fewer commits carry more events. In the inbox thread a batch gives way the
+ * moment the app's thread waits to write (appWaitsToWrite), and runs the long budget otherwise.
  * PostgreSQL yields at every query and needs no budget.
  */
 const BUSY_BUDGET_MS = 3;
@@ -63,6 +69,9 @@ export class InboxWorker implements OnModuleDestroy {
   private lastArrivalAt = 0;
   /** A batch marked replies whose parent must come from X: ask X before the next batch. */
   private parentsWanted = false;
+  /** SQLite, once started: the inbox is worked in a thread of its own, and this side only passes kicks on. */
+  private thread?: InboxThread;
+  private threadStarted?: Promise<void>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -77,18 +86,46 @@ export class InboxWorker implements OnModuleDestroy {
   ) {
     this.stopped = !scheduler.isEnabled('inbox-worker');
     // Events whose retry time has come are picked up by this tick; new ones are kicked at once.
-    scheduler.every('inbox-worker', TICK_MS, () => this.startSoon());
+    scheduler.every(
+      'inbox-worker',
+      TICK_MS,
+      () => (this.thread ? undefined : this.startSoon()),
+      () => this.startThread(),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    await this.thread?.stop();
     await this.running;
   }
 
   /** New events arrived (webhook, poll, retry): work soon, and keep batches short while they keep coming. */
   kick(): void {
+    if (this.thread) return this.thread.kick();
     this.lastArrivalAt = performance.now();
     this.startSoon();
+  }
+
+  /**
+   * When the server starts its jobs on SQLite: the inbox worker moves to a thread of its own
+   * (INBOX_WORKER_THREAD, docs/THREADING.md "Speed"). The thread checkpoints the WAL from then on,
+   * so that no commit of a webhook ever does (SQLite runs a checkpoint inside the commit that
+   * crosses the WAL's size limit). Until the thread is up, kicks wait in its port.
+   */
+  private startThread(): void {
+    const { database } = this.config;
+    if (!this.config.inboxWorkerThread || database.kind !== 'sqlite' || database.sqlitePath === ':memory:') return;
+    this.thread = new InboxThread(inboxThreadConfig(this.config), () => this.outgoing.notify());
+    this.threadStarted = this.dataSource
+      .query('PRAGMA wal_autocheckpoint = 0')
+      .then(() => this.thread?.start())
+      .catch((error: Error) => this.logger.error(error.message));
+  }
+
+  /** Resolves when the inbox thread (if any) has started. For tests and benchmarks. */
+  async started(): Promise<void> {
+    await this.threadStarted;
   }
 
   /**
@@ -115,6 +152,7 @@ export class InboxWorker implements OnModuleDestroy {
    * mid-batch, in tests) is thrown after its transaction was rolled back.
    */
   async drain(): Promise<void> {
+    if (this.thread) return this.thread.drain();
     await this.running;
     for (;;) {
       for (;;) {
@@ -183,14 +221,29 @@ export class InboxWorker implements OnModuleDestroy {
       now = this.clock.now();
       const events = oldestMessageFirst(await this.claim(runner, now));
       claimed = events.length;
-      const started = performance.now();
+      const batch: BatchContext = {
+        savepoints: new EventSavepoints(runner),
+        stored: await this.storedAtStart(runner.manager, events),
+        locks: await this.lockDmConversations(runner, events),
+      };
+      let started = performance.now();
       const budget = this.batchBudgetMs(started);
+      let fresh = true;
       for (const event of events) {
         // Events left unprocessed stay `received` and come in the next batch.
         if (performance.now() - started > budget) break;
-        const outcome = await this.processOne(runner, event, new Date(now), wakes);
+        if (!fresh && appWaitsToWrite()) {
+          // The inbox thread: the app's thread goes first (a webhook waits to store), and the rest of
+          // this batch follows in a transaction of its own. Nothing else works a SQLite inbox, so the
+          // events claimed are still this batch's.
+          await runner.commitTransaction();
+          await runner.startTransaction();
+          started = performance.now();
+        }
+        const outcome = await this.processOne(runner, event, new Date(now), wakes, batch);
         autoReplies ||= outcome?.status === 'processed' && !!outcome.autoReply;
         worked++;
+        fresh = false;
       }
       await runner.commitTransaction();
     } catch (err) {
@@ -204,8 +257,22 @@ export class InboxWorker implements OnModuleDestroy {
     return { claimed, complete: claimed < BATCH_SIZE && worked === claimed && woken === 0 };
   }
 
+  /** Which of the batch's messages are stored already: one query per profile instead of one per event. */
+  private async storedAtStart(m: EntityManager, events: InboxEvent[]): Promise<StoredMessages> {
+    const byProfile = new Map<number, string[]>();
+    for (const event of events) {
+      const id = /^(?:tweet|dm):(\d{1,19})$/.exec(event.dedupeKey)?.[1];
+      if (id !== undefined) byProfile.set(event.profileId, [...(byProfile.get(event.profileId) ?? []), id]);
+    }
+    const stored = new StoredMessages();
+    for (const [profileId, ids] of byProfile) stored.add(profileId, ids, await this.processor.storedMessages(m, profileId, ids));
+    return stored;
+  }
+
   private batchBudgetMs(now: number): number {
     if (this.dataSource.options.type === 'postgres') return Infinity;
+    // In its own thread, a batch ends early whenever the app's thread wants to write (appWaitsToWrite).
+    if (isInboxThread()) return IDLE_BUDGET_MS;
     return now - this.lastArrivalAt < WEBHOOKS_RECENT_MS ? BUSY_BUDGET_MS : IDLE_BUDGET_MS;
   }
 
@@ -222,22 +289,27 @@ export class InboxWorker implements OnModuleDestroy {
     return query.getMany();
   }
 
-  private async processOne(runner: QueryRunner, event: InboxEvent, now: Date, wakes: Wakes): Promise<ProcessOutcome | undefined> {
+  private async processOne(runner: QueryRunner, event: InboxEvent, now: Date, wakes: Wakes, batch: BatchContext): Promise<ProcessOutcome | undefined> {
     const m = runner.manager;
-    await runner.startTransaction(); // a savepoint inside the batch
+    await batch.savepoints.begin();
     try {
-      const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now, (key) => this.lockConversation(runner, key));
-      await this.update(m, event, this.changesFor(event, outcome, now.getTime()));
-      await runner.commitTransaction();
+      const outcome = await this.processor.process(m, event, await this.profiles.active(event.profileId), now, (key) => this.lockConversation(runner, key, batch.locks), batch.stored);
+      await batch.savepoints.done(event.id, this.noted(this.changesFor(event, outcome, now.getTime())));
       if (outcome.status === 'deferred' && outcome.reason === 'parent') wakes.waiting.push(event.id);
       else if (outcome.status !== 'deferred' && outcome.status !== 'wants-parent') wakes.done.push(event);
       return outcome;
     } catch (err) {
-      await runner.rollbackTransaction();
+      await batch.savepoints.failed();
       // Replies waiting for a tweet that failed for good go on without it.
       if (await this.recordFailure(m, event, err, now)) wakes.done.push(event);
       return undefined;
     }
+  }
+
+  /** Notes quote X's text and drivers' messages: stored as every database takes them. */
+  private noted(changes: Partial<InboxEvent>): Partial<InboxEvent> {
+    const error = typeof changes.error === 'string' ? storableLine(changes.error, NOTE_LENGTH) : changes.error;
+    return { ...changes, ...(error !== undefined ? { error } : {}) };
   }
 
   /** What an outcome writes on its event. */
@@ -306,10 +378,38 @@ export class InboxWorker implements OnModuleDestroy {
    * PostgreSQL: a transaction-scoped advisory lock, held until the batch commits; taken or refused
    * at once, never waited for (waiting is how two workers deadlock). SQLite has one worker.
    */
-  private async lockConversation(runner: QueryRunner, key: string): Promise<boolean> {
+  private async lockConversation(runner: QueryRunner, key: string, taken: Map<string, boolean>): Promise<boolean> {
     if (this.dataSource.options.type !== 'postgres') return true;
-    const [row] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken', [key]);
+    const already = taken.get(key);
+    if (already !== undefined) return already;
+    const [row] = await rawQuery<{ taken: boolean }>(runner.manager, 'SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0)) AS taken', [key]);
     return row.taken === true;
+  }
+
+  /**
+   * PostgreSQL: the conversation locks of the batch's DMs (most of the inbox) in one round trip,
+   * before anything of theirs is read; the same locks place() takes (`<profile>:<key>`), kept
+   * until the batch commits. Tweets learn their conversation while they are processed and lock it then.
+   */
+  private async lockDmConversations(runner: QueryRunner, events: InboxEvent[]): Promise<Map<string, boolean>> {
+    const taken = new Map<string, boolean>();
+    if (this.dataSource.options.type !== 'postgres') return taken;
+    const keys = new Set<string>();
+    for (const event of events) {
+      const profile = await this.profiles.active(event.profileId);
+      const message = profile ? readableMessage(event) : undefined;
+      if (!profile || message?.kind !== 'dm') continue;
+      const customer = message.sender.id === profile.accountId ? message.recipientId : message.sender.id;
+      try {
+        keys.add(`${profile.id}:${dmConversation(customer)}`);
+      } catch {
+        // Not an id a conversation can have: the processor rejects the event.
+      }
+    }
+    if (keys.size === 0) return taken;
+    const rows = await rawQuery<{ key: string; taken: boolean }>(runner.manager, 'SELECT key, pg_try_advisory_xact_lock(hashtextextended(key, 0)) AS taken FROM unnest(?::text[]) AS key', [[...keys]]);
+    for (const row of rows) taken.set(row.key, row.taken === true);
+    return taken;
   }
 
   /**
@@ -334,18 +434,8 @@ export class InboxWorker implements OnModuleDestroy {
   }
 
   private async update(m: EntityManager, event: InboxEvent, changes: Partial<InboxEvent>): Promise<void> {
-    // Notes quote X's text and drivers' messages: stored as every database takes them.
-    const error = typeof changes.error === 'string' ? storableLine(changes.error, NOTE_LENGTH) : changes.error;
-    const values: Partial<InboxEvent> = { ...changes, ...(error !== undefined ? { error } : {}) };
-    const columns: string[] = [];
-    const parameters: unknown[] = [];
-    // A fixed column order and every value a parameter: the few statement texts this makes are prepared once.
-    for (const [field, column] of EVENT_COLUMNS) {
-      if (values[field] === undefined) continue;
-      columns.push(`${column} = ?`);
-      parameters.push(values[field]);
-    }
-    if (columns.length > 0) await rawQuery(m, `UPDATE inbox_events SET ${columns.join(', ')} WHERE id = ?`, [...parameters, event.id]);
+    const [columns, values] = eventSets(this.noted(changes));
+    if (columns.length > 0) await rawQuery(m, `UPDATE inbox_events SET ${columns.join(', ')} WHERE id = ?`, [...values, event.id]);
   }
 }
 
@@ -362,6 +452,89 @@ const EVENT_COLUMNS: ReadonlyArray<[keyof InboxEvent, string]> = [
   ['ticketId', 'ticket_id'],
   ['processedAt', 'processed_at'],
 ];
+
+/** What every event of a batch shares. */
+interface BatchContext {
+  savepoints: EventSavepoints;
+  stored: StoredMessages;
+  /** PostgreSQL: conversation locks taken for the batch (lockDmConversations), by lock key. */
+  locks: Map<string, boolean>;
+}
+
+/**
+ * One savepoint per event, so that one bad event never takes its neighbours down; the event's
+ * outcome is written inside it. On PostgreSQL each statement is a round trip: the outcome's UPDATE,
+ * the release of the savepoint and the next event's SAVEPOINT go together in one (simple-protocol
+ * statements, the values written as PostgreSQL-escaped literals), and a COMMIT releases the last.
+ * Should that UPDATE fail, the event's own savepoint is still there to roll back to.
+ */
+class EventSavepoints {
+  private readonly postgres: boolean;
+  /** PostgreSQL: a savepoint for the next event is open already. */
+  private open = false;
+
+  constructor(private readonly runner: QueryRunner) {
+    this.postgres = runner.connection.options.type === 'postgres';
+  }
+
+  async begin(): Promise<void> {
+    if (!this.postgres) return this.runner.startTransaction();
+    if (!this.open) await this.runner.query('SAVEPOINT inbox_event');
+    this.open = true;
+  }
+
+  async done(eventId: number, changes: Partial<InboxEvent>): Promise<void> {
+    if (!this.postgres) {
+      const [columns, values] = eventSets(changes);
+      if (columns.length > 0) await rawQuery(this.runner.manager, `UPDATE inbox_events SET ${columns.join(', ')} WHERE id = ?`, [...values, eventId]);
+      return this.runner.commitTransaction();
+    }
+    const [columns, values] = eventSets(changes);
+    const literal = (this.runner as unknown as { databaseConnection: { escapeLiteral(text: string): string } }).databaseConnection.escapeLiteral.bind(
+      (this.runner as unknown as { databaseConnection: object }).databaseConnection,
+    );
+    const assignments = columns.map((column, i) => column.replace('?', sqlLiteral(values[i], literal)));
+    const update = assignments.length > 0 ? `UPDATE inbox_events SET ${assignments.join(', ')} WHERE id = ${sqlLiteral(eventId, literal)}; ` : '';
+    await this.runner.query(`${update}RELEASE SAVEPOINT inbox_event; SAVEPOINT inbox_event`);
+  }
+
+  async failed(): Promise<void> {
+    if (!this.postgres) return this.runner.rollbackTransaction();
+    this.open = false;
+    await this.runner.query('ROLLBACK TO SAVEPOINT inbox_event; RELEASE SAVEPOINT inbox_event');
+  }
+}
+
+/** `column = ?` for each change, and the values (a fixed column order: the few statement texts this makes are prepared once). */
+function eventSets(changes: Partial<InboxEvent>): [string[], unknown[]] {
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  for (const [field, column] of EVENT_COLUMNS) {
+    if (changes[field] === undefined) continue;
+    columns.push(`${column} = ?`);
+    values.push(changes[field]);
+  }
+  return [columns, values];
+}
+
+/** A value as a PostgreSQL literal: whole numbers as digits, text through the driver's escapeLiteral, null as NULL. */
+function sqlLiteral(value: unknown, escape: (text: string) => string): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`not a whole number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'string') return escape(value);
+  throw new Error(`no literal for ${typeof value}`);
+}
+
+function readableMessage(event: InboxEvent) {
+  try {
+    return inboxMessage(event);
+  } catch {
+    return undefined;
+  }
+}
 
 /** What a batch leaves for wakeReplies: tweets it finished, and replies it deferred for their parent. */
 interface Wakes {

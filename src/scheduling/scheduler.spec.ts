@@ -33,6 +33,18 @@ describe('Scheduler', () => {
     expect(delivery).toHaveBeenCalledTimes(3);
   });
 
+  it('tells a job once when it is started, and not a job whose setting is off', () => {
+    const scheduler = schedulerWith({ POLLER: 'off' });
+    const inboxStarted = jest.fn();
+    const pollerStarted = jest.fn();
+    scheduler.every('inbox-worker', 1_000, () => undefined, inboxStarted);
+    scheduler.every('poller', 1_000, () => undefined, pollerStarted);
+    scheduler.start();
+    expect(inboxStarted).toHaveBeenCalledTimes(1);
+    expect(pollerStarted).not.toHaveBeenCalled();
+    void scheduler.onModuleDestroy();
+  });
+
   it('never overlaps a run with the previous one of the same job', async () => {
     const scheduler = schedulerWith();
     let release!: () => void;

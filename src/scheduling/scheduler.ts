@@ -4,6 +4,8 @@ import { APP_CONFIG, type AppConfig, type JobName } from '../config/app-config';
 interface RecurringJob {
   everyMs: number;
   run: () => unknown;
+  /** Called once when the job is started (the inbox worker starts its thread then). */
+  onStart?: () => void;
 }
 
 /**
@@ -23,9 +25,9 @@ export class Scheduler implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** Declares a recurring job; a second declaration under one name is a programming error. */
-  every(name: JobName, everyMs: number, run: () => unknown): void {
+  every(name: JobName, everyMs: number, run: () => unknown, onStart?: () => void): void {
     if (this.jobs.has(name)) throw new Error(`job ${name} is declared twice`);
-    this.jobs.set(name, { everyMs, run });
+    this.jobs.set(name, { everyMs, run, onStart });
   }
 
   /** Whether the configuration lets this job run on this instance (its setting is not `off`). */
@@ -38,6 +40,7 @@ export class Scheduler implements OnModuleDestroy {
     const started: JobName[] = [];
     for (const [name, job] of this.jobs) {
       if (!this.isEnabled(name)) continue;
+      job.onStart?.();
       const timer = setInterval(() => void this.runNow(name), job.everyMs);
       timer.unref();
       this.timers.push(timer);

@@ -1,0 +1,199 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
+import { Transactions } from '../../src/database/transactions';
+import { WalSync } from '../../src/database/wal-sync';
+import { InboxStore } from '../../src/inbox/inbox-store.service';
+import { InboxWorker } from '../../src/inbox/inbox-worker.service';
+import { Queue } from '../../src/queues/queue.entity';
+import { Scheduler } from '../../src/scheduling/scheduler';
+import { Article } from '../../src/tickets/article.entity';
+import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
+import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
+import { Ticket } from '../../src/tickets/ticket.entity';
+import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
+import { createReadyProfile } from '../factories/profile.factory';
+import { registerXAccount } from '../factories/x-account.factory';
+import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
+import { createTestApp, type TestApp } from '../utils/create-test-app';
+
+/**
+ * The path of an incoming message as docs/THREADING.md "Speed" describes it: stores committed
+ * together and acknowledged only once on disk, one bad delivery failing alone, the outcome of an
+ * event written exactly (PostgreSQL writes it as a literal), a ticket another transaction has
+ * locked deferring the event instead of holding the batch, and on SQLite the inbox worker in a
+ * thread of its own once the server starts its jobs.
+ */
+
+const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
+const onSqlite = !process.env.DATABASE_URL;
+const sqliteOnly = onSqlite ? it : it.skip;
+const postgresOnly = onSqlite ? it.skip : it;
+
+describe('the inbox ingest path', () => {
+  let t: TestApp;
+  let fakeX: FakeXApi;
+  let profileId: number;
+  let account: XPerson;
+  let customerSeq = 0;
+
+  beforeAll(async () => {
+    fakeX = await startFakeXApi();
+    const x = registerXAccount(fakeX);
+    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl } });
+    const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+    profileId = (await createReadyProfile(t, { targetQueueId: raw.id, accountId: x.userId, consumerSecret: SECRET })).id;
+    account = { id: x.userId, handle: x.username, name: x.name };
+  });
+  afterAll(async () => {
+    await t.close();
+    await fakeX.close();
+  });
+
+  const newCustomer = (): XPerson => ({ id: newXId(), handle: `ingest${++customerSeq}`, name: `Ingest ${customerSeq}` });
+  /** The inbox items of a DM, as the webhook takes them from X's delivery. */
+  const dmItems = (from: XPerson, text: string) => splitAaaDelivery(dmBody({ forUserId: account.id, from, to: account, text }).body).items;
+  const storedKeys = async () => (await t.dataSource.query('SELECT dedupe_key FROM inbox_events')).map((r: { dedupe_key: string }) => r.dedupe_key);
+
+  it('stores what arrives together in one go, and a delivery the database refuses fails alone', async () => {
+    const good = dmItems(newCustomer(), 'good');
+    // A row the database refuses (no profile): its store rejects, the other one's is committed.
+    const bad = dmItems(newCustomer(), 'bad');
+    const store = t.app.get(InboxStore);
+    const results = await Promise.allSettled([store.store(profileId, 'webhook', good), store.store(null as unknown as number, 'webhook', bad)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    const keys = await storedKeys();
+    expect(keys).toContain(good[0].dedupeKey);
+    expect(keys).not.toContain(bad[0].dedupeKey);
+  });
+
+  sqliteOnly('SQLITE_SYNCHRONOUS=FULL: a store and a transaction resolve only once the WAL is synced, and their commits do not wait for the disk', async () => {
+    expect(t.config.database.sqliteSynchronous).toBe('FULL');
+    let release!: () => void;
+    const synced = new Promise<void>((resolve) => (release = resolve));
+    const sync = jest.spyOn(WalSync.prototype, 'sync').mockImplementation(() => synced);
+    try {
+      const items = dmItems(newCustomer(), 'on disk first');
+      let stored = false;
+      const storing = t.app.get(InboxStore).store(profileId, 'webhook', items).then(() => (stored = true));
+      let inside: unknown;
+      let ran = false;
+      const running = t.app
+        .get(Transactions)
+        .run(async (m) => (inside = (await m.query('PRAGMA synchronous'))[0].synchronous))
+        .then(() => (ran = true));
+      // Committed (the row is there), but not acknowledged before the fsync.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await storedKeys()).toContain(items[0].dedupeKey);
+      expect([stored, ran]).toEqual([false, false]);
+      release();
+      await Promise.all([storing, running]);
+      expect(sync).toHaveBeenCalled();
+      // NORMAL (1) inside, FULL (2) again for everything else.
+      expect(inside).toBe(1);
+      expect((await t.dataSource.query('PRAGMA synchronous'))[0].synchronous).toBe(2);
+    } finally {
+      sync.mockRestore();
+    }
+  });
+
+  it("writes each event's outcome exactly, quotes and backslashes in its note included", async () => {
+    const queue = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+    const name = `Raw 'quoted' \\back\\slash "double" ; DROP`;
+    await t.dataSource.getRepository(Queue).update({ id: queue.id }, { name, followUp: 'reject' });
+    try {
+      const customer = newCustomer();
+      await t.app.get(InboxStore).store(profileId, 'webhook', dmItems(customer, 'first'));
+      await t.app.get(InboxWorker).drain();
+      const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+      await t.app.get(Transactions).run((m) => t.app.get(ConversationTickets).change(m, ticket.id, { state: 'closed successful' }, SYSTEM_ACTOR));
+      const second = dmItems(customer, 'second');
+      await t.app.get(InboxStore).store(profileId, 'webhook', second);
+      await t.app.get(InboxWorker).drain();
+      const [event] = await t.dataSource.query(`SELECT status, error FROM inbox_events WHERE dedupe_key = '${second[0].dedupeKey}'`);
+      expect(event).toEqual({ status: 'rejected', error: `Follow-up rejected: ticket ${ticket.number} is closed and queue "${name}" rejects follow-ups.` });
+    } finally {
+      await t.dataSource.getRepository(Queue).update({ id: queue.id }, { name: 'Raw', followUp: 'possible' });
+    }
+  });
+
+  postgresOnly('a ticket another transaction has locked defers its message instead of holding the batch', async () => {
+    const customer = newCustomer();
+    await t.app.get(InboxStore).store(profileId, 'webhook', dmItems(customer, 'first'));
+    await t.app.get(InboxWorker).drain();
+    const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+    // An agent's action holds the ticket's row lock (as factsForUpdate takes it).
+    const agent = t.app.get(DataSource).createQueryRunner();
+    await agent.connect();
+    await agent.startTransaction();
+    let draining: Promise<void> | undefined;
+    try {
+      await agent.query('SELECT id FROM tickets WHERE id = $1 FOR UPDATE', [ticket.id]);
+      const second = dmItems(customer, 'second');
+      await t.app.get(InboxStore).store(profileId, 'webhook', second);
+      // drain() goes round until the ticket is free; meanwhile its batches commit, the event deferred
+      // each time (a batch waiting for the lock would never commit, and the event would stay as it was).
+      draining = t.app.get(InboxWorker).drain();
+      let event: { status: string; attempts: number; next_attempt_at: string } | undefined;
+      for (let look = 0; look < 400; look++) {
+        [event] = await t.dataSource.query('SELECT status, attempts, next_attempt_at FROM inbox_events WHERE dedupe_key = $1', [second[0].dedupeKey]);
+        if (Number(event!.next_attempt_at) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(event).toMatchObject({ status: 'received', attempts: 0 });
+      expect(Number(event!.next_attempt_at)).toBeGreaterThan(0);
+    } finally {
+      await agent.commitTransaction();
+      await agent.release();
+    }
+    await draining;
+    expect((await t.dataSource.getRepository(Article).findBy({ ticketId: ticket.id })).map((a) => a.body)).toEqual(['first', 'second']);
+  });
+});
+
+describe('the inbox worker thread (SQLite)', () => {
+  let t: TestApp;
+  let fakeX: FakeXApi;
+
+  beforeAll(async () => {
+    if (!onSqlite) return;
+    fakeX = await startFakeXApi();
+    registerXAccount(fakeX);
+    // Only the inbox worker among the server's jobs: the delivery worker runs when the thread reports an auto-reply.
+    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, POLLER: 'off', MEDIA_FETCHER: 'off', PENDING_CHECK: 'off', SESSION_PRUNER: 'off' } });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+    await fakeX?.close();
+  });
+
+  sqliteOnly(
+    'works the inbox in its own thread once the server starts its jobs: webhooks stored here, tickets and auto-replies there, the WAL checkpointed there',
+    async () => {
+      const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+      const profile = await createReadyProfile(t, { targetQueueId: raw.id, consumerSecret: SECRET, autoReplyText: 'Thanks from the thread.' });
+      const account: XPerson = { id: profile.accountId!, handle: 'acme_support', name: 'ACME' };
+      expect(t.app.get(Scheduler).start()).toContain('inbox-worker');
+      await t.app.get(InboxWorker).started();
+      // The app's connection leaves checkpoints to the thread: none runs inside a webhook's commit.
+      expect((await t.dataSource.query('PRAGMA wal_autocheckpoint'))[0]).toEqual({ wal_autocheckpoint: 0 });
+
+      const customer: XPerson = { id: newXId(), handle: 'threaded', name: 'Threaded' };
+      const body = dmBody({ forUserId: account.id, from: customer, to: account, text: 'Hello thread' }).body;
+      await request(t.app.getHttpServer()).post(`/webhooks/x/${profile.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+      await t.app.get(InboxWorker).drain();
+
+      const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+      expect(ticket).toBeDefined();
+      // The thread's auto-reply reached the delivery worker of this thread, which sent it.
+      for (let i = 0; i < 100 && fakeX.sent.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const articles = await t.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } });
+      expect(articles.map((a) => [a.sender, a.body, a.deliveryStatus])).toEqual([
+        ['customer', 'Hello thread', null],
+        ['system', 'Thanks from the thread.', 'sent'],
+      ]);
+      expect(fakeX.sent).toHaveLength(1);
+    },
+    120_000,
+  );
+});
