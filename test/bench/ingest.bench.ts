@@ -1,24 +1,39 @@
+import Database from 'better-sqlite3';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { InboxWorker } from '../../src/inbox/inbox-worker.service';
-import { Queue } from '../../src/queues/queue.entity';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
-import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi, type FakeXTweetInput } from '../support/fake-x-api';
-import { freePort } from '../utils/browser';
-import { createTestApp, type TestApp } from '../utils/create-test-app';
+import type { FakeXDirectMessageInput } from '../support/fake-x/timeline';
 
 /**
- * `npm run bench -- ingest`: signed webhook POSTs of DMs and mentions across 1,000 threads,
- * delivered shuffled and with 10 % of them twice, as X does not promise order nor a single delivery.
- * Prints acknowledgement p50/p99 at a fixed offered rate next to a bare Node http server that only
- * reads the body (the floor, measured in the same run), and events processed per second: SQLite,
- * PostgreSQL with one instance and with two (when DATABASE_URL is set). Next to every figure: the
- * correctness check — one ticket per conversation, every distinct message stored once, no event
- * left unprocessed. A fake X answers the parent lookups of replies that arrive before their tweet.
+ * `npm run bench -- ingest [--events N] [--rate N] [--only ack-sqlite,processing,ack-postgres]`:
+ * signed webhook POSTs of DMs and mentions across 1,000 threads, delivered shuffled and with 10 %
+ * of them twice, as X does not promise order nor a single delivery. Every instance is the app as
+ * the server runs it (all its jobs started: on SQLite the inbox worker in its own thread), each in
+ * a process of its own (bench-instance.ts), so that "two instances" are two event loops.
+ *
+ * - Acknowledgement p50/p99 at a fixed offered rate, with the worker processing meanwhile, next to
+ *   a bare Node http server that only reads the body (same requests, same rate, same run) and, for
+ *   SQLITE_SYNCHRONOUS=FULL, next to what one fsync'd SQLite commit takes on this disk now.
+ * - Events processed per second from a stored backlog: SQLite, PostgreSQL with one instance and
+ *   with two (when DATABASE_URL is set), next to a floor measured in the same run: plain prepared
+ *   statements writing one article and updating one event per message, 100 per transaction.
+ *
+ * Next to every figure: the check — one ticket per conversation, none split, every distinct message
+ * stored once, no event left unprocessed. A fake X answers the parent lookups of replies that
+ * arrive before their tweet, and takes the auto-replies. The load average is printed before and
+ * after: on a shared machine, the figures move with it, the floors beside them too. So does the
+ * CPU each instance (and PostgreSQL) used during a processing run, printed beside it.
+ *
+ * To see what a figure depends on: BENCH_ENV='{"DELIVERY_WORKER":"off"}' (settings for every
+ * instance), BENCH_CPU_PROF=<folder> (CPU profiles of the instances, node --cpu-prof),
+ * BENCH_LOG_LEVEL=warn (their logs).
  */
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
@@ -30,10 +45,13 @@ const WARM_UP = 1_000;
 const DUPLICATES = 0.1;
 /** The SQLite runs must not inherit DATABASE_URL, which is set for the PostgreSQL runs. */
 const ON_SQLITE = { DATABASE_URL: '' };
+const PARTS = ['ack-sqlite', 'processing', 'ack-postgres'] as const;
+type Part = (typeof PARTS)[number];
 
 interface Options {
   events: number;
   rate: number;
+  only?: string[];
 }
 
 interface Request {
@@ -49,6 +67,8 @@ interface Workload {
   messages: number;
   /** The tweets, as X knows them (the fake X serves them to parent lookups). */
   tweets: FakeXTweetInput[];
+  /** The DMs, as X knows them: the ids X gives the auto-replies must not be theirs. */
+  dms: FakeXDirectMessageInput[];
 }
 
 /**
@@ -62,11 +82,15 @@ export function workload(accountId: string, events: number, seed = 8): Workload 
   const lastTweet = new Map<number, string>();
   const bodies: string[] = [];
   const tweets: FakeXTweetInput[] = [];
+  const dms: FakeXDirectMessageInput[] = [];
   for (let n = 0; n < events; n++) {
     const thread = n % THREADS;
     const customer = customers[thread];
     if (thread < DM_THREADS) {
-      bodies.push(dmBody({ forUserId: accountId, from: customer, to: account, text: `DM ${n}: where is my order?` }).body);
+      const text = `DM ${n}: where is my order?`;
+      const built = dmBody({ forUserId: accountId, from: customer, to: account, text });
+      dms.push({ id: built.id, from: { id: customer.id, username: customer.handle, name: customer.name }, toUserId: accountId, text });
+      bodies.push(built.body);
     } else {
       const parent = lastTweet.get(thread);
       const text = `@acme_support tweet ${n}`;
@@ -82,7 +106,7 @@ export function workload(accountId: string, events: number, seed = 8): Workload 
     const j = Math.floor(random() * (i + 1));
     [delivered[i], delivered[j]] = [delivered[j], delivered[i]];
   }
-  return { requests: delivered.map((body) => signed(body, SECRET)), threads: Math.min(THREADS, events), messages: events, tweets };
+  return { requests: delivered.map((body) => signed(body, SECRET)), threads: Math.min(THREADS, events), messages: events, tweets, dms };
 }
 
 /** A small seeded PRNG, so that every run shuffles alike. */
@@ -119,59 +143,224 @@ async function bareServer(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
-let fakeX: FakeXApi;
+// ---- instances, each in a process of its own ------------------------------------------------------
 
-async function instance(env: Record<string, string>, keepSchema = false): Promise<{ t: TestApp; url: (profileId: number) => string }> {
-  const port = await freePort();
-  const t = await createTestApp({ keepSchema, env: { SECRETS_KEY, LOG_LEVEL: 'silent', X_API_BASE_URL: fakeX.baseUrl, ...env } });
-  await t.app.listen(port, '127.0.0.1');
-  return { t, url: (profileId) => `http://127.0.0.1:${port}/webhooks/x/${profileId}` };
+interface Counts {
+  tickets: number;
+  split: number;
+  articles: number;
+  left: number;
 }
 
-async function readyProfile(t: TestApp) {
-  const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
-  return createReadyProfile(t, { targetQueueId: raw.id, consumerSecret: SECRET, autoReplyText: 'Thanks, we answer within a day.' });
+class Instance {
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+      const call = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      if (message.error !== undefined) call?.reject(new Error(message.error));
+      else call?.resolve(message.result);
+    });
+  }
+
+  static start(env: Record<string, string>, keepSchema = false): Promise<Instance> {
+    const child = fork(join(__dirname, 'bench-instance.ts'), [JSON.stringify({ SECRETS_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', X_API_BASE_URL: fakeX.baseUrl, ...env, ...benchEnv() }), keepSchema ? 'keep' : ''], {
+      // BENCH_CPU_PROF=<folder>: each instance writes CPU profiles (node --cpu-prof) of its threads there.
+      execArgv: ['--require', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      child.once('message', (message: { result: { port: number } }) => resolve(new Instance(child, message.result.port)));
+      child.once('exit', (code) => reject(new Error(`instance exited with code ${code} before it listened`)));
+    });
+  }
+
+  url(profileId: number): string {
+    return `http://127.0.0.1:${this.port}/webhooks/x/${profileId}`;
+  }
+
+  call<T>(command: string, args: unknown = {}): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ id, command, args });
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.call('close');
+    await exited;
+  }
 }
 
-/** One ticket per conversation, every distinct message stored once, nothing left in the inbox. */
-async function check(t: TestApp, load: Pick<Workload, 'threads' | 'messages'>): Promise<string> {
-  const one = async (sql: string) => Number(Object.values((await t.dataSource.query(sql))[0])[0]);
-  const tickets = await one('SELECT COUNT(*) AS n FROM tickets');
-  const split = await one('SELECT COUNT(*) AS n FROM (SELECT thread_key FROM ticket_threads GROUP BY profile_id, thread_key HAVING COUNT(*) > 1) s');
-  const articles = await one(`SELECT COUNT(*) AS n FROM articles WHERE sender = 'customer'`);
-  const left = await one(`SELECT COUNT(*) AS n FROM inbox_events WHERE status <> 'processed' AND NOT (status = 'ignored' AND error LIKE 'Already stored%')`);
-  const ok = tickets === load.threads && split === 0 && articles === load.messages && left === 0;
-  return `${ok ? 'OK' : 'MISMATCH'}: ${tickets} tickets for ${load.threads} conversations (${split} split), ${articles} of ${load.messages} messages stored, ${left} events left`;
+/** BENCH_ENV='{"DELIVERY_WORKER":"off"}': settings for every instance, to see what a figure depends on. */
+function benchEnv(): Record<string, string> {
+  return JSON.parse(process.env.BENCH_ENV ?? '{}') as Record<string, string>;
 }
 
-/** Stores everything first (worker off), then times the processing alone. */
-async function processingRate(apps: { t: TestApp; url: (id: number) => string }[], options: Options): Promise<{ perSecond: number; check: string }> {
-  const profile = await readyProfile(apps[0].t);
-  const load = workload(profile.accountId!, options.events);
-  onX(load);
-  const shares = apps.map((app, i) => fire(app.url(profile.id), load.requests.filter((_, n) => n % apps.length === i), 0));
-  const acks = (await Promise.all(shares)).flatMap((r) => r.statuses);
-  if (acks.some((s) => s !== 200)) throw new Error(`ingest failed: ${acks.filter((s) => s !== 200).length} non-200 answers`);
-  const started = process.hrtime.bigint();
-  await Promise.all(apps.map((app) => app.t.app.get(InboxWorker).drain()));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: options.events / seconds, check: await check(apps[0].t, load) };
+function verdict(counts: Counts, load: Pick<Workload, 'threads' | 'messages'>): string {
+  const ok = counts.tickets === load.threads && counts.split === 0 && counts.articles === load.messages && counts.left === 0;
+  return `${ok ? 'OK' : 'MISMATCH'}: ${counts.tickets} tickets for ${load.threads} conversations (${counts.split} split), ${counts.articles} of ${load.messages} messages stored, ${counts.left} events left`;
 }
+
+// ---- the floors ---------------------------------------------------------------------------------
+
+/** What one committed single-row insert takes with synchronous FULL (WAL), here and now: the disk's fsync. */
+function fsyncFloor(commits = 300): { p50: number; p99: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'socialdesk-bench-'));
+  try {
+    const db = new Database(join(dir, 'floor.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT)');
+    const insert = db.prepare('INSERT INTO t (payload) VALUES (?)');
+    const times: number[] = [];
+    for (let i = 0; i < commits; i++) {
+      const started = performance.now();
+      insert.run('x'.repeat(700));
+      times.push(performance.now() - started);
+    }
+    db.close();
+    return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The driver the app's PostgreSQL connections use (TypeORM's), without types of its own. */
+interface PgClient {
+  connect(): Promise<void>;
+  query(query: string | { name: string; text: string; values: unknown[] }, values?: unknown[]): Promise<unknown>;
+  end(): Promise<void>;
+}
+const { Client } = require('pg') as { Client: new (options: { connectionString: string }) => PgClient };
+
+const FLOOR_SCHEMA = 'CREATE TABLE e (id INTEGER PRIMARY KEY, status VARCHAR(10) NOT NULL); CREATE TABLE a (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, body TEXT NOT NULL)';
+
+/** Plain statements, per message one article inserted and one event updated, 100 per transaction (SQLite, synchronous NORMAL as the inbox thread commits). */
+function sqliteProcessingFloor(events: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'socialdesk-bench-'));
+  try {
+    const db = new Database(join(dir, 'floor.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(FLOOR_SCHEMA);
+    db.prepare(`WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < ?) INSERT INTO e (id, status) SELECT id, 'received' FROM n`).run(events);
+    const article = db.prepare('INSERT INTO a (event_id, body) VALUES (?, ?)');
+    const done = db.prepare(`UPDATE e SET status = 'processed' WHERE id = ?`);
+    const batch = db.transaction((from: number) => {
+      for (let id = from; id < Math.min(from + 100, events + 1); id++) {
+        article.run(id, 'DM: where is my order?');
+        done.run(id);
+      }
+    });
+    const started = performance.now();
+    for (let from = 1; from <= events; from += 100) batch(from);
+    const perSecond = events / ((performance.now() - started) / 1000);
+    db.close();
+    return perSecond;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same on PostgreSQL over one connection: round trips, as one worker makes them. */
+async function postgresProcessingFloor(url: string, events: number): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TEMPORARY TABLE e (id integer PRIMARY KEY, status varchar(10) NOT NULL); CREATE TEMPORARY TABLE a (id serial PRIMARY KEY, event_id integer NOT NULL, body text NOT NULL)');
+    await client.query(`INSERT INTO e (id, status) SELECT g, 'received' FROM generate_series(1, $1::integer) g`, [events]);
+    const started = performance.now();
+    for (let from = 1; from <= events; from += 100) {
+      await client.query('BEGIN');
+      for (let id = from; id < Math.min(from + 100, events + 1); id++) {
+        await client.query({ name: 'floor-article', text: 'INSERT INTO a (event_id, body) VALUES ($1, $2)', values: [id, 'DM: where is my order?'] });
+        await client.query({ name: 'floor-done', text: `UPDATE e SET status = 'processed' WHERE id = $1`, values: [id] });
+      }
+      await client.query('COMMIT');
+    }
+    return events / ((performance.now() - started) / 1000);
+  } finally {
+    await client.end();
+  }
+}
+
+// ---- the measurements ---------------------------------------------------------------------------
 
 /** Warms the app's code paths (JIT, statement cache) before measuring, then measures. */
 async function acknowledgement(url: string, requests: Request[], rate: number, warmUp: Request[] = []) {
-  if (warmUp.length > 0) await fire(url, warmUp, rate / 2);
+  // A delivery that failed in the warm-up is not stored either: it counts (the check would miss it).
+  const warm = warmUp.length > 0 ? await fire(url, warmUp, rate / 2) : { statuses: [] };
   const { latencies, statuses, seconds } = await fire(url, requests, rate);
-  const failures = statuses.filter((s) => s !== 200).length;
+  const failures = [...warm.statuses, ...statuses].filter((s) => s !== 200).length;
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), offered: requests.length / seconds, failures };
 }
 
-const fmt = (n: number) => n.toFixed(2).padStart(8);
+/** A backlog stored first, then the server's jobs started on every instance: how fast the inbox is worked off. */
+async function processingRate(instances: Instance[], options: Options, onPostgres = false): Promise<{ perSecond: number; check: string; cpu: string }> {
+  const profile = await instances[0].call<{ id: number; accountId: string }>('profile', { consumerSecret: SECRET });
+  const load = workload(profile.accountId, options.events);
+  onX(load);
+  await instances[0].call('store', { profileId: profile.id, bodies: load.requests.map((r) => r.body) });
+  await Promise.all(instances.map((instance) => instance.call('start')));
+  const serverBefore = onPostgres ? postgresServerCpuSeconds() : undefined;
+  const started = performance.now();
+  const drained = await Promise.all(instances.map((instance) => instance.call<{ cpuMs: number }>('drain')));
+  const seconds = (performance.now() - started) / 1000;
+  const server = serverBefore === undefined ? undefined : (postgresServerCpuSeconds()! - serverBefore) / seconds;
+  // How busy each instance's process was: CPU seconds per second of the run (1.00 = one core all along).
+  const cpu = drained.map((d) => (d.cpuMs / 1000 / seconds).toFixed(2)).join(' + ');
+  const database = server !== undefined ? `, PostgreSQL's processes ${server.toFixed(2)}` : '';
+  return { perSecond: options.events / seconds, check: verdict(await instances[0].call<Counts>('check'), load), cpu: `CPU (cores): instance ${cpu}${database}` };
+}
 
-/** X knows the workload's tweets: parent lookups of replies that arrive before their tweet find them. */
+/**
+ * The CPU time of every `postgres` process on this machine (Linux /proc), when the server runs
+ * here: what the database itself spent (other users of the same server included).
+ */
+function postgresServerCpuSeconds(): number | undefined {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const fmt = (n: number) => n.toFixed(2).padStart(8);
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+/**
+ * X knows the workload's messages: parent lookups of replies that arrive before their tweet find
+ * them, and the ids it gives the auto-replies are not those of the customers' DMs (an auto-reply
+ * with a customer DM's id made that DM look "already stored").
+ */
 function onX(load: Workload): void {
   for (const tweet of load.tweets) fakeX.postPublicTweet(tweet);
+  for (const dm of load.dms) fakeX.postDirectMessage(dm);
 }
+
+let fakeX: FakeXApi;
 
 export async function ingestBenchmark(options: Options): Promise<void> {
   fakeX = await startFakeXApi();
@@ -184,78 +373,98 @@ export async function ingestBenchmark(options: Options): Promise<void> {
 }
 
 async function measure(options: Options): Promise<void> {
+  const parts = new Set<Part>((options.only as Part[] | undefined) ?? PARTS);
   const ackEvents = Math.min(options.events, options.rate * 8);
   console.log(
     `ingest benchmark: ${options.events} messages over ${THREADS} conversations (${DM_THREADS} DM, ${THREADS - DM_THREADS} tweet threads), ` +
-      `delivered shuffled with ${DUPLICATES * 100} % duplicates; acknowledgement at ${options.rate}/s offered, ${ackEvents} messages\n`,
+      `delivered shuffled with ${DUPLICATES * 100} % duplicates; acknowledgement at ${options.rate}/s offered, ${ackEvents} messages`,
   );
+  console.log(`load average (1, 5, 15 min) at the start: ${load()}\n`);
+  const warmCount = Math.round(WARM_UP * (1 + DUPLICATES));
 
-  // Acknowledgement: the floor and the app, same requests, same rate.
-  const floor = await bareServer();
-  const probe = workload('1790000000000000042', ackEvents);
-  const bare = await acknowledgement(floor.url, probe.requests, options.rate, probe.requests.slice(0, WARM_UP));
-  floor.server.close();
+  if (parts.has('ack-sqlite')) {
+    // Acknowledgement: the floor and the app, same requests, same rate.
+    const floor = await bareServer();
+    const probe = workload('1790000000000000042', ackEvents);
+    const bare = await acknowledgement(floor.url, probe.requests, options.rate, probe.requests.slice(0, WARM_UP));
+    floor.server.close();
+    const disk = fsyncFloor();
 
-  const sqliteAcks: string[] = [];
-  for (const synchronous of ['FULL', 'NORMAL'] as const) {
-    const sqliteAck = await instance({ ...ON_SQLITE, SQLITE_SYNCHRONOUS: synchronous });
-    const profile = await readyProfile(sqliteAck.t);
-    const load = workload(profile.accountId!, ackEvents + WARM_UP);
-    onX(load);
-    const warm = Math.round(WARM_UP * (1 + DUPLICATES));
-    const measured = await acknowledgement(sqliteAck.url(profile.id), load.requests.slice(warm), options.rate, load.requests.slice(0, warm));
-    await sqliteAck.t.app.get(InboxWorker).drain();
-    const verdict = await check(sqliteAck.t, load);
-    await sqliteAck.t.close();
-    sqliteAcks.push(`socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${verdict})`);
+    const lines: string[] = [];
+    for (const synchronous of ['FULL', 'NORMAL'] as const) {
+      const instance = await Instance.start({ ...ON_SQLITE, SQLITE_SYNCHRONOUS: synchronous });
+      const profile = await instance.call<{ id: number; accountId: string }>('profile', { consumerSecret: SECRET });
+      await instance.call('start');
+      const ackLoad = workload(profile.accountId, ackEvents + WARM_UP);
+      onX(ackLoad);
+      const measured = await acknowledgement(instance.url(profile.id), ackLoad.requests.slice(warmCount), options.rate, ackLoad.requests.slice(0, warmCount));
+      await instance.call('drain');
+      const check = verdict(await instance.call<Counts>('check'), ackLoad);
+      await instance.close();
+      lines.push(`socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check})`);
+    }
+    console.log(`acknowledgement (ms), after ${WARM_UP} warm-up POSTs; the inbox worker (its own thread) processes meanwhile`);
+    console.log('                                  p50       p99   offered/s  failures');
+    console.log(`bare node http (floor)        ${fmt(bare.p50)}  ${fmt(bare.p99)}  ${fmt(bare.offered)}  ${bare.failures}`);
+    console.log(`one fsync'd SQLite commit     ${fmt(disk.p50)}  ${fmt(disk.p99)}     (the floor of FULL: each acknowledged delivery waits for one)`);
+    for (const line of lines) console.log(line);
+    console.log('  (SQLITE_SYNCHRONOUS=FULL, the default: every stored event survives a power loss; NORMAL: survives any crash of the app, not a power loss)');
   }
 
-  console.log(`acknowledgement (ms), after ${WARM_UP} warm-up POSTs; the worker processes meanwhile`);
-  console.log('                                  p50       p99   offered/s  failures');
-  console.log(`bare node http (floor)        ${fmt(bare.p50)}  ${fmt(bare.p99)}  ${fmt(bare.offered)}  ${bare.failures}`);
-  for (const line of sqliteAcks) console.log(line);
-  console.log('  (SQLITE_SYNCHRONOUS=FULL, the default: every stored event survives a power loss; NORMAL: survives any app crash)');
+  if (parts.has('processing')) {
+    console.log(`\nprocessing (events/s) of a stored backlog of ${options.events} messages`);
+    const sqliteFloor = sqliteProcessingFloor(options.events);
+    const sqlite = await Instance.start(ON_SQLITE);
+    const sqliteRate = await processingRate([sqlite], options);
+    await sqlite.close();
+    console.log(`SQLite, plain statements (floor) ${fmt(sqliteFloor)}`);
+    console.log(`SQLite, one instance          ${fmt(sqliteRate.perSecond)}   ${sqliteRate.check}; ${sqliteRate.cpu}`);
 
-  // Processing throughput.
-  const sqlite = await instance({ ...ON_SQLITE, INBOX_WORKER: 'off' });
-  const sqliteRate = await processingRate([sqlite], options);
-  await sqlite.t.close();
-  console.log(`\nprocessing (events/s)`);
-  console.log(`SQLite, one instance          ${fmt(sqliteRate.perSecond)}   ${sqliteRate.check}`);
+    const url = process.env.DATABASE_URL;
+    if (url) {
+      const postgresFloor = await postgresProcessingFloor(url, options.events);
+      const one = await Instance.start({});
+      const oneRate = await processingRate([one], options, true);
+      await one.close();
+      const first = await Instance.start({});
+      const second = await Instance.start({}, true);
+      const twoRate = await processingRate([first, second], options, true);
+      await second.close();
+      await first.close();
+      console.log(`PostgreSQL, plain statements (floor) ${fmt(postgresFloor)}   (one connection)`);
+      console.log(`PostgreSQL, one instance      ${fmt(oneRate.perSecond)}   ${oneRate.check}; ${oneRate.cpu}`);
+      console.log(`PostgreSQL, two instances     ${fmt(twoRate.perSecond)}   ${twoRate.check}  (${(twoRate.perSecond / oneRate.perSecond).toFixed(2)}× one); ${twoRate.cpu}`);
+    } else {
+      console.log('PostgreSQL: skipped (set DATABASE_URL to a database the benchmark may drop and migrate)');
+    }
+  }
 
-  if (process.env.DATABASE_URL) {
-    const one = await instance({ INBOX_WORKER: 'off' });
-    const oneRate = await processingRate([one], options);
-    await one.t.close();
-    const first = await instance({ INBOX_WORKER: 'off' });
-    const second = await instance({ INBOX_WORKER: 'off' }, true);
-    const twoRate = await processingRate([first, second], options);
-    await second.t.close();
-    await first.t.close();
-    console.log(`PostgreSQL, one instance      ${fmt(oneRate.perSecond)}   ${oneRate.check}`);
-    console.log(`PostgreSQL, two instances     ${fmt(twoRate.perSecond)}   ${twoRate.check}  (${(twoRate.perSecond / oneRate.perSecond).toFixed(2)}× one)`);
-
-    const pgA = await instance({});
-    const pgB = await instance({}, true);
-    const pgProfile = await readyProfile(pgA.t);
-    const pgLoad = workload(pgProfile.accountId!, ackEvents + WARM_UP);
+  if (parts.has('ack-postgres') && process.env.DATABASE_URL) {
+    const floor = await bareServer();
+    const probe = workload('1790000000000000042', ackEvents);
+    const bare = await acknowledgement(floor.url, probe.requests, options.rate, probe.requests.slice(0, WARM_UP));
+    floor.server.close();
+    const a = await Instance.start({});
+    const b = await Instance.start({}, true);
+    const profile = await a.call<{ id: number; accountId: string }>('profile', { consumerSecret: SECRET });
+    await Promise.all([a.call('start'), b.call('start')]);
+    const pgLoad = workload(profile.accountId, ackEvents + WARM_UP);
     onX(pgLoad);
-    const warmCount = Math.round(WARM_UP * (1 + DUPLICATES));
     const warm = pgLoad.requests.slice(0, warmCount);
     const measured = pgLoad.requests.slice(warmCount);
     const share = (list: Request[], i: number) => list.filter((_, n) => n % 2 === i);
     const [ackA, ackB] = await Promise.all([
-      acknowledgement(pgA.url(pgProfile.id), share(measured, 0), options.rate / 2, share(warm, 0)),
-      acknowledgement(pgB.url(pgProfile.id), share(measured, 1), options.rate / 2, share(warm, 1)),
+      acknowledgement(a.url(profile.id), share(measured, 0), options.rate / 2, share(warm, 0)),
+      acknowledgement(b.url(profile.id), share(measured, 1), options.rate / 2, share(warm, 1)),
     ]);
-    await Promise.all([pgA.t.app.get(InboxWorker).drain(), pgB.t.app.get(InboxWorker).drain()]);
-    const pgCheck = await check(pgA.t, pgLoad);
-    await pgB.t.close();
-    await pgA.t.close();
-    console.log(`\nacknowledgement, PostgreSQL, two instances at ${options.rate}/s in all:`);
-    console.log(`  instance A p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}`);
-    console.log(`  instance B p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (${pgCheck})`);
-  } else {
-    console.log('PostgreSQL: skipped (set DATABASE_URL to a database the benchmark may drop and migrate)');
+    await Promise.all([a.call('drain'), b.call('drain')]);
+    const check = verdict(await a.call<Counts>('check'), pgLoad);
+    await b.close();
+    await a.close();
+    console.log(`\nacknowledgement (ms), PostgreSQL, two instances at ${options.rate}/s in all, their inbox workers processing meanwhile:`);
+    console.log(`  bare node http (floor)  p50 ${fmt(bare.p50)} p99 ${fmt(bare.p99)} at ${options.rate}/s`);
+    console.log(`  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}`);
+    console.log(`  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (${check})`);
   }
+  console.log(`\nload average (1, 5, 15 min) at the end: ${load()}`);
 }

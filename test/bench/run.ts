@@ -11,7 +11,8 @@ process.env.ADMIN_PASSWORD ??= 'bench-admin-password';
 process.env.SESSION_SECRET ??= 'bench-session-secret-bench-session-secret';
 
 const BENCHMARKS: Record<string, (args: string[]) => Promise<void>> = {
-  ingest: (args) => ingestBenchmark({ events: numberArg(args, '--events', 6_000), rate: numberArg(args, '--rate', 500) }),
+  ingest: (args) =>
+    ingestBenchmark({ events: numberArg(args, '--events', 6_000), rate: numberArg(args, '--rate', 500), only: args.includes('--only') ? args[args.indexOf('--only') + 1]?.split(',') : undefined }),
   acl: (args) => aclBenchmark(args.includes('--only') ? args.slice(args.indexOf('--only') + 1) : undefined),
   agent: (args) => agentBenchmark({ tickets: numberArg(args, '--tickets', 100_000), articles: numberArg(args, '--articles', 300_000), requests: numberArg(args, '--requests', 200) }),
   model: (args) => modelBenchmark({ runs: numberArg(args, '--runs', 1_000), seed: numberArg(args, '--seed', 20260508) }),
@@ -28,7 +29,7 @@ const [name, ...args] = process.argv.slice(2);
 const benchmark = BENCHMARKS[name ?? ''];
 if (!benchmark) {
   console.error(
-    `usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--events N] [--rate N] (ingest) [--only filter store zoom] (acl) [--tickets N] [--articles N] [--requests N] (agent) [--runs N] [--seed N] (model)`,
+    `usage: npm run bench -- <${Object.keys(BENCHMARKS).join('|')}> [--events N] [--rate N] [--only ack-sqlite,processing,ack-postgres] (ingest) [--only filter store zoom] (acl) [--tickets N] [--articles N] [--requests N] (agent) [--runs N] [--seed N] (model)`,
   );
   process.exit(2);
 }

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
+import { InboxStore } from '../../src/inbox/inbox-store.service';
+import { InboxWorker } from '../../src/inbox/inbox-worker.service';
+import { Queue } from '../../src/queues/queue.entity';
+import { Scheduler } from '../../src/scheduling/scheduler';
+import { createReadyProfile } from '../factories/profile.factory';
+import { freePort } from '../utils/browser';
+import { createTestApp, type TestApp } from '../utils/create-test-app';
+
+/**
+ * One socialdesk instance in a process of its own, for the ingest benchmark (ingest.bench.ts):
+ * "two instances" are two processes, each with its own event loop, as two servers would be. Driven
+ * over IPC: `{ id, command, args }` in, `{ id, result }` or `{ id, error }` out.
+ *
+ * argv[2]: the settings (JSON) on top of the environment; argv[3] `keep`: a second instance on the
+ * same PostgreSQL database, which must not drop what the first made.
+ */
+
+process.env.NODE_ENV = 'test';
+process.env.LOG_LEVEL = 'silent';
+
+type Command = 'profile' | 'store' | 'start' | 'drain' | 'check' | 'close';
+
+let t: TestApp;
+
+const commands: Record<Command, (args: never) => Promise<unknown>> = {
+  /** A profile ready to receive, with an auto-reply (the workload's DMs each get one). */
+  profile: async (args: { consumerSecret: string }) => {
+    const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+    const profile = await createReadyProfile(t, { targetQueueId: raw.id, consumerSecret: args.consumerSecret, autoReplyText: 'Thanks, we answer within a day.' });
+    return { id: profile.id, accountId: profile.accountId };
+  },
+  /** Stores webhook bodies as the webhook does, without kicking any worker: the backlog a processing run starts from. */
+  store: async (args: { profileId: number; bodies: string[] }) => {
+    const store = t.app.get(InboxStore);
+    await Promise.all(args.bodies.map((body) => store.store(args.profileId, 'webhook', splitAaaDelivery(body).items)));
+    return null;
+  },
+  /** The server's jobs, as main.ts starts them (on SQLite the inbox worker's thread among them); resolves once the inbox worker works. */
+  start: async () => {
+    const jobs = t.app.get(Scheduler).start();
+    await t.app.get(InboxWorker).started();
+    return jobs;
+  },
+  /** Until nothing is due; returns the CPU time this process (all its threads) used meanwhile. */
+  drain: async () => {
+    const before = process.cpuUsage();
+    await t.app.get(InboxWorker).drain();
+    const used = process.cpuUsage(before);
+    return { cpuMs: (used.user + used.system) / 1000 };
+  },
+  /** The numbers behind the benchmark's check (ingest.bench.ts). */
+  check: async () => {
+    const one = async (sql: string) => Number(Object.values((await t.dataSource.query(sql))[0])[0]);
+    return {
+      tickets: await one('SELECT COUNT(*) AS n FROM tickets'),
+      split: await one('SELECT COUNT(*) AS n FROM (SELECT thread_key FROM ticket_threads GROUP BY profile_id, thread_key HAVING COUNT(*) > 1) s'),
+      articles: await one(`SELECT COUNT(*) AS n FROM articles WHERE sender = 'customer'`),
+      left: await one(`SELECT COUNT(*) AS n FROM inbox_events WHERE status <> 'processed' AND NOT (status = 'ignored' AND error LIKE 'Already stored%')`),
+    };
+  },
+  close: async () => {
+    await t.close();
+    setImmediate(() => process.exit(0));
+    return null;
+  },
+};
+
+async function main(): Promise<void> {
+  const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
+  t = await createTestApp({ keepSchema: process.argv[3] === 'keep', env });
+  const port = await freePort();
+  await t.app.listen(port, '127.0.0.1');
+  process.on('message', (message: { id: number; command: Command; args: never }) => {
+    commands[message.command](message.args).then(
+      (result) => process.send!({ id: message.id, result }),
+      (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+  });
+  process.send!({ id: 0, result: { port } });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
