@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { appWaitsToWrite, isInboxThread, takeWriteTurns, writeTurnsForThread } from './sqlite-write-turns';
+import { appTurn, appWaitsToWrite, isInboxThread, takeWriteTurns, writeTurnsForThread } from './sqlite-write-turns';
 
 /** The app's counter as the inbox thread sees it: [app waits to write or writes, inbox thread holds the lock]. */
 const turns = () => new Int32Array(writeTurnsForThread().socialdeskWriteTurns!);
@@ -42,6 +42,23 @@ describe('write turns (the app thread)', () => {
   it('gives the turn back when a write fails', () => {
     const db = instrumented();
     expect(() => db.prepare('INSERT INTO t (id) VALUES (1), (1)').run()).toThrow();
+    expect(Atomics.load(turns(), 0)).toBe(0);
+  });
+
+  it('before a transaction, waits for the inbox thread to end its own without holding the event loop', async () => {
+    // The inbox thread holds the write lock.
+    Atomics.store(turns(), 1, 1);
+    let turn: (() => void) | undefined;
+    const waiting = appTurn().then((release) => (turn = release));
+    await new Promise((resolve) => setImmediate(resolve));
+    // This thread's event loop went on; the inbox thread is told to end its batch.
+    expect(turn).toBeUndefined();
+    expect(Atomics.load(turns(), 0)).toBe(1);
+    Atomics.store(turns(), 1, 0);
+    Atomics.notify(turns(), 1);
+    await waiting;
+    expect(Atomics.load(turns(), 0)).toBe(1);
+    turn!();
     expect(Atomics.load(turns(), 0)).toBe(0);
   });
 

@@ -50,6 +50,29 @@ export function isInboxThread(): boolean {
   return inInboxThread;
 }
 
+/**
+ * The app's thread, before a transaction (Transactions): claims its turn and waits without holding
+ * the event loop (Atomics.waitAsync) for the inbox thread to end its transaction; BEGIN then finds
+ * the lock free. Returns the release, for when the transaction has ended.
+ */
+export async function appTurn(): Promise<() => void> {
+  if (inInboxThread) return () => undefined;
+  Atomics.add(turns, APP_WAITING, 1);
+  const until = performance.now() + MAX_WAIT_MS;
+  while (Atomics.load(turns, THREAD_WRITES) === 1) {
+    const left = until - performance.now();
+    if (left <= 0) break;
+    const waited = (Atomics as unknown as AtomicsWithWaitAsync).waitAsync(turns, THREAD_WRITES, 1, left);
+    if (waited.async) await waited.value;
+  }
+  return release;
+}
+
+/** Node has Atomics.waitAsync (ES2024); the compiler's lib here does not know it yet. */
+interface AtomicsWithWaitAsync {
+  waitAsync(array: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 interface Statement {
   readonly: boolean;
   run(...parameters: unknown[]): unknown;

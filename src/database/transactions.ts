@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { appTurn } from './sqlite-write-turns';
 import { WalSync } from './wal-sync';
 
 /** The better-sqlite3 handle under TypeORM's SQLite driver. */
@@ -54,7 +55,13 @@ export class Transactions {
       // An implicit transaction (TypeORM's save()) may still be open on the shared runner.
       const runner = this.dataSource.createQueryRunner();
       while (runner.isTransactionActive) await new Promise((resolve) => setImmediate(resolve));
-      return work();
+      // The inbox thread's transaction ends first, while this thread's event loop goes on (sqlite-write-turns).
+      const release = await appTurn();
+      try {
+        return await work();
+      } finally {
+        release();
+      }
     });
     this.gate = turn.catch(() => undefined);
     return turn;

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { rawQuery } from '../database/raw-query';
 import { Transactions, type SqliteHandle } from '../database/transactions';
 import type { InboxFormat, InboxSource, InboxStatus } from './inbox-event.entity';
+import type { InboxIntake } from './inbox-intake';
 
 export interface NewInboxItem {
   format: InboxFormat;
@@ -48,6 +49,7 @@ export class InboxStore {
   private pending: PendingStore[] = [];
   private flushScheduled = false;
   private readonly statements = new Map<string, { run(...values: unknown[]): unknown }>();
+  private intake?: InboxIntake;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -84,8 +86,23 @@ export class InboxStore {
   }
 
   private async commit(rows: InboxRow[]): Promise<void> {
+    const intake = this.intake;
+    if (intake) {
+      // The inbox thread empties what it moved now and then: this store tries again a moment later, the event loop free meanwhile.
+      while (!intake.commit(rows)) await new Promise((resolve) => setTimeout(resolve, 1));
+      return intake.durable();
+    }
     await this.transactions.exclusive(() => this.transactions.withoutWaitingForDisk(async () => this.commitNow(rows)));
     await this.transactions.durable();
+  }
+
+  /**
+   * SQLite with the inbox worker in its own thread (InboxWorker): stores go to the intake, a file
+   * of their own that only this thread writes, and the inbox thread moves them into the inbox
+   * (docs/THREADING.md, "Speed"). Undefined: into inbox_events directly again.
+   */
+  useIntake(intake: InboxIntake | undefined): void {
+    this.intake = intake;
   }
 
   /** SQLite: one transaction on the connection's own handle, without an await from BEGIN to COMMIT, so no other statement of the app's thread can fall inside it. */

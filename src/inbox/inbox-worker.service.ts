@@ -16,6 +16,9 @@ import { dmConversation } from '../tickets/conversation-key';
 import { inboxMessage } from './inbox-message';
 import { InboxProcessor, StoredMessages, type ProcessOutcome } from './inbox-processor';
 import { InboxThread, inboxThreadConfig } from './inbox-thread';
+import { InboxIntake, INTAKE_TABLE, intakePath, MOVE_INTAKE_SQL } from './inbox-intake';
+import { InboxStore } from './inbox-store.service';
+import { existsSync } from 'node:fs';
 import { ProfileDirectory } from './profile-directory.service';
 import { TweetParents } from './tweet-parents.service';
 
@@ -72,6 +75,8 @@ export class InboxWorker implements OnModuleDestroy {
   /** SQLite, once started: the inbox is worked in a thread of its own, and this side only passes kicks on. */
   private thread?: InboxThread;
   private threadStarted?: Promise<void>;
+  private intake?: InboxIntake;
+  private intakeAttached = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -81,6 +86,7 @@ export class InboxWorker implements OnModuleDestroy {
     private readonly outgoing: OutgoingWorkSignal,
     private readonly transactions: Transactions,
     private readonly parents: TweetParents,
+    private readonly store: InboxStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     scheduler: Scheduler,
   ) {
@@ -97,6 +103,9 @@ export class InboxWorker implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     await this.thread?.stop();
+    // What arrives from now on goes into the inbox directly; what the intake holds is moved at the next start.
+    this.store.useIntake(undefined);
+    this.intake?.close();
     await this.running;
   }
 
@@ -117,6 +126,8 @@ export class InboxWorker implements OnModuleDestroy {
     const { database } = this.config;
     if (!this.config.inboxWorkerThread || database.kind !== 'sqlite' || database.sqlitePath === ':memory:') return;
     this.thread = new InboxThread(inboxThreadConfig(this.config), () => this.outgoing.notify());
+    this.intake = new InboxIntake(database.sqlitePath, database.sqliteSynchronous);
+    this.store.useIntake(this.intake);
     this.threadStarted = this.dataSource
       .query('PRAGMA wal_autocheckpoint = 0')
       .then(() => this.thread?.start())
@@ -185,9 +196,41 @@ export class InboxWorker implements OnModuleDestroy {
    */
   private async round(): Promise<{ claimed: number; more: boolean }> {
     this.parentsWanted = false;
+    const moved = await this.moveIntake();
     const settled = await this.parents.fetchDue();
     const { claimed, complete } = await this.pass();
-    return { claimed, more: !complete || settled > 0 || this.parentsWanted };
+    return { claimed, more: !complete || settled > 0 || moved > 0 || this.parentsWanted };
+  }
+
+  /**
+   * SQLite: what the app's thread stored in the intake (InboxIntake, while this worker runs in its
+   * own thread) goes into the inbox, in the order it arrived; a repeated delivery is dropped by the
+   * inbox's unique key, as when stored directly. Then it is deleted from the intake, in a statement
+   * of its own: should that not happen (a crash in between), the next move finds the rows in the
+   * inbox already. Returns how many rows it moved.
+   */
+  private async moveIntake(): Promise<number> {
+    const { database } = this.config;
+    if (database.kind !== 'sqlite' || database.sqlitePath === ':memory:') return 0;
+    if (!this.intakeAttached) {
+      const path = intakePath(database.sqlitePath);
+      if (!existsSync(path)) return 0;
+      await this.transactions.exclusive(() => this.dataSource.query('ATTACH DATABASE ? AS intake', [path]));
+      this.intakeAttached = true;
+    }
+    const [{ last }] = await this.dataSource.query(`SELECT MAX(id) AS last FROM intake.${INTAKE_TABLE}`);
+    if (last === null) return 0;
+    const moved = await this.transactions.run(async (m) => {
+      const [{ n }] = await m.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
+      await rawQuery(m, MOVE_INTAKE_SQL, [last]);
+      return Number(n);
+    });
+    try {
+      await this.dataSource.query(`DELETE FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
+    } catch (error) {
+      this.logger.warn(`the intake could not be emptied now (${(error as Error).message}); the next round does it`);
+    }
+    return moved;
   }
 
   /** Events the processor would take by `until` (epoch ms). */

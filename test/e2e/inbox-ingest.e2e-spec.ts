@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
 import { Transactions } from '../../src/database/transactions';
 import { WalSync } from '../../src/database/wal-sync';
+import { InboxIntake, INTAKE_TABLE, intakePath } from '../../src/inbox/inbox-intake';
 import { InboxStore } from '../../src/inbox/inbox-store.service';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -117,6 +119,25 @@ describe('the inbox ingest path', () => {
     }
   });
 
+  sqliteOnly('moves what an intake holds into the inbox in the order it arrived, a repeated delivery once (left by an inbox thread, worked in the app’s thread)', async () => {
+    const customer = newCustomer();
+    const [first] = dmItems(customer, 'left in the intake, first');
+    const [second] = dmItems(customer, 'left in the intake, second');
+    // The first is in the inbox already (moved, but not yet deleted from the intake when the app stopped).
+    await t.app.get(InboxStore).store(profileId, 'webhook', [first]);
+    const intake = new InboxIntake(t.config.database.sqlitePath, 'NORMAL');
+    const row = (item: typeof first) => ({ profileId, source: 'webhook', format: item.format, dedupeKey: item.dedupeKey, payload: JSON.stringify(item.payload), status: 'received', nextAttemptAt: '0', conversationId: null, error: null, processedAt: null });
+    expect(intake.commit([row(first), row(second)])).toBe(true);
+    intake.close();
+    await t.app.get(InboxWorker).drain();
+    const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+    expect((await t.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } })).map((a) => a.body)).toEqual([
+      'left in the intake, first',
+      'left in the intake, second',
+    ]);
+    expect(await t.dataSource.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE}`)).toEqual([{ n: 0 }]);
+  });
+
   postgresOnly('a ticket another transaction has locked defers its message instead of holding the batch', async () => {
     const customer = newCustomer();
     await t.app.get(InboxStore).store(profileId, 'webhook', dmItems(customer, 'first'));
@@ -185,6 +206,11 @@ describe('the inbox worker thread (SQLite)', () => {
 
       const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
       expect(ticket).toBeDefined();
+      // The webhook stored it in the intake, which the thread moved and emptied.
+      const intake = new Database(intakePath(t.config.database.sqlitePath), { readonly: true });
+      expect(intake.prepare(`SELECT COUNT(*) AS n FROM ${INTAKE_TABLE}`).get()).toEqual({ n: 0 });
+      expect(intake.prepare('SELECT seq FROM sqlite_sequence').get()).toEqual({ seq: 1 });
+      intake.close();
       // The thread's auto-reply reached the delivery worker of this thread, which sent it.
       for (let i = 0; i < 100 && fakeX.sent.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       const articles = await t.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } });

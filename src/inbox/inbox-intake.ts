@@ -1,0 +1,106 @@
+import Database from 'better-sqlite3';
+import { WalSync } from '../database/wal-sync';
+
+/**
+ * The intake of a SQLite inbox whose worker runs in its own thread (docs/THREADING.md, "Speed"):
+ * a second SQLite file beside the database, written only by the app's thread (webhooks, polls),
+ * read and emptied by the inbox thread, which moves its rows into `inbox_events`.
+ *
+ * Why a file of its own: SQLite has one writer per file. Stored in the database itself, an
+ * acknowledgement waited for the inbox thread to hand over the write lock, and on a busy machine
+ * that thread may sit preempted, lock in hand, for tens of milliseconds. Here the app's thread
+ * writes alone; the inbox thread only reads, and deletes what it moved in a short statement now
+ * and then (a store that meets it tries again a moment later, without holding the event loop).
+ */
+
+/** The intake file of a SQLite database. */
+export function intakePath(sqlitePath: string): string {
+  return `${sqlitePath}-intake`;
+}
+
+/** The intake's table: an inbox_events row as the webhook writes it, in the order it arrived. */
+export const INTAKE_TABLE = 'intake_events';
+
+/** What a store writes into the intake (InboxStore's row). */
+export interface IntakeRow {
+  profileId: number;
+  source: string;
+  format: string;
+  dedupeKey: string;
+  payload: string;
+  status: string;
+  nextAttemptAt: string;
+  conversationId: string | null;
+  error: string | null;
+  processedAt: string | null;
+}
+
+const COLUMNS = 'profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at';
+const ROWS_PER_INSERT = 500;
+
+/** The app thread's writer of the intake. */
+export class InboxIntake {
+  private readonly db: Database.Database;
+  private readonly walSync?: WalSync;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** `synchronous` FULL: a commit is acknowledged once the intake's WAL is synced (off the event loop, WalSync). */
+  constructor(sqlitePath: string, synchronous: 'FULL' | 'NORMAL') {
+    const path = intakePath(sqlitePath);
+    // No waiting for the lock inside a statement: a store that meets the inbox thread's delete tries again (commit() says so).
+    this.db = new Database(path, { timeout: 0 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS ${INTAKE_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, profile_id INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL,
+         dedupe_key TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, next_attempt_at TEXT NOT NULL, conversation_id TEXT, error TEXT, processed_at TEXT,
+         received_at TEXT NOT NULL DEFAULT (datetime('now')), UNIQUE (profile_id, dedupe_key))`,
+    );
+    if (synchronous === 'FULL') this.walSync = new WalSync(`${path}-wal`);
+  }
+
+  /** Commits the rows (a repeated delivery is dropped by the unique key); false when the inbox thread holds the intake for a moment. */
+  commit(rows: IntakeRow[]): boolean {
+    try {
+      this.statement('BEGIN IMMEDIATE').run();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    }
+    try {
+      for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+        const chunk = rows.slice(from, from + ROWS_PER_INSERT);
+        this.statement(`INSERT INTO ${INTAKE_TABLE} (${COLUMNS}) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`).run(
+          ...chunk.flatMap((r) => [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt]),
+        );
+      }
+      this.statement('COMMIT').run();
+      return true;
+    } catch (error) {
+      if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      throw error;
+    }
+  }
+
+  /** Resolves once every commit so far is on disk (FULL), at once otherwise. */
+  async durable(): Promise<void> {
+    await this.walSync?.sync();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private statement(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+}
+
+/** The inbox thread's side: move what the intake holds into inbox_events (see IntakeMover in the worker). */
+export const MOVE_INTAKE_SQL = `INSERT INTO inbox_events (${COLUMNS}, received_at)
+  SELECT ${COLUMNS}, received_at FROM intake.${INTAKE_TABLE} WHERE id <= ? ORDER BY id ON CONFLICT DO NOTHING`;
