@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { prepareSqliteFiles } from '../common/private-files';
 import { WalSync } from '../database/wal-sync';
 
 /**
@@ -47,6 +48,8 @@ export class InboxIntake {
   /** `synchronous` FULL: a commit is acknowledged once the intake's WAL is synced (off the event loop, WalSync). */
   constructor(sqlitePath: string, synchronous: 'FULL' | 'NORMAL') {
     const path = intakePath(sqlitePath);
+    // Private like the database it is part of (docs/SECURITY.md): 0600 before SQLite opens it, so its -wal and -shm are born so too.
+    prepareSqliteFiles(path);
     // No waiting for the lock inside a statement: a store that meets the inbox thread's delete tries again (commit() says so).
     this.db = new Database(path, { timeout: 0 });
     this.db.pragma('journal_mode = WAL');

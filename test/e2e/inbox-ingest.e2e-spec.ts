@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
@@ -207,6 +208,8 @@ describe('the inbox worker thread (SQLite)', () => {
       const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
       expect(ticket).toBeDefined();
       // The webhook stored it in the intake, which the thread moved and emptied.
+      // Private, like the database: it holds what customers wrote.
+      for (const file of [intakePath(t.config.database.sqlitePath), `${intakePath(t.config.database.sqlitePath)}-wal`]) expect(statSync(file).mode & 0o777).toBe(0o600);
       const intake = new Database(intakePath(t.config.database.sqlitePath), { readonly: true });
       expect(intake.prepare(`SELECT COUNT(*) AS n FROM ${INTAKE_TABLE}`).get()).toEqual({ n: 0 });
       expect(intake.prepare('SELECT seq FROM sqlite_sequence').get()).toEqual({ seq: 1 });
