@@ -19,6 +19,7 @@ import { InboxThread, inboxThreadConfig } from './inbox-thread';
 import { InboxIntake, INTAKE_TABLE, intakePath, MOVE_INTAKE_SQL } from './inbox-intake';
 import { InboxStore } from './inbox-store.service';
 import { existsSync } from 'node:fs';
+import { WalSync } from '../database/wal-sync';
 import { ProfileDirectory } from './profile-directory.service';
 import { TweetParents } from './tweet-parents.service';
 
@@ -77,6 +78,7 @@ export class InboxWorker implements OnModuleDestroy {
   private threadStarted?: Promise<void>;
   private intake?: InboxIntake;
   private intakeAttached = false;
+  private databaseWal?: WalSync;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -225,6 +227,10 @@ export class InboxWorker implements OnModuleDestroy {
       await rawQuery(m, MOVE_INTAKE_SQL, [last]);
       return Number(n);
     });
+    // The inbox thread commits without waiting for the disk: the move is made durable before the intake forgets
+    // the rows, so that no power loss can take them from both (docs/THREADING.md, "Durability").
+    this.databaseWal ??= new WalSync(`${database.sqlitePath}-wal`);
+    await this.databaseWal.sync();
     try {
       await this.dataSource.query(`DELETE FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
     } catch (error) {

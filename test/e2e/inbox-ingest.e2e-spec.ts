@@ -120,25 +120,6 @@ describe('the inbox ingest path', () => {
     }
   });
 
-  sqliteOnly('moves what an intake holds into the inbox in the order it arrived, a repeated delivery once (left by an inbox thread, worked in the app’s thread)', async () => {
-    const customer = newCustomer();
-    const [first] = dmItems(customer, 'left in the intake, first');
-    const [second] = dmItems(customer, 'left in the intake, second');
-    // The first is in the inbox already (moved, but not yet deleted from the intake when the app stopped).
-    await t.app.get(InboxStore).store(profileId, 'webhook', [first]);
-    const intake = new InboxIntake(t.config.database.sqlitePath, 'NORMAL');
-    const row = (item: typeof first) => ({ profileId, source: 'webhook', format: item.format, dedupeKey: item.dedupeKey, payload: JSON.stringify(item.payload), status: 'received', nextAttemptAt: '0', conversationId: null, error: null, processedAt: null });
-    expect(intake.commit([row(first), row(second)])).toBe(true);
-    intake.close();
-    await t.app.get(InboxWorker).drain();
-    const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
-    expect((await t.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } })).map((a) => a.body)).toEqual([
-      'left in the intake, first',
-      'left in the intake, second',
-    ]);
-    expect(await t.dataSource.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE}`)).toEqual([{ n: 0 }]);
-  });
-
   postgresOnly('a ticket another transaction has locked defers its message instead of holding the batch', async () => {
     const customer = newCustomer();
     await t.app.get(InboxStore).store(profileId, 'webhook', dmItems(customer, 'first'));
@@ -171,6 +152,54 @@ describe('the inbox ingest path', () => {
     await draining;
     expect((await t.dataSource.getRepository(Article).findBy({ ticketId: ticket.id })).map((a) => a.body)).toEqual(['first', 'second']);
   });
+});
+
+describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox thread commits)', () => {
+  let n: TestApp;
+  let profileId: number;
+  let account: XPerson;
+
+  beforeAll(async () => {
+    if (!onSqlite) return;
+    n = await createTestApp({ env: { SQLITE_SYNCHRONOUS: 'NORMAL' } });
+    const raw = await n.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+    const profile = await createReadyProfile(n, { targetQueueId: raw.id, consumerSecret: SECRET });
+    profileId = profile.id;
+    account = { id: profile.accountId!, handle: 'acme_support', name: 'ACME' };
+  });
+  afterAll(() => n?.close());
+
+  const items = (from: XPerson, text: string) => splitAaaDelivery(dmBody({ forUserId: account.id, from, to: account, text }).body).items;
+
+  sqliteOnly('moves what an intake holds into the inbox in the order it arrived, a repeated delivery once (left by an inbox thread, worked in the app’s thread)', async () => {
+    const customer: XPerson = { id: newXId(), handle: 'intake', name: 'Intake' };
+    const [first] = items(customer, 'left in the intake, first');
+    const [second] = items(customer, 'left in the intake, second');
+    // The first is in the inbox already (moved, but not yet deleted from the intake when the app stopped).
+    await n.app.get(InboxStore).store(profileId, 'webhook', [first]);
+    const intake = new InboxIntake(n.config.database.sqlitePath, 'NORMAL');
+    const row = (item: typeof first) => ({ profileId, source: 'webhook', format: item.format, dedupeKey: item.dedupeKey, payload: JSON.stringify(item.payload), status: 'received', nextAttemptAt: '0', conversationId: null, error: null, processedAt: null });
+    expect(intake.commit([row(first), row(second)])).toBe(true);
+    intake.close();
+    // The database's WAL is synced while the intake still holds the rows: no power loss takes them from both.
+    const inIntakeWhenSynced: number[] = [];
+    const sync = jest.spyOn(WalSync.prototype, 'sync').mockImplementation(async function (this: WalSync) {
+      inIntakeWhenSynced.push(Number((await n.dataSource.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE}`))[0].n));
+    });
+    try {
+      await n.app.get(InboxWorker).drain();
+    } finally {
+      sync.mockRestore();
+    }
+    expect(inIntakeWhenSynced[0]).toBe(2);
+    const [ticket] = await n.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+    expect((await n.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } })).map((a) => a.body)).toEqual([
+      'left in the intake, first',
+      'left in the intake, second',
+    ]);
+    expect(await n.dataSource.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE}`)).toEqual([{ n: 0 }]);
+  });
+
 });
 
 describe('the inbox worker thread (SQLite)', () => {
