@@ -60,6 +60,8 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   const sentTweets = () => fakeX.sent.filter((s): s is FakeXSentTweet => s.kind === 'tweet');
   const threadsOf = async (ticketId: number) => (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey !== null }));
   const ticketOfArticle = async (externalId: string) => (await t.dataSource.getRepository(Article).findOneByOrFail({ externalId })).ticketId;
+  /** A mention ticket holds its tweet's conversation from the start (docs/THREADING.md): the mention's id. */
+  const mentionThread = async (ticketId: number) => ({ key: `tweet:${(await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId, sender: 'customer', channel: 'tweet' })).externalId}`, held: true });
 
   async function deliver(body: string): Promise<void> {
     await request(t.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
@@ -105,7 +107,7 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
     expect(sentTweets()).toEqual([]);
     const sent = await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId: ticket.id, sender: 'agent' });
     expect(sent).toMatchObject({ channel: 'dm', deliveryStatus: 'sent', externalId: sentDms()[0].dmEventId });
-    expect(await threadsOf(ticket.id)).toEqual([{ key: `dm:${author.id}`, held: true }]);
+    expect(await threadsOf(ticket.id)).toEqual([await mentionThread(ticket.id), { key: `dm:${author.id}`, held: true }]);
     // The customer answers privately: into the same ticket, not a new one.
     expect(await dm(author, 'It is 4711.')).toBe(ticket.id);
     expect(await t.dataSource.getRepository(Ticket).countBy({ customerXId: author.id })).toBe(1);
@@ -148,13 +150,13 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
 
     const after = await follow(agent, await reply(mentionTicket.id, { channel: 'dm', body: 'Answered by DM' }));
     expect(after.text).toContain(`The customer&#x27;s direct messages go to ticket ${holder.number}, which holds the conversation with them.`);
-    expect(await threadsOf(mentionTicket.id)).toEqual([{ key: `dm:${author.id}`, held: false }]);
+    expect(await threadsOf(mentionTicket.id)).toEqual([await mentionThread(mentionTicket.id), { key: `dm:${author.id}`, held: false }]);
     expect(await dm(author, 'Answer to your DM')).toBe(dmTicket);
 
     // The holder closes: the conversation passes to the mention ticket, which belongs to it.
     const closing = await agent.get(`/tickets/${dmTicket}`);
     await agent.post(`/tickets/${dmTicket}/state`).type('form').send({ _csrf: csrfTokenOf(closing.text), state: 'closed successful' }).expect(303);
-    expect(await threadsOf(mentionTicket.id)).toEqual([{ key: `dm:${author.id}`, held: true }]);
+    expect(await threadsOf(mentionTicket.id)).toEqual([await mentionThread(mentionTicket.id), { key: `dm:${author.id}`, held: true }]);
     expect(await dm(author, 'Next DM')).toBe(mentionTicket.id);
   });
 
