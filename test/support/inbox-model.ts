@@ -367,6 +367,20 @@ export class InboxModelHarness {
       check(notClosed.filter((id) => !reopened.has(id)).length <= 1, `${key} has open tickets ${notClosed} (reopened by agents: ${[...reopened]})`);
     }
 
+    // What the inbox writes is searchable and in the ticket's history, whatever was rolled back around it (docs/SEARCH-AND-MEDIA.md, docs/AGENT-WORKSPACE.md).
+    const rowid = this.t.dataSource.options.type === 'postgres' ? 'id' : 'rowid';
+    const documents = new Set((await q(`SELECT ${rowid} AS id FROM search_documents`)).map((r: { id: number | string }) => Number(r.id)));
+    const historyOf: { article_id: number | null; ticket_id: number; kind: string }[] = await q(`SELECT article_id, ticket_id, kind FROM ticket_history WHERE kind IN ('created', 'article')`);
+    for (const x of tickets) {
+      check(documents.has(-Number(x.id)), `ticket ${x.id} has no search document`);
+      check(historyOf.filter((h) => h.kind === 'created' && Number(h.ticket_id) === Number(x.id)).length === 1, `ticket ${x.id} has no single 'created' history entry`);
+    }
+    for (const a of articles) {
+      check(documents.has(Number(a.id)), `article ${a.id} has no search document`);
+      check(historyOf.filter((h) => h.kind === 'article' && Number(h.article_id) === Number(a.id)).length === 1, `article ${a.id} has no single history entry`);
+    }
+    check(documents.size === tickets.length + articles.length, `${documents.size} search documents for ${tickets.length} tickets and ${articles.length} articles`);
+
     // Auto-replies: at most one per DM ticket, each sent once.
     const autoReplies = articles.filter((a) => a.sender === 'system');
     for (const x of tickets) check(autoReplies.filter((a) => Number(a.ticket_id) === Number(x.id)).length <= (x.channel === 'dm' ? 1 : 0), `ticket ${x.id} has several auto-replies`);
