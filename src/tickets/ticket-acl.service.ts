@@ -55,7 +55,7 @@ export function ticketAclContext(ticket: Ticket): AclContext {
 /**
  * Which profiles an agent may see and use, under the deployed ACLs (field Ticket.TwitterProfileID,
  * compared by id). Asked when a choice is rendered and again when it comes back: hiding an option
- * is not the only guard (DESIGN.md flow 4).
+ * is not the only guard (docs/ARCHITECTURE.md, "The path of an ACL decision").
  */
 @Injectable()
 export class TicketAclService {
