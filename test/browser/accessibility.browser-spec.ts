@@ -33,6 +33,12 @@ const SHOTS = process.env.SCREENSHOT_DIR;
 const WIDE = { width: 1280, height: 900 };
 const NARROW = { width: 390, height: 844 };
 const AGENT = { login: 'anna', password: 'anna-password-1' };
+/**
+ * What may scroll sideways even at 1,280 px: a raw event's long lines, the ACL matrix (one column per
+ * option), and the ticket list, whose nine columns do not fit beside the sidebar in Serbian (its
+ * screen is being reworked elsewhere; it scrolls inside its box, the page does not).
+ */
+const SCROLLING_ALLOWED = 'pre.raw, .table-scroll:has(> table.matrix), .admin-layout > section:has(> #tickets-table)';
 /** A bound on the crawl: more page types than this means a link pattern multiplies pages. */
 const MAX_PAGES = 80;
 
@@ -68,7 +74,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     await setUpProfileThroughWizard(admin, { name: 'AcmeDraftProfileWithALongName', keys: account, targetQueueId: raw.id, stopAfterGeneral: true });
 
     // Incoming: a DM and a mention through X's webhook, worked by the inbox.
-    const customer = { id: '1900000000000000001', username: 'carol_customer_with_a_long_handle', name: 'Carol Customer' };
+    const customer = { id: '1900000000000000001', username: 'carol_customer7', name: 'Carol Customer-Müller von Hohenzollern' };
     await fakeX.deliverDirectMessage({ from: customer, toUserId: account.userId, text: 'Where is my parcel? I ordered it three weeks ago.' });
     await fakeX.deliverTweet({ author: customer, text: `@${account.username} my invoice is wrong`, mentions: [{ id: account.userId, username: account.username, name: account.name }] });
     await t.app.get(InboxWorker).drain();
@@ -109,10 +115,11 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
   });
 
   /** axe's serious and critical violations, and colour contrasts it measured too low but left undecided. */
-  async function axeProblems(): Promise<string[]> {
+  async function axeProblems(rules?: string[]): Promise<string[]> {
     // Legacy mode runs axe in the page itself (these pages have no frames) instead of finishing each
     // run in a new blank page, which takes three times as long; passes are not needed.
-    const result = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ['violations', 'incomplete'] }).analyze();
+    const only = rules ? { runOnly: { type: 'rule' as const, values: rules } } : {};
+    const result = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ['violations', 'incomplete'], ...only }).analyze();
     const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
     const undecided = result.incomplete
       .filter((rule) => rule.id === 'color-contrast')
@@ -128,7 +135,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
    * a box that scrolls sideways is fine.
    */
   async function overflow(): Promise<string[]> {
-    const { scrollWidth, innerWidth, sticking } = await page.evaluate(() => {
+    const { scrollWidth, innerWidth, sticking, scrolling } = await page.evaluate((allowed) => {
       const clips = (el: Element) => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(el).overflowX);
       const insideScroller = (el: Element) => {
         for (let parent = el.parentElement; parent && parent !== document.body; parent = parent.parentElement) if (clips(parent)) return true;
@@ -147,9 +154,14 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
         innerWidth: window.innerWidth,
         // The outermost of each: its children stick out with it.
         sticking: outside.filter((e) => !outside.includes(e.parentElement!)).map((e) => `${name(e.parentElement!)} > ${name(e)}`).slice(0, 4),
+        // Boxes that scroll sideways now: fine on a phone, a sign of a table that does not fit on a desktop.
+        scrolling: Array.from(document.querySelectorAll('body *'))
+          .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1 && !e.matches(allowed))
+          .map(name),
       };
-    });
+    }, SCROLLING_ALLOWED);
     const problems = sticking.map((what) => `sticks out at ${innerWidth} px: ${what}`);
+    if (innerWidth >= WIDE.width) problems.push(...scrolling.map((what) => `scrolls sideways at ${innerWidth} px: ${what}`));
     if (scrollWidth > innerWidth) problems.unshift(`${scrollWidth} px wide in ${innerWidth} px`);
     return problems;
   }
@@ -166,6 +178,8 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `${who}-${language}-${kind.replace(/[^a-z0-9]+/gi, '_')}-1280.png`), fullPage: true });
     await page.setViewportSize(NARROW);
     for (const problem of await overflow()) say(problem);
+    // What only a narrow window shows: boxes that scroll sideways must be reachable by keyboard.
+    for (const problem of await axeProblems(['scrollable-region-focusable'])) say(`at 390 px: ${problem}`);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, `${who}-${language}-${kind.replace(/[^a-z0-9]+/gi, '_')}-390.png`), fullPage: true });
     await page.setViewportSize(WIDE);
     return problems;
