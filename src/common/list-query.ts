@@ -2,9 +2,9 @@ import { requestedPage } from './pagination';
 import type { PageWindow } from './pagination';
 
 /**
- * An admin list's filter box and page as they arrive in the URL (`?filter=…&page=…`). The filter
- * itself is applied in SQL by the list's service (src/database/contains-filter.ts); pagination
- * links keep it (docs/ARCHITECTURE.md, "Admin lists").
+ * An admin list's filter box and page as they arrive in the URL (`?filter=…&page=…`). One way for
+ * every list: the controller parses this, the list's service filters in SQL (whereContains in
+ * src/database/contains-filter.ts) and pages with pageOf, and the page links keep the filter.
  */
 export interface ListQuery {
   /** What the filter box holds, trimmed and at most FILTER_MAX_LENGTH characters; '' for none. */

@@ -29,6 +29,11 @@ import { browserLike, logIn } from '../utils/http';
 
 const LANGUAGES = ['en', 'de', 'sr'] as const;
 type Language = (typeof LANGUAGES)[number];
+/**
+ * All three languages on SQLite; on PostgreSQL Serbian only (its long words break layouts first):
+ * the database changes what is stored, not how a page is drawn, and the crawl is the slowest test.
+ */
+const CRAWLED: readonly Language[] = process.env.DATABASE_URL ? ['sr'] : LANGUAGES;
 const SHOTS = process.env.SCREENSHOT_DIR;
 const WIDE = { width: 1280, height: 900 };
 const NARROW = { width: 390, height: 844 };
@@ -271,7 +276,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     if (process.env.A11Y_PAGES) console.log(JSON.stringify(visited, null, 1));
   });
 
-  for (const language of LANGUAGES) {
+  for (const language of CRAWLED) {
     it(`the administrator's pages in ${language}`, async () => {
       const { problems, kinds } = await crawl({ ...ADMIN, admin: true }, language);
       visited[`admin ${language}`] = kinds;
@@ -282,7 +287,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
       expect(problems).toEqual([]);
     }, 300_000);
   }
-  for (const language of LANGUAGES) {
+  for (const language of CRAWLED) {
     it(`the agent's pages in ${language}`, async () => {
       const { problems, kinds } = await crawl({ ...AGENT, admin: false }, language);
       visited[`agent ${language}`] = kinds;
