@@ -26,10 +26,19 @@ for (const input of inputs) {
 }
 const digest = hash.digest('hex');
 const built = existsSync(join(root, 'dist', 'src', 'main.js')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === digest;
-if (built) process.exit(0);
+// The pages' twitter-text bundle (public/vendor/), rebuilt only when missing or from another version.
+require('./bundle-vendor.js')
+  .ensureVendorBundle()
+  .then(() => built || build())
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 
-console.error('Building (sources changed since the last build)…');
-const nest = join(root, 'node_modules', '.bin', 'nest');
-const result = spawnSync(nest, ['build'], { cwd: root, stdio: 'inherit' });
-if (result.status !== 0) process.exit(result.status ?? 1);
-writeFileSync(stampFile, digest);
+function build() {
+  console.error('Building (sources changed since the last build)…');
+  const nest = join(root, 'node_modules', '.bin', 'nest');
+  const result = spawnSync(nest, ['build'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  writeFileSync(stampFile, digest);
+}

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AclModule } from './acl/acl.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AdminOverviewController } from './admin/admin-overview.controller';
 import { AuthModule } from './auth/auth.module';
 import { ChannelHealthModule } from './channel-health/channel-health.module';
@@ -19,6 +20,7 @@ import { DashboardController } from './preferences/dashboard.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { QueuesModule } from './queues/queues.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
+import { SearchModule } from './search/search.module';
 import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { UsersModule } from './users/users.module';
@@ -46,6 +48,8 @@ import { UsersModule } from './users/users.module';
     DatabaseModule,
     InboxModule,
     TicketsModule,
+    SearchModule,
+    AttachmentsModule,
     ChannelHealthModule,
   ],
   controllers: [AdminOverviewController, DashboardController, PreferencesController, HealthController],

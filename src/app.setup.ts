@@ -18,6 +18,7 @@ import { viewHelpers } from './common/view-helpers';
 import { WEBHOOK_PATH } from './inbox/webhook.controller';
 import { Scheduler } from './scheduling/scheduler';
 import { SharedKeysService } from './keys/shared-keys.service';
+import { quietStartup } from './common/quiet-startup-logger';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
@@ -25,7 +26,7 @@ const PRUNE_EVERY_MS = 15 * 60 * 1000;
 /** The whole HTTP pipeline; main.ts and the tests both call it, so tests run what production runs. */
 export function configureApp(app: NestExpressApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietStartup(app.get(Logger)));
   if (config.trustProxy) app.set('trust proxy', 1);
 
   // views/ and public/ sit beside src/, whether running from src/ (ts) or dist/src/ (built).
@@ -46,6 +47,9 @@ export function configureApp(app: NestExpressApplication): void {
   );
   app.setViewEngine('hbs');
   app.setBaseViewsDir(viewsDir);
+  // Compiled templates are kept except in development (Express keeps them only in production by
+  // default; tests and benchmarks should measure what production does).
+  app.set('view cache', config.nodeEnv !== 'development');
 
   app.use(
     helmet({
@@ -90,8 +94,9 @@ export function configureApp(app: NestExpressApplication): void {
 
   // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
-  // Uploads (multipart) are not parsed here: the ACL import reads its files only after the CSRF and
-  // admin checks, in its own handler (src/acl/acl-upload.ts).
+  // Uploads (multipart) are not parsed here: the ACL import and a ticket reply with an image read
+  // their bodies only after the CSRF and access checks, in their own handlers (src/acl/acl-upload.ts,
+  // src/attachments/reply-upload.ts).
 
   const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());

@@ -11,6 +11,7 @@ export type CliCommand =
   | { kind: 'acl-export'; file?: string }
   | { kind: 'acl-deploy' }
   | { kind: 'acl-evaluate' }
+  | { kind: 'demo-generate'; tickets: number; articles: number }
   | { kind: 'help' };
 
 export class CliUsageError extends Error {}
@@ -27,7 +28,8 @@ export const CLI_USAGE = `Usage: npm run cli -- <command>
                                     drafts that are not in the files
   acl export [FILE]                 write all ACLs as YAML to FILE, or to stdout
   acl deploy                        make the valid ACLs the deployed set
-  acl evaluate < REQUESTS           answer ACL requests (JSON, or one per line) on stdout`;
+  acl evaluate < REQUESTS           answer ACL requests (JSON, or one per line) on stdout
+  demo generate [--tickets N] [--articles N]   add demo tickets (default 1000, 3 articles each) to queues "Demo …" of group users`;
 
 /** Turns argv (after the script name) into one command, or says exactly what is wrong. */
 export function parseCliArgs(argv: string[]): CliCommand {
@@ -71,6 +73,13 @@ export function parseCliArgs(argv: string[]): CliCommand {
     case 'acl evaluate':
       positionalsAndFlags(rest, [], 0, 0);
       return { kind: 'acl-evaluate' };
+    case 'demo generate': {
+      const o = options(rest, ['tickets', 'articles']);
+      const tickets = count(o.tickets ?? '1000', 'tickets');
+      const articles = count(o.articles ?? String(tickets * 3 + 49), 'articles');
+      if (articles < tickets + 49) throw new CliUsageError('--articles must be at least --tickets + 49 (one each, fifty on the first)');
+      return { kind: 'demo-generate', tickets, articles };
+    }
     default:
       throw new CliUsageError(`unknown command "${command}"`);
   }
@@ -103,6 +112,12 @@ function positionalsAndFlags(args: string[], flagNames: string[], min: number, m
   if (positionals.length > max) throw new CliUsageError(`unexpected argument "${positionals[max]}"`);
   const flags = Object.fromEntries(flagNames.map((name) => [name, values[name] === true]));
   return { positionals, flags };
+}
+
+function count(value: string, name: string): number {
+  const n = Number(value);
+  if (!/^\d{1,7}$/.test(value) || n < 1) throw new CliUsageError(`--${name} must be a whole number from 1 to 9999999`);
+  return n;
 }
 
 function required(values: Record<string, string | undefined>, name: string): string {

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { AclStoreService, CLI_ACTOR } from '../acl/acl-store.service';
 import { answerEvaluateInput } from '../acl/engine';
+import { DataSource } from 'typeorm';
+import { generateDemoData } from '../demo/demo-data';
 import { DomainException, FormValidationException } from '../common/domain.exception';
 import { validateAs } from '../common/validation-pipe';
 import { translate } from '../i18n/translator';
@@ -93,6 +95,11 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
         const { output, exitCode } = answerEvaluateInput((await io.stdin?.()) ?? '', await acls.deployedSet());
         io.out(output.replace(/\n$/, ''));
         return exitCode;
+      }
+      case 'demo-generate': {
+        const summary = await generateDemoData(app.get(DataSource), { tickets: command.tickets, articles: command.articles, seed: Date.now() % 2 ** 31, log: (line) => io.err(line) });
+        io.out(`Added ${command.tickets} tickets with ${command.articles} articles to ${Object.keys(summary.queues).join(', ')} (group users); ticket ${summary.zoomTicketId} has 50 articles.`);
+        return 0;
       }
       case 'help':
         return 0;

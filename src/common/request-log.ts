@@ -77,7 +77,18 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
 @Module({ providers: [{ provide: LOG_DESTINATION, useValue: null }], exports: [LOG_DESTINATION] })
 export class RequestLogModule {}
 
-export function pinoHttpParams(config: Pick<AppConfig, 'logLevel'>, destination: DestinationStream | null): Options | [Options, DestinationStream] {
+/** One line per entry: a request as `GET /tickets 200 12 ms`, anything else as its message and where it came from. */
+const PRETTY = {
+  singleLine: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,req,res,responseTime,context',
+  messageFormat: '{if req.method}{req.method} {req.url} {res.statusCode} {responseTime} ms — {end}{msg}{if context} [{context}]{end}',
+};
+
+export function pinoHttpParams(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, destination: DestinationStream | null): Options | [Options, DestinationStream] {
   const options = requestLogOptions(config);
-  return destination ? [options, destination] : options;
+  if (destination) return [options, destination];
+  // A person at a console reads one coloured line per entry; log collectors get JSON.
+  if (config.logFormat === 'pretty') options.transport = { target: 'pino-pretty', options: PRETTY };
+  return options;
 }

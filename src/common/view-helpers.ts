@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { randomUUID } from 'node:crypto';
 import { isLanguage, DEFAULT_LANGUAGE } from '../i18n/languages';
 import { translate, type MessageParams } from '../i18n/translator';
 import { DEFAULT_TIME_ZONE, formatInstant, knownTimeZone } from './time-zone';
@@ -23,6 +24,10 @@ export const viewHelpers = {
   },
   eq(a: unknown, b: unknown): boolean {
     return String(a) === String(b);
+  },
+  /** A fresh one-time key for a compose form: {{> form-key}} (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
+  newFormKey(): string {
+    return randomUUID();
   },
   /**
    * A date as `YYYY-MM-DD HH:MM`, the way OTRS tables show it, in the logged-in agent's time zone

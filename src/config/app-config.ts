@@ -30,6 +30,8 @@ export interface AppConfig {
   trustProxy: boolean;
   adminPassword?: string;
   logLevel: string;
+  /** `pretty`: one readable line per entry (pino-pretty), for a person at a console; `json`: for log collectors. */
+  logFormat: 'pretty' | 'json';
   xApiBaseUrl: string;
   /** Every call to X gives up after this long (tests shorten it). */
   xApiTimeoutMs: number;
@@ -56,6 +58,7 @@ export const JOB_SETTINGS = {
   poller: 'POLLER',
   delivery: 'DELIVERY_WORKER',
   'session-pruner': 'SESSION_PRUNER',
+  'media-fetcher': 'MEDIA_FETCHER',
   'pending-check': 'PENDING_CHECK',
 } as const;
 export type JobName = keyof typeof JOB_SETTINGS;
@@ -95,6 +98,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1_000) problems.push('POLL_INTERVAL_MS must be at least 1000 milliseconds');
   const sqliteSynchronous = (env.SQLITE_SYNCHRONOUS ?? 'FULL').toUpperCase();
   if (sqliteSynchronous !== 'FULL' && sqliteSynchronous !== 'NORMAL') problems.push('SQLITE_SYNCHRONOUS must be FULL or NORMAL');
+  if (env.LOG_FORMAT !== undefined && env.LOG_FORMAT !== 'pretty' && env.LOG_FORMAT !== 'json') problems.push('LOG_FORMAT must be pretty or json');
   const xApiTimeoutMs = Number(env.X_API_TIMEOUT_MS ?? 10_000);
   if (!Number.isInteger(xApiTimeoutMs) || xApiTimeoutMs <= 0) problems.push('X_API_TIMEOUT_MS must be a positive number of milliseconds');
 
@@ -133,6 +137,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: env.TRUST_PROXY === 'true',
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: (env.LOG_FORMAT ?? (nodeEnv === 'development' ? 'pretty' : 'json')) as 'pretty' | 'json',
     xApiBaseUrl: (env.X_API_BASE_URL ?? 'https://api.x.com').replace(/\/+$/, ''),
     xApiTimeoutMs,
     pollIntervalMs,

@@ -1,5 +1,6 @@
 import { AclDeployment } from '../acl/acl-deployment.entity';
 import { StoredAcl } from '../acl/acl.entity';
+import { Attachment } from '../attachments/attachment.entity';
 import { LoginThrottleCounter } from '../auth/login-throttle.entity';
 import { HttpSession } from '../common/http-session.entity';
 import { InboxEvent } from '../inbox/inbox-event.entity';
@@ -18,4 +19,4 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, ProfileWebhook, StoredAcl, AclDeployment, Ticket, TicketThread, TicketHistoryEntry, Article, InboxEvent, PollCursor, SharedKey];
+export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, ProfileWebhook, StoredAcl, AclDeployment, Ticket, TicketThread, TicketHistoryEntry, Article, Attachment, InboxEvent, PollCursor, SharedKey];

@@ -10,15 +10,23 @@ import { pageWindow, type PageWindow } from '../common/pagination';
 export async function pageOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, requested: number, pageSize: number): Promise<{ rows: T[]; total: number; window: PageWindow }> {
   const total = await query.getCount();
   const window = pageWindow(requested, total, pageSize);
-  const alias = query.alias;
-  const [sql, parameters] = query.clone().select(`${alias}.id`, 'page_id').getQueryAndParameters();
-  const postgres = query.connection.options.type === 'postgres';
-  const limitOffset = postgres ? ` LIMIT $${parameters.length + 1} OFFSET $${parameters.length + 2}` : ' LIMIT ? OFFSET ?';
-  const ids: { page_id: number | string }[] = await query.connection.query(sql + limitOffset, [...parameters, window.limit, window.offset]);
+  const ids = await pageIdsOf(query, window);
   if (ids.length === 0) return { rows: [], total, window };
   const rows = await query
     .clone()
-    .andWhere(`${alias}.id IN (:...pageIds)`, { pageIds: ids.map((r) => Number(r.page_id)) })
+    .andWhere(`${query.alias}.id IN (:...pageIds)`, { pageIds: ids })
     .getMany();
   return { rows, total, window };
+}
+
+/**
+ * The ids of one page of a query, in the query's order, LIMIT and OFFSET bound as parameters. For
+ * lists that count and load their page their own way (the ticket list, src/tickets/tickets.service.ts).
+ */
+export async function pageIdsOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, window: PageWindow): Promise<number[]> {
+  const [sql, parameters] = query.clone().select(`${query.alias}.id`, 'page_id').getQueryAndParameters();
+  const postgres = query.connection.options.type === 'postgres';
+  const limitOffset = postgres ? ` LIMIT $${parameters.length + 1} OFFSET $${parameters.length + 2}` : ' LIMIT ? OFFSET ?';
+  const ids: { page_id: number | string }[] = await query.connection.query(sql + limitOffset, [...parameters, window.limit, window.offset]);
+  return ids.map((r) => Number(r.page_id));
 }

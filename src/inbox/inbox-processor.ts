@@ -125,6 +125,7 @@ export class InboxProcessor {
       authorHandle: message.kind === 'dm' ? message.sender.handle : message.author.handle,
       body: message.text,
       deliveryStatus: 'sent',
+      ...(message.media?.length ? { media: message.media } : {}),
     });
     return { status: 'processed', ticketId: ticket.id, note: 'Sent from outside socialdesk; kept on the ticket.' };
   }
@@ -141,5 +142,6 @@ function customerArticle(message: IncomingXMessage): ArticleDraft {
     authorXId: author.id,
     authorHandle: author.handle,
     body: message.text,
+    ...(message.media?.length ? { media: message.media } : {}),
   };
 }

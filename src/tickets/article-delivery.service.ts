@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, Repository, type EntityManager } from 'typeorm';
+import { OutgoingMedia } from '../attachments/outgoing-media.service';
 import { Transactions } from '../database/transactions';
 import { XApiClient } from '../channels/x/x-api-client';
 import { XRateLimitedError } from '../channels/x/x-errors';
@@ -11,6 +12,8 @@ import { Scheduler } from '../scheduling/scheduler';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { Article } from './article.entity';
+import { tweetConversation } from './conversation-key';
+import { ConversationTickets } from './conversation-tickets.service';
 import { DELIVERY_POLICY, deliveryOutcome, encodeReason, type DeliveryPolicy, type DeliveryReason } from './delivery-outcome';
 import { sendBlocker } from './profile-usability';
 import { SYSTEM_ACTOR, TicketHistory, type HistoryDraft } from './ticket-history.service';
@@ -54,6 +57,8 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     private readonly x: XApiClient,
     private readonly clock: Clock,
     private readonly signal: OutgoingWorkSignal,
+    private readonly conversations: ConversationTickets,
+    private readonly outgoingMedia: OutgoingMedia,
     private readonly history: TicketHistory,
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -169,10 +174,12 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
 
     let externalId: string;
     try {
+      // An attached image is uploaded first (or its earlier upload reused); its failures retry like the send's.
+      const mediaIds = await this.outgoingMedia.mediaIdsFor(article.id, article.channel, credentials);
       externalId =
         article.channel === 'tweet'
-          ? (await this.x.createTweet(credentials, { text: article.body, inReplyToTweetId: article.inReplyToExternalId ?? undefined })).id
-          : (await this.x.sendDirectMessage(credentials, ticket.customerXId, article.body)).dmEventId;
+          ? (await this.x.createTweet(credentials, { text: article.body, inReplyToTweetId: article.inReplyToExternalId ?? undefined, mediaIds })).id
+          : (await this.x.sendDirectMessage(credentials, ticket.customerXId, article.body, mediaIds[0])).dmEventId;
     } catch (error) {
       const outcome = deliveryOutcome(error, article.deliveryAttempts, this.clock.now(), this.policy);
       this.logger.warn(`article ${article.id}: ${outcome.kind} (${outcome.reason.key}): ${error instanceof Error ? error.message : String(error)}`);
@@ -184,25 +191,34 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
       if (outcome.flagProfile) await this.profiles.update({ id: profile.id }, { needsReauthorisation: true });
       return;
     }
-    await this.markSent(article, lease, externalId);
+    await this.markSent(article, lease, externalId, ticket);
   }
 
-  /** The id and `sent` in one UPDATE: from here on the echo from X is recognised by the unique external id. */
-  private async markSent(article: Article, lease: string, externalId: string): Promise<void> {
+  /**
+   * The id and `sent` in one UPDATE: from here on the echo from X is recognised by the unique
+   * external id. A tweet that answers nothing starts a conversation of its own (its id is its X
+   * `conversation_id`), and that conversation joins the ticket in the same transaction, so replies
+   * to it land there — a DM ticket's public tweet, a new tweet ticket (docs/SEARCH-AND-MEDIA.md).
+   */
+  private async markSent(article: Article, lease: string, externalId: string, ticket: Ticket): Promise<void> {
     const sent = { deliveryStatus: 'sent' as const, deliveryError: null, nextAttemptAt: null, deliveryAttempts: () => 'delivery_attempts + 1' };
     const entry: HistoryDraft = { kind: 'delivery-sent', articleId: article.id, newValue: externalId };
+    const startsConversation = article.channel === 'tweet' && !article.inReplyToExternalId;
+    const joinItsConversation = startsConversation
+      ? async (m: EntityManager) => void (await this.conversations.joinConversation(m, ticket, tweetConversation(externalId)))
+      : undefined;
     try {
-      await this.finish(article, lease, { ...sent, externalId }, entry);
+      await this.finish(article, lease, { ...sent, externalId }, entry, joinItsConversation);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The echo was stored as an article of its own before this UPDATE: the message went out all the same.
       this.logger.warn(`article ${article.id}: external id ${externalId} already stored (echo first); marked sent without it`);
-      await this.finish(article, lease, sent, entry);
+      await this.finish(article, lease, sent, entry, joinItsConversation);
     }
   }
 
-  private retryLater(article: Article, lease: string, nextAttemptAt: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
-    return this.finish(article, lease, {
+  private async retryLater(article: Article, lease: string, nextAttemptAt: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
+    await this.finish(article, lease, {
       nextAttemptAt: String(nextAttemptAt),
       deliveryError: encodeReason(reason),
       ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
@@ -226,9 +242,16 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
 
   /**
    * Writes the outcome only while our lease stands: an article re-claimed after a crash is never
-   * overwritten. A final outcome (sent, failed) goes into the ticket's history in the same transaction.
+   * overwritten. A final outcome (sent, failed) goes into the ticket's history in the same transaction,
+   * as does `alongside` (what the outcome implies, e.g. a sent tweet's conversation joining the ticket).
    */
-  private async finish(article: Article, lease: string, changes: Record<string, unknown>, entry?: HistoryDraft): Promise<void> {
+  private async finish(
+    article: Article,
+    lease: string,
+    changes: Record<string, unknown>,
+    entry?: HistoryDraft,
+    alongside?: (m: EntityManager) => Promise<void>,
+  ): Promise<void> {
     const stored = await this.transactions.run(async (m) => {
       const result = await m
         .createQueryBuilder()
@@ -240,6 +263,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
         .execute();
       if (result.affected === 0) return false;
       if (entry) await this.history.record(m, article.ticketId, SYSTEM_ACTOR, [entry]);
+      if (alongside) await alongside(m);
       return true;
     });
     if (!stored) this.logger.warn(`article ${article.id}: lease lost before the outcome was stored`);

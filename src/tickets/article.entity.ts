@@ -14,6 +14,7 @@ export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 @Index('uq_articles_profile_external', ['profileId', 'externalId'], { unique: true })
 @Index('ix_articles_ticket', ['ticketId'])
 @Index('ix_articles_delivery', ['deliveryStatus', 'nextAttemptAt'])
+@Index('uq_articles_form_key', ['formKey'], { unique: true })
 export class Article {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
@@ -66,6 +67,10 @@ export class Article {
   /** Epoch ms; the delivery worker picks `sending` articles whose time has come. */
   @Column({ name: 'next_attempt_at', type: 'bigint', nullable: true })
   nextAttemptAt: string | null;
+
+  /** The one-time key of the agent's form that wrote it: a second POST with it shows this article instead of sending again. */
+  @Column({ name: 'form_key', type: 'varchar', length: 64, nullable: true })
+  formKey: string | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;

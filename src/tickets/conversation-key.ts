@@ -13,6 +13,11 @@ export function dmConversation(customerXId: string): ConversationKey {
   return key('dm', customerXId);
 }
 
+/** A tweet conversation: every tweet whose X `conversation_id` is `id` (the id of the tweet that started it). */
+export function tweetConversation(id: string): ConversationKey {
+  return key('tweet', id);
+}
+
 function key(kind: string, id: string): ConversationKey {
   const value = `${kind}:${id}`;
   if (!id || value.length > CONVERSATION_KEY_LENGTH) throw new RangeError(`Not a conversation id: ${JSON.stringify(id)}`);

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, Not, type EntityManager } from 'typeorm';
+import { AttachmentStore, type CheckedUpload } from '../attachments/attachment-store.service';
+import type { IncomingMedia } from '../channels/x/incoming-x-message';
 import { Clock } from '../common/clock';
 import { isUniqueViolation } from '../database/unique-violation';
+import { SearchIndex } from '../search/search-index.service';
 import { User } from '../users/user.entity';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
@@ -69,6 +72,12 @@ export interface ArticleDraft {
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
   nextAttemptAt?: string | null;
+  /** The agent's one-time form key (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
+  formKey?: string | null;
+  /** A customer's photos, GIFs, videos: recorded with the article, fetched from X later. */
+  media?: IncomingMedia[];
+  /** An agent's image, checked, stored with the article and uploaded to X when it is sent. */
+  upload?: CheckedUpload;
 }
 
 export interface TicketDraft {
@@ -117,6 +126,8 @@ export class ConversationTickets {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly history: TicketHistory,
+    private readonly searchIndex: SearchIndex,
+    private readonly attachments: AttachmentStore,
   ) {}
 
   /** The article already stored for this X message, if any (repeated deliveries, echoes). */
@@ -167,8 +178,9 @@ export class ConversationTickets {
    * must then be rolled back).
    */
   async open(m: EntityManager, draft: TicketDraft, articles: ArticleDraft[]): Promise<TicketRef> {
+    const title = draft.title?.trim() || ticketTitle(articles[0]?.body ?? '');
     const inserted = await m.insert(Ticket, {
-      title: draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''),
+      title,
       queueId: draft.queueId,
       state: draft.state ?? 'new',
       locked: draft.locked ?? false,
@@ -182,6 +194,7 @@ export class ConversationTickets {
     const id = Number(inserted.identifiers[0].id);
     const number = ticketNumber(new Date(this.clock.now()), id);
     await m.update(Ticket, { id }, { number });
+    await this.searchIndex.indexTicket(m, { id, number, title, customerHandle: draft.customer.handle, customerName: draft.customer.name });
     const ticket = { id, number, profileId: draft.profileId };
     // Opened by whoever wrote the first message: the customer, or the agent of a new outgoing ticket.
     await this.history.record(m, id, articles[0] ? articleActor(articles[0]) : SYSTEM_ACTOR, [{ kind: 'created', newValue: String(draft.queueId) }]);
@@ -207,7 +220,7 @@ export class ConversationTickets {
     return m.exists(Article, { where: { ticketId, deliveryStatus: 'sending', channel } });
   }
 
-  /** Adds an article without changing the ticket (its history notes who wrote it); returns its id. */
+  /** Adds an article (with its search document, its media, and the history entry naming who wrote it) without changing the ticket; returns its id. */
   async addArticle(m: EntityManager, ticket: { id: number; profileId: number }, article: ArticleDraft): Promise<number> {
     const inserted = await m.insert(Article, {
       ticketId: ticket.id,
@@ -222,10 +235,14 @@ export class ConversationTickets {
       createdById: article.createdById ?? null,
       deliveryStatus: article.deliveryStatus ?? null,
       nextAttemptAt: article.nextAttemptAt ?? null,
+      formKey: article.formKey ?? null,
     });
-    const articleId = Number(inserted.identifiers[0].id);
-    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(articleId, article.channel)]);
-    return articleId;
+    const id = Number(inserted.identifiers[0].id);
+    await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body: article.body });
+    if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
+    if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
+    await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
+    return id;
   }
 
   /**
@@ -243,6 +260,39 @@ export class ConversationTickets {
     if (changes.state === undefined) return;
     if (stateTypeOf(changes.state) === 'closed') await this.release(m, ticketId);
     else await this.holdFreeConversations(m, ticketId);
+  }
+
+  /**
+   * The ticket joins a conversation it was answered in by the other way (a mention answered by DM,
+   * a DM ticket's public tweet): a ticket_threads row, holding the key when the ticket is not
+   * closed and no other open ticket holds it. Returns the other ticket that holds it, if any:
+   * the customer's answers land there (docs/THREADING.md).
+   */
+  async joinConversation(m: EntityManager, ticket: { id: number; profileId: number; state: TicketState }, key: ConversationKey): Promise<{ holder?: TicketRef }> {
+    const mayHold = stateTypeOf(ticket.state) !== 'closed';
+    let row = await m.findOne(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
+    if (!row) {
+      // ON CONFLICT DO NOTHING: a conflict (another holder, or this row written meanwhile) must not abort the caller's transaction.
+      const params = { ticketId: ticket.id, profileId: ticket.profileId, key };
+      const held = mayHold ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params) : [];
+      if (held.length > 0) return {};
+      await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, NULL) ON CONFLICT DO NOTHING RETURNING id`, params);
+      row = await m.findOneOrFail(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
+    }
+    if (row.openThreadKey) return {};
+    const holder = await this.holderOf(m, ticket.profileId, key);
+    if (!holder && mayHold && (await this.hold(m, row.id))) return {};
+    return { holder: holder ?? (await this.holderOf(m, ticket.profileId, key)) };
+  }
+
+  /** The open ticket holding a conversation, if any. */
+  async holderOf(m: EntityManager, profileId: number, key: ConversationKey): Promise<TicketRef | undefined> {
+    const [row]: { id: number; number: string | null }[] = await this.rows(
+      m,
+      'SELECT t.id AS id, t.number AS number FROM ticket_threads r JOIN tickets t ON t.id = r.ticket_id WHERE r.profile_id = :profileId AND r.open_thread_key = :key',
+      { profileId, key },
+    );
+    return row ? { id: Number(row.id), number: row.number ?? String(row.id) } : undefined;
   }
 
   /** Open tickets holding conversations this ticket belongs to but does not hold (the zoom's notice). */
@@ -272,11 +322,7 @@ export class ConversationTickets {
 
   /** Applies changes with what they imply, records them, and moves the ticket's "changed" time, so the queue view sorts it up. */
   private async write(m: EntityManager, ticketId: number, changes: TicketChanges, actor: HistoryActor, options: ChangeOptions = {}): Promise<void> {
-    const before = await this.factsForUpdate(m, ticketId);
-    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
-      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
-      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
-    }
+    const before = await this.checkedFacts(m, ticketId, actor, options);
     const effective = effectiveChanges(before, changes);
     const { pendingUntil, ...columns } = effective;
     await m
@@ -286,6 +332,27 @@ export class ConversationTickets {
       .where('id = :id', { id: ticketId })
       .execute();
     await this.history.record(m, ticketId, actor, historyOfChanges(before, effective));
+  }
+
+  /**
+   * Opens an agent's write to a ticket that adds an article before changing the ticket (a reply, a
+   * note): takes the ticket's row lock and applies the lock rule first, before anything is inserted.
+   * An article or history row references the ticket, which on PostgreSQL takes a key-share lock on
+   * its row; two such transactions that both held that and then asked for the row lock in change()
+   * would deadlock (two replies to one ticket at the same moment). Call change() afterwards as usual.
+   */
+  async beginChange(m: EntityManager, ticketId: number, actor: HistoryActor): Promise<void> {
+    await this.checkedFacts(m, ticketId, actor);
+  }
+
+  /** The ticket's facts under its row lock; an agent's change to a ticket another agent has locked throws TicketLockedException. */
+  private async checkedFacts(m: EntityManager, ticketId: number, actor: HistoryActor, options: ChangeOptions = {}): Promise<TicketFacts & { number: string | null }> {
+    const before = await this.factsForUpdate(m, ticketId);
+    if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
+      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
+      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
+    }
+    return before;
   }
 
   /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { CheckedUpload } from '../attachments/attachment-store.service';
 import { Transactions } from '../database/transactions';
 import type { CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
@@ -12,14 +13,33 @@ import { dmConversation } from './conversation-key';
 import { ConversationHeldError, ConversationTickets, type ArticleDraft, type TicketRef } from './conversation-tickets.service';
 import type { NewTicketDto } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
+import { chosenReplyChannel, type ReplyChannel } from './reply-channels';
+import { RecipientLookup } from './recipient-lookup.service';
+import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { agentActor, TicketHistory } from './ticket-history.service';
-import type { Ticket } from './ticket.entity';
+import { Ticket } from './ticket.entity';
 import { TicketsService, replyTarget } from './tickets.service';
 import { directMessageLength, MAX_DM_LENGTH, MAX_TWEET_WEIGHT, weightedTweetLength } from './tweet-length';
 
 /** How long an agent's request waits for its message to go out, so the next page usually shows it sent. */
 const WAIT_FOR_DELIVERY_MS = 3_000;
+
+/** The reply form as it arrives: checked here, after the agent's rights. */
+export interface ReplyForm {
+  body?: unknown;
+  /** `tweet` or `dm`; the ticket's own channel when absent. */
+  channel?: unknown;
+  formKey?: unknown;
+  /** The attached image, checked when called (after the agent's rights); none when no file was chosen. */
+  image?: () => CheckedUpload | undefined;
+}
+
+export interface ReplyOutcome {
+  article: Article;
+  /** A DM answering a mention whose customer's DM conversation another open ticket holds: the answers land there. */
+  answersLandIn?: TicketRef;
+}
 
 /** Everything an agent does to a ticket. Each action first checks rw in the queue's group; replies also the ACLs. */
 @Injectable()
@@ -33,51 +53,91 @@ export class TicketActionsService {
     private readonly delivery: ArticleDeliveryService,
     private readonly clock: Clock,
     private readonly history: TicketHistory,
+    private readonly sentOnce: SentOnce,
+    private readonly recipients: RecipientLookup,
   ) {}
 
   /**
-   * A reply through the ticket's profile: a reply tweet to the customer's latest tweet, or a DM.
-   * Stored as `sending`, then handed to the delivery worker. Answering a new ticket opens it and,
-   * as in OTRS, locks it to the agent.
+   * A reply through the ticket's profile, the way the customer wrote or the other way
+   * (docs/SEARCH-AND-MEDIA.md): a reply tweet to the customer's latest tweet, a DM (on a mention
+   * ticket the customer's DM conversation joins the ticket), or a public tweet from a DM ticket.
+   * Stored as `sending`, then handed to the delivery worker; a repeated form key shows the first
+   * reply instead. Answering a new ticket opens it and, as in OTRS, locks it to the agent.
    */
-  async reply(agent: CurrentAgent, ticketId: number, text: unknown): Promise<Article> {
+  async reply(agent: CurrentAgent, ticketId: number, form: ReplyForm): Promise<ReplyOutcome> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
+    const formKey = this.sentOnce.keyOf(form.formKey);
+    const earlier = await this.sentOnce.earlier(agent, formKey);
+    if (earlier) return this.replyShownAgain(ticket, earlier);
     if (!(await this.acl.mayUseTicketProfile(agent, ticket))) {
       throw new DomainException('tickets.error.profileNotAllowed', undefined, { name: ticket.profile.name });
     }
     const blocker = sendBlocker(ticket.profile);
     if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
-    const body = checkedBody(text, ticket.channel);
+    const channel = chosenReplyChannel(ticket.channel, form.channel);
+    if (channel === 'dm' && !/^\d+$/.test(ticket.customerXId)) throw new DomainException('compose.error.noDmRecipient', 'channel');
+    const body = checkedBody(form.body, channel);
+    const upload = form.image?.();
     const history = await this.articles.find({ where: { ticketId }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const target = ticket.channel === 'tweet' ? replyTarget(history) : undefined;
+    // A tweet on a DM ticket is a new public tweet; on a tweet ticket it answers the customer's latest tweet.
+    const target = channel === 'tweet' && ticket.channel === 'tweet' ? replyTarget(history) : undefined;
 
-    const articleId = await this.transactions.run(async (manager) => {
-      const id = await this.conversations.addArticle(manager, ticket, this.outgoing(ticket.channel, ticket.profile, agent, body, target?.externalId ?? null));
-      await this.conversations.change(
-        manager,
-        ticket.id,
-        {
-          ...(ticket.state === 'new' ? { state: 'open' } : {}),
-          ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
-        },
-        agentActor(agent),
-      );
-      return id;
-    });
+    const written = await this.sentOnce.write(agent, formKey, () =>
+      this.transactions.run(async (manager) => {
+        await this.conversations.beginChange(manager, ticket.id, agentActor(agent));
+        const first = await this.sentOnce.earlier(agent, formKey, manager);
+        if (first) return first;
+        const id = await this.conversations.addArticle(manager, ticket, { ...this.outgoing(channel, ticket.profile, agent, body, target?.externalId ?? null), formKey, upload });
+        if (channel === 'dm' && ticket.channel === 'tweet') await this.conversations.joinConversation(manager, ticket, dmConversation(ticket.customerXId));
+        await this.conversations.change(
+          manager,
+          ticket.id,
+          {
+            ...(ticket.state === 'new' ? { state: 'open' } : {}),
+            ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
+          },
+          agentActor(agent),
+        );
+        return id;
+      }),
+    );
+    if (typeof written !== 'number') return this.replyShownAgain(ticket, written);
     await this.deliverSoon();
-    return this.articles.findOneByOrFail({ id: articleId });
+    return { article: await this.articles.findOneByOrFail({ id: written }), answersLandIn: await this.dmAnswersLandIn(ticket, channel) };
   }
 
-  /** An internal note: never sent anywhere. */
-  async note(agent: CurrentAgent, ticketId: number, text: unknown): Promise<Article> {
+  /** A reply posted again with its form key: nothing new is written or sent; the first one, as it stands after its delivery. */
+  private async replyShownAgain(ticket: Ticket, earlier: Article): Promise<ReplyOutcome> {
+    if (earlier.deliveryStatus === 'sending') await this.deliverSoon();
+    const article = await this.articles.findOneByOrFail({ id: earlier.id });
+    return { article, answersLandIn: article.channel === 'dm' ? await this.dmAnswersLandIn(ticket, 'dm') : undefined };
+  }
+
+  /** Where the customer's DMs land after a DM answered a mention, when that is another ticket. */
+  private async dmAnswersLandIn(ticket: Ticket, channel: ReplyChannel): Promise<TicketRef | undefined> {
+    if (channel !== 'dm' || ticket.channel !== 'tweet') return undefined;
+    const holder = await this.conversations.holderOf(this.articles.manager, ticket.profileId, dmConversation(ticket.customerXId));
+    return holder && holder.id !== ticket.id ? holder : undefined;
+  }
+
+  /** An internal note: never sent anywhere. A repeated form key shows the first note. */
+  async note(agent: CurrentAgent, ticketId: number, form: { body?: unknown; formKey?: unknown }): Promise<Article> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    const body = checkedText(text, MAX_DM_LENGTH);
-    const articleId = await this.transactions.run(async (manager) => {
-      const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body });
-      await this.conversations.change(manager, ticket.id, {}, agentActor(agent));
-      return id;
-    });
-    return this.articles.findOneByOrFail({ id: articleId });
+    const formKey = this.sentOnce.keyOf(form.formKey);
+    const earlier = await this.sentOnce.earlier(agent, formKey);
+    if (earlier) return earlier;
+    const body = checkedText(form.body, MAX_DM_LENGTH);
+    const written = await this.sentOnce.write(agent, formKey, () =>
+      this.transactions.run(async (manager) => {
+        await this.conversations.beginChange(manager, ticket.id, agentActor(agent));
+        const first = await this.sentOnce.earlier(agent, formKey, manager);
+        if (first) return first;
+        const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body, formKey });
+        await this.conversations.change(manager, ticket.id, {}, agentActor(agent));
+        return id;
+      }),
+    );
+    return typeof written === 'number' ? this.articles.findOneByOrFail({ id: written }) : written;
   }
 
   async setOwner(agent: CurrentAgent, ticketId: number, ownerId: unknown): Promise<Ticket> {
@@ -114,6 +174,8 @@ export class TicketActionsService {
   /**
    * A new outgoing tweet or DM that starts a ticket. The profile must be one the agent may use
    * (the same ACL check as the form's choice) and able to send; the queue one the agent works in.
+   * The recipient is an @handle that X must know (a DM needs one; a tweet names them at its start).
+   * A repeated form key shows the ticket the first POST created.
    */
   async createOutgoing(agent: CurrentAgent, form: NewTicketDto): Promise<TicketRef> {
     const queue = (await this.reader.queuesFor(agent, 'act', true)).find((q) => q.id === form.queueId);
@@ -121,36 +183,50 @@ export class TicketActionsService {
     const usable = await this.reader.usableProfiles(agent, queue.name);
     const profile = usable.find((p) => p.id === form.profileId);
     if (!profile) throw new DomainException('tickets.error.profileNotAllowedHere', 'profileId');
+    const formKey = this.sentOnce.keyOf(form.formKey);
+    const earlier = await this.sentOnce.earlier(agent, formKey);
+    if (earlier) return this.ticketOf(earlier);
 
-    const recipientId = form.recipientId ?? '';
-    if (form.type === 'dm' && !recipientId) throw new DomainException('validation.required', 'recipientId');
-    const body = checkedBody(form.body, form.type);
+    if (form.type === 'dm' && !form.recipient) throw new DomainException('validation.required', 'recipient');
+    // Checked before asking X, so a text that cannot be sent costs no lookup.
+    checkedBody(form.recipient && form.type === 'tweet' ? mentioning(form.recipient, form.body) : form.body, form.type);
+    const recipient = form.recipient ? await this.recipients.byHandle(profile, form.recipient, 'recipient') : undefined;
+    const body = checkedBody(recipient && form.type === 'tweet' ? mentioning(recipient.handle, form.body) : form.body, form.type);
 
-    let ticket: TicketRef;
+    let written: TicketRef | Article;
     try {
-      ticket = await this.transactions.run((manager) =>
-        this.conversations.open(
-          manager,
-          {
-            profileId: profile.id,
-            queueId: queue.id,
-            channel: form.type,
-            state: 'open',
-            ownerId: agent.id,
-            title: form.title,
-            customer: { id: recipientId, handle: form.recipientHandle ?? '', name: '' },
-            // One open ticket per DM conversation: a second one for the same person is refused.
-            conversations: form.type === 'dm' ? [dmConversation(recipientId)] : [],
-          },
-          [this.outgoing(form.type, profile, agent, body, null)],
+      written = await this.sentOnce.write(agent, formKey, () =>
+        this.transactions.run((manager) =>
+          this.conversations.open(
+            manager,
+            {
+              profileId: profile.id,
+              queueId: queue.id,
+              channel: form.type,
+              state: 'open',
+              ownerId: agent.id,
+              title: form.title,
+              customer: recipient ?? { id: '', handle: '', name: '' },
+              // One open ticket per DM conversation: a second one for the same person is refused.
+              conversations: form.type === 'dm' ? [dmConversation(recipient!.id)] : [],
+            },
+            [{ ...this.outgoing(form.type, profile, agent, body, null), formKey }],
+          ),
         ),
       );
     } catch (error) {
-      if (error instanceof ConversationHeldError) throw new DomainException('tickets.error.threadOpen', 'recipientId', { number: error.holder.number });
+      if (error instanceof ConversationHeldError) throw new DomainException('tickets.error.threadOpen', 'recipient', { number: error.holder.number });
       throw error;
     }
+    if (written instanceof Article) return this.ticketOf(written);
     await this.deliverSoon();
-    return ticket;
+    return written;
+  }
+
+  private async ticketOf(article: Article): Promise<TicketRef> {
+    if (article.deliveryStatus === 'sending') await this.deliverSoon();
+    const ticket = await this.articles.manager.findOneOrFail(Ticket, { where: { id: article.ticketId }, select: { id: true, number: true } });
+    return { id: ticket.id, number: ticket.number ?? String(ticket.id) };
   }
 
   /** An agent's tweet or DM, stored to be sent by the delivery worker. */
@@ -181,13 +257,20 @@ export class TicketActionsService {
 }
 
 /** The text of a reply or new message within X's limits: 280 weighted characters for a tweet, 10,000 for a DM. */
-function checkedBody(text: unknown, channel: 'tweet' | 'dm'): string {
+function checkedBody(text: unknown, channel: ReplyChannel): string {
   const body = checkedText(text, MAX_DM_LENGTH);
   if (channel === 'tweet') {
     const length = weightedTweetLength(body);
     if (length > MAX_TWEET_WEIGHT) throw new DomainException('tickets.error.tweetTooLong', 'body', { max: MAX_TWEET_WEIGHT, length });
   }
   return body;
+}
+
+/** A new tweet to someone starts with their @handle (X notifies them by it), unless the agent wrote it already. */
+function mentioning(handle: string, text: unknown): unknown {
+  if (typeof text !== 'string' || !text.trim()) return text;
+  const named = new RegExp(`(^|[^\\w@])@${handle}(?!\\w)`, 'i').test(text);
+  return named ? text : `@${handle} ${text.trim()}`;
 }
 
 function checkedText(text: unknown, max: number): string {

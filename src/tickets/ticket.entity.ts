@@ -14,6 +14,7 @@ export type TicketChannel = 'dm' | 'tweet';
 @Entity({ name: 'tickets' })
 @Index('uq_tickets_number', ['number'], { unique: true })
 @Index('ix_tickets_queue_state', ['queueId', 'state'])
+@Index('ix_tickets_queue_state_changed', ['queueId', 'state', 'changedAt', 'id'])
 @Index('ix_tickets_state_pending', ['state', 'pendingUntil'])
 export class Ticket {
   @PrimaryGeneratedColumn({ name: 'id' })

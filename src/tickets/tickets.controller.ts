@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ReplyUploadInterceptor, replyImageOf } from '../attachments/reply-upload';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { RejectedForm, type FormState } from '../common/form-state';
 import { NewTicketDto } from './dto/new-ticket.dto';
@@ -10,6 +11,7 @@ import { ArticleTextDto, OwnerDto } from './dto/ticket-action.dto';
 import { TicketActionsService } from './ticket-actions.service';
 import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
 import { TicketsService, type TicketListQuery } from './tickets.service';
+import { ZoomCompose } from './zoom-compose.service';
 
 const ticketPath = (id: number) => `/tickets/${id}`;
 
@@ -29,6 +31,7 @@ export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly actions: TicketActionsService,
+    private readonly compose: ZoomCompose,
     private readonly panels: TicketZoomPanelsService,
   ) {}
 
@@ -59,10 +62,12 @@ export class TicketsController {
   @Render('pages/tickets/zoom')
   async zoom(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
     const rejected = { reply: takeRejected(req, `${ticketPath(id)}/reply`), note: takeRejected(req, `${ticketPath(id)}/note`) };
+    const view = await this.tickets.zoom(agent, id, rejected);
     return {
       title: 'tickets.zoom.title',
       nav: 'tickets',
-      ...(await this.tickets.zoom(agent, id, rejected)),
+      ...view,
+      compose: await this.compose.forZoom(view, rejected.reply),
       workspace: await this.panels.panels(agent, id, { state: takeRejected(req, `${ticketPath(id)}/state`), move: takeRejected(req, `${ticketPath(id)}/move`) }),
     };
   }
@@ -74,19 +79,22 @@ export class TicketsController {
     res.redirect(303, ticketPath(id));
   }
 
+  /** Guarded first (agent, CSRF from the URL), then the multipart body is read (ReplyUploadInterceptor). */
   @Post(':id/reply')
   @AgentOnly()
+  @UseInterceptors(ReplyUploadInterceptor)
   async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const article = await this.actions.reply(agent, id, form.body);
+    const { article, answersLandIn } = await this.actions.reply(agent, id, { ...form, image: () => replyImageOf(req) });
     const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
     addFlash(req, { type: article.deliveryStatus === 'failed' ? 'error' : 'success', key });
+    if (answersLandIn) addFlash(req, { type: 'info', key: 'compose.flash.answersLandIn', params: { number: answersLandIn.number } });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
   }
 
   @Post(':id/note')
   @AgentOnly()
   async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const article = await this.actions.note(agent, id, form.body);
+    const article = await this.actions.note(agent, id, form);
     addFlash(req, { type: 'success', key: 'tickets.flash.noteAdded' });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
   }

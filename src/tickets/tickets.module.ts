@@ -6,12 +6,16 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
+import { SearchIndexModule } from '../search/search-index.module';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { User } from '../users/user.entity';
 import { ArticleDeliveryService } from './article-delivery.service';
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
 import { ConversationTickets } from './conversation-tickets.service';
+import { RecipientLookup } from './recipient-lookup.service';
+import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { TicketActionsService } from './ticket-actions.service';
 import { Ticket } from './ticket.entity';
@@ -26,6 +30,7 @@ import { TicketMoveService } from './ticket-move.service';
 import { TicketStateService } from './ticket-state.service';
 import { TicketWorkController } from './ticket-work.controller';
 import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
+import { ZoomCompose } from './zoom-compose.service';
 
 /** The doubling of the retry wait stops at an hour. */
 const BACKOFF_MAX_MS = 60 * 60 * 1000;
@@ -37,7 +42,14 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
  * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User, TicketHistoryEntry]), XModule, SocialMediaProfilesModule, AclModule],
+  imports: [
+    TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User, TicketHistoryEntry]),
+    XModule,
+    SocialMediaProfilesModule,
+    AclModule,
+    SearchIndexModule,
+    AttachmentStorageModule,
+  ],
   controllers: [TicketsController, TicketWorkController],
   providers: [
     ConversationTickets,
@@ -53,6 +65,9 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
     TicketActionsService,
     TicketAclService,
     ArticleDeliveryService,
+    SentOnce,
+    RecipientLookup,
+    ZoomCompose,
     Clock,
     {
       provide: DELIVERY_POLICY,

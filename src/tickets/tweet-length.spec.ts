@@ -1,7 +1,14 @@
 import { directMessageLength, weightedTweetLength } from './tweet-length';
 
-// The browser's counter: the same rules in plain JavaScript (no bundler, CSP self).
-const browser = require('../../public/ticket-compose.js') as { weightedTweetLength(text: string): number; directMessageLength(text: string): number };
+// The browser's counter: public/ticket-compose.js with the twitter-text bundle the pages load.
+const { ensureVendorBundle, VENDOR_TWITTER_TEXT } = require('../../scripts/bundle-vendor.js') as { ensureVendorBundle(): Promise<boolean>; VENDOR_TWITTER_TEXT: string };
+type Measures = { weightedTweetLength(text: string): number; directMessageLength(text: string): number };
+let browser: Measures;
+beforeAll(async () => {
+  await ensureVendorBundle();
+  const compose = require('../../public/ticket-compose.js') as { measures(twitterText: unknown): Measures };
+  browser = compose.measures(require(VENDOR_TWITTER_TEXT));
+}, 120_000);
 
 const CASES: [string, string, number][] = [
   ['plain ASCII counts 1 per character', 'Hello @acme, thanks!', 20],
@@ -23,6 +30,8 @@ const CASES: [string, string, number][] = [
   ['a flag counts 2', '🇷🇸', 2],
   ['typographic quotes and dashes count 1, an ellipsis (U+2026) 2', '“quote” – dash…', 16],
   ['decomposed characters are NFC-normalised first', 'e\u0301', 1],
+  ['a bare .rs domain is a link', 'pišite na primer.rs', 10 + 23],
+  ['three-part domains count 23', 'see foo.bar.xyz', 4 + 23],
 ];
 
 describe('weightedTweetLength', () => {

@@ -1,8 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
+import { Attachment } from '../../src/attachments/attachment.entity';
 import { PasswordHasher } from '../../src/auth/password-hasher';
 import { Clock } from '../../src/common/clock';
 import { DomainException } from '../../src/common/domain.exception';
@@ -33,7 +35,7 @@ import { dmBody, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket, newCustomer, type TicketSeed } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
+import { startFakeXApi, TINY_PNG, type FakeXApi } from '../support/fake-x-api';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 
@@ -280,11 +282,13 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const page = await clients.otto.get(`/tickets/${ticket.id}`);
       expect(page.text).toContain('data-test="lock-notice"');
       expect(page.text).toContain('Locked by Anna (anna): read-only for you until they or an administrator unlock it.');
-      for (const action of ['reply', 'note', 'lock', 'unlock', 'owner', 'state', 'move']) expect(page.text).not.toContain(`action="/tickets/${ticket.id}/${action}"`);
+      // The reply form's action carries its CSRF token (it is multipart: docs/SECURITY.md), so an action is matched up to `"` or `?`.
+      const offers = (html: string, action: string) => new RegExp(`action="/tickets/${ticket.id}/${action}["?]`).test(html);
+      for (const action of ['reply', 'note', 'lock', 'unlock', 'owner', 'state', 'move']) expect([action, offers(page.text, action)]).toEqual([action, false]);
       // The holder keeps every action.
       const own = await clients.anna.get(`/tickets/${ticket.id}`);
       expect(own.text).not.toContain('data-test="lock-notice"');
-      for (const action of ['reply', 'note', 'unlock', 'owner', 'state', 'move']) expect(own.text).toContain(`action="/tickets/${ticket.id}/${action}"`);
+      for (const action of ['reply', 'note', 'unlock', 'owner', 'state', 'move']) expect([action, offers(own.text, action)]).toEqual([action, true]);
     });
 
     it('refuses every forged POST by another agent with 403 and the holder’s name; nothing changes', async () => {
@@ -292,7 +296,10 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const before = { ticket: await ticketOf(ticket.id), articles: (await articlesOf(ticket.id)).length };
       for (const [action, fields] of [
         ['reply', { body: 'Forged reply' }],
-        ['note', { body: 'Forged note' }],
+        // The other way (docs/SEARCH-AND-MEDIA.md): a public tweet from this DM ticket, with a one-time form key.
+        ['reply', { body: 'Forged tweet', channel: 'tweet', formKey: randomUUID() }],
+        ['reply', { body: 'Forged DM', channel: 'dm', formKey: randomUUID() }],
+        ['note', { body: 'Forged note', formKey: randomUUID() }],
         ['lock', {}],
         ['unlock', {}],
         ['owner', { ownerId: String(ids.otto) }],
@@ -304,10 +311,42 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
         expect([action, res.status]).toEqual([action, 403]);
         expect(decoded(res.text)).toContain(`Ticket#${ticket.number} is locked by Anna (anna).`);
       }
+      // A reply with an image, as the zoom's multipart form sends it (token in the action URL).
+      const token = csrfTokenOf((await clients.otto.get('/')).text);
+      const withImage = await clients.otto
+        .post(`/tickets/${ticket.id}/reply?_csrf=${token}`)
+        .field('formKey', randomUUID())
+        .field('channel', 'dm')
+        .field('body', 'Forged reply with an image')
+        .attach('image', TINY_PNG, { filename: 'forged.png', contentType: 'image/png' });
+      expect(withImage.status).toBe(403);
+      expect(decoded(withImage.text)).toContain(`Ticket#${ticket.number} is locked by Anna (anna).`);
       expect(await ticketOf(ticket.id)).toEqual(before.ticket);
       expect(await articlesOf(ticket.id)).toHaveLength(before.articles);
+      expect(await t.dataSource.getRepository(Attachment).countBy({ ticketId: ticket.id })).toBe(0);
       expect(await historyOf(ticket.id)).toEqual([]);
       expect(fakeX.sent).toEqual([]);
+      expect(fakeX.uploads).toEqual([]);
+    });
+
+    it('two agents answering an unlocked ticket at the same moment, several times each: the first to commit holds it, every reply of the other is refused', async () => {
+      const { ticket } = await supportTicket({ state: 'new' });
+      const tokens = { anna: csrfTokenOf((await clients.anna.get('/')).text), otto: csrfTokenOf((await clients.otto.get('/')).text) };
+      // All pass the page's checks; in the database one commits first and locks the ticket to its agent.
+      // (On PostgreSQL these deadlocked while an article was inserted before the ticket's row was locked.)
+      const posts = (['anna', 'otto', 'anna', 'otto', 'anna', 'otto', 'anna', 'otto'] as const).map((login, i) => ({ login, body: `Answer ${i} from ${login}` }));
+      const results = await Promise.all(posts.map(({ login, body }) => clients[login].post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: tokens[login], formKey: randomUUID(), body })));
+      const winner = (await ticketOf(ticket.id)).ownerId === ids.anna ? 'anna' : 'otto';
+      const holder = winner === 'anna' ? 'Anna (anna)' : 'Otto (otto)';
+      for (const [i, res] of results.entries()) {
+        if (posts[i].login === winner) expect([posts[i].body, res.status]).toEqual([posts[i].body, 303]);
+        else expect([posts[i].body, res.status, decoded(res.text).includes(`Ticket#${ticket.number} is locked by ${holder}.`)]).toEqual([posts[i].body, 403, true]);
+      }
+      const written = posts.filter((p) => p.login === winner).map((p) => p.body);
+      expect((await articlesOf(ticket.id)).filter((a) => a.sender === 'agent').map((a) => a.body).sort()).toEqual([...written].sort());
+      expect(await ticketOf(ticket.id)).toMatchObject({ state: 'open', locked: true, ownerId: ids[winner] });
+      expect(fakeX.sent.map((m) => m.text).sort()).toEqual([...written].sort());
+      expect((await historyOf(ticket.id)).filter((h) => h.kind === 'article').map((h) => h.agentId)).toEqual(written.map(() => ids[winner]));
     });
 
     it('refuses a change even when the lock was taken after the agent’s checks passed (checked on the locked row)', async () => {
@@ -713,13 +752,16 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       | { kind: 'lock' | 'unlock' | 'note'; who: string }
       | { kind: 'state'; who: string; state: AgentState }
       | { kind: 'move'; who: string; queue: 'Support' | 'Sales' }
-      | { kind: 'owner'; who: string; owner: string };
+      | { kind: 'owner'; who: string; owner: string }
+      // A reply either way (docs/SEARCH-AND-MEDIA.md) with one of a few one-time form keys, so keys repeat.
+      | { kind: 'reply'; who: string; channel: 'dm' | 'tweet'; key: number };
     const who = fc.constantFrom('anna', 'otto', 'rob', 'root');
     const step: fc.Arbitrary<Step> = fc.oneof(
       fc.record({ kind: fc.constantFrom('lock' as const, 'unlock' as const, 'note' as const), who }),
       fc.record({ kind: fc.constant('state' as const), who, state: fc.constantFrom(...AGENT_STATES) }),
       fc.record({ kind: fc.constant('move' as const), who, queue: fc.constantFrom('Support' as const, 'Sales' as const) }),
       fc.record({ kind: fc.constant('owner' as const), who, owner: fc.constantFrom('anna', 'otto') }),
+      fc.record({ kind: fc.constant('reply' as const), who, channel: fc.constantFrom('dm' as const, 'tweet' as const), key: fc.integer({ min: 0, max: 2 }) }),
     );
     /** The refusals an action may meet; anything else is a bug. */
     const refused = (error: unknown) => error instanceof DomainException || error instanceof HttpException;
@@ -730,9 +772,14 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const states = t.app.get(TicketStateService);
       const moves = t.app.get(TicketMoveService);
       const actions = t.app.get(TicketActionsService);
+      const delivery = t.app.get(ArticleDeliveryService);
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
           const { ticket } = await supportTicket();
+          const keys = [randomUUID(), randomUUID(), randomUUID()];
+          /** Who first wrote a reply with each key. */
+          const keyWriter = new Map<number, string>();
+          const sentBefore = fakeX.sent.length;
           for (const s of steps) {
             const before = await ticketOf(ticket.id);
             const historyBefore = (await historyOf(ticket.id)).length;
@@ -741,14 +788,17 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
             try {
               if (s.kind === 'lock') await locks.lock(agent, ticket.id);
               else if (s.kind === 'unlock') await locks.unlock(agent, ticket.id);
-              else if (s.kind === 'note') await actions.note(agent, ticket.id, 'a note');
+              else if (s.kind === 'note') await actions.note(agent, ticket.id, { body: 'a note' });
               else if (s.kind === 'state') await states.setState(agent, ticket.id, { state: s.state, quick: 'in-1-hour' });
               else if (s.kind === 'move') await moves.move(agent, ticket.id, String(queues[s.queue]));
               else if (s.kind === 'owner') await actions.setOwner(agent, ticket.id, String(ids[s.owner]));
+              else if (s.kind === 'reply') await actions.reply(agent, ticket.id, { body: `reply with key ${s.key}`, channel: s.channel, formKey: keys[s.key] });
             } catch (error) {
               if (!refused(error)) throw error;
               done = false;
             }
+            // A reply's delivery runs on: its outcome (and history entry) is in before the next step looks.
+            if (s.kind === 'reply') await delivery.kick();
             const after = await ticketOf(ticket.id);
             const heldByOther = before.locked && before.ownerId !== null && before.ownerId !== agent.id;
             // Read-only while another agent holds it: only an administrator's unlock gets through.
@@ -760,7 +810,23 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
             expect(after.pendingUntil === null).toBe(!isPendingState(after.state));
             // Closing unlocks (locking a closed ticket afterwards is allowed, as in OTRS).
             if (done && s.kind === 'state' && CLOSED_STATES.includes(s.state)) expect(after.locked).toBe(false);
+            if (s.kind === 'reply') {
+              const writer = keyWriter.get(s.key);
+              const withKey = (await articlesOf(ticket.id)).filter((a) => a.formKey === keys[s.key]);
+              expect(withKey.length).toBe(writer === undefined && !done ? 0 : 1);
+              // Another agent's key is refused; the writer's own key again shows the first reply and changes nothing.
+              if (writer !== undefined && writer !== s.who) expect([s, done]).toEqual([s, false]);
+              if (writer === s.who) [expect(after).toEqual(before), expect(await historyOf(ticket.id)).toHaveLength(historyBefore)];
+              if (writer === undefined && done) {
+                keyWriter.set(s.key, s.who);
+                const added = (await historyOf(ticket.id)).slice(historyBefore);
+                expect(added).toContainEqual(expect.objectContaining({ kind: 'article', actor: 'agent', agentId: agent.id, articleId: withKey[0].id, newValue: s.channel }));
+                expect(after).toMatchObject({ locked: true, ownerId: agent.id });
+              }
+            }
           }
+          // Every reply written went to X once.
+          expect(fakeX.sent.length - sentBefore).toBe(keyWriter.size);
 
           // Replaying the history from a new ticket gives the ticket as stored; each entry's old value is what it was.
           const replay = { state: 'new' as string, queueId: queues.Support, ownerId: null as number | null, locked: false, pendingUntil: null as number | null };

@@ -57,6 +57,32 @@ describe('command line', () => {
     expect(await t.dataSource.query(`SELECT login FROM users WHERE login IN ('bad login', 'erin')`)).toEqual([]);
   });
 
+  it('generates demo tickets that root can list and find, twice in a row', async () => {
+    expect(() => parseCliArgs(['demo', 'generate', '--tickets', '0'])).toThrow('--tickets must be a whole number');
+    expect(() => parseCliArgs(['demo', 'generate', '--tickets', '30', '--articles', '60'])).toThrow('--articles must be at least --tickets + 49');
+    const first = await cli('demo', 'generate', '--tickets', '30');
+    expect(first.out).toMatch(/^Added 30 tickets with 139 articles to Demo Support, Demo Sales, Demo Billing, Demo Misc \(group users\); ticket \d+ has 50 articles\.$/);
+    expect((await cli('demo', 'generate', '--tickets', '20')).code).toBe(0);
+    expect(Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE q.name LIKE 'Demo %'`))[0].n)).toBe(50);
+    const root = browserLike(t.app);
+    await logIn(root);
+    const search = await root.get('/search?q=kunde_17').expect(200);
+    expect(search.text).toContain('Tickets matching “kunde_17”: 1');
+    expect((await root.get('/tickets?state=all').expect(200)).text).toContain('(50 tickets)');
+    // Their history is what the app writes: created, then one entry per article; pending states have their time.
+    const demo = `SELECT t.id FROM tickets t JOIN queues q ON q.id = t.queue_id WHERE q.name LIKE 'Demo %'`;
+    const counts = await t.dataSource.query(
+      `SELECT (SELECT COUNT(*) FROM ticket_history h WHERE h.ticket_id IN (${demo}) AND h.kind = 'created') AS created,
+              (SELECT COUNT(*) FROM ticket_history h WHERE h.ticket_id IN (${demo}) AND h.kind = 'article') AS history_articles,
+              (SELECT COUNT(*) FROM articles a WHERE a.ticket_id IN (${demo})) AS articles,
+              (SELECT COUNT(*) FROM tickets t WHERE t.id IN (${demo}) AND (t.state LIKE 'pending%') <> (t.pending_until IS NOT NULL)) AS pending_mismatch`,
+    );
+    const [{ created, history_articles, articles, pending_mismatch }] = counts;
+    expect([Number(created), Number(history_articles), Number(pending_mismatch)]).toEqual([50, Number(articles), 0]);
+    const zoom = (await root.get(`/tickets/${/ticket (\d+) has 50 articles/.exec(first.out)![1]}`).expect(200)).text;
+    expect(zoom).toMatch(/data-test="history"[\s\S]*?\(51\)/);
+  });
+
   it('exits with code 2 and the usage on bad arguments, as a real process', async () => {
     const run = promisify(execFile);
     const failure = await run('npx', ['ts-node', '--transpile-only', 'src/cli.ts', 'user', 'add', '--name', 'x'], { env: process.env }).catch((e) => e);

@@ -9,6 +9,8 @@ import { Ticket } from '../../src/tickets/ticket.entity';
 import { Group } from '../../src/users/group.entity';
 import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
+import { registerXAccount } from '../factories/x-account.factory';
+import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, follow, logIn, submitForm } from '../utils/http';
 
@@ -23,13 +25,17 @@ const DRAIN_LIMIT_MS = 10_000;
  */
 describe('threading: close, reopen and the next message of a DM conversation', () => {
   let t: TestApp;
+  let fakeX: FakeXApi;
   let agent: TestAgent;
   let profileId: number;
   let account: XPerson;
   let customerSeq = 0;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // The new-ticket screen looks the recipient's @handle up on X.
+    fakeX = await startFakeXApi();
+    registerXAccount(fakeX);
+    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl } });
     agent = browserLike(t.app);
     await logIn(agent);
     const users = await t.dataSource.getRepository(Group).findOneByOrFail({ name: 'users' });
@@ -41,7 +47,10 @@ describe('threading: close, reopen and the next message of a DM conversation', (
     profileId = profile.id;
     account = { id: profile.accountId!, handle: 'acme_support', name: 'ACME Support' };
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await fakeX?.close();
+  });
 
   const newCustomer = (): XPerson => ({ id: newXId(), handle: `threading${++customerSeq}`, name: `Customer ${customerSeq}` });
   const ticketsOf = (customer: XPerson) => t.dataSource.getRepository(Ticket).find({ where: { customerXId: customer.id }, order: { id: 'ASC' } });
@@ -138,7 +147,8 @@ describe('threading: close, reopen and the next message of a DM conversation', (
     await dm(customer, account, 'hello');
     const [held] = await ticketsOf(customer);
     const queue = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Social' });
-    const res = await submitForm(agent, '/tickets/new', { profileId: String(profileId), queueId: String(queue.id), type: 'dm', recipientId: customer.id, body: 'Hi there' });
+    fakeX.addPerson({ id: customer.id, username: customer.handle, name: customer.name });
+    const res = await submitForm(agent, '/tickets/new', { profileId: String(profileId), queueId: String(queue.id), type: 'dm', recipient: `@${customer.handle}`, body: 'Hi there' });
     expect((await follow(agent, res)).text).toContain(`There is already an open ticket with this person: ${held.number}.`);
     expect(await ticketsOf(customer)).toHaveLength(1);
   });

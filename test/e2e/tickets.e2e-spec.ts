@@ -139,7 +139,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
       const zoom = await clients.rob.get(`/tickets/${ticket.id}`);
       expect(zoom.status).toBe(200);
       expect(zoom.text).toContain('You may read this ticket but not change it');
-      expect(zoom.text).not.toContain('action="/tickets/' + ticket.id + '/reply"');
+      expect(zoom.text).not.toContain('action="/tickets/' + ticket.id + '/reply');
       const token = csrfTokenOf(zoom.text);
       for (const [path, fields] of [
         ['reply', { body: 'Hello' }],
@@ -413,7 +413,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
 
       const zoom = await clients.anna.get(`/tickets/${ticket.id}`);
       expect(zoom.text).toContain('data-test="reauth-warning"');
-      expect(zoom.text).not.toContain(`action="/tickets/${ticket.id}/reply"`);
+      expect(zoom.text).not.toContain(`action="/tickets/${ticket.id}/reply`);
       expect(zoom.text).not.toContain('data-test="resend"');
       // A forged reply is refused, nothing stored, nothing sent.
       const res = await clients.anna.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrfTokenOf(zoom.text), body: 'Again' });
@@ -508,25 +508,25 @@ describe('tickets: agent screens and outgoing delivery', () => {
   });
 
   describe('new outgoing ticket', () => {
-    it('starts a DM ticket to a numeric X user id: stored first, then sent', async () => {
+    it('starts a DM ticket to an @handle that X looks up: stored first, then sent', async () => {
       const form = await clients.anna.get('/tickets/new');
       expect(form.text).toContain(`<option value="${acme.id}">AcmeSupport (@acme_support)</option>`);
       expect(form.text).toContain(`<option value="${supportQueue}">Support</option>`);
       const recipient = newXId();
+      fakeX.addPerson({ id: recipient, username: 'New_Customer', name: 'Nova Kundin' });
       const res = await clients.anna.post('/tickets/new').type('form').send({
         _csrf: csrfTokenOf(form.text),
         profileId: String(acme.id),
         queueId: String(supportQueue),
         type: 'dm',
-        recipientId: recipient,
-        recipientHandle: '@new_customer',
+        recipient: '@new_customer',
         title: '',
         body: 'Hello from ACME support.',
       });
       expect(res.status).toBe(303);
       const ticketId = Number(/^\/tickets\/(\d+)$/.exec(res.headers.location)![1]);
       const ticket = await ticketRepo().findOneByOrFail({ id: ticketId });
-      expect(ticket).toMatchObject({ channel: 'dm', state: 'open', ownerId: ids.anna, customerXId: recipient, customerHandle: 'new_customer', title: 'Hello from ACME support.' });
+      expect(ticket).toMatchObject({ channel: 'dm', state: 'open', ownerId: ids.anna, customerXId: recipient, customerHandle: 'New_Customer', customerName: 'Nova Kundin', title: 'Hello from ACME support.' });
       expect(await conversationsOf(ticketId)).toEqual([{ key: `dm:${recipient}`, held: `dm:${recipient}` }]);
       expect(ticket.number).toMatch(/^\d{8}\d{8,}$/);
       expect(sentDms()).toEqual([expect.objectContaining({ participantId: recipient, text: 'Hello from ACME support.' })]);
@@ -534,7 +534,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
       expect((await follow(clients.anna, res)).text).toContain(`Ticket ${ticket.number} was created.`);
 
       // One open ticket per DM thread: a second one for the same person is refused.
-      const again = await post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'dm', recipientId: recipient, body: 'Second' });
+      const again = await post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'dm', recipient: 'New_Customer', body: 'Second' });
       const page = await follow(clients.anna, again);
       expect(page.text).toContain(`There is already an open ticket with this person: ${ticket.number}.`);
       expect(page.text).toContain('>Second</textarea>');
@@ -551,14 +551,33 @@ describe('tickets: agent screens and outgoing delivery', () => {
       expect(zoom.text).toMatch(/<textarea id="reply-body"[^>]*><\/textarea>/);
     });
 
-    it('requires the recipient id for a DM and keeps what was typed', async () => {
-      const res = await post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'dm', recipientId: '@someone', body: 'Typed text' });
-      const page = await follow(clients.anna, res);
-      expect(page.text).toContain('Enter the recipient&#x27;s numeric X user id (digits only).');
-      expect(page.text).toContain('>Typed text</textarea>');
-      const missing = await follow(clients.anna, await post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'dm', recipientId: '', body: 'x' }));
-      expect(missing.text).toMatch(/id="recipientId-error"[^>]*>This field is required\./);
+    it('requires an @handle for a DM, says when X knows no such account or it is suspended, and keeps what was typed', async () => {
+      const newTicket = (recipient: string) => post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'dm', recipient, body: 'Typed text' });
+      const bad = await follow(clients.anna, await newTicket('some one!'));
+      expect(bad.text).toMatch(/id="recipient-error"[^>]*>An @handle has 1 to 15 letters, digits or _\./);
+      expect(bad.text).toContain('>Typed text</textarea>');
+      expect(bad.text).toContain('value="some one!"');
+      const missing = await follow(clients.anna, await newTicket(''));
+      expect(missing.text).toMatch(/id="recipient-error"[^>]*>This field is required\./);
+      const unknown = await follow(clients.anna, await newTicket('@nobody_here'));
+      expect(unknown.text).toMatch(/id="recipient-error"[^>]*>X knows no account @nobody_here\. Check the spelling\./);
+      expect(unknown.text).toContain('>Typed text</textarea>');
+      fakeX.addPerson({ id: newXId(), username: 'gone_rogue', name: 'Gone' });
+      fakeX.suspendUser('gone_rogue');
+      const suspended = await follow(clients.anna, await newTicket('gone_rogue'));
+      expect(suspended.text).toMatch(/id="recipient-error"[^>]*>The X account @gone_rogue is suspended: it cannot receive messages\./);
+      fakeX.setMode('server-error');
+      const down = await follow(clients.anna, await newTicket('new_customer'));
+      expect(down.text).toMatch(/id="recipient-error"[^>]*>X could not look up @new_customer: /);
       expect(fakeX.sent).toHaveLength(0);
+      expect(await ticketRepo().count({ where: { title: 'Typed text' } })).toBe(0);
+    });
+
+    it('starts a tweet to an @handle with the handle at its start, unless the text names them already', async () => {
+      fakeX.addPerson({ id: newXId(), username: 'tweet_target', name: 'Tweet Target' });
+      await post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'tweet', recipient: 'tweet_target', body: 'Your refund is on its way.' });
+      await post('anna', '/tickets/new', '/tickets/new', { profileId: String(acme.id), queueId: String(supportQueue), type: 'tweet', recipient: 'tweet_target', body: 'Thanks @Tweet_Target for the tip!' });
+      expect(sentTweets().map((s) => s.text)).toEqual(['@tweet_target Your refund is on its way.', 'Thanks @Tweet_Target for the tip!']);
     });
 
     it('offers and accepts only queues the agent works in (rw)', async () => {
@@ -611,7 +630,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
       const zoom = await clients.otto.get(`/tickets/${ticket.id}`);
       expect(zoom.text).toContain('data-test="reply-refused"');
       expect(zoom.text).toContain('You may not use the profile &quot;AcmeSupport&quot; (ACL)');
-      expect(zoom.text).not.toContain(`action="/tickets/${ticket.id}/reply"`);
+      expect(zoom.text).not.toContain(`action="/tickets/${ticket.id}/reply`);
       const res = await clients.otto.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrfTokenOf(zoom.text), body: 'Forged reply' });
       expect((await follow(clients.otto, await follow(clients.otto, res))).text).toContain('You may not use the profile &quot;AcmeSupport&quot; (ACL)');
       expect(await articlesOf(ticket.id)).toHaveLength(1);

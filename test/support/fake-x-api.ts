@@ -3,6 +3,7 @@ import { AaaDelivery, deliveryResult } from './fake-x/aaa-delivery';
 import { FakeXAccountActivity } from './fake-x/account-activity';
 import { FakeXAccounts, X_WEB_APP } from './fake-x/accounts';
 import { FakeXAppTokens } from './fake-x/app-only-auth';
+import { FakeXMediaStore } from './fake-x/media';
 import { FakeXModes } from './fake-x/modes';
 import { FakeXOAuth } from './fake-x/oauth-verification';
 import { FakeXPosting } from './fake-x/posting';
@@ -12,9 +13,12 @@ import { startFakeXServer } from './fake-x/server';
 import { FakeXThreeLegged } from './fake-x/three-legged';
 import { FakeXIds, FakeXTimeline } from './fake-x/timeline';
 import type { FakeXApi, FakeXApiOptions } from './fake-x/types';
+import { FakeXUserLookup } from './fake-x/user-lookup';
 import { FakeXWebhookRegistry } from './fake-x/webhook-registry';
 import { WebhookSender } from './fake-x/webhook-sender';
 
+export type { FakeXMedia, FakeXMediaInput, FakeXUploadedMedia } from './fake-x/media';
+export { TINY_MP4, TINY_PNG } from './fake-x/media';
 export type { FakeXEndpoint } from './fake-x/rate-limits';
 export type {
   FakeXDirectMessage,
@@ -73,8 +77,25 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     log: options.log ?? (() => undefined),
   });
   const aaa = new AaaDelivery(webhooks, timeline, accounts, registry);
-  const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers);
-  const router = new FakeXRouter({ accounts, oauth, modes, rateLimits, threeLegged, posting, timeline, appTokens, accountActivity, idsAsJsonNumbers });
+  let baseUrl = '';
+  const media = new FakeXMediaStore(() => baseUrl);
+  timeline.mediaStore = media;
+  const users = new FakeXUserLookup(timeline);
+  const posting = new FakeXPosting(accounts, timeline, aaa, idsAsJsonNumbers, media);
+  const router = new FakeXRouter({
+    accounts,
+    oauth,
+    modes,
+    rateLimits,
+    threeLegged,
+    posting,
+    timeline,
+    media,
+    users,
+    appTokens,
+    accountActivity,
+    idsAsJsonNumbers,
+  });
   const server = await startFakeXServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
@@ -84,6 +105,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     webhooks,
     defaultSlowDelayMs: options.slowDelayMs ?? DEFAULT_SLOW_DELAY_MS,
   });
+  baseUrl = server.baseUrl;
 
   return {
     baseUrl: server.baseUrl,
@@ -96,6 +118,14 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
     },
     get deliveries() {
       return webhooks.deliveries;
+    },
+    uploads: media.uploads,
+    mediaFetches: media.fetches,
+    addPerson(person) {
+      timeline.rememberPerson(person);
+    },
+    suspendUser(username) {
+      users.suspend(username);
     },
     registerApp(app) {
       accounts.registerApp(app);
@@ -183,6 +213,8 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       timeline.clear();
       rateLimits.reset();
       webhooks.clearLog();
+      media.clear();
+      users.clear();
     },
     close() {
       return server.close();

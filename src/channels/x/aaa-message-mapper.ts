@@ -1,6 +1,7 @@
 import { isRecord } from './aaa-webhook-body';
 import { idString } from './exact-json';
 import type { IncomingXMessage, IncomingXUser } from './incoming-x-message';
+import { mediaFromAaaDm, mediaFromAaaTweet, withoutMediaLinks } from './x-media-mapper';
 
 /**
  * An Account Activity item (as stored by splitAaaDelivery) as a neutral message, or undefined when
@@ -20,10 +21,11 @@ function mapTweet(tweet: Record<string, unknown>): IncomingXMessage | undefined 
   const extended = isRecord(tweet.extended_tweet) ? tweet.extended_tweet : undefined;
   const text = typeof extended?.full_text === 'string' ? extended.full_text : typeof tweet.text === 'string' ? tweet.text : '';
   const entities = isRecord(extended?.entities) ? extended.entities : isRecord(tweet.entities) ? tweet.entities : {};
+  const { media, links } = mediaFromAaaTweet(tweet);
   return {
     kind: 'tweet',
     id,
-    text: expandUrls(text, entities),
+    text: withoutMediaLinks(expandUrls(text, entities), links),
     author,
     inReplyToTweetId: idString(tweet.in_reply_to_status_id_str) ?? idString(tweet.in_reply_to_status_id),
     inReplyToUserId: idString(tweet.in_reply_to_user_id_str) ?? idString(tweet.in_reply_to_user_id),
@@ -34,6 +36,7 @@ function mapTweet(tweet: Record<string, unknown>): IncomingXMessage | undefined 
       .map((h) => (typeof h.text === 'string' ? h.text.toLowerCase() : ''))
       .filter((tag) => tag !== ''),
     isRetweet: isRecord(tweet.retweeted_status),
+    ...(media.length ? { media } : {}),
   };
 }
 
@@ -47,7 +50,8 @@ function mapDirectMessage(event: Record<string, unknown>, users: Record<string, 
   const text = typeof data.text === 'string' ? data.text : '';
   const senderRecord = users[senderId];
   const sender = (isRecord(senderRecord) && userOf(senderRecord)) || { id: senderId, handle: '', name: '' };
-  return { kind: 'dm', id, text: expandUrls(text, isRecord(data.entities) ? data.entities : {}), sender, recipientId };
+  const { media, links } = mediaFromAaaDm(data);
+  return { kind: 'dm', id, text: withoutMediaLinks(expandUrls(text, isRecord(data.entities) ? data.entities : {}), links), sender, recipientId, ...(media.length ? { media } : {}) };
 }
 
 function userOf(user: Record<string, unknown>): IncomingXUser | undefined {

@@ -8,6 +8,18 @@ export interface IncomingXUser {
   name: string;
 }
 
+/** A photo, GIF or video attached to a tweet or DM (docs/SEARCH-AND-MEDIA.md). */
+export interface IncomingMedia {
+  /** X's media key (v2) or media id (Account Activity): unique per medium. */
+  key: string;
+  type: 'photo' | 'video' | 'animated_gif';
+  /** The photo itself, or a video's or GIF's still image. */
+  url?: string;
+  /** A video's or GIF's MP4 (its highest-bitrate variant). */
+  videoUrl?: string;
+  altText?: string;
+}
+
 export interface IncomingTweet {
   kind: 'tweet';
   id: string;
@@ -20,6 +32,8 @@ export interface IncomingTweet {
   /** Without '#', lower-cased. */
   hashtags: string[];
   isRetweet: boolean;
+  /** Attached photos, GIFs, videos (absent when none). */
+  media?: IncomingMedia[];
 }
 
 export interface IncomingDirectMessage {
@@ -29,6 +43,8 @@ export interface IncomingDirectMessage {
   text: string;
   sender: IncomingXUser;
   recipientId: string;
+  /** The attached photo, GIF or video (X allows one per DM; absent when none). */
+  media?: IncomingMedia[];
 }
 
 export type IncomingXMessage = IncomingTweet | IncomingDirectMessage;

@@ -1,9 +1,10 @@
 import { idString, parseJsonExact } from './exact-json';
 import type { IncomingDirectMessage, IncomingTweet, IncomingXMessage } from './incoming-x-message';
 import { percentEncode, type OAuth1Credentials } from './oauth1-signer';
-import { readErrorBody } from './x-error-response';
-import { XUnexpectedResponseError } from './x-errors';
+import { readErrorBody, xErrorFromResponse } from './x-error-response';
+import { XApiError, XUnexpectedResponseError, XUnreachableError } from './x-errors';
 import { XTransport, type XAnswer, type XTransportOptions } from './x-transport';
+import { userLookupFromV2, X_USERNAME, type XUserLookup } from './x-user-lookup';
 import { compareIds, directMessagePageFromV2, tweetPageFromV2, type XV2Page } from './x-v2-mapper';
 
 /**
@@ -32,6 +33,21 @@ export interface XUser {
 export interface CreateTweetInput {
   text: string;
   inReplyToTweetId?: string;
+  /** Media ids from uploadMedia (category tweet_image). */
+  mediaIds?: string[];
+}
+
+/** A file to attach to a tweet or DM (POST /2/media/upload). */
+export interface MediaUpload {
+  bytes: Buffer;
+  contentType: string;
+  category: 'tweet_image' | 'dm_image';
+}
+
+/** A media file fetched from X. */
+export interface DownloadedMedia {
+  contentType: string;
+  bytes: Buffer;
 }
 
 export interface SentDirectMessage {
@@ -92,8 +108,10 @@ interface XCall {
 const DEFAULT_POLL_PAGE_SIZE = 100;
 // Catching up after a long pause stops here; older items beyond it are not fetched.
 const MAX_POLL_PAGES = 10;
-const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet';
-const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities';
+const TWEET_FIELDS = 'author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,entities,note_tweet,attachments';
+const DM_EVENT_FIELDS = 'id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,entities,attachments';
+/** Photos, GIFs and videos attached to what a poll returns (docs/SEARCH-AND-MEDIA.md). */
+const MEDIA_FIELDS = 'url,preview_image_url,variants,alt_text,width,height';
 
 export class XApiClient {
   private readonly transport: XTransport;
@@ -118,6 +136,7 @@ export class XApiClient {
     const json = {
       text: input.text,
       ...(input.inReplyToTweetId ? { reply: { in_reply_to_tweet_id: input.inReplyToTweetId } } : {}),
+      ...(input.mediaIds?.length ? { media: { media_ids: input.mediaIds } } : {}),
     };
     const data = dataOf(
       await this.call({ method: 'POST', path: '/2/tweets', credentials: userContext(credentials), json }),
@@ -132,6 +151,7 @@ export class XApiClient {
     credentials: XCredentials,
     participantId: string,
     text: string,
+    mediaId?: string,
   ): Promise<SentDirectMessage> {
     // Ids go into the path: anything but digits would change which endpoint is called.
     if (!/^\d+$/.test(participantId)) throw new TypeError('participantId must be an X user id (digits)');
@@ -140,7 +160,7 @@ export class XApiClient {
         method: 'POST',
         path: `/2/dm_conversations/with/${participantId}/messages`,
         credentials: userContext(credentials),
-        json: { text },
+        json: { text, ...(mediaId ? { attachments: [{ media_id: mediaId }] } : {}) },
       }),
     );
     const dmEventId = idString(data.dm_event_id);
@@ -179,7 +199,8 @@ export class XApiClient {
         query: {
           'dm_event.fields': DM_EVENT_FIELDS,
           event_types: 'MessageCreate',
-          expansions: 'sender_id',
+          expansions: 'sender_id,attachments.media_keys',
+          'media.fields': MEDIA_FIELDS,
           max_results: String(options.maxResults ?? DEFAULT_POLL_PAGE_SIZE),
           pagination_token: pageToken,
         },
@@ -241,6 +262,77 @@ export class XApiClient {
     return { accessToken, accessTokenSecret, userId, screenName };
   }
 
+  /** GET /2/users/by/username/:username — who an @handle is (new outgoing DMs and tweets). */
+  async userByUsername(credentials: XCredentials, username: string): Promise<XUserLookup> {
+    // The name goes into the path: anything but X's username characters would change the endpoint.
+    if (!X_USERNAME.test(username)) throw new TypeError('not an X username');
+    const answer = await this.call({ method: 'GET', path: `/2/users/by/username/${username}`, credentials: userContext(credentials) });
+    const lookup = userLookupFromV2(jsonOf(answer));
+    if (!lookup) throw unexpected('user lookup without data or errors', answer.status);
+    return lookup;
+  }
+
+  /**
+   * POST /2/media/upload — one image, base64 in a JSON body (which OAuth 1.0a does not sign, so
+   * the bytes cost nothing to sign). Returns the media id to attach; X keeps it for a day.
+   */
+  async uploadMedia(credentials: XCredentials, upload: MediaUpload): Promise<{ mediaId: string; expiresAfterSeconds: number }> {
+    const data = dataOf(
+      await this.call({
+        method: 'POST',
+        path: '/2/media/upload',
+        credentials: userContext(credentials),
+        json: { media: upload.bytes.toString('base64'), media_category: upload.category, media_type: upload.contentType },
+      }),
+    );
+    const mediaId = idString(data.id);
+    if (!mediaId) throw unexpected('uploaded media without id');
+    const expires = Number(data.expires_after_secs);
+    return { mediaId, expiresAfterSeconds: Number.isFinite(expires) && expires > 0 ? expires : 86_400 };
+  }
+
+  /**
+   * A media file X serves: tweet media publicly (pbs.twimg.com, video.twimg.com), DM media only
+   * to the account, with its OAuth 1.0a signature (ton.twitter.com). Never follows redirects;
+   * stops reading past `maxBytes` (MediaTooLargeError). The caller decides which hosts to ask.
+   */
+  async downloadMedia(url: string, options: { credentials?: XCredentials; maxBytes: number }): Promise<DownloadedMedia> {
+    const headers: Record<string, string> = { accept: 'image/*,video/mp4' };
+    if (options.credentials) headers.authorization = this.transport.oauth1Authorization('GET', url, userContext(options.credentials));
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.transport.timeoutMs);
+    try {
+      const response = await fetch(url, { headers, redirect: 'manual', signal: controller.signal });
+      if (response.status < 200 || response.status >= 300) {
+        throw xErrorFromResponse({ status: response.status, headers: response.headers, bodyText: (await response.text()).slice(0, 2_000), nowMs: this.transport.now() });
+      }
+      const declared = Number(response.headers.get('content-length'));
+      if (Number.isFinite(declared) && declared > options.maxBytes) {
+        controller.abort();
+        throw new MediaTooLargeError(declared);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      // A reader rather than for-await: the body's async iterator is missing from the DOM typings a browser test may pull in.
+      const reader = response.body?.getReader();
+      for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read()) {
+        size += chunk.value.length;
+        if (size > options.maxBytes) {
+          controller.abort();
+          throw new MediaTooLargeError(size);
+        }
+        chunks.push(Buffer.from(chunk.value));
+      }
+      return { contentType: (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase(), bytes: Buffer.concat(chunks) };
+    } catch (error) {
+      if (error instanceof XApiError || error instanceof MediaTooLargeError) throw error;
+      if (controller.signal.aborted) throw new XUnreachableError('timeout', { cause: error });
+      throw new XUnreachableError('network', { cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Search and mentions: since_id is X's, later pages follow next_token / pagination_token. */
   private async pollTweets(
     path: string,
@@ -262,8 +354,9 @@ export class XApiClient {
           ...query,
           since_id: sinceId,
           max_results: String(options.maxResults ?? DEFAULT_POLL_PAGE_SIZE),
-          expansions: 'author_id',
+          expansions: 'author_id,attachments.media_keys',
           'tweet.fields': TWEET_FIELDS,
+          'media.fields': MEDIA_FIELDS,
           [pageParameter]: pageToken,
         },
         credentials: userContext(credentials),
@@ -286,6 +379,13 @@ export class XApiClient {
       auth: { kind: 'oauth1', credentials: call.credentials, oauthParams: call.oauthParams },
       json: call.json,
     });
+  }
+}
+
+/** A media file larger than the caller allows; `size` is what was seen before stopping. */
+export class MediaTooLargeError extends Error {
+  constructor(readonly size: number) {
+    super(`media file larger than allowed (${size} bytes seen)`);
   }
 }
 

@@ -44,7 +44,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export class XTransport {
   readonly baseUrl: string;
   readonly now: () => number;
-  private readonly timeoutMs: number;
+  /** Every call gives up after this long (also the media downloads of XApiClient). */
+  readonly timeoutMs: number;
   private readonly nonce?: () => string;
 
   constructor(options: XTransportOptions) {
@@ -88,6 +89,11 @@ export class XTransport {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** An OAuth 1.0a header for a GET of an absolute URL outside the API (DM media on ton.twitter.com). */
+  oauth1Authorization(method: 'GET', url: string, credentials: OAuth1Credentials): string {
+    return signRequest({ method, url }, credentials, { nonce: this.nonce, timestamp: () => Math.floor(this.now() / 1000) }).authorization;
   }
 
   private authorization(request: XRequest, url: string, body: string | undefined, contentType: string | undefined): string {

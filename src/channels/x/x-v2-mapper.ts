@@ -1,5 +1,6 @@
 import { idString } from './exact-json';
 import type { IncomingDirectMessage, IncomingTweet, IncomingXUser } from './incoming-x-message';
+import { includedMedia, mediaFromV2, v2MediaLinks, withoutMediaLinks } from './x-media-mapper';
 
 /**
  * One page of an X API v2 list answer (search/recent, users/:id/mentions, dm_events; body already
@@ -20,19 +21,19 @@ type Json = Record<string, unknown>;
 
 /** Tweets without an id or author_id are left out (the client always asks for author_id). */
 export function tweetPageFromV2(body: unknown): XV2Page<IncomingTweet> {
-  const { items, users, meta } = partsOf(body);
-  const messages = items.map((tweet) => tweetFromV2(tweet, users)).filter((tweet): tweet is IncomingTweet => !!tweet);
+  const { items, users, meta, media } = partsOf(body);
+  const messages = items.map((tweet) => tweetFromV2(tweet, users, media)).filter((tweet): tweet is IncomingTweet => !!tweet);
   return pageOf(messages, items, meta);
 }
 
 /** Only MessageCreate events between two people; join/leave events and group conversations are left out. */
 export function directMessagePageFromV2(body: unknown): XV2Page<IncomingDirectMessage> {
-  const { items, users, meta } = partsOf(body);
-  const messages = items.map((event) => directMessageFromV2(event, users)).filter((dm): dm is IncomingDirectMessage => !!dm);
+  const { items, users, meta, media } = partsOf(body);
+  const messages = items.map((event) => directMessageFromV2(event, users, media)).filter((dm): dm is IncomingDirectMessage => !!dm);
   return pageOf(messages, items, meta);
 }
 
-export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>): IncomingTweet | undefined {
+export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>, included: Map<string, Json> = new Map()): IncomingTweet | undefined {
   const id = idString(tweet.id);
   const authorId = idString(tweet.author_id);
   if (!id || !authorId) return undefined;
@@ -44,10 +45,11 @@ export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>): Inc
   const note = isRecord(tweet.note_tweet) ? tweet.note_tweet : undefined;
   const text = typeof note?.text === 'string' ? note.text : stringOr(tweet.text, '');
   const entities = isRecord(note?.entities) ? note.entities : isRecord(tweet.entities) ? tweet.entities : {};
+  const media = mediaFromV2(tweet, included);
   return {
     kind: 'tweet',
     id,
-    text: expandUrls(text, entities),
+    text: expandUrls(withoutMediaLinks(text, v2MediaLinks(entities)), entities),
     author: users.get(authorId) ?? { id: authorId, handle: '', name: '' },
     ...(inReplyToTweetId ? { inReplyToTweetId } : {}),
     ...(inReplyToUserId ? { inReplyToUserId } : {}),
@@ -58,22 +60,28 @@ export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>): Inc
       ),
     ),
     isRetweet: referenced.some((ref) => ref.type === 'retweeted'),
+    ...(media.length ? { media } : {}),
   };
 }
 
-export function directMessageFromV2(event: Json, users: Map<string, IncomingXUser>): IncomingDirectMessage | undefined {
+export function directMessageFromV2(event: Json, users: Map<string, IncomingXUser>, included: Map<string, Json> = new Map()): IncomingDirectMessage | undefined {
   if (event.event_type !== 'MessageCreate') return undefined;
   const id = idString(event.id);
   const senderId = idString(event.sender_id);
   if (!id || !senderId) return undefined;
   const recipientId = recipientOf(event, senderId);
   if (!recipientId) return undefined;
+  const entities = isRecord(event.entities) ? event.entities : {};
+  const media = mediaFromV2(event, included);
+  // A DM event's text ends with its medium's t.co link, which v2 does not list among the URLs.
+  const links = [...v2MediaLinks(entities), ...(media.length ? [lastTcoLink(stringOr(event.text, ''))] : [])];
   return {
     kind: 'dm',
     id,
-    text: expandUrls(stringOr(event.text, ''), isRecord(event.entities) ? event.entities : {}),
+    text: expandUrls(withoutMediaLinks(stringOr(event.text, ''), links.filter((l): l is string => !!l)), entities),
     sender: users.get(senderId) ?? { id: senderId, handle: '', name: '' },
     recipientId,
+    ...(media.length ? { media } : {}),
   };
 }
 
@@ -98,7 +106,12 @@ function recipientOf(event: Json, senderId: string): string | undefined {
   return pair[1] === senderId ? pair[2] : pair[2] === senderId ? pair[1] : undefined;
 }
 
-function partsOf(body: unknown): { items: Json[]; users: Map<string, IncomingXUser>; meta: Json } {
+/** The t.co link a text ends with, if any. */
+function lastTcoLink(text: string): string | undefined {
+  return /(https:\/\/t\.co\/\w+)\s*$/.exec(text)?.[1];
+}
+
+function partsOf(body: unknown): { items: Json[]; users: Map<string, IncomingXUser>; meta: Json; media: Map<string, Json> } {
   const root = isRecord(body) ? body : {};
   const includes = isRecord(root.includes) ? root.includes : {};
   const users = new Map<string, IncomingXUser>();
@@ -108,7 +121,7 @@ function partsOf(body: unknown): { items: Json[]; users: Map<string, IncomingXUs
     const handle = stringOr(user.username, '');
     users.set(id, { id, handle, name: stringOr(user.name, handle) });
   }
-  return { items: listOf(root.data), users, meta: isRecord(root.meta) ? root.meta : {} };
+  return { items: listOf(root.data), users, meta: isRecord(root.meta) ? root.meta : {}, media: includedMedia(includes) };
 }
 
 function pageOf<T extends { id: string }>(messages: T[], items: Json[], meta: Json): XV2Page<T> {

@@ -8,6 +8,10 @@ import { LoginThrottle1764300000000 } from './1764300000000-LoginThrottle';
 import { SessionOwners1764300001000 } from './1764300001000-SessionOwners';
 import { SharedKeys1764300002000 } from './1764300002000-SharedKeys';
 import { AgentDay1764500000000 } from './1764500000000-AgentDay';
+import { ArticleFormKeys1764550000000 } from './1764550000000-ArticleFormKeys';
+import { Attachments1764551000000 } from './1764551000000-Attachments';
+import { TicketSearch1764552000000 } from './1764552000000-TicketSearch';
+import { TicketListIndex1764553000000 } from './1764553000000-TicketListIndex';
 
 export const MIGRATIONS = [
   Foundation1763700000000,
@@ -20,4 +24,8 @@ export const MIGRATIONS = [
   SessionOwners1764300001000,
   SharedKeys1764300002000,
   AgentDay1764500000000,
+  ArticleFormKeys1764550000000,
+  Attachments1764551000000,
+  TicketSearch1764552000000,
+  TicketListIndex1764553000000,
 ];

@@ -21,19 +21,12 @@ export class NewTicketDto {
   @IsIn(NEW_TICKET_TYPES, { message: 'validation.choose' })
   type: (typeof NEW_TICKET_TYPES)[number];
 
-  /** The recipient's numeric X user id: an @handle cannot be resolved without calling X. */
-  @Trim()
-  @EmptyAsUndefined()
-  @IsOptional()
-  @Matches(/^\d{1,30}$/, { message: 'tickets.error.recipientId' })
-  recipientId?: string;
-
-  /** A label for the recipient, shown in the ticket; not used to address the message. */
+  /** The recipient's @handle, looked up on X when the ticket is created (required for a DM). */
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().replace(/^@/, '') : value))
   @EmptyAsUndefined()
   @IsOptional()
-  @Matches(/^\w{1,50}$/, { message: 'tickets.error.handle' })
-  recipientHandle?: string;
+  @Matches(/^[A-Za-z0-9_]{1,15}$/, { message: 'compose.error.handle' })
+  recipient?: string;
 
   @Trim()
   @IsOptional()
@@ -43,4 +36,9 @@ export class NewTicketDto {
   @IsOptional()
   @IsString()
   body?: string;
+
+  /** The form's one-time key (idempotent sends); checked by the service. */
+  @IsOptional()
+  @IsString()
+  formKey?: string;
 }

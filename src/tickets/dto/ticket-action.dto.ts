@@ -8,6 +8,16 @@ export class ArticleTextDto {
   @IsOptional()
   @IsString()
   body?: string;
+
+  /** The form's one-time key (idempotent sends). */
+  @IsOptional()
+  @IsString()
+  formKey?: string;
+
+  /** Reply only: `tweet` or `dm`. */
+  @IsOptional()
+  @IsString()
+  channel?: string;
 }
 
 export class OwnerDto {

@@ -1,4 +1,5 @@
 import { bareNumber, stringifyWithBareNumbers, type BareNumber } from './bare-number-json';
+import { v11Media, type FakeXMedia } from './media';
 import { entityRanges, type FakeXDirectMessage, type FakeXPerson, type FakeXTimeline, type FakeXTweet } from './timeline';
 
 /**
@@ -37,7 +38,12 @@ export function directMessageEventsBody(forUserId: string, dm: FakeXDirectMessag
           target: { recipient_id: dm.recipient.id },
           sender_id: dm.sender.id,
           source_app_id: app.id,
-          message_data: { text: dm.text, entities: v11Entities(dm.text, [], mentionedBy(dm.text, [dm.sender, dm.recipient])) },
+          message_data: {
+            text: withMediaLink(dm.text, dm.media),
+            entities: v11Entities(dm.text, [], mentionedBy(dm.text, [dm.sender, dm.recipient])),
+            // X attaches one medium to a DM, served from ton.twitter.com to the two people only.
+            ...(dm.media?.length ? { attachment: { type: 'media', media: v11Media(dm.media[0], [...dm.text].length + 1, `https://x.com/messages/media/${dm.id}`) } } : {}),
+          },
         },
       },
     ],
@@ -59,7 +65,7 @@ function v11Tweet(tweet: FakeXTweet, timeline: FakeXTimeline, withRetweeted: boo
     created_at: twitterDate(tweet.createdAtMs),
     id: bareNumber(tweet.id),
     id_str: tweet.id,
-    text: tweet.text,
+    text: withMediaLink(tweet.text, tweet.media),
     source: WEB_APP_SOURCE,
     truncated: false,
     in_reply_to_status_id: nullableNumber(tweet.inReplyToTweetId),
@@ -79,12 +85,26 @@ function v11Tweet(tweet: FakeXTweet, timeline: FakeXTimeline, withRetweeted: boo
     retweet_count: 0,
     favorite_count: 0,
     entities: v11Entities(tweet.text, tweet.hashtags, tweet.mentions),
+    ...tweetMedia(tweet),
     favorited: false,
     retweeted: false,
     filter_level: 'low',
     lang: 'en',
     timestamp_ms: String(tweet.createdAtMs),
   };
+}
+
+/** X appends the media's t.co link to the text of a tweet or DM with media. */
+function withMediaLink(text: string, media: FakeXMedia[] | undefined): string {
+  return media?.length ? `${text} ${media[0].shortUrl}` : text;
+}
+
+/** `entities.media` (the first) and `extended_entities.media` (all, with video variants), as v1.1 carries them. */
+function tweetMedia(tweet: FakeXTweet): Record<string, unknown> {
+  if (!tweet.media?.length) return {};
+  const start = [...tweet.text].length + 1;
+  const all = tweet.media.map((m, i) => ({ ...v11Media(m, start, `https://x.com/${tweet.author.username}/status/${tweet.id}/${m.type === 'photo' ? 'photo' : 'video'}/${i + 1}`), url: tweet.media![0].shortUrl }));
+  return { extended_entities: { media: all } };
 }
 
 function tweetUser(person: FakeXPerson): Record<string, unknown> {

@@ -2,7 +2,8 @@
 
 export interface Answer {
   status: number;
-  body: string;
+  /** Media files are bytes. */
+  body: string | Buffer;
   contentType: string;
   headers?: Record<string, string>;
   /** Webhook deliveries this call causes (the echo of a sent tweet or DM); see FakeXEchoMode. */

@@ -13,7 +13,8 @@ export interface FakeRequest {
   authorization?: string;
 }
 
-const MAX_BODY_BYTES = 1_000_000;
+// Media uploads carry up to 5 MB base64-encoded.
+const MAX_BODY_BYTES = 8_000_000;
 
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,9 @@ export type FakeXEndpoint =
   | 'GET /2/users/:id/mentions'
   | 'GET /2/dm_events'
   | 'GET /1.1/account/verify_credentials.json'
-  | 'POST /1.1/statuses/update.json';
+  | 'POST /1.1/statuses/update.json'
+  | 'GET /2/users/by/username/:username'
+  | 'POST /2/media/upload';
 
 // X's tables change over time (and differ between its own pages); tests set what they need.
 const DEFAULT_LIMITS: Record<FakeXEndpoint, number> = {
@@ -23,6 +25,8 @@ const DEFAULT_LIMITS: Record<FakeXEndpoint, number> = {
   'GET /2/dm_events': 300,
   'GET /1.1/account/verify_credentials.json': 75,
   'POST /1.1/statuses/update.json': 300,
+  'GET /2/users/by/username/:username': 900,
+  'POST /2/media/upload': 500,
 };
 
 export const RATE_LIMIT_WINDOW_MS = 15 * 60_000;

@@ -8,8 +8,10 @@ import { authFailure, type Auth, type AuthKind, type Dialect, type FakeXOAuth } 
 import type { FakeXPosting } from './posting';
 import type { FakeXEndpoint, FakeXRateLimits } from './rate-limits';
 import type { FakeXThreeLegged } from './three-legged';
+import type { FakeXMediaStore } from './media';
 import type { FakeXTimeline } from './timeline';
 import type { FakeXUser } from './types';
+import type { FakeXUserLookup } from './user-lookup';
 import { dmEventsAnswer, mentionsAnswer, searchRecentAnswer } from './v2-timelines';
 
 /** Everything the router hands requests to. */
@@ -21,6 +23,8 @@ export interface FakeXParts {
   threeLegged: FakeXThreeLegged;
   posting: FakeXPosting;
   timeline: FakeXTimeline;
+  media: FakeXMediaStore;
+  users: FakeXUserLookup;
   appTokens: FakeXAppTokens;
   accountActivity: FakeXAccountActivity;
   idsAsJsonNumbers: boolean;
@@ -41,6 +45,9 @@ export class FakeXRouter {
     const { threeLegged, posting, timeline } = this.parts;
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(path);
     const mentions = /^\/2\/users\/([^/]+)\/mentions$/.exec(path);
+    const byUsername = /^\/2\/users\/by\/username\/([^/]+)$/.exec(path);
+    const mediaFile = this.parts.media.serve(request, () => this.signedAccount(request));
+    if (mediaFile) return mediaFile;
 
     if (method === 'GET' && path === '/oauth/authorize') return threeLegged.authorizePage(request.query.get('oauth_token'));
     if (method === 'POST' && path === '/oauth/authorize') return threeLegged.authorizeDecision(new URLSearchParams(request.body));
@@ -77,6 +84,12 @@ export class FakeXRouter {
     if (method === 'GET' && path === '/2/dm_events') {
       return this.limited(request, 'v2', 'GET /2/dm_events', (auth) => dmEventsAnswer(this.userOf(auth).id, request.query, timeline));
     }
+    if (method === 'GET' && byUsername) {
+      return this.limited(request, 'v2', 'GET /2/users/by/username/:username', () => this.parts.users.answer(byUsername[1], this.parts.idsAsJsonNumbers));
+    }
+    if (method === 'POST' && path === '/2/media/upload') {
+      return this.limited(request, 'v2', 'POST /2/media/upload', (auth) => this.parts.media.upload(request, this.userOf(auth).id));
+    }
     if (method === 'GET' && path === '/1.1/account/verify_credentials.json') {
       return this.limited(request, 'v1.1', 'GET /1.1/account/verify_credentials.json', (auth) => {
         const user = this.userOf(auth);
@@ -109,6 +122,12 @@ export class FakeXRouter {
     }
     const answer = handle(auth);
     return { ...answer, headers: { ...verdict.headers, ...answer.headers } };
+  }
+
+  /** The account a request is signed for (DM media on ton.twitter.com), if the signature holds. */
+  private signedAccount(request: FakeRequest): string | undefined {
+    const auth = this.parts.oauth.authenticate(request, 'user');
+    return typeof auth === 'string' ? undefined : this.parts.accounts.userByToken(auth.token as string)?.id;
   }
 
   private userOf(auth: Auth): FakeXUser {

@@ -1,3 +1,5 @@
+import type { FakeXMedia, FakeXMediaInput, FakeXMediaStore } from './media';
+
 /**
  * What happened on the fake X: the people it knows, every tweet (the public timeline that search
  * and mentions read) and every DM. Webhook envelopes and v2 answers are both rendered from here,
@@ -25,6 +27,8 @@ export interface FakeXTweetInput {
   retweetOf?: string;
   /** Digits; by default the next id of the fake. */
   id?: string;
+  /** Photos, GIFs or videos attached. */
+  media?: FakeXMediaInput[];
 }
 
 export interface FakeXTweet {
@@ -37,6 +41,7 @@ export interface FakeXTweet {
   mentions: FakeXPerson[];
   hashtags: string[];
   retweetOf?: string;
+  media?: FakeXMedia[];
 }
 
 export interface FakeXDirectMessageInput {
@@ -45,6 +50,8 @@ export interface FakeXDirectMessageInput {
   text: string;
   /** Digits; by default the next id of the fake. */
   id?: string;
+  /** A photo, GIF or video attached (X allows one per DM). */
+  media?: FakeXMediaInput[];
 }
 
 export interface FakeXDirectMessage {
@@ -55,6 +62,7 @@ export interface FakeXDirectMessage {
   createdAtMs: number;
   /** The X app the message was sent with (the AAA `source_app_id`). */
   sourceAppId: string;
+  media?: FakeXMedia[];
 }
 
 /** Ids grow with time, like X's snowflakes, so since_id cursors work. */
@@ -81,6 +89,8 @@ export class FakeXTimeline {
   private readonly people = new Map<string, FakeXPerson>();
   readonly tweets: FakeXTweet[] = [];
   readonly directMessages: FakeXDirectMessage[] = [];
+  /** Where attached media are kept and served (set by startFakeXApi). */
+  mediaStore?: FakeXMediaStore;
 
   constructor(
     private readonly ids: FakeXIds,
@@ -130,6 +140,7 @@ export class FakeXTimeline {
       mentions: mentions.map((person) => ({ ...person })),
       hashtags: input.hashtags?.map((tag) => tag.replace(/^#/, '')) ?? hashtagsIn(input.text),
       ...(input.retweetOf ? { retweetOf: digits(input.retweetOf) } : {}),
+      ...(input.media?.length ? { media: input.media.map((m) => this.mediaStore!.create(m)) } : {}),
     };
     this.tweets.push(tweet);
     return tweet;
@@ -146,6 +157,7 @@ export class FakeXTimeline {
       createdAtMs: this.now(),
       sourceAppId,
     };
+    if (input.media?.length) message.media = input.media.map((m) => this.mediaStore!.create(m, [message.sender.id, message.recipient.id]));
     this.directMessages.push(message);
     return message;
   }

@@ -1,6 +1,7 @@
 import type { FakeXCrcHold } from './account-activity';
+import type { FakeXUploadedMedia } from './media';
 import type { FakeXEndpoint } from './rate-limits';
-import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXTweet, FakeXTweetInput } from './timeline';
+import type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXPerson, FakeXTweet, FakeXTweetInput } from './timeline';
 import type { FakeXWebhookRegistration } from './webhook-registry';
 import type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './webhook-sender';
 
@@ -41,6 +42,8 @@ export interface FakeXSentTweet {
   inReplyToTweetId?: string;
   authorId: string;
   consumerKey: string;
+  /** Media ids attached (POST /2/media/upload), if any. */
+  mediaIds?: string[];
 }
 
 export interface FakeXSentDirectMessage {
@@ -51,6 +54,8 @@ export interface FakeXSentDirectMessage {
   senderId: string;
   text: string;
   consumerKey: string;
+  /** Media ids attached (POST /2/media/upload), if any. */
+  mediaIds?: string[];
 }
 
 export type FakeXSent = FakeXSentTweet | FakeXSentDirectMessage;
@@ -129,6 +134,14 @@ export interface FakeXApi {
   readonly directMessages: readonly FakeXDirectMessage[];
   /** Every webhook POST made (events, echoes, raw, redeliveries), in the order answered. */
   readonly deliveries: readonly FakeXDelivery[];
+  /** Media the app uploaded (POST /2/media/upload), oldest first. */
+  readonly uploads: readonly FakeXUploadedMedia[];
+  /** Requests for media files (tweet media, and DM media that need the account's signature). */
+  readonly mediaFetches: readonly { path: string; signed: boolean; status: number }[];
+  /** An X account others can find by @handle (GET /2/users/by/username/:username). */
+  addPerson(person: FakeXPerson): void;
+  /** From now on the lookup answers that this account is suspended. */
+  suspendUser(username: string): void;
   registerApp(app: FakeXApp): void;
   registerUser(user: FakeXUser): void;
   setMode(mode: FakeXMode, options?: FakeXModeOptions): void;

@@ -1,4 +1,5 @@
 import { invalidRequest, json, type Answer } from './answers';
+import { v2Media, type FakeXMedia } from './media';
 import { entityRanges, type FakeXDirectMessage, type FakeXPerson, type FakeXTimeline, type FakeXTweet } from './timeline';
 
 /**
@@ -58,9 +59,10 @@ export function dmEventsAnswer(userId: string, query: URLSearchParams, timeline:
   const fields = new Set([...DEFAULT_DM_EVENT_FIELDS, ...listParam(query, 'dm_event.fields')]);
   const data = page.items.map((dm) => pick(v2DmEvent(dm), fields));
   const users = listParam(query, 'expansions').includes('sender_id') ? uniquePeople(page.items.map((dm) => dm.sender)) : [];
+  const media = includedMedia(query, page.items);
   return json(200, {
     ...(data.length ? { data } : {}),
-    ...(users.length ? { includes: { users: users.map(v2User) } } : {}),
+    ...(users.length || media.length ? { includes: { ...(users.length ? { users: users.map(v2User) } : {}), ...(media.length ? { media } : {}) } } : {}),
     meta: { result_count: data.length, ...(page.nextToken ? { next_token: page.nextToken } : {}) },
   });
 }
@@ -69,6 +71,7 @@ function tweetListAnswer(page: Page<FakeXTweet>, query: URLSearchParams, timelin
   const fields = new Set([...DEFAULT_TWEET_FIELDS, ...listParam(query, 'tweet.fields')]);
   const data = page.items.map((tweet) => pick(v2Tweet(tweet, timeline), fields));
   const users = listParam(query, 'expansions').includes('author_id') ? uniquePeople(page.items.map((tweet) => tweet.author)) : [];
+  const media = includedMedia(query, page.items);
   const meta =
     page.items.length === 0
       ? { result_count: 0 }
@@ -80,7 +83,7 @@ function tweetListAnswer(page: Page<FakeXTweet>, query: URLSearchParams, timelin
         };
   return json(200, {
     ...(data.length ? { data } : {}),
-    ...(users.length ? { includes: { users: users.map(v2User) } } : {}),
+    ...(users.length || media.length ? { includes: { ...(users.length ? { users: users.map(v2User) } : {}), ...(media.length ? { media } : {}) } } : {}),
     meta,
   });
 }
@@ -94,13 +97,16 @@ function v2Tweet(tweet: FakeXTweet, timeline: FakeXTimeline): Record<string, unk
   const mentionRanges = entityRanges(tweet.text, tweet.mentions.map((person) => `@${person.username}`));
   const hashtags = tweet.hashtags.map((tag, i) => withRange({ tag }, hashtagRanges[i]));
   const mentions = tweet.mentions.map((person, i) => withRange({ username: person.username, id: person.id }, mentionRanges[i]));
+  const mediaLink = mediaUrlEntity(tweet.text, tweet.media, `https://x.com/${tweet.author.username}/status/${tweet.id}/photo/1`);
   const entities = {
     ...(hashtags.length ? { hashtags } : {}),
     ...(mentions.length ? { mentions } : {}),
+    ...(mediaLink ? { urls: [mediaLink] } : {}),
   };
   return {
     id: tweet.id,
-    text: tweet.text,
+    text: mediaLink ? `${tweet.text} ${mediaLink.url}` : tweet.text,
+    ...(tweet.media?.length ? { attachments: { media_keys: tweet.media.map((m) => m.key) } } : {}),
     edit_history_tweet_ids: [tweet.id],
     author_id: tweet.author.id,
     created_at: new Date(tweet.createdAtMs).toISOString(),
@@ -117,11 +123,26 @@ function v2DmEvent(dm: FakeXDirectMessage): Record<string, unknown> {
   return {
     id: dm.id,
     event_type: 'MessageCreate',
-    text: dm.text,
+    text: dm.media?.length ? `${dm.text} ${dm.media[0].shortUrl}` : dm.text,
+    ...(dm.media?.length ? { attachments: { media_keys: dm.media.map((m) => m.key) } } : {}),
     sender_id: dm.sender.id,
     dm_conversation_id: participants.join('-'),
     created_at: new Date(dm.createdAtMs).toISOString(),
   };
+}
+
+/** `includes.media` when `expansions` names attachments.media_keys: media_key and type, plus the `media.fields` asked for. */
+function includedMedia(query: URLSearchParams, items: { media?: FakeXMedia[] }[]): Record<string, unknown>[] {
+  if (!listParam(query, 'expansions').includes('attachments.media_keys')) return [];
+  const fields = new Set(['media_key', 'type', ...listParam(query, 'media.fields')]);
+  return items.flatMap((item) => item.media ?? []).map((m) => pick(v2Media(m), fields));
+}
+
+/** X lists a tweet's media link (the t.co at the end of its text) among its URLs, with the media key. */
+function mediaUrlEntity(text: string, media: FakeXMedia[] | undefined, expandedUrl: string): Record<string, unknown> | undefined {
+  if (!media?.length) return undefined;
+  const start = [...text].length + 1;
+  return { start, end: start + media[0].shortUrl.length, url: media[0].shortUrl, expanded_url: expandedUrl, display_url: `pic.x.com/${media[0].shortUrl.slice(-10)}`, media_key: media[0].key };
 }
 
 function v2User(person: FakeXPerson): Record<string, unknown> {
