@@ -237,6 +237,8 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     // records of one kind that look different (a ticket locked by someone else, one with a failed reply).
     visit('/tickets/987654321', '/tickets/:id (missing)');
     for (const [name, id] of Object.entries(ids.tickets)) visit(`/tickets/${id}`, `/tickets/:id (${name})`);
+    visit('/search?q=order', '/search (results)');
+    visit('/search?q=nothing-matches-this', '/search (nothing found)');
     if (who.admin) {
       visit('/admin/acl/delete?id=1&id=2');
       visit(`/admin/acl/simulate?field=Ticket.TwitterProfileID&agentId=${ids.anna}&screen=AgentTicketZoom&set=deployed`, '/admin/acl/simulate (one agent)');
@@ -291,7 +293,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     it(`the agent's pages in ${language}`, async () => {
       const { problems, kinds } = await crawl({ ...AGENT, admin: false }, language);
       visited[`agent ${language}`] = kinds;
-      for (const expected of ['/', '/tickets', '/tickets/:id', '/tickets/new', '/preferences']) expect(kinds).toContain(expected);
+      for (const expected of ['/', '/tickets', '/tickets/:id', '/tickets/new', '/preferences', '/search (results)']) expect(kinds).toContain(expected);
       expect(kinds.filter((kind) => kind.startsWith('/admin/'))).toEqual([]);
       expect(problems).toEqual([]);
     }, 300_000);
