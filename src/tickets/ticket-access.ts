@@ -11,7 +11,8 @@ import { AGENT_STATES } from './ticket-rules';
 /** What a form of the zoom sends: its action, and the choice it makes. */
 export type TicketRequest =
   | { readonly action: 'lock' | 'unlock' | 'note' | 'move' | 'owner' }
-  | { readonly action: 'owner'; readonly owner: AclOption }
+  /** `owner.name` is the login (what ACLs name); `label` names the agent in the message. */
+  | { readonly action: 'owner'; readonly owner: AclOption & { readonly label?: string } }
   | { readonly action: 'move'; readonly queue: AclOption }
   /** The state form: the action is named by the state's type (close, pending, other). */
   | { readonly action: 'state'; readonly state: string }
@@ -124,7 +125,7 @@ export class TicketAccess {
   require(request: TicketRequest): void {
     const action = request.action === 'state' ? stateChangeAction(request.state) : request.action;
     if (!this.offers(action)) throw new ForbiddenActionException(ACTION_REFUSED[action]);
-    if ('owner' in request && this.owners([request.owner]).length === 0) throw new ForbiddenActionException('ticketAcl.refused.ownerOption', undefined, { name: request.owner.name });
+    if ('owner' in request && this.owners([request.owner]).length === 0) throw new ForbiddenActionException('ticketAcl.refused.ownerOption', undefined, { name: request.owner.label ?? request.owner.name });
     if ('queue' in request && this.moveTargets([request.queue]).length === 0) throw new ForbiddenActionException('ticketMove.error.queueNotAllowed');
     if ('state' in request && this.states([request.state]).length === 0) throw new ForbiddenActionException('ticketAcl.refused.stateOption');
     if (request.action === 'reply' || request.action === 'resend') {

@@ -158,7 +158,7 @@ export class TicketActionsService {
     const id = Number(ownerId);
     const owner = (await this.reader.ownerCandidates(ticket.queue.groupId)).find((u) => u.id === id);
     if (!owner) throw new DomainException('tickets.error.ownerNotAllowed');
-    access.require({ action: 'owner', owner: { id: owner.id, name: owner.login } });
+    access.require({ action: 'owner', owner: { id: owner.id, name: owner.login, label: `${owner.name} (${owner.login})` } });
     await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }, agentActor(agent)));
     return ticket;
   }

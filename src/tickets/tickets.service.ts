@@ -212,7 +212,7 @@ export class TicketsService {
       mayAct,
       profileBlocker: blocker ?? null,
       /** Actions the agent could take here but the ACLs hide, named for the agent. */
-      aclHidden: mayAct ? hiddenActions(access, ticket, agent.id).map((action) => `ticketAcl.action.${action}`) : [],
+      aclHidden: mayAct ? hiddenActions(access, ticket, agent.id, articles.some(isResendable)).map((action) => `ticketAcl.action.${action}`) : [],
       reply: {
         /** Why there is no reply form, when there is none. */
         refusal: !mayAct ? null : !replyOffered ? { key: 'ticketAcl.replyHidden', params: {} } : !profileAllowed ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } } : (blocker ?? null),
@@ -246,7 +246,7 @@ export class TicketsService {
           deliveryReason: outgoing ? reason : undefined,
           deliveryAttempts: a.deliveryAttempts,
           nextAttemptAt: a.deliveryStatus === 'sending' && a.nextAttemptAt ? new Date(Number(a.nextAttemptAt)) : null,
-          canResend: outgoing && a.deliveryStatus === 'failed' && mayResend && !blocker,
+          canResend: isResendable(a) && mayResend && !blocker,
         };
       }),
     };
@@ -323,10 +323,16 @@ export function replyTarget(articles: Article[]): Article | undefined {
  * The actions the agent could take on the ticket as it stands but the ACLs hide: the zoom names
  * them, so a missing button has a reason.
  */
-function hiddenActions(access: TicketAccess, ticket: Ticket, agentId: number): TicketAclAction[] {
+function hiddenActions(access: TicketAccess, ticket: Ticket, agentId: number, hasFailedReplies: boolean): TicketAclAction[] {
   const candidates: TicketAclAction[] = [ticket.locked ? 'unlock' : 'lock', 'owner', 'reply', 'note', 'move', 'close', 'pending'];
   if (ticket.state !== 'open') candidates.push('state');
+  if (hasFailedReplies) candidates.push('resend');
   return candidates.filter((action) => !(action === 'unlock' && ticket.ownerId !== agentId) && !access.offers(action));
+}
+
+/** An outgoing message whose delivery failed: the resend action's object. */
+function isResendable(article: Article): boolean {
+  return article.sender !== 'customer' && article.channel !== 'note' && article.deliveryStatus === 'failed';
 }
 
 function pickId(value: unknown, allowed: { id: number }[]): number | undefined {
