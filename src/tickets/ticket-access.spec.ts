@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AgentAclView } from '../acl/agent-acl-view';
+import { AgentAclView, stateChangeAction } from '../acl/agent-acl-view';
 import type { AclTicketValues } from '../acl/acl-ticket-context';
 import { TICKET_ACTIONS, type TicketAclAction } from '../acl/acl-scope';
 import { compileAcls, type Acl, type AclConfigChange, type AclConfigMatch } from '../acl/engine';
@@ -47,6 +47,47 @@ function refusal(access: TicketAccess | NewTicketAccess, request: TicketRequest 
 }
 
 const notEscalation: AclConfigMatch = { Properties: { User: { Group_rw: ['[Not]escalation'] } } };
+
+/** Random ACL sets over the zoom's screens, fields and actions (both property tests below). */
+const randomAcls = (() => {
+  const frontends = ['AgentTicketZoom', 'AgentTicketClose', 'AgentTicketPending', 'AgentTicketFreeText', 'AgentTicketMove', 'AgentTicketOwner', 'AgentTicketCompose', 'AgentTicketLock'];
+  const matchArb = fc.option(
+    fc.record(
+      {
+        Frontend: fc.record({ Action: fc.subarray(frontends, { minLength: 1, maxLength: 2 }) }),
+        Ticket: fc.record({ State: fc.subarray(['new', 'open', 'closed successful', 'pending reminder'], { minLength: 1, maxLength: 2 }) }),
+        User: fc.record({ Group_rw: fc.constantFrom(['[Not]escalation'], ['escalation']) }),
+      },
+      { requiredKeys: [] },
+    ),
+    { nil: null },
+  );
+  const changeArb = fc.record(
+    {
+      Action: fc.subarray([...new Set(Object.values(TICKET_ACTIONS))], { minLength: 1, maxLength: 3 }),
+      Ticket: fc.record(
+        {
+          State: fc.subarray([...AGENT_STATES, 'new'], { minLength: 1, maxLength: 3 }),
+          StateID: fc.subarray(['1', '2', '3', '4', '6', '7'], { minLength: 1, maxLength: 2 }),
+          Queue: fc.subarray(queues.map((q) => q.name), { minLength: 1 }),
+          QueueID: fc.subarray(['1', '2', '3'], { minLength: 1 }),
+          Owner: fc.subarray(['anna', 'tina', 'otto'], { minLength: 1 }),
+          TwitterProfileID: fc.constant(['1']),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: [] },
+  );
+  const aclArb = fc.record({ kind: fc.constantFrom('Possible', 'PossibleNot', 'PossibleAdd'), match: matchArb, change: changeArb, where: fc.constantFrom('Properties', 'PropertiesDatabase') });
+  return fc.array(aclArb, { maxLength: 6 }).map((specs) =>
+    specs.map((spec, i) => {
+      const change = Object.keys(spec.change).length > 0 ? spec.change : { Action: ['AgentTicketNote'] };
+      const match = spec.match && Object.keys(spec.match).length > 0 ? { [spec.where]: spec.match } : null;
+      return acl(match as AclConfigMatch | null, { [spec.kind]: change } as AclConfigChange, `${String(i).padStart(2, '0')}-random`);
+    }),
+  );
+})();
 
 describe('the zoom and its forms under the ACLs (TicketAccess)', () => {
   it('offers an action only when the zoom and the action’s own screen both allow it', () => {
@@ -157,43 +198,8 @@ describe('the zoom and its forms under the ACLs (TicketAccess)', () => {
   });
 
   it('refuses on submit exactly what it hides when rendering, for random ACL sets (fast-check)', () => {
-    const frontends = ['AgentTicketZoom', 'AgentTicketClose', 'AgentTicketPending', 'AgentTicketFreeText', 'AgentTicketMove', 'AgentTicketOwner', 'AgentTicketCompose', 'AgentTicketLock'];
-    const matchArb = fc.option(
-      fc.record(
-        {
-          Frontend: fc.record({ Action: fc.subarray(frontends, { minLength: 1, maxLength: 2 }) }),
-          Ticket: fc.record({ State: fc.subarray(['new', 'open', 'closed successful', 'pending reminder'], { minLength: 1, maxLength: 2 }) }),
-          User: fc.record({ Group_rw: fc.constantFrom(['[Not]escalation'], ['escalation']) }),
-        },
-        { requiredKeys: [] },
-      ),
-      { nil: null },
-    );
-    const changeArb = fc.record(
-      {
-        Action: fc.subarray([...new Set(Object.values(TICKET_ACTIONS))], { minLength: 1, maxLength: 3 }),
-        Ticket: fc.record(
-          {
-            State: fc.subarray([...AGENT_STATES], { minLength: 1, maxLength: 3 }),
-            StateID: fc.subarray(['2', '3', '4', '6', '7'], { minLength: 1, maxLength: 2 }),
-            Queue: fc.subarray(queues.map((q) => q.name), { minLength: 1 }),
-            QueueID: fc.subarray(['1', '2', '3'], { minLength: 1 }),
-            Owner: fc.subarray(['anna', 'tina', 'otto'], { minLength: 1 }),
-            TwitterProfileID: fc.constant(['1']),
-          },
-          { requiredKeys: [] },
-        ),
-      },
-      { requiredKeys: [] },
-    );
-    const aclArb = fc.record({ kind: fc.constantFrom('Possible', 'PossibleNot', 'PossibleAdd'), match: matchArb, change: changeArb, where: fc.constantFrom('Properties', 'PropertiesDatabase') });
     fc.assert(
-      fc.property(fc.array(aclArb, { maxLength: 6 }), fc.constantFrom(...AGENT_STATES, 'new' as const), fc.constantFrom(anna, tina), (specs, state, agent) => {
-        const acls = specs.map((spec, i) => {
-          const change = Object.keys(spec.change).length > 0 ? spec.change : { Action: ['AgentTicketNote'] };
-          const match = spec.match && Object.keys(spec.match).length > 0 ? { [spec.where]: spec.match } : null;
-          return acl(match as AclConfigMatch | null, { [spec.kind]: change } as AclConfigChange, `${String(i).padStart(2, '0')}-random`);
-        });
+      fc.property(randomAcls, fc.constantFrom(...AGENT_STATES, 'new' as const), fc.constantFrom(anna, tina), (acls, state, agent) => {
         const access = accessFor(acls, agent, ticketIn(state));
         const same = (request: TicketRequest, offered: boolean) => expect([request, refusal(access, request) === undefined]).toEqual([request, offered]);
         for (const action of ['lock', 'unlock', 'note'] as const) same({ action }, access.offers(action));
@@ -210,6 +216,46 @@ describe('the zoom and its forms under the ACLs (TicketAccess)', () => {
         same({ action: 'resend' }, access.offers('resend') && access.mayUseProfile('resend'));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('answers every question as fresh views asked one option at a time would, in any order (the per-request memo changes nothing; fast-check)', () => {
+    const actions = Object.keys(TICKET_ACTIONS) as TicketAclAction[];
+    const question = fc.oneof(
+      fc.record({ ask: fc.constant('offers' as const), action: fc.constantFrom(...actions) }),
+      // States beyond those an agent sets ('new') are asked too: a forged form may send them.
+      fc.record({ ask: fc.constant('states' as const), states: fc.shuffledSubarray([...AGENT_STATES, 'new'], { minLength: 1 }) }),
+      fc.record({ ask: fc.constant('nextStates' as const) }),
+      fc.record({ ask: fc.constantFrom('moveTargets' as const, 'owners' as const) }),
+    );
+    fc.assert(
+      fc.property(randomAcls, fc.constantFrom(...AGENT_STATES, 'new' as const), fc.constantFrom(anna, tina), fc.array(question, { minLength: 1, maxLength: 12 }), (acls, state, agent, questions) => {
+        const set = compileAcls(acls);
+        const ticket = ticketIn(state);
+        // The reference: a new view for every question, each option asked on its own.
+        const fresh = (screen: string) => new AgentAclView(set, { agent, screen, ticket });
+        const views = (action: TicketAclAction) => [fresh('AgentTicketZoom'), fresh(TICKET_ACTIONS[action])];
+        const offers = (action: TicketAclAction) => views(action).every((view) => view.may(action));
+        const changeAllowed = (action: TicketAclAction, to: string) => views(action).every((view) => view.allowedStateChanges([to]).length === 1);
+        const kept = <T extends { id: number; name: string }>(action: 'move' | 'owner', choice: 'queue' | 'owner', options: T[]) =>
+          offers(action) ? options.filter((option) => views(action).every((view) => view.mayChoose(choice, option))) : [];
+
+        const access = new TicketAccess(fresh('AgentTicketZoom'), { state, profile });
+        for (const q of questions) {
+          if (q.ask === 'offers') expect([q, access.offers(q.action)]).toEqual([q, offers(q.action)]);
+          if (q.ask === 'states') expect([q, access.states(q.states)]).toEqual([q, q.states.filter((to) => changeAllowed(stateChangeAction(to), to))]);
+          if (q.ask === 'moveTargets') expect(access.moveTargets(queues)).toEqual(kept('move', 'queue', queues));
+          if (q.ask === 'owners') expect(access.owners(owners)).toEqual(kept('owner', 'owner', owners));
+          if (q.ask === 'nextStates') {
+            const next = access.nextStates();
+            for (const to of AGENT_STATES) if (to !== state) expect([to, next.options.includes(to)]).toEqual([to, changeAllowed('reply', to)]);
+            // Keeping the state is offered, except that answering a new ticket opens it where allowed.
+            expect(next.initial).toBe(state === 'new' && changeAllowed('reply', 'open') ? 'open' : state);
+            expect(next.options.includes(state)).toBe(next.initial === state);
+          }
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -55,10 +55,22 @@ export interface NextStateChoice {
  * screen of its action (`TICKET_ACTIONS`), and must pass both.
  */
 export class TicketAccess {
+  // The page asks the same questions more than once (a form, then the "hidden" hint; each state
+  // for the state form and the reply's next state): the answers are kept for this object's life,
+  // one request (TicketAclService builds one per request), never across requests. The views'
+  // contexts do not change meanwhile, so a kept answer is the one asking again would give.
+  private readonly actionsOnZoom: ReadonlySet<TicketAclAction>;
+  private readonly actionOnOwnScreen = new Map<TicketAclAction, boolean>();
+  private readonly stateChangesOn = new Map<AgentAclView, ReadonlySet<string>>();
+
   constructor(
     private readonly zoom: AgentAclView,
     private readonly facts: TicketAccessFacts,
-  ) {}
+  ) {
+    // Every action asked as the zoom in one engine call: each option is decided on its own, so
+    // this is what asking for one action at a time answers.
+    this.actionsOnZoom = new Set(zoom.allowedActions(Object.keys(TICKET_ACTIONS) as TicketAclAction[]));
+  }
 
   /** The views a form of this action asks: the zoom's, and its own screen's. */
   private viewsFor(action: TicketAclAction): AgentAclView[] {
@@ -67,7 +79,28 @@ export class TicketAccess {
 
   /** Whether the zoom offers this action (its form or button), and accepts it when sent. */
   offers(action: TicketAclAction): boolean {
-    return this.viewsFor(action).every((view) => view.may(action));
+    if (!this.actionsOnZoom.has(action)) return false;
+    let own = this.actionOnOwnScreen.get(action);
+    if (own === undefined) {
+      own = this.zoom.onScreen(TICKET_ACTIONS[action]).may(action);
+      this.actionOnOwnScreen.set(action, own);
+    }
+    return own;
+  }
+
+  /**
+   * Whether a view allows changing to this state (as a state and by its type's action). The states
+   * an agent sets are asked in one go, once per view; the engine decides each option on its own,
+   * so the answer is the same as asking for this state alone — which is what any other state gets.
+   */
+  private allowsStateChange(view: AgentAclView, state: string): boolean {
+    if (!(AGENT_STATES as readonly string[]).includes(state)) return view.allowedStateChanges([state]).length === 1;
+    let allowed = this.stateChangesOn.get(view);
+    if (!allowed) {
+      allowed = new Set(view.allowedStateChanges(AGENT_STATES));
+      this.stateChangesOn.set(view, allowed);
+    }
+    return allowed.has(state);
   }
 
   /** The options of a choice of this action's form that both of its views keep, in order. */
@@ -91,12 +124,7 @@ export class TicketAccess {
    * fields and by that action.
    */
   states(candidates: readonly string[]): string[] {
-    const kept = new Set<string>();
-    for (const action of new Set(candidates.map(stateChangeAction))) {
-      const ofType = candidates.filter((state) => stateChangeAction(state) === action);
-      for (const state of this.viewsFor(action).reduce((left, view) => view.allowedStateChanges(left), ofType)) kept.add(state);
-    }
-    return candidates.filter((state) => kept.has(state));
+    return candidates.filter((state) => this.viewsFor(stateChangeAction(state)).every((view) => this.allowsStateChange(view, state)));
   }
 
   /**
@@ -107,10 +135,7 @@ export class TicketAccess {
   nextStates(): NextStateChoice {
     const candidates: readonly string[] = AGENT_STATES;
     const current = this.facts.state;
-    const changes = this.viewsFor('reply').reduce(
-      (left, view) => view.allowedStateChanges(left),
-      candidates.filter((state) => state !== current),
-    );
+    const changes = candidates.filter((state) => state !== current && this.viewsFor('reply').every((view) => this.allowsStateChange(view, state)));
     const opens = current === 'new' && changes.includes('open');
     const options = opens ? changes : candidates.includes(current) ? candidates.filter((state) => state === current || changes.includes(state)) : [current, ...changes];
     return { options, initial: opens ? 'open' : current, unchanged: current };
