@@ -25,10 +25,15 @@ export class TicketMoveService {
     private readonly transactions: Transactions,
   ) {}
 
-  /** Where this ticket may go now (the move form's options); empty when the ACLs forbid moving it or no other queue is left. */
-  async targets(agent: CurrentAgent, ticket: Ticket, access: TicketAccess): Promise<Queue[]> {
-    if (!access.offers('move')) return [];
-    return access.moveTargets(await this.candidates(agent, ticket));
+  /**
+   * Where this ticket may go now (the move form's options): empty when the ACLs forbid moving it or
+   * no other queue is left; `emptiedByAcls` when there were queues and the ACLs removed them all.
+   */
+  async targets(agent: CurrentAgent, ticket: Ticket, access: TicketAccess): Promise<{ targets: Queue[]; emptiedByAcls: boolean }> {
+    if (!access.offers('move')) return { targets: [], emptiedByAcls: false };
+    const candidates = await this.candidates(agent, ticket);
+    const targets = access.moveTargets(candidates);
+    return { targets, emptiedByAcls: candidates.length > 0 && targets.length === 0 };
   }
 
   /** Moves the ticket into `queueId`; a queue that is not one of `targets` is refused with 403, nothing changed. */

@@ -3,7 +3,7 @@ import type { CurrentAgent } from '../auth/current-agent';
 import type { FormState } from '../common/form-state';
 import { nextStateField } from './reply-next-state';
 import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
-import { TicketsService } from './tickets.service';
+import { hiddenActionKeys, TicketsService } from './tickets.service';
 import { ZoomCompose } from './zoom-compose.service';
 
 /** Forms of the zoom that came back rejected, shown again with their messages. */
@@ -30,13 +30,16 @@ export class TicketZoomPage {
   async render(agent: CurrentAgent, id: number, rejected: RejectedZoomForms) {
     const loaded = await this.tickets.loadForZoom(agent, id);
     const view = await this.tickets.zoom(agent, loaded, { reply: rejected.reply, note: rejected.note });
+    const workspace = await this.panels.panels(agent, loaded, { state: rejected.state, move: rejected.move });
     return {
       ...view,
+      // Hidden actions and those whose form is gone because the ACLs removed every option.
+      aclHidden: hiddenActionKeys([...view.aclHidden, ...workspace.aclEmptied]),
       compose: {
         ...(await this.compose.forZoom(view, rejected.reply)),
         nextState: view.reply.show ? nextStateField(agent, loaded.ticket, loaded.access, rejected.reply) : null,
       },
-      workspace: await this.panels.panels(agent, loaded, { state: rejected.state, move: rejected.move }),
+      workspace,
     };
   }
 }

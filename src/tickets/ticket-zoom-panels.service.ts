@@ -17,6 +17,7 @@ import { TicketMoveService } from './ticket-move.service';
 import { AGENT_STATES, canAct } from './ticket-rules';
 import { isPendingState, type TicketState } from './ticket-states';
 import type { Ticket } from './ticket.entity';
+import type { TicketAclAction } from '../acl/acl-scope';
 import type { TicketAccess } from './ticket-access';
 import type { ZoomTicket } from './tickets.service';
 
@@ -74,7 +75,7 @@ export class TicketZoomPanelsService {
         reminderReached: reminderReached(ticket, now),
       },
       state: mayAct ? this.statePanel(access, ticket, chosenState, timeZone, now, rejected.state) : null,
-      move: mayAct ? await this.movePanel(agent, ticket, access, rejected.move) : null,
+      ...(mayAct ? await this.movePanel(agent, ticket, access, rejected.move) : { move: null, aclEmptied: [] }),
       history: await this.historyPanel(agent, ticket, timeZone),
     };
   }
@@ -94,13 +95,18 @@ export class TicketZoomPanelsService {
     };
   }
 
+  /** The move form, none when no queue is left; `aclEmptied` names moving when the ACLs removed every queue. */
   private async movePanel(agent: CurrentAgent, ticket: Ticket, access: TicketAccess, rejected?: FormState) {
-    const targets = await this.moves.targets(agent, ticket, access);
-    if (targets.length === 0) return null;
+    const { targets, emptiedByAcls } = await this.moves.targets(agent, ticket, access);
+    const aclEmptied: TicketAclAction[] = emptiedByAcls ? ['move'] : [];
+    if (targets.length === 0) return { move: null, aclEmptied };
     return {
-      options: targets.map((queue) => ({ value: queue.id, name: queue.name })),
-      value: valueOf(rejected, 'queueId') ?? '',
-      errors: rejected?.errors ?? {},
+      move: {
+        options: targets.map((queue) => ({ value: queue.id, name: queue.name })),
+        value: valueOf(rejected, 'queueId') ?? '',
+        errors: rejected?.errors ?? {},
+      },
+      aclEmptied,
     };
   }
 

@@ -187,7 +187,10 @@ export class TicketsService {
     const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
     // An open ticket that another one keeps out of its conversation says where new messages go.
     const threadHolders = CLOSED_STATES.includes(ticket.state) ? [] : await this.conversations.heldElsewhere(ticket.id);
-    const owners = mayAct ? access.owners((await this.ownerCandidates(ticket.queue.groupId)).map((u) => ({ id: u.id, name: u.login, label: `${u.name} (${u.login})` }))) : [];
+    const ownerCandidates = mayAct ? (await this.ownerCandidates(ticket.queue.groupId)).map((u) => ({ id: u.id, name: u.login, label: `${u.name} (${u.login})` })) : [];
+    const owners = access.owners(ownerCandidates);
+    // The owner form is gone too when the ACLs leave none of the agents it would offer.
+    const ownersEmptied = ownerCandidates.length > 0 && owners.length === 0 && access.offers('owner');
 
     return {
       ticket: {
@@ -211,8 +214,8 @@ export class TicketsService {
       permission,
       mayAct,
       profileBlocker: blocker ?? null,
-      /** Actions the agent could take here but the ACLs hide, named for the agent. */
-      aclHidden: mayAct ? hiddenActions(access, ticket, agent.id, articles.some(isResendable)).map((action) => `ticketAcl.action.${action}`) : [],
+      /** Actions the agent could take here but the ACLs hide (TicketZoomPage adds those whose every option they removed). */
+      aclHidden: mayAct ? [...hiddenActions(access, ticket, agent.id, articles.some(isResendable)), ...(ownersEmptied ? (['owner'] as const) : [])] : [],
       reply: {
         /** Why there is no reply form, when there is none. */
         refusal: !mayAct ? null : !replyOffered ? { key: 'ticketAcl.replyHidden', params: {} } : !profileAllowed ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } } : (blocker ?? null),
@@ -317,6 +320,15 @@ export class TicketsService {
 export function replyTarget(articles: Article[]): Article | undefined {
   const tweets = articles.filter((a) => a.channel === 'tweet' && a.externalId);
   return tweets.filter((a) => a.sender === 'customer').at(-1) ?? tweets.at(-1);
+}
+
+/** The order the zoom names hidden actions in: as its sidebar and forms come. */
+const HIDDEN_ACTION_ORDER: readonly TicketAclAction[] = ['lock', 'unlock', 'owner', 'reply', 'note', 'move', 'close', 'pending', 'state', 'resend'];
+
+/** Hidden actions as the zoom names them (catalog keys), each once, in the page's order. */
+export function hiddenActionKeys(actions: Iterable<TicketAclAction>): string[] {
+  const hidden = new Set(actions);
+  return HIDDEN_ACTION_ORDER.filter((action) => hidden.has(action)).map((action) => `ticketAcl.action.${action}`);
 }
 
 /**

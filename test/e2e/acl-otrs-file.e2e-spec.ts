@@ -117,7 +117,7 @@ describe('an OTRS file restricting queues and actions for a group, imported and 
     expect(optionsOf(nina, 'reply-state')).toEqual(['open', 'pending reminder', 'pending auto close+', 'pending auto close-']);
     expect(nina).not.toContain(`action="/tickets/${ticket.id}/owner"`);
     expect(nina).not.toContain(`action="/tickets/${ticket.id}/move"`); // Escalation was the only other queue
-    expect(decoded(nina)).toContain('Not offered to you here because of ACLs: change the owner, close</p>');
+    expect(decoded(nina)).toContain('Not offered to you here because of ACLs: change the owner, move, close</p>');
 
     const before = await snapshot(ticket.id);
     for (const [path, fields, message] of [

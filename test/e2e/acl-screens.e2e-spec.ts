@@ -47,7 +47,7 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
   const queues: Record<string, number> = {};
   const ids: Record<string, number> = {};
   const clients: Record<string, TestAgent> = {};
-  const LOGINS = ['free', 'other', 'no_lock', 'no_owner', 'no_close', 'no_pending', 'no_reopen', 'no_move', 'no_note', 'no_reply', 'no_resend', 'no_new', 'no_profile', 'fields', 'zoom_menu', 'close_screen'];
+  const LOGINS = ['free', 'other', 'no_lock', 'no_owner', 'no_close', 'no_pending', 'no_reopen', 'no_move', 'no_note', 'no_reply', 'no_resend', 'no_new', 'no_profile', 'fields', 'no_owners', 'zoom_menu', 'close_screen'];
 
   beforeAll(async () => {
     fakeX = await startFakeXApi();
@@ -90,6 +90,8 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
           '        NewOwner: [no_lock]',
         ].join('\n'),
       ),
+      // Changing the owner is allowed, but to nobody there is.
+      aclFor('no_owners', "    Possible:\n      Ticket:\n        Owner: ['nobody here']"),
       // An ACL for the zoom's menu only, and one for the close screen only.
       aclFor('zoom_menu', notAction('AgentTicketNote', 'AgentTicketClose'), '      Frontend:\n        Action: [AgentTicketZoom]'),
       aclFor('close_screen', "    Possible:\n      Ticket:\n        State: ['closed successful']", '      Frontend:\n        Action: [AgentTicketClose]'),
@@ -282,7 +284,10 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
     it('Ticket.Queue (by name) and Ticket.QueueID (by id): hidden from the move form and the new-ticket form, forged choices 403', async () => {
       const { ticket } = await supportTicket();
       expect(optionsOf(await zoom('free', ticket.id), 'queueId')).toEqual([String(queues.Escalation), String(queues.Sales)]);
-      expect(optionsOf(await zoom('fields', ticket.id), 'queueId')).toEqual([]);
+      // Every queue it could go to is removed: the move form is gone, and the page says why.
+      const page = await zoom('fields', ticket.id);
+      expect(page).not.toContain(`action="/tickets/${ticket.id}/move"`);
+      expect(decoded(page)).toContain('Not offered to you here because of ACLs: move</p>');
       expect(optionsOf((await clients.free.get('/tickets/new')).text, 'queueId')).toEqual([String(queues.Escalation), String(queues.Sales), String(queues.Support)]);
       expect(optionsOf((await clients.fields.get('/tickets/new')).text, 'queueId')).toEqual([String(queues.Support)]);
       for (const queue of [queues.Sales, queues.Escalation]) {
@@ -326,6 +331,18 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
         expect(await snapshot(ticket.id)).toEqual(before);
       }
       expect((await forged('fields', `/tickets/${ticket.id}/owner`, { ownerId: String(ids.no_note) })).status).toBe(303);
+    });
+
+    it('an owner list the ACLs empty: no owner form, the page names the action, a forged owner 403', async () => {
+      const { ticket } = await supportTicket();
+      const page = await zoom('no_owners', ticket.id);
+      expect(page).not.toContain(`action="/tickets/${ticket.id}/owner"`);
+      expect(decoded(page)).toContain('Not offered to you here because of ACLs: change the owner</p>');
+      expect(page).toContain(`action="/tickets/${ticket.id}/move"`);
+      const before = await snapshot(ticket.id);
+      const res = await forged('no_owners', `/tickets/${ticket.id}/owner`, { ownerId: String(ids.no_owners) });
+      expect([res.status, decoded(res.text).includes('An ACL does not allow Agent no_owners (no_owners) as the owner of this ticket. Nothing was changed.')]).toEqual([403, true]);
+      expect(await snapshot(ticket.id)).toEqual(before);
     });
 
     it('Ticket.TwitterProfileID: the reply and resend are hidden, the profile is not offered for new tickets; forged POSTs 403, nothing sent', async () => {
