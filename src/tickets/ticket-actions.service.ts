@@ -97,6 +97,8 @@ export class TicketActionsService {
     const written = await this.sentOnce.write(agent, formKey, () =>
       this.transactions.run(async (manager) => {
         await this.conversations.beginChange(manager, ticket.id, agentActor(agent));
+        const first = await this.sentOnce.earlier(agent, formKey, manager);
+        if (first) return first;
         const id = await this.conversations.addArticle(manager, ticket, { ...this.outgoing(channel, ticket.profile, agent, body, target?.externalId ?? null), formKey, upload });
         if (channel === 'dm' && ticket.channel === 'tweet') await this.conversations.joinConversation(manager, ticket, dmConversation(ticket.customerXId));
         await this.conversations.change(
@@ -143,6 +145,8 @@ export class TicketActionsService {
     const written = await this.sentOnce.write(agent, formKey, () =>
       this.transactions.run(async (manager) => {
         await this.conversations.beginChange(manager, ticket.id, agentActor(agent));
+        const first = await this.sentOnce.earlier(agent, formKey, manager);
+        if (first) return first;
         const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body, formKey });
         await this.conversations.change(manager, ticket.id, {}, agentActor(agent));
         return id;
