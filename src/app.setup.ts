@@ -85,7 +85,7 @@ export function configureApp(app: NestExpressApplication): void {
   const unlessWebhook = (middleware: RequestHandler): RequestHandler => (req, res, next) =>
     req.path.startsWith(`${WEBHOOK_PATH}/`) ? next() : middleware(req, res, next);
 
-  // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
+  // Before session and CSRF: Nest would otherwise add its body parser after them (docs/ARCHITECTURE.md, "One web request").
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
   // Uploads (multipart) are not parsed here: the ACL import and a ticket reply with an image read
   // their bodies only after the CSRF and access checks, in their own handlers (src/acl/acl-upload.ts,

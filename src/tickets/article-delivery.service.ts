@@ -34,7 +34,7 @@ const MAX_BATCHES_PER_PASS = 10;
  * Sends outgoing articles (agent replies, auto-replies, new tickets) through their ticket's profile.
  * Articles are stored as `sending` first; a pass claims the due ones, calls X, and records in one
  * UPDATE either the returned id with `sent`, a retry time, or `failed` with the reason
- * (DESIGN.md flow 3). Claims are safe across instances: on PostgreSQL the due rows are picked with
+ * (docs/ARCHITECTURE.md, "The path of an outgoing reply"). Claims are safe across instances: on PostgreSQL the due rows are picked with
  * `FOR UPDATE SKIP LOCKED` and leased by moving next_attempt_at ahead; the result is written only
  * while that lease still stands.
  */

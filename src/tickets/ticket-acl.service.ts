@@ -25,7 +25,8 @@ export function aclValuesOf(ticket: Ticket): AclTicketValues {
  * The one place the ticket screens ask the deployed ACLs (docs/ACL.md, "Screens"): what the queue
  * view, the new-ticket screen and the zoom with its forms offer, and — with the same object, built
  * again for the submitting request — what their POSTs may do. Every answer comes from
- * AclFilterService.forAgent; agent id 1 is never restricted.
+ * AclFilterService.forAgent; agent id 1 is never restricted (the path of a decision:
+ * docs/ARCHITECTURE.md, "The path of an ACL decision").
  */
 @Injectable()
 export class TicketAclService {

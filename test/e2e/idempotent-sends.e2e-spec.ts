@@ -132,7 +132,8 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
       }),
       { numRuns: 6, seed: 20251202 },
     );
-  });
+    // Six rounds of up to eight concurrent requests: a few seconds alone, far more on a busy machine.
+  }, 120_000);
 
   it('refuses another agent’s key and a malformed key with one clear error line, storing and sending nothing', async () => {
     const { ticket } = await insertTicket(t, { profileId, queueId, channel: 'dm' });

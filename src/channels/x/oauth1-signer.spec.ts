@@ -11,7 +11,7 @@ import {
   type OAuth1Credentials,
 } from './oauth1-signer';
 
-// X's "Creating a signature" example (PROTOCOL.md §1.6).
+// X's "Creating a signature" example (docs/X.md, "Signing a request": known answers).
 const X_EXAMPLE_CREDENTIALS: OAuth1Credentials = {
   consumerKey: 'xvz1evFS4wEEPTGEFPHBog',
   consumerSecret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',

@@ -3,7 +3,7 @@ import { formDecode, percentEncode } from './percent-encoding';
 
 export { percentEncode } from './percent-encoding';
 
-/** OAuth 1.0a HMAC-SHA1 request signing as X verifies it (RFC 5849 §3.4, PROTOCOL.md §1). */
+/** OAuth 1.0a HMAC-SHA1 request signing as X verifies it (RFC 5849 §3.4; docs/X.md, "Signing a request"). */
 
 export interface OAuth1Credentials {
   consumerKey: string;

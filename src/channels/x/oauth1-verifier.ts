@@ -8,7 +8,7 @@ import {
   type SignableRequest,
 } from './oauth1-signer';
 
-/** Server side of OAuth 1.0a, as X does it (PROTOCOL.md §1.7) — used by the fake X API. */
+/** Server side of OAuth 1.0a, as X does it (docs/X.md, "Signing a request": verifying) — used by the fake X API. */
 
 export interface IncomingSignedRequest extends SignableRequest {
   authorization?: string;

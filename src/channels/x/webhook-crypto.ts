@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Account Activity webhook crypto (PROTOCOL.md §3.2–3.3). Both the CRC answer and the event
+ * Account Activity webhook crypto (docs/X.md, "CRC and signatures"). Both the CRC answer and the event
  * signature are `sha256=` + base64(HMAC-SHA256(app consumer secret, message)).
  */
 

@@ -14,7 +14,7 @@ import {
   type XErrorDetails,
 } from './x-errors';
 
-/** Turns a non-2xx answer of X into a typed error, reading X's body shapes (PROTOCOL.md §2). */
+/** Turns a non-2xx answer of X into a typed error, reading X's body shapes (docs/X.md, "Errors, and what the admin sees"). */
 
 export interface XErrorResponse {
   status: number;

@@ -3,7 +3,7 @@ import { v11Media, type FakeXMedia } from './media';
 import { entityRanges, type FakeXDirectMessage, type FakeXPerson, type FakeXTimeline, type FakeXTweet } from './timeline';
 
 /**
- * Account Activity API envelopes as X POSTs them (PROTOCOL.md §3.3): v1.1 tweet objects with
+ * Account Activity API envelopes as X POSTs them (docs/X.md, "What a delivery looks like"): v1.1 tweet objects with
  * numeric ids written as bare JSON numbers next to their `*_str` twins, and DM events whose ids
  * are strings, with the `apps` and `users` maps keyed by id strings.
  */

@@ -1,4 +1,4 @@
-/** The fake X API's HTTP answers, in the shapes X uses (PROTOCOL.md §1.7, §2). */
+/** The fake X API's HTTP answers, in the shapes X uses (docs/X.md, "Signing a request" and "Errors, and what the admin sees"). */
 
 export interface Answer {
   status: number;
