@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { raw, type RequestHandler } from 'express';
+import { raw, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -71,6 +71,13 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  // Pages link /public/favicon.svg; browsers still ask for /favicon.ico where nothing links an icon
+  // (a downloaded YAML file, /healthz), which would otherwise be a 404 in every log.
+  const favicon = resolve(root, 'public', 'favicon.ico');
+  app.use('/favicon.ico', (req: Request, res: Response, next: NextFunction) => {
+    if (req.path !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.sendFile(favicon, { maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  });
   // Everything past the static files is a page or an answer about this desk: kept by no browser and
   // no proxy, so Back after logout cannot show a ticket again (docs/SECURITY.md, V8.2.1).
   const noStore: RequestHandler = (_req, res, next) => {

@@ -6,6 +6,7 @@ import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { DomainException } from '../common/domain.exception';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { listQuery, paginationLinks } from '../common/list-query';
 import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
 import { ACL_CHOICES, ACL_SCREEN_USES, HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS } from './acl-scope';
@@ -42,10 +43,10 @@ export class AclController {
   @AdminOnly()
   @Render('pages/admin/acl/list')
   async list(@Query('filter') filter?: unknown, @Query('warnings') warnings?: unknown, @Query('page') page?: unknown) {
-    const term = text(filter).trim();
+    const query = listQuery(filter, page);
+    const term = query.filter;
     const warningsOnly = warnings === '1';
-    const overview = await this.store.overview({ filter: term, warningsOnly, page: Number(text(page)) || 1 });
-    const pageUrl = (n: number) => `/admin/acl?${new URLSearchParams({ ...(term ? { filter: term } : {}), ...(warningsOnly ? { warnings: '1' } : {}), page: String(n) })}`;
+    const overview = await this.store.overview({ filter: term, warningsOnly, page: query.page });
     return {
       title: 'acl.title',
       nav: 'acl',
@@ -56,7 +57,7 @@ export class AclController {
       matching: overview.matching,
       withWarnings: overview.withWarnings,
       acls: overview.acls.map(({ row, deployState, warnings: notes }) => ({ ...row, validity: VALIDITY_BY_ID[row.validId], deployState, warnings: notes })),
-      pagination: overview.pages > 1 ? { page: overview.page, pages: overview.pages, previous: overview.page > 1 ? pageUrl(overview.page - 1) : null, next: overview.page < overview.pages ? pageUrl(overview.page + 1) : null } : null,
+      pagination: paginationLinks('/admin/acl', { filter: term, warnings: warningsOnly ? '1' : undefined }, overview),
       lastDeployment: overview.status.lastDeployment,
       outOfSync: !overview.status.comparison.inSync,
       removed: overview.status.comparison.removed.slice(0, 20).join(', ') + (overview.status.comparison.removed.length > 20 ? ` … (+${overview.status.comparison.removed.length - 20})` : ''),

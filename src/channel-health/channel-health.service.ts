@@ -27,8 +27,8 @@ export class ChannelHealthService extends ChannelHealthReader {
     super();
   }
 
-  protected profileRows(filter?: string): Promise<ProfileListRow[]> {
-    return this.profiles.list(filter);
+  protected profileRows(): Promise<ProfileListRow[]> {
+    return this.profiles.list();
   }
 
   async forProfiles(profileIds: number[]): Promise<ChannelHealth[]> {

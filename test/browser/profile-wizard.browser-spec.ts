@@ -80,8 +80,11 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
     const row = page.locator('#profiles-table tbody tr', { hasText: 'AcmeSupport' });
     await expect(row.textContent()).resolves.toMatch(/@acme_support[^]*Raw/);
 
-    await page.locator('#filter').pressSequentially('acme');
-    await expect(page.locator('#profiles-table tbody tr:visible').count()).resolves.toBe(1);
+    // The filter box: Enter filters (in SQL) and keeps the filter in the URL.
+    await page.fill('#filter', 'ACME');
+    await Promise.all([page.waitForURL(`${baseUrl}/admin/social-media-profiles?filter=ACME`), page.press('#filter', 'Enter')]);
+    await expect(page.locator('#profiles-table tbody tr').count()).resolves.toBe(1);
+    await expect(page.inputValue('#filter')).resolves.toBe('ACME');
 
     await row.locator('a').click();
     await page.selectOption('#validity', 'invalid-temporarily');

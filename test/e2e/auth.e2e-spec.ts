@@ -33,7 +33,7 @@ describe('login and logout', () => {
     const client = browserLike(t.app);
     await logIn(client);
     const dashboard = await client.get('/').expect(200);
-    expect(dashboard.text).toContain('Welcome, Admin.');
+    expect(dashboard.text).toContain('Welcome, Administrator.');
     const logout = await client.post('/logout').type('form').send({ _csrf: csrfTokenOf(dashboard.text) }).expect(303);
     const loginPage = await follow(client, logout);
     expect(loginPage.text).toContain('You have been logged out.');
