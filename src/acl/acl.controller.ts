@@ -9,7 +9,7 @@ import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, paginationLinks } from '../common/list-query';
 import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
-import { HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS, AGENT_SCREENS } from './acl-scope';
+import { ACL_CHOICES, ACL_SCREEN_USES, HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS } from './acl-scope';
 import { AclSimulatorService, type SimulationQuery } from './acl-simulator.service';
 import { aclNotes, AclStoreService, type AclImportMode } from './acl-store.service';
 import { ACL_IMPORT_MAX_FILES, AclUploadInterceptor, uploadOf } from './acl-upload';
@@ -207,7 +207,12 @@ export class AclController {
       nav: 'acl',
       actions: Object.entries(TICKET_ACTIONS).map(([action, name]) => ({ label: `acl.help.action.${action}`, name })),
       fields: Object.entries(HONOURED_TICKET_FIELDS).map(([field, matchOn]) => ({ name: `Ticket.${field}`, matchOn: `acl.help.matchOn.${matchOn}` })),
-      screens: Object.entries(AGENT_SCREENS).map(([screen, name]) => ({ label: `acl.help.screen.${screen}`, name })),
+      screens: ACL_SCREEN_USES.map((use) => ({
+        label: `acl.help.screen.${use.key}`,
+        frontendActions: use.frontendActions,
+        fields: use.choices.flatMap((choice) => ACL_CHOICES[choice]),
+        actions: [...new Set(use.actions.map((action) => TICKET_ACTIONS[action]))],
+      })),
       actionCount: HONOURED_ACTIONS.length,
     };
   }
