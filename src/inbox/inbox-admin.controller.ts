@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { INBOX_STATUSES, InboxAdminService } from './inbox-admin.service';
-import type { InboxStatus } from './inbox-event.entity';
 
 @Controller('admin/inbox')
 export class InboxAdminController {
@@ -14,7 +13,7 @@ export class InboxAdminController {
   @AdminOnly()
   @Render('pages/admin/inbox/list')
   async list(@Query('status') status?: unknown, @Query('page') page?: unknown) {
-    const chosen = INBOX_STATUSES.find((s) => s === status) as InboxStatus | undefined;
+    const chosen = INBOX_STATUSES.find((s) => s === status);
     const { events, page: pageNumber, hasMore } = await this.inbox.list(chosen, page);
     const counts = await this.inbox.counts();
     return {

@@ -83,7 +83,7 @@ export class ProfilesService {
    * An UPDATE of the columns, not save(): save() would also try to sync the loaded hashtag relation.
    */
   async save(profile: SocialMediaProfile, changes: Partial<SocialMediaProfile>, by: string): Promise<SocialMediaProfile> {
-    await this.profiles.update({ id: profile.id }, { ...changes, changedBy: by } as Parameters<Repository<SocialMediaProfile>['update']>[1]);
+    await this.profiles.update({ id: profile.id }, { ...changes, changedBy: by });
     return this.get(profile.id);
   }
 

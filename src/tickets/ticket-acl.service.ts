@@ -86,7 +86,7 @@ export class TicketAclService {
       if (!applied) continue;
       kept = new Set(kept ? allowedKeys.filter((key) => kept!.has(key)) : allowedKeys);
     }
-    return kept ? candidates.filter((q) => kept!.has(String(q.id))) : candidates;
+    return kept ? candidates.filter((q) => kept.has(String(q.id))) : candidates;
   }
 
   /**

@@ -126,7 +126,7 @@ export function parseEvaluateRequest(json: string): AclEvaluateRequest {
     // Perl compares `UserID == 1` numerically, so "01" and "1.0" are the superuser too.
     superuser: raw.userId !== undefined && raw.userId !== null && Number(String(raw.userId).trim()) === Number(SUPERUSER_ID),
     field,
-    matchOn: (raw.matchOn as AclMatchOn | undefined) ?? 'value',
+    matchOn: raw.matchOn ?? 'value',
     options: readOptions(raw.options, field, current),
   };
 }

@@ -318,7 +318,7 @@ export function evaluateIndexed(
       if (list) collect(list);
       continue;
     }
-    for (const element of value as readonly (string | null)[]) {
+    for (const element of value) {
       if (element === null) break;
       const list = anchor.postings.get(element);
       if (list) collect(list);
