@@ -5,7 +5,7 @@ import { translate, type MessageParams } from '../i18n/translator';
 import { DEFAULT_TIME_ZONE, formatInstant, knownTimeZone } from './time-zone';
 
 function languageOf(options: HelperOptions): Parameters<typeof translate>[0] {
-  const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang;
+  const lang = (options.data as { root?: { lang?: unknown } } | undefined)?.root?.lang;
   return isLanguage(lang) ? lang : DEFAULT_LANGUAGE;
 }
 
@@ -37,7 +37,7 @@ export const viewHelpers = {
     if (!value) return '';
     const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(String(value));
     if (Number.isNaN(date.getTime())) return '';
-    const agent = (options?.data?.root as { currentAgent?: { timeZone?: unknown } } | undefined)?.currentAgent;
+    const agent = (options?.data as { root?: { currentAgent?: { timeZone?: unknown } } } | undefined)?.root?.currentAgent;
     const timeZone = knownTimeZone(agent?.timeZone) ?? DEFAULT_TIME_ZONE;
     return formatInstant(date.getTime(), timeZone);
   },

@@ -195,7 +195,7 @@ export class InboxWorker implements OnModuleDestroy {
    */
   private async lockConversation(runner: QueryRunner, key: string): Promise<boolean> {
     if (this.dataSource.options.type !== 'postgres') return true;
-    const [row] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken', [key]);
+    const [row] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken', [key])) as { taken: boolean }[];
     return row.taken === true;
   }
 

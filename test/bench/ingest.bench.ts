@@ -93,9 +93,9 @@ async function readyProfile(t: TestApp) {
 }
 
 async function check(t: TestApp, threads: number, events: number): Promise<string> {
-  const [{ tickets }] = await t.dataSource.query('SELECT COUNT(*) AS tickets FROM tickets');
-  const [{ articles }] = await t.dataSource.query(`SELECT COUNT(*) AS articles FROM articles WHERE sender = 'customer'`);
-  const [{ open }] = await t.dataSource.query(`SELECT COUNT(*) AS open FROM inbox_events WHERE status <> 'processed'`);
+  const [{ tickets }] = await t.dataSource.query<{ tickets: number | string }[]>('SELECT COUNT(*) AS tickets FROM tickets');
+  const [{ articles }] = await t.dataSource.query<{ articles: number | string }[]>(`SELECT COUNT(*) AS articles FROM articles WHERE sender = 'customer'`);
+  const [{ open }] = await t.dataSource.query<{ open: number | string }[]>(`SELECT COUNT(*) AS open FROM inbox_events WHERE status <> 'processed'`);
   const ok = Number(tickets) === threads && Number(articles) === events && Number(open) === 0;
   return `${ok ? 'OK' : 'MISMATCH'}: ${tickets} tickets for ${threads} threads, ${articles} of ${events} messages stored, ${open} events not processed`;
 }

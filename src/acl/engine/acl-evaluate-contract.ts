@@ -89,7 +89,7 @@ function readOptions(value: unknown, field: string, current: AclContext): Map<st
     if (usesCurrent) {
       const frontend = current.Frontend;
       const action = frontend && Object.hasOwn(frontend, 'Action') ? frontend.Action : undefined;
-      return typeof action === 'string' && action !== '' ? new Map([['1', action]]) : new Map();
+      return typeof action === 'string' && action !== '' ? new Map([['1', action]]) : new Map<string, string>();
     }
   }
   if (!isMapping(value)) fail('options must be an object of key → value, e.g. {"1": "ProfileA"}');

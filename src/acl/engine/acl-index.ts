@@ -150,8 +150,8 @@ export class FieldPlanBuilder {
   }
 
   finish(acls: readonly CompiledAcl[], anchors: readonly (AnchorChoice | undefined)[]): FieldPlan {
-    const changes: (CompiledFieldChange | undefined)[] = new Array(acls.length);
-    const effects: (IdentifiedEffect | undefined)[] = new Array(acls.length);
+    const changes = new Array<CompiledFieldChange | undefined>(acls.length);
+    const effects = new Array<IdentifiedEffect | undefined>(acls.length);
     const anchorPostings = new Map<string, AnchorPostings>();
     const floating: number[] = [];
     const floatingStops: number[] = [];
@@ -363,7 +363,7 @@ export function evaluateIndexed(
     }
   }
 
-  const allowed: boolean[] = new Array(compared.length);
+  const allowed = new Array<boolean>(compared.length);
   const deciders = new Int32Array(compared.length);
   let applied = stop !== Number.POSITIVE_INFINITY || anchored.length > 0;
   const bounded = stop !== Number.POSITIVE_INFINITY;
