@@ -15,7 +15,7 @@ export const viewHelpers = {
   t(key: unknown, ...rest: unknown[]): string {
     const options = rest.pop() as HelperOptions;
     const positional = (rest[0] ?? {}) as MessageParams;
-    return translate(languageOf(options), String(key ?? ''), { ...positional, ...(options.hash as MessageParams) });
+    return translate(languageOf(options), typeof key === 'string' ? key : '', { ...positional, ...(options.hash as MessageParams) });
   },
   /** Builds a catalog key from parts: {{t (concat "validity." validity)}} */
   concat(...parts: unknown[]): string {
@@ -35,7 +35,7 @@ export const viewHelpers = {
    */
   date(value: unknown, options?: HelperOptions): string {
     if (!value) return '';
-    const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(String(value));
+    const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(typeof value === 'string' ? value : NaN);
     if (Number.isNaN(date.getTime())) return '';
     const agent = (options?.data as { root?: { currentAgent?: { timeZone?: unknown } } } | undefined)?.root?.currentAgent;
     const timeZone = knownTimeZone(agent?.timeZone) ?? DEFAULT_TIME_ZONE;

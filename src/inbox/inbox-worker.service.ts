@@ -116,7 +116,7 @@ export class InboxWorker implements OnModuleDestroy {
         while (!this.stopped && (await this.pass()) === BATCH_SIZE) await yieldToEventLoop();
       } while (this.again && !this.stopped);
     } catch (err) {
-      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? err}`);
+      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
@@ -127,7 +127,7 @@ export class InboxWorker implements OnModuleDestroy {
 
   private async passNow(): Promise<number> {
     const runner = this.dataSource.createQueryRunner();
-    let claimed = 0;
+    let claimed: number;
     let autoReplies = false;
     try {
       await runner.startTransaction();

@@ -347,7 +347,6 @@ export function evaluateIndexed(
   let anchoredAny: ArrayLike<number> = anchored;
   if (anchored.length >= ANCHORED_SPLIT.minCount && anchored.length * compared.length > ANCHORED_SPLIT.minWork) {
     anchoredByOption = new Map();
-    anchoredAny = [];
     const any: number[] = (anchoredAny = []);
     for (const position of anchored) {
       const affects = plan.effects[position]!.affects;
