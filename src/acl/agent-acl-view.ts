@@ -108,7 +108,7 @@ export class AgentAclView {
       if (!applied) continue;
       keep = new Set(keep ? allowedKeys.filter((key) => keep!.has(key)) : allowedKeys);
     }
-    return keep ? options.filter((option) => keep!.has(String(option.id))) : [...options];
+    return keep ? options.filter((option) => keep.has(String(option.id))) : [...options];
   }
 
   /** Whether a submitted choice is one the screen may offer. */

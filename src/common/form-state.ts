@@ -32,5 +32,5 @@ export const RejectedForm = createParamDecorator((_: unknown, ctx: ExecutionCont
 
 /** Typed values win over stored ones, so a rejected form comes back exactly as the user left it. */
 export function formValues<T extends object>(stored: T, rejected?: FormState): T & Record<string, unknown> {
-  return { ...stored, ...(rejected?.values ?? {}) } as T & Record<string, unknown>;
+  return { ...stored, ...(rejected?.values ?? {}) };
 }

@@ -77,8 +77,8 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
   try {
     const queues = await ensureQueues(runner, p);
     const profileId = await ensureProfile(runner, p, queues[QUEUES[0][0]]);
-    const firstTicket = Number((await runner.query('SELECT COALESCE(MAX(id), 0) AS n FROM tickets'))[0].n) + 1;
-    const firstArticle = Number((await runner.query('SELECT COALESCE(MAX(id), 0) AS n FROM articles'))[0].n) + 1;
+    const firstTicket = Number((await select<{ n: number | string }>(runner, 'SELECT COALESCE(MAX(id), 0) AS n FROM tickets'))[0].n) + 1;
+    const firstArticle = Number((await select<{ n: number | string }>(runner, 'SELECT COALESCE(MAX(id), 0) AS n FROM articles'))[0].n) + 1;
     const now = Date.now();
 
     // Which ticket each article belongs to: one each, the zoom ticket its fifty, the rest at random.
@@ -167,14 +167,19 @@ async function insertRows(runner: QueryRunner, p: (n: number) => string, table: 
   }
 }
 
+/** Rows of a raw SELECT: QueryRunner.query() does not know their shape. */
+function select<T>(runner: QueryRunner, sql: string, parameters?: unknown[]): Promise<T[]> {
+  return runner.query(sql, parameters) as Promise<T[]>;
+}
+
 async function ensureQueues(runner: QueryRunner, p: (n: number) => string): Promise<Record<string, number>> {
-  const [group] = await runner.query(`SELECT id FROM groups WHERE name = ${p(1)}`, [DEMO_GROUP]);
+  const [group] = await select<{ id: number }>(runner, `SELECT id FROM groups WHERE name = ${p(1)}`, [DEMO_GROUP]);
   const queues: Record<string, number> = {};
   for (const [name] of QUEUES) {
-    let [row] = await runner.query(`SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
+    let [row] = await select<{ id: number }>(runner, `SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
     if (!row) {
       await runner.query(`INSERT INTO queues (name, group_id, follow_up, comment) VALUES (${p(1)}, ${p(2)}, 'possible', 'Demo data')`, [name, group.id]);
-      [row] = await runner.query(`SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
+      [row] = await select<{ id: number }>(runner, `SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
     }
     queues[name] = Number(row.id);
   }
@@ -184,13 +189,13 @@ async function ensureQueues(runner: QueryRunner, p: (n: number) => string): Prom
 /** A profile the demo tickets belong to: valid, but without keys, so nothing is ever sent to X. */
 async function ensureProfile(runner: QueryRunner, p: (n: number) => string, queueId: number): Promise<number> {
   const name = 'DemoProfile';
-  let [row] = await runner.query(`SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
+  let [row] = await select<{ id: number }>(runner, `SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
   if (!row) {
     await runner.query(
       `INSERT INTO social_media_profiles (type, name, description, app_name, account_handle, account_name, target_queue_id, validity, created_by, changed_by) VALUES ('twitter', ${p(1)}, 'Demo data: no keys, sends nothing', 'Demo', 'acme_demo', 'ACME Demo', ${p(2)}, 'valid', 'demo', 'demo')`,
       [name, queueId],
     );
-    [row] = await runner.query(`SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
+    [row] = await select<{ id: number }>(runner, `SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
   }
   return Number(row.id);
 }

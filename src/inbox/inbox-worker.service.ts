@@ -135,7 +135,7 @@ export class InboxWorker implements OnModuleDestroy {
         while (!this.stopped && (await this.round()).more) await yieldToEventLoop();
       } while (this.again && !this.stopped);
     } catch (err) {
-      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? err}`);
+      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
@@ -314,7 +314,7 @@ export class InboxWorker implements OnModuleDestroy {
    */
   private async lockConversation(runner: QueryRunner, key: string): Promise<boolean> {
     if (this.dataSource.options.type !== 'postgres') return true;
-    const [row] = await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken', [key]);
+    const [row] = (await runner.query('SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS taken', [key])) as { taken: boolean }[];
     return row.taken === true;
   }
 

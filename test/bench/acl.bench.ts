@@ -78,7 +78,7 @@ export function workloadB(i: number): Acl {
 }
 
 function agent(k: number, groups: string[]): CurrentAgent {
-  return { id: k + 2, login: `agent${k}`, name: `Agent ${k}`, language: 'en', isAdmin: false, groups: Object.fromEntries([['users', 'rw'], ...groups.map((g) => [g, 'rw'])]) } as CurrentAgent;
+  return { id: k + 2, login: `agent${k}`, name: `Agent ${k}`, language: 'en', isAdmin: false, groups: Object.fromEntries([['users', 'rw'], ...groups.map((g) => [g, 'rw'] as const)]) };
 }
 
 interface Sample {

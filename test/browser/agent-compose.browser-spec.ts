@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { MediaFetcher } from '../../src/attachments/media-fetcher.service';
@@ -13,13 +14,13 @@ import { Group } from '../../src/users/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, TINY_PNG, type FakeXApi, type FakeXSentDirectMessage } from '../support/fake-x-api';
+import { startFakeXApi, type FakeXApi, type FakeXSentDirectMessage } from '../support/fake-x-api';
 import { patternPng } from '../support/png';
 import { freePort, launchBrowser, signIn } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
 /** Where the screenshots go, to be looked at (SCREENSHOT_DIR, else a folder in the temp dir). */
-const SHOTS = process.env.SCREENSHOT_DIR ?? join(require('node:os').tmpdir(), 'socialdesk-screenshots');
+const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'socialdesk-screenshots');
 
 /**
  * An agent's day in a real browser (issue 10): finds a ticket by a word the customer wrote, opens

@@ -136,7 +136,7 @@ describe('the wizard, by keyboard and by eye', () => {
         await t.dataSource.query(`UPDATE users SET language = '${language}' WHERE login = 'root@localhost'`);
         for (const path of pages) {
           await page.goto(`${profileUrl}${path}`);
-          const invisible = (await page.evaluate(VISIBLE_BUTTON_COLOURS)) as Array<{ label: string; color: string; background: string }>;
+          const invisible = await page.evaluate<Array<{ label: string; color: string; background: string }>>(VISIBLE_BUTTON_COLOURS);
           expect({ language, path, invisible }).toEqual({ language, path, invisible: [] });
 
           const axe = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();

@@ -102,7 +102,8 @@ describe('large ACL sets', () => {
     for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(1024 * 1024);
     const before = await t.dataSource.getRepository(StoredAcl).find({ select: { name: true, configMatch: true, configChange: true }, order: { name: 'ASC' } });
     const upload = client.post(importActionOf((await client.get('/admin/acl/import').expect(200)).text)).field('mode', 'replaceAll');
-    parts.forEach((part, i) => upload.attach('file', Buffer.from(part), `part${i + 1}.yml`));
+    // attach() only adds a part and returns the request itself (a thenable): it is sent by the await below.
+    parts.forEach((part, i) => void upload.attach('file', Buffer.from(part), `part${i + 1}.yml`));
     expect((await follow(client, await upload)).text).toContain('Imported: 0 added, 10005 replaced');
     const after = await t.dataSource.getRepository(StoredAcl).find({ select: { name: true, configMatch: true, configChange: true }, order: { name: 'ASC' } });
     expect(after).toEqual(before);

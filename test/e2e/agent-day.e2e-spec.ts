@@ -55,7 +55,6 @@ class TestClock extends Clock {
 }
 
 const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 
 describe('the agent’s day: move, lock, pending time, history, dashboard, time zone', () => {
@@ -816,7 +815,7 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
               expect(withKey.length).toBe(writer === undefined && !done ? 0 : 1);
               // Another agent's key is refused; the writer's own key again shows the first reply and changes nothing.
               if (writer !== undefined && writer !== s.who) expect([s, done]).toEqual([s, false]);
-              if (writer === s.who) [expect(after).toEqual(before), expect(await historyOf(ticket.id)).toHaveLength(historyBefore)];
+              if (writer === s.who) { expect(after).toEqual(before); expect(await historyOf(ticket.id)).toHaveLength(historyBefore); }
               if (writer === undefined && done) {
                 keyWriter.set(s.key, s.who);
                 const added = (await historyOf(ticket.id)).slice(historyBefore);
@@ -832,11 +831,11 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
           const replay = { state: 'new' as string, queueId: queues.Support, ownerId: null as number | null, locked: false, pendingUntil: null as number | null };
           const num = (v: string | null) => (v === null ? null : Number(v));
           for (const e of await historyOf(ticket.id)) {
-            if (e.kind === 'state') [expect(e.oldValue).toBe(replay.state), (replay.state = e.newValue!)];
-            if (e.kind === 'queue') [expect(num(e.oldValue)).toBe(replay.queueId), (replay.queueId = Number(e.newValue))];
-            if (e.kind === 'owner') [expect(num(e.oldValue)).toBe(replay.ownerId), (replay.ownerId = num(e.newValue))];
-            if (e.kind === 'lock') [expect(e.oldValue === 'lock').toBe(replay.locked), (replay.locked = e.newValue === 'lock')];
-            if (e.kind === 'pending') [expect(num(e.oldValue)).toBe(replay.pendingUntil), (replay.pendingUntil = num(e.newValue))];
+            if (e.kind === 'state') { expect(e.oldValue).toBe(replay.state); replay.state = e.newValue!; }
+            if (e.kind === 'queue') { expect(num(e.oldValue)).toBe(replay.queueId); replay.queueId = Number(e.newValue); }
+            if (e.kind === 'owner') { expect(num(e.oldValue)).toBe(replay.ownerId); replay.ownerId = num(e.newValue); }
+            if (e.kind === 'lock') { expect(e.oldValue === 'lock').toBe(replay.locked); replay.locked = e.newValue === 'lock'; }
+            if (e.kind === 'pending') { expect(num(e.oldValue)).toBe(replay.pendingUntil); replay.pendingUntil = num(e.newValue); }
           }
           const stored = await ticketOf(ticket.id);
           expect(replay).toEqual({ state: stored.state, queueId: stored.queueId, ownerId: stored.ownerId, locked: stored.locked, pendingUntil: num(stored.pendingUntil) });

@@ -1,5 +1,6 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { Clock } from '../../src/common/clock';
+import { AgentsService } from '../../src/users/agents.service';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn, submitForm } from '../utils/http';
 
@@ -53,7 +54,7 @@ describe('login and logout', () => {
   it('refuses a login after five failures within 15 minutes, even with the right password, until the window passes', async () => {
     const client = browserLike(t.app);
     const login = 'throttled@localhost';
-    await t.app.get(require('../../src/users/agents.service').AgentsService).create({ login, name: 'T', password: 'right-password' });
+    await t.app.get(AgentsService).create({ login, name: 'T', password: 'right-password' });
     for (let i = 0; i < 5; i++) {
       clock.current += 60_000;
       await submitForm(client, '/login', { login, password: 'wrong' });

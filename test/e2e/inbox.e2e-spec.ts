@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Queue } from '../../src/queues/queue.entity';
+import { AgentsService } from '../../src/users/agents.service';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
@@ -374,7 +375,7 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
     });
 
     it('is for admins only', async () => {
-      const agents = t.app.get(require('../../src/users/agents.service').AgentsService);
+      const agents = t.app.get(AgentsService);
       await agents.create({ login: 'inbox-agent', name: 'Agent', password: 'agent-password' });
       const agent = browserLike(t.app);
       await logIn(agent, 'inbox-agent', 'agent-password');

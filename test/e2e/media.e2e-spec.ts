@@ -281,7 +281,7 @@ describe('media in tweets and DMs, both ways', () => {
     it('reads a reply’s multipart body only after the agent and the CSRF token passed (token in the form’s URL)', async () => {
       const ticketId = await dmTicket();
       const form = await replyForm(ticketId);
-      const multipart = (client: TestAgent | ReturnType<typeof request>, path: string) =>
+      const multipart = (client: TestAgent, path: string) =>
         client.post(path).field('formKey', form.formKey).field('channel', 'dm').field('body', 'Not read').attach('image', TINY_PNG, { filename: 'a.png', contentType: 'image/png' });
       const runs = replyUploadParsing.runs;
       // Anonymous (its redirect to the login page comes before the body), no token, a forged token, the token only inside the body.

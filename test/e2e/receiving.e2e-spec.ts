@@ -39,7 +39,7 @@ async function postAndFollow(admin: TestAgent, path: string, fields: Record<stri
   const form = await page(admin, path);
   const res = await admin.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), ...fields });
   const next = await follow(admin, res);
-  return { location: res.headers.location as string, text: next.text };
+  return { location: res.headers.location, text: next.text };
 }
 
 async function queueId(t: TestApp, name: string): Promise<string> {

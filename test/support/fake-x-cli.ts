@@ -152,7 +152,7 @@ async function command(args: string[]): Promise<void> {
     throw new Error(`no fake X control endpoint at ${url} — is \`npm run fake-x\` running?`);
   }
   const answer = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(String(answer.error ?? `control endpoint answered ${response.status}`));
+  if (!response.ok) throw new Error(typeof answer.error === 'string' ? answer.error : `control endpoint answered ${response.status}`);
   console.log(summary(path, answer));
   const status = answer.status;
   if (typeof status === 'number' && status !== 200) process.exitCode = 2;

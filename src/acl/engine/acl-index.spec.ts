@@ -163,7 +163,7 @@ function naiveSection(conditions: AclConditions | undefined, context: AclContext
       tried++;
       const v = context[object]?.[attribute];
       if (v === undefined || v === null) return false;
-      const ok = list.some((entry) => (typeof v === 'string' ? naiveItemMatches(entry, v) : naiveListMatches(entry, v as (string | null)[])));
+      const ok = list.some((entry) => (typeof v === 'string' ? naiveItemMatches(entry, v) : naiveListMatches(entry, v)));
       if (!ok) return false;
     }
   }

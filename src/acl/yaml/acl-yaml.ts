@@ -171,7 +171,7 @@ export async function parseAclYamlFile(input: string | Uint8Array, options: AclF
       return parseAclYaml(input, options);
     }
     if (!Array.isArray(parsed) || parsed.length !== slice.length) return parseAclYaml(input, options);
-    definitions.push(...parsed);
+    definitions.push(...(parsed as unknown[]));
   }
 
   const validator = new AclDefinitionsValidator();

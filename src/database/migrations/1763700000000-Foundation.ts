@@ -103,7 +103,7 @@ export class Foundation1763700000000 implements MigrationInterface {
     ]) {
       await q.query(sql(q, 'INSERT INTO groups (name, comment) VALUES (?, ?)'), [name, comment]);
     }
-    const [{ id: usersGroupId }] = await q.query(`SELECT id FROM groups WHERE name = 'users'`);
+    const [{ id: usersGroupId }] = (await q.query(`SELECT id FROM groups WHERE name = 'users'`)) as { id: number }[];
     for (const [name, comment] of [
       ['Postmaster', 'Default queue for incoming messages.'],
       ['Raw', 'All default incoming tickets.'],

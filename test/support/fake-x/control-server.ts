@@ -94,7 +94,8 @@ export async function startFakeXControlServer(fake: FakeXApi, account: FakeXDemo
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    handle(req)
+    // handle()'s errors become the 400/409 answer below; nothing is left to reject.
+    void handle(req)
       .catch((error: unknown): [number, unknown] => [
         error instanceof ControlError ? 400 : 409,
         { error: error instanceof Error ? error.message : String(error) },

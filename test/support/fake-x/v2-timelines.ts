@@ -139,7 +139,7 @@ export function includedMedia(query: URLSearchParams, items: { media?: FakeXMedi
 }
 
 /** X lists a tweet's media link (the t.co at the end of its text) among its URLs, with the media key. */
-function mediaUrlEntity(text: string, media: FakeXMedia[] | undefined, expandedUrl: string): Record<string, unknown> | undefined {
+function mediaUrlEntity(text: string, media: FakeXMedia[] | undefined, expandedUrl: string): { url: string; [field: string]: unknown } | undefined {
   if (!media?.length) return undefined;
   const start = [...text].length + 1;
   return { start, end: start + media[0].shortUrl.length, url: media[0].shortUrl, expanded_url: expandedUrl, display_url: `pic.x.com/${media[0].shortUrl.slice(-10)}`, media_key: media[0].key };
