@@ -53,7 +53,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.spec.ts', 'test/**/*-spec.ts'],
+    files: ['src/**/*.spec.ts', 'test/**/*-spec.ts', 'test/support/**/*.ts', 'test/bench/**/*.ts'],
     rules: {
       // Tests read response bodies (supertest's `body` is `any`) and parsed JSON, and assert their shape.
       '@typescript-eslint/no-unsafe-argument': 'off',
@@ -63,6 +63,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       // Fakes implement Promise-returning interfaces with bodies that need no await.
       '@typescript-eslint/require-await': 'off',
+      // Failure messages print the arrays they compare.
+      '@typescript-eslint/restrict-template-expressions': 'off',
     },
   },
   {

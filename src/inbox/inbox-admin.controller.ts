@@ -5,7 +5,6 @@ import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { listQuery, listView } from '../common/list-query';
 import { INBOX_STATUSES, InboxAdminService } from './inbox-admin.service';
-import type { InboxStatus } from './inbox-event.entity';
 
 @Controller('admin/inbox')
 export class InboxAdminController {
@@ -15,7 +14,7 @@ export class InboxAdminController {
   @AdminOnly()
   @Render('pages/admin/inbox/list')
   async list(@Query('status') status?: unknown, @Query('filter') filter?: unknown, @Query('page') page?: unknown) {
-    const chosen = INBOX_STATUSES.find((s) => s === status) as InboxStatus | undefined;
+    const chosen = INBOX_STATUSES.find((s) => s === status);
     const query = listQuery(filter, page);
     const [events, counts] = await Promise.all([this.inbox.list(chosen, query), this.inbox.counts()]);
     return {

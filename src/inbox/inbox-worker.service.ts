@@ -173,10 +173,10 @@ export class InboxWorker implements OnModuleDestroy {
   private async passNow(): Promise<{ claimed: number; complete: boolean }> {
     const runner = this.dataSource.createQueryRunner();
     const wakes: Wakes = { done: [], waiting: [] };
-    let claimed = 0;
+    let claimed: number;
     let worked = 0;
     let autoReplies = false;
-    let now = 0;
+    let now: number;
     try {
       await runner.startTransaction();
       now = this.clock.now();

@@ -111,7 +111,7 @@ export class ProfilesService {
     const heldAccountId = next.validity === 'valid' && next.accountId ? next.accountId : null;
     if (heldAccountId && heldAccountId !== profile.heldAccountId) await this.assertAccountFree(profile, heldAccountId, next.accountHandle);
     try {
-      await this.profiles.update({ id: profile.id }, { ...changes, heldAccountId, changedBy: by } as Parameters<Repository<SocialMediaProfile>['update']>[1]);
+      await this.profiles.update({ id: profile.id }, { ...changes, heldAccountId, changedBy: by });
     } catch (err) {
       // Another admin made a profile hold the account since we looked: the index decides.
       if (heldAccountId && isUniqueViolation(err)) await this.assertAccountFree(profile, heldAccountId, next.accountHandle);

@@ -84,7 +84,7 @@ const randomAcls = (() => {
     specs.map((spec, i) => {
       const change = Object.keys(spec.change).length > 0 ? spec.change : { Action: ['AgentTicketNote'] };
       const match = spec.match && Object.keys(spec.match).length > 0 ? { [spec.where]: spec.match } : null;
-      return acl(match as AclConfigMatch | null, { [spec.kind]: change } as AclConfigChange, `${String(i).padStart(2, '0')}-random`);
+      return acl(match, { [spec.kind]: change }, `${String(i).padStart(2, '0')}-random`);
     }),
   );
 })();

@@ -78,7 +78,7 @@ export async function setUpProfileThroughWizard(admin: TestAgent, o: WizardProfi
     const form = await admin.get(path).expect(200);
     const res = await admin.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), ...fields });
     if (res.status !== 303) throw new Error(`wizard ${path}: expected a redirect, got ${res.status}`);
-    return res.headers.location as string;
+    return res.headers.location;
   };
   const created = await post('/admin/social-media-profiles/twitter/new', { name: o.name });
   const id = Number(/\/twitter\/(\d+)\/step\/1$/.exec(created)![1]);
