@@ -12,7 +12,9 @@ document.querySelectorAll('button[data-copy]').forEach((button) => {
       document.execCommand('copy'); // older browsers, or a page not served over https
     }
     button.textContent = button.dataset.copied;
-    setTimeout(() => { button.textContent = label; }, 2000);
+    setTimeout(() => {
+      button.textContent = label;
+    }, 2000);
   });
 });
 
@@ -22,7 +24,9 @@ document.querySelectorAll('button[data-add-hashtag]').forEach((button) => {
   const rows = button.form && button.form.querySelector('[data-hashtag-rows]');
   if (!rows) return;
   const max = Number(rows.dataset.maxRows || 20);
-  const update = () => { button.disabled = rows.querySelectorAll('[data-hashtag-row]').length >= max; };
+  const update = () => {
+    button.disabled = rows.querySelectorAll('[data-hashtag-row]').length >= max;
+  };
   update();
   button.addEventListener('click', (event) => {
     event.preventDefault();

@@ -89,8 +89,10 @@ export function configureApp(app: NestExpressApplication): void {
   // X's webhook: the signature covers the exact bytes, so that route gets its raw body (up to 1 MiB),
   // and neither a session nor a CSRF token (X signs its requests instead).
   app.use(WEBHOOK_PATH, raw({ type: () => true, limit: '1mb' }));
-  const unlessWebhook = (middleware: RequestHandler): RequestHandler => (req, res, next) =>
-    req.path.startsWith(`${WEBHOOK_PATH}/`) ? next() : middleware(req, res, next);
+  const unlessWebhook =
+    (middleware: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      req.path.startsWith(`${WEBHOOK_PATH}/`) ? next() : middleware(req, res, next);
 
   // Before session and CSRF: Nest would otherwise add its body parser after them (docs/ARCHITECTURE.md, "One web request").
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });

@@ -34,7 +34,12 @@ function lint() {
   const prettier = spawnSync(join(root, 'node_modules', '.bin', 'prettier'), ['--list-different', '.'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   const unformatted = prettier.stdout.split('\n').filter(Boolean);
   for (const file of unformatted) console.log(`not formatted: ${file}`);
-  const prettierSays = prettier.status !== 0 && unformatted.length > 0 ? `${unformatted.length} file${unformatted.length === 1 ? '' : 's'} not formatted (npm run format)` : prettier.status === 0 ? 'formatted' : 'prettier failed';
+  const prettierSays =
+    prettier.status !== 0 && unformatted.length > 0
+      ? `${unformatted.length} file${unformatted.length === 1 ? '' : 's'} not formatted (npm run format)`
+      : prettier.status === 0
+        ? 'formatted'
+        : 'prettier failed';
   return { ok: eslint.status === 0 && prettier.status === 0, summary: `eslint ${eslint.status === 0 ? 'clean' : 'found problems'}, ${prettierSays}` };
 }
 
@@ -59,7 +64,15 @@ for (const [index, suite] of suites.entries()) {
   } catch {
     // jest died before writing its report; the exit code below still counts.
   }
-  results.push({ suite: suite.name, counted: suite.counts !== false, passed: counts.numPassedTests, failed: counts.numFailedTests, skipped: counts.numPendingTests + counts.numTodoTests, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+  results.push({
+    suite: suite.name,
+    counted: suite.counts !== false,
+    passed: counts.numPassedTests,
+    failed: counts.numFailedTests,
+    skipped: counts.numPendingTests + counts.numTodoTests,
+    ok: run.status === 0,
+    seconds: (Date.now() - started) / 1000,
+  });
 }
 rmSync(outDir, { recursive: true, force: true });
 

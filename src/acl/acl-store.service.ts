@@ -156,7 +156,7 @@ export class AclStoreService {
   /** Every draft row, read a page at a time (turning 10,000 rows into entities at once holds the event loop). */
   private async loadAll(): Promise<StoredAcl[]> {
     const rows: StoredAcl[] = [];
-    for (let last = 0; ; ) {
+    for (let last = 0; ;) {
       const page = await this.acls.find({ where: { id: MoreThan(last) }, order: { id: 'ASC' }, take: LOAD_PAGE });
       rows.push(...page);
       if (page.length < LOAD_PAGE) return rows;
@@ -275,7 +275,12 @@ export class AclStoreService {
       const byName = new Map(existing.map((row) => [folded(row.name), row]));
       const taken = acls.flatMap((acl) => byName.get(folded(acl.Name)) ?? []);
       if (taken.length > 0 && options.mode === 'add') {
-        throw new DomainException('acl.error.namesExist', 'yaml', { names: capped(taken.map((row) => `"${row.name}"`), 20).join(', ') });
+        throw new DomainException('acl.error.namesExist', 'yaml', {
+          names: capped(
+            taken.map((row) => `"${row.name}"`),
+            20,
+          ).join(', '),
+        });
       }
       const incoming = new Set(acls.map((acl) => folded(acl.Name)));
       const removed = options.mode === 'replaceAll' ? existing.filter((row) => !incoming.has(folded(row.name))) : [];
@@ -286,12 +291,18 @@ export class AclStoreService {
       await pause();
       await this.pacer.inSlices(updates, ROWS_PER_STATEMENT, async (slice) => {
         // Overwrite takes every field from the file, as OTRS does: a missing section is cleared.
-        await updateAclRows(manager, slice.map((acl) => ({ id: byName.get(folded(acl.Name))!.id, ...columnsOf(acl), changedBy: options.actor })));
+        await updateAclRows(
+          manager,
+          slice.map((acl) => ({ id: byName.get(folded(acl.Name))!.id, ...columnsOf(acl), changedBy: options.actor })),
+        );
       });
       const inserts = acls.filter((acl) => !byName.has(folded(acl.Name)));
       await pause();
       await this.pacer.inSlices(inserts, ROWS_PER_STATEMENT, async (slice) => {
-        await insertAclRows(manager, slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })));
+        await insertAclRows(
+          manager,
+          slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })),
+        );
       });
       return { added: inserts.map((acl) => acl.Name), updated: updates.map((acl) => acl.Name), removed: removed.map((row) => row.name) };
     });
@@ -439,7 +450,11 @@ export class AclStoreService {
 
   /** Compiles a deployed snapshot in slices, leaving out (and logging) ACLs this version cannot run. */
   private compileDeployed(acls: readonly Acl[]): Promise<CompiledAclSet> {
-    return compileSnapshot(acls, () => this.pacer.pause(), (message) => this.logger.error(message));
+    return compileSnapshot(
+      acls,
+      () => this.pacer.pause(),
+      (message) => this.logger.error(message),
+    );
   }
 
   private async latestDeployment(withAcls: boolean): Promise<AclDeployment | undefined> {

@@ -187,7 +187,17 @@ export class AclController {
   @AdminOnly()
   async deleteSelection(@Body() selection: AclSelectionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const rows = await this.store.deleteMany(selection.id);
-    addFlash(req, { type: 'success', key: 'acl.flash.deletedMany', params: { count: rows.length, names: rows.slice(0, 20).map((row) => row.name).join(', ') } });
+    addFlash(req, {
+      type: 'success',
+      key: 'acl.flash.deletedMany',
+      params: {
+        count: rows.length,
+        names: rows
+          .slice(0, 20)
+          .map((row) => row.name)
+          .join(', '),
+      },
+    });
     await redirectAfterSave(req, res, '/admin/acl');
   }
 

@@ -21,7 +21,11 @@ describe('an agent on a screen (the API the agent screens call)', () => {
   const set = compileAcls([
     acl('010-queue-by-name', notTwitter, { PossibleNot: { Ticket: { Queue: ['Twitter'] } } }),
     acl('020-queue-by-id', notTwitter, { PossibleNot: { Ticket: { QueueID: ['3'] } } }),
-    acl('030-no-close-in-twitter', { PropertiesDatabase: { Queue: { Name: ['Twitter'] } }, Properties: { Frontend: { Action: ['AgentTicketZoom'] } } }, { PossibleNot: { Action: ['AgentTicketClose', 'AgentTicketMove'] } }),
+    acl(
+      '030-no-close-in-twitter',
+      { PropertiesDatabase: { Queue: { Name: ['Twitter'] } }, Properties: { Frontend: { Action: ['AgentTicketZoom'] } } },
+      { PossibleNot: { Action: ['AgentTicketClose', 'AgentTicketMove'] } },
+    ),
     acl('040-owners', notTwitter, { Possible: { Ticket: { Owner: ['anna', 'tina'] } } }),
     acl('050-states', { Properties: { Ticket: { Queue: ['Raw'] } } }, { PossibleNot: { Ticket: { State: ['pending reminder'] } } }),
   ]);

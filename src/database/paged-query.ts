@@ -12,10 +12,7 @@ export async function pageOf<T extends ObjectLiteral>(query: SelectQueryBuilder<
   const window = pageWindow(requested, total, pageSize);
   const ids = await pageIdsOf(query, window);
   if (ids.length === 0) return { rows: [], total, window };
-  const rows = await query
-    .clone()
-    .andWhere(`${query.alias}.id IN (:...pageIds)`, { pageIds: ids })
-    .getMany();
+  const rows = await query.clone().andWhere(`${query.alias}.id IN (:...pageIds)`, { pageIds: ids }).getMany();
   return { rows, total, window };
 }
 

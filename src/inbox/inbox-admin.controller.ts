@@ -21,7 +21,12 @@ export class InboxAdminController {
       title: 'inbox.title',
       nav: 'inbox',
       status: chosen ?? '',
-      tabs: INBOX_STATUSES.map((s) => ({ status: s, count: counts[s], current: s === chosen, url: `/admin/inbox?${new URLSearchParams({ status: s, ...(query.filter ? { filter: query.filter } : {}) })}` })),
+      tabs: INBOX_STATUSES.map((s) => ({
+        status: s,
+        count: counts[s],
+        current: s === chosen,
+        url: `/admin/inbox?${new URLSearchParams({ status: s, ...(query.filter ? { filter: query.filter } : {}) })}`,
+      })),
       allUrl: query.filter ? `/admin/inbox?${new URLSearchParams({ filter: query.filter })}` : '/admin/inbox',
       ...listView('/admin/inbox', query, events, { status: chosen }),
     };

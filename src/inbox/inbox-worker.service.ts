@@ -281,10 +281,11 @@ export class InboxWorker implements OnModuleDestroy {
       if (tweetId !== undefined) byProfile.set(event.profileId, [...(byProfile.get(event.profileId) ?? []), tweetId]);
     }
     for (const [profileId, tweetIds] of byProfile) {
-      woken += await this.affected(
-        `UPDATE inbox_events SET next_attempt_at = :now WHERE profile_id = :profileId AND waits_for IN (:...tweetIds) AND status = 'received' AND next_attempt_at > :now`,
-        { now, profileId, tweetIds },
-      );
+      woken += await this.affected(`UPDATE inbox_events SET next_attempt_at = :now WHERE profile_id = :profileId AND waits_for IN (:...tweetIds) AND status = 'received' AND next_attempt_at > :now`, {
+        now,
+        profileId,
+        tweetIds,
+      });
     }
     if (wakes.waiting.length > 0) {
       woken += await this.affected(

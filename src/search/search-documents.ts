@@ -64,7 +64,10 @@ export async function writeSearchDocuments(run: RunQuery, database: SearchDataba
     const parameters = batch.flatMap((d) => [d.id, d.ticketId, d.words]);
     if (database === 'sqlite') {
       // FTS5 has no upsert: the old row of a re-written document goes first.
-      await run(`DELETE FROM search_documents WHERE rowid IN (${batch.map(() => '?').join(',')})`, batch.map((d) => d.id));
+      await run(
+        `DELETE FROM search_documents WHERE rowid IN (${batch.map(() => '?').join(',')})`,
+        batch.map((d) => d.id),
+      );
       await run(`INSERT INTO search_documents (rowid, ticket_id, words) VALUES ${batch.map(() => '(?, ?, ?)').join(',')}`, parameters);
     } else {
       const values = batch.map((_, i) => `($${3 * i + 1}::bigint, $${3 * i + 2}::integer, to_tsvector('simple', $${3 * i + 3}::text))`).join(',');

@@ -52,13 +52,7 @@ export class ProfilesController {
 
   @Post('twitter/:id')
   @AdminOnly()
-  async updateGeneral(
-    @Param('id', RecordIdPipe) id: number,
-    @Body() body: Record<string, unknown>,
-    @Agent() agent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async updateGeneral(@Param('id', RecordIdPipe) id: number, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const outcome = await this.wizard.submit(id, 'general', body, agent.login);
     if (outcome.kind === 'saved') outcome.flashes.forEach((flash) => addFlash(req, flash));
     await redirectAfterSave(req, res, outcome.kind === 'saved' ? outcome.location : req.originalUrl);

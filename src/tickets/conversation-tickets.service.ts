@@ -262,7 +262,8 @@ export class ConversationTickets {
     });
     const id = Number(inserted.identifiers[0].id);
     await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body });
-    if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
+    if (article.media?.length)
+      await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
     if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
     await this.history.record(m, ticket.id, articleActor(article), [articleEntry(id, article.channel)]);
     return id;
@@ -297,7 +298,9 @@ export class ConversationTickets {
     if (!row) {
       // ON CONFLICT DO NOTHING: a conflict (another holder, or this row written meanwhile) must not abort the caller's transaction.
       const params = { ticketId: ticket.id, profileId: ticket.profileId, key };
-      const held = mayHold ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params) : [];
+      const held = mayHold
+        ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params)
+        : [];
       if (held.length > 0) return {};
       await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, NULL) ON CONFLICT DO NOTHING RETURNING id`, params);
       row = await m.findOneOrFail(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
@@ -387,10 +390,7 @@ export class ConversationTickets {
 
   /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
   private async factsForUpdate(m: EntityManager, ticketId: number): Promise<TicketFacts & { number: string | null }> {
-    const query = m
-      .createQueryBuilder(Ticket, 't')
-      .select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil'])
-      .where('t.id = :ticketId', { ticketId });
+    const query = m.createQueryBuilder(Ticket, 't').select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil']).where('t.id = :ticketId', { ticketId });
     if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
     const row = await query.getOneOrFail();
     return { number: row.number, state: row.state, locked: row.locked, ownerId: row.ownerId, queueId: row.queueId, pendingUntil: row.pendingUntil === null ? null : Number(row.pendingUntil) };

@@ -69,7 +69,10 @@ const randomAcls = (() => {
         {
           State: fc.subarray([...AGENT_STATES, 'new'], { minLength: 1, maxLength: 3 }),
           StateID: fc.subarray(['1', '2', '3', '4', '6', '7'], { minLength: 1, maxLength: 2 }),
-          Queue: fc.subarray(queues.map((q) => q.name), { minLength: 1 }),
+          Queue: fc.subarray(
+            queues.map((q) => q.name),
+            { minLength: 1 },
+          ),
           QueueID: fc.subarray(['1', '2', '3'], { minLength: 1 }),
           Owner: fc.subarray(['anna', 'tina', 'otto'], { minLength: 1 }),
           TwitterProfileID: fc.constant(['1']),
@@ -123,7 +126,9 @@ describe('the zoom and its forms under the ACLs (TicketAccess)', () => {
     expect(access.states(AGENT_STATES)).toEqual(['closed successful', 'closed unsuccessful']);
     expect(refusal(access, { action: 'state', state: 'pending auto close+' })).toBe('403 ticketPending.error.actionNotAllowed');
     expect(refusal(access, { action: 'state', state: 'open' })).toBe('403 ticketAcl.refused.state');
-    expect(accessFor([acl(notEscalation, { PossibleNot: { Action: ['AgentTicketPending', 'AgentTicketFreeText'] } })], tina, ticketIn('closed successful')).states(AGENT_STATES)).toEqual([...AGENT_STATES]);
+    expect(accessFor([acl(notEscalation, { PossibleNot: { Action: ['AgentTicketPending', 'AgentTicketFreeText'] } })], tina, ticketIn('closed successful')).states(AGENT_STATES)).toEqual([
+      ...AGENT_STATES,
+    ]);
   });
 
   it('filters move targets by Queue and QueueID, asked as the zoom and as AgentTicketMove', () => {
@@ -143,10 +148,7 @@ describe('the zoom and its forms under the ACLs (TicketAccess)', () => {
 
   it('filters owners by login (Owner, NewOwner) and by id (OwnerID)', () => {
     const access = accessFor(
-      [
-        acl({ Properties: { Frontend: { Action: ['AgentTicketOwner'] } } }, { PossibleNot: { Ticket: { NewOwner: ['otto'] } } }),
-        acl(notEscalation, { PossibleNot: { Ticket: { OwnerID: ['6'] } } }),
-      ],
+      [acl({ Properties: { Frontend: { Action: ['AgentTicketOwner'] } } }, { PossibleNot: { Ticket: { NewOwner: ['otto'] } } }), acl(notEscalation, { PossibleNot: { Ticket: { OwnerID: ['6'] } } })],
       anna,
       ticketIn('open'),
     );
@@ -162,7 +164,10 @@ describe('the zoom and its forms under the ACLs (TicketAccess)', () => {
       initial: 'open',
       unchanged: 'new',
     });
-    expect(accessFor([noClose], anna, ticketIn('pending reminder')).nextStates()).toMatchObject({ options: ['open', 'pending reminder', 'pending auto close+', 'pending auto close-'], initial: 'pending reminder' });
+    expect(accessFor([noClose], anna, ticketIn('pending reminder')).nextStates()).toMatchObject({
+      options: ['open', 'pending reminder', 'pending auto close+', 'pending auto close-'],
+      initial: 'pending reminder',
+    });
     // Keeping a closed state is no state change: offered even though closing is not.
     expect(accessFor([noClose], anna, ticketIn('closed successful')).nextStates().options).toEqual(['open', 'pending reminder', 'pending auto close+', 'pending auto close-', 'closed successful']);
     // Where opening is not allowed, a new ticket stays new.

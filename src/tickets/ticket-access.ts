@@ -150,7 +150,8 @@ export class TicketAccess {
   require(request: TicketRequest): void {
     const action = request.action === 'state' ? stateChangeAction(request.state) : request.action;
     if (!this.offers(action)) throw new ForbiddenActionException(ACTION_REFUSED[action]);
-    if ('owner' in request && this.owners([request.owner]).length === 0) throw new ForbiddenActionException('ticketAcl.refused.ownerOption', undefined, { name: request.owner.label ?? request.owner.name });
+    if ('owner' in request && this.owners([request.owner]).length === 0)
+      throw new ForbiddenActionException('ticketAcl.refused.ownerOption', undefined, { name: request.owner.label ?? request.owner.name });
     if ('queue' in request && this.moveTargets([request.queue]).length === 0) throw new ForbiddenActionException('ticketMove.error.queueNotAllowed');
     if ('state' in request && this.states([request.state]).length === 0) throw new ForbiddenActionException('ticketAcl.refused.stateOption');
     if (request.action === 'reply' || request.action === 'resend') {

@@ -100,13 +100,7 @@ export class TicketsController {
 
   @Post(':id/articles/:articleId/resend')
   @AgentOnly()
-  async resend(
-    @Param('id', RecordIdPipe) id: number,
-    @Param('articleId', RecordIdPipe) articleId: number,
-    @Agent() agent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async resend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.resend(agent, id, articleId);
     addFlash(req, { type: 'success', key: 'tickets.flash.resent' });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${articleId}`);

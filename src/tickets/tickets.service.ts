@@ -132,7 +132,8 @@ export class TicketsService {
 
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const now = this.clock.now();
-    const pageUrl = (page: number) => `/tickets?${new URLSearchParams({ ...(filter.queueId ? { queueId: String(filter.queueId) } : {}), state: filter.state, ...(filter.profileId ? { profileId: String(filter.profileId) } : {}), page: String(page) })}`;
+    const pageUrl = (page: number) =>
+      `/tickets?${new URLSearchParams({ ...(filter.queueId ? { queueId: String(filter.queueId) } : {}), state: filter.state, ...(filter.profileId ? { profileId: String(filter.profileId) } : {}), page: String(page) })}`;
     return {
       filter,
       total,
@@ -218,7 +219,13 @@ export class TicketsService {
       aclHidden: mayAct ? [...hiddenActions(access, ticket, agent.id, articles.some(isResendable)), ...(ownersEmptied ? (['owner'] as const) : [])] : [],
       reply: {
         /** Why there is no reply form, when there is none. */
-        refusal: !mayAct ? null : !replyOffered ? { key: 'ticketAcl.replyHidden', params: {} } : !profileAllowed ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } } : (blocker ?? null),
+        refusal: !mayAct
+          ? null
+          : !replyOffered
+            ? { key: 'ticketAcl.replyHidden', params: {} }
+            : !profileAllowed
+              ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } }
+              : (blocker ?? null),
         show: profileAllowed && !blocker,
         isTweet: ticket.channel === 'tweet',
         limit: ticket.channel === 'tweet' ? MAX_TWEET_WEIGHT : MAX_DM_LENGTH,

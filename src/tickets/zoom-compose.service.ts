@@ -66,7 +66,10 @@ export class ZoomCompose {
       publicTweet: ticket.channel === 'dm',
       dmJoins,
       ...(holder && holder.id !== ticket.id ? { dmLandsIn: holder } : {}),
-      media: await this.attachments.viewsFor(ticket.id, view.articles.map((a) => a.id)),
+      media: await this.attachments.viewsFor(
+        ticket.id,
+        view.articles.map((a) => a.id),
+      ),
     };
   }
 }

@@ -57,13 +57,7 @@ export class AgentsController {
 
   @Post(':id')
   @AdminOnly()
-  async update(
-    @Param('id', RecordIdPipe) id: number,
-    @Body() form: AgentFormDto,
-    @Agent() actingAgent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AgentFormDto, @Agent() actingAgent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const agent = await this.agents.updateFromForm(id, form, { agentId: actingAgent.id, session: req.session });
     addFlash(req, { type: 'success', key: 'flash.saved', params: { name: agent.login } });
     await redirectAfterSave(req, res, '/admin/agents');

@@ -36,7 +36,9 @@ import { createTestApp, type TestApp } from '../utils/create-test-app';
 const SIZES = [10, 100, 1_000, 10_000];
 const PROFILES = new Map(Array.from({ length: 20 }, (_, i) => [String(i + 1), `Profile ${i + 1}`]));
 const QUEUES = new Map(Array.from({ length: 50 }, (_, i) => [String(i + 1), `Queue ${i + 1}`]));
-const ACTIONS = new Map(['AgentTicketLock', 'AgentTicketOwner', 'AgentTicketClose', 'AgentTicketPending', 'AgentTicketMove', 'AgentTicketNote', 'AgentTicketCompose', 'AgentTicketEmailResend'].map((a) => [a, a]));
+const ACTIONS = new Map(
+  ['AgentTicketLock', 'AgentTicketOwner', 'AgentTicketClose', 'AgentTicketPending', 'AgentTicketMove', 'AgentTicketNote', 'AgentTicketCompose', 'AgentTicketEmailResend'].map((a) => [a, a]),
+);
 const SCREENS = ['AgentTicketZoom', 'AgentTicketQueue', 'AgentTicketEmail', 'AgentTicketMove'];
 /** Per size and engine: measure for about this long (after warming up), at most MAX_CALLS calls. */
 const BUDGET_MS = 1_000;
@@ -63,7 +65,10 @@ export function workloadB(i: number): Acl {
     case 1: // In a queue, some actions are not offered.
       return acl(i, { ConfigMatch: { PropertiesDatabase: { Ticket: { Queue: [queue] } } }, ConfigChange: { PossibleNot: { Action: ['AgentTicketClose', 'AgentTicketMove'] } } });
     case 2: // On one screen, only some queues.
-      return acl(i, { ConfigMatch: { Properties: { Frontend: { Action: [SCREENS[i % SCREENS.length]] }, User: { Group_rw: [`team_${i % 40}`] } } }, ConfigChange: { Possible: { Ticket: { Queue: [queue, `Queue ${((i + 7) % 50) + 1}`] } } } });
+      return acl(i, {
+        ConfigMatch: { Properties: { Frontend: { Action: [SCREENS[i % SCREENS.length]] }, User: { Group_rw: [`team_${i % 40}`] } } },
+        ConfigChange: { Possible: { Ticket: { Queue: [queue, `Queue ${((i + 7) % 50) + 1}`] } } },
+      });
     case 3: // A regex on the queue name.
       return acl(i, { ConfigMatch: { Properties: { Ticket: { Queue: [`[RegExp]^Queue ${i % 9}`] } } }, ConfigChange: { PossibleNot: { Action: ['AgentTicketPending'] } } });
     case 4: // Bring a queue back for a team.
@@ -71,9 +76,16 @@ export function workloadB(i: number): Acl {
     case 5: // A profile for a team only.
       return acl(i, { ConfigMatch: { Properties: { User: { Group_rw: [`[Not]team_${i % 40}`] } } }, ConfigChange: { PossibleNot: { Ticket: { TwitterProfileID: [String((i % 20) + 1)] } } } });
     case 6: // A specific agent, stop there.
-      return acl(i, { StopAfterMatch: i % 48 === 6, ConfigMatch: { Properties: { User: { UserLogin: [`agent${i % 100}`] } } }, ConfigChange: { PossibleNot: { Ticket: { Queue: [`[regexp]^queue ${i % 5}$`] } } } });
+      return acl(i, {
+        StopAfterMatch: i % 48 === 6,
+        ConfigMatch: { Properties: { User: { UserLogin: [`agent${i % 100}`] } } },
+        ConfigChange: { PossibleNot: { Ticket: { Queue: [`[regexp]^queue ${i % 5}$`] } } },
+      });
     default: // Whatever the context: a negated regex list.
-      return acl(i, { ConfigMatch: { PropertiesDatabase: { Ticket: { State: ['[Not]closed successful'] } } }, ConfigChange: { PossibleNot: { Action: [`[NotRegExp]^AgentTicket(Note|Compose|Lock|Owner|Close|Move|Pending)$`] } } });
+      return acl(i, {
+        ConfigMatch: { PropertiesDatabase: { Ticket: { State: ['[Not]closed successful'] } } },
+        ConfigChange: { PossibleNot: { Action: [`[NotRegExp]^AgentTicket(Note|Compose|Lock|Owner|Close|Move|Pending)$`] } },
+      });
   }
 }
 
@@ -166,7 +178,10 @@ function filterBenchmark(label: string, make: (i: number) => Acl, pool: () => Sa
     };
     const indexed = measure((i) => possibleOptions(set, samples[i].request), verify);
     const withContext = measure((i) => possibleOptions(set, samples[i].rebuild()), verify);
-    const straightforward = measure((i) => scanPossibleOptions(set, samples[i].request), () => undefined);
+    const straightforward = measure(
+      (i) => scanPossibleOptions(set, samples[i].request),
+      () => undefined,
+    );
     const applied = expected.filter((e) => e.applied).length;
     rows.push([
       int(size),
@@ -180,8 +195,10 @@ function filterBenchmark(label: string, make: (i: number) => Acl, pool: () => Sa
       `${applied}/${POOL}`,
     ]);
     if (wrong > 0) checks.push(`${label} N=${int(size)}: ${wrong} answers differ from the straightforward engine — WRONG`);
-    if (size === 1_000) checks.push(`${label} p50 at N=1,000: ${ms(indexed.p50)} (target ≤ ${TARGET.p50At1000} ms) ${indexed.p50 <= TARGET.p50At1000 ? 'OK' : 'MISSED'}; straightforward ${ms(straightforward.p50)}`);
-    if (size === 10_000) checks.push(`${label} p99 at N=10,000: ${ms(indexed.p99)} (target ≤ ${TARGET.p99At10000} ms) ${indexed.p99 <= TARGET.p99At10000 ? 'OK' : 'MISSED'}; straightforward ${ms(straightforward.p99)}`);
+    if (size === 1_000)
+      checks.push(`${label} p50 at N=1,000: ${ms(indexed.p50)} (target ≤ ${TARGET.p50At1000} ms) ${indexed.p50 <= TARGET.p50At1000 ? 'OK' : 'MISSED'}; straightforward ${ms(straightforward.p50)}`);
+    if (size === 10_000)
+      checks.push(`${label} p99 at N=10,000: ${ms(indexed.p99)} (target ≤ ${TARGET.p99At10000} ms) ${indexed.p99 <= TARGET.p99At10000 ? 'OK' : 'MISSED'}; straightforward ${ms(straightforward.p99)}`);
   }
   return { rows, checks };
 }
@@ -209,11 +226,11 @@ const zoomerInGroup = (i: number) => (i % 20 === 0 && i < 1_000) || (i % 2 === 1
  */
 function zoomExportFile(count: number): string {
   const others = [
-    "PossibleNot: {Action: [AgentTicketClose, AgentTicketMove, AgentTicketNote]}",
-    "PossibleNot: {Ticket: {Queue: [Junk, Misc, Postmaster]}}",
+    'PossibleNot: {Action: [AgentTicketClose, AgentTicketMove, AgentTicketNote]}',
+    'PossibleNot: {Ticket: {Queue: [Junk, Misc, Postmaster]}}',
     "PossibleNot: {Ticket: {State: ['closed successful', 'pending reminder']}}",
-    "PossibleNot: {Ticket: {Owner: [zoomer, root@localhost]}}",
-    "Possible: {Action: [AgentTicketNote]}",
+    'PossibleNot: {Ticket: {Owner: [zoomer, root@localhost]}}',
+    'Possible: {Action: [AgentTicketNote]}',
     "PossibleNot: {Ticket: {StateID: ['4', '2'], QueueID: ['1', '3']}}",
   ];
   const lines = ['---'];
@@ -269,10 +286,21 @@ async function storeBenchmark(t: TestApp, label: string): Promise<{ rows: string
     const stretch = stretches.longest();
     const stored = await acls.count();
     const ok = imported.added.length === size && stored === size && deployed.count === size;
-    rows.push([label, int(size), `${int(Buffer.byteLength(file) / 1024)} KiB`, ms(importMs), ms(deployMs), ms(stretch), ms(stall.max / 1e6), `${int(stored)} stored, ${int(deployed.count)} deployed ${ok ? 'OK' : 'WRONG'}`]);
+    rows.push([
+      label,
+      int(size),
+      `${int(Buffer.byteLength(file) / 1024)} KiB`,
+      ms(importMs),
+      ms(deployMs),
+      ms(stretch),
+      ms(stall.max / 1e6),
+      `${int(stored)} stored, ${int(deployed.count)} deployed ${ok ? 'OK' : 'WRONG'}`,
+    ]);
     if (size === 10_000) {
       checks.push(`${label}: import of 10,000 ACLs ${ms(importMs)} (target ≤ ${int(TARGET.import10000Ms)} ms) ${importMs <= TARGET.import10000Ms ? 'OK' : 'MISSED'}`);
-      checks.push(`${label}: longest CPU stretch between pauses during import + deploy of 10,000 ${ms(stretch)} (target ≤ 100 ms) ${stretch <= 100 ? 'OK' : 'MISSED'}; wall-clock stall ${ms(stall.max / 1e6)}`);
+      checks.push(
+        `${label}: longest CPU stretch between pauses during import + deploy of 10,000 ${ms(stretch)} (target ≤ 100 ms) ${stretch <= 100 ? 'OK' : 'MISSED'}; wall-clock stall ${ms(stall.max / 1e6)}`,
+      );
     }
   }
   return { rows, checks };
@@ -296,10 +324,13 @@ function get(port: number, path: string, cookie: string, agent: HttpAgent): Prom
 function post(port: number, path: string, form: Record<string, string>, cookie = ''): Promise<{ status: number; cookie: string }> {
   return new Promise((resolve, reject) => {
     const body = new URLSearchParams(form).toString();
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] ?? cookie }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0]?.split(';')[0] ?? cookie }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -314,7 +345,9 @@ async function zoomBenchmark(t: TestApp, label: string): Promise<{ rows: string[
   // rw in grp_0, grp_20, … grp_980 (so every ACL about profile 1 leaves it to this agent: the page
   // is the same with and without ACLs) and in 50 other groups: 100 groups in all.
   const zoomer = (await agents.findByLogin('zoomer'))!.id;
-  for (const name of Array.from({ length: 1_000 }, (_, i) => i).filter(zoomerInGroup).map((i) => `grp_${i}`)) {
+  for (const name of Array.from({ length: 1_000 }, (_, i) => i)
+    .filter(zoomerInGroup)
+    .map((i) => `grp_${i}`)) {
     await agents.setMembership(zoomer, (await groups.create({ name, comment: '', validity: 'valid' })).id, 'rw');
   }
   const queue = await t.dataSource.getRepository(Queue).save({ ...raw, groupId: users.id });
@@ -335,7 +368,12 @@ async function zoomBenchmark(t: TestApp, label: string): Promise<{ rows: string[
   await t.dataSource.getRepository(StoredAcl).clear();
   await store.importFiles([{ name: 'zoom.yml', content: zoomExportFile(1_000) }], { mode: 'add', actor: 'bench' });
   const deploy = async (variant: 'none' | 'thousand') => {
-    await t.dataSource.getRepository(StoredAcl).createQueryBuilder().update().set({ validId: variant === 'none' ? 2 : 1 }).execute();
+    await t.dataSource
+      .getRepository(StoredAcl)
+      .createQueryBuilder()
+      .update()
+      .set({ validId: variant === 'none' ? 2 : 1 })
+      .execute();
     const { count } = await store.deploy('bench');
     if (count !== (variant === 'none' ? 0 : 1_000)) throw new Error(`deployed ${count}`);
   };
@@ -393,7 +431,16 @@ async function zoomBenchmark(t: TestApp, label: string): Promise<{ rows: string[
   const forms = shape.split(' | ')[0].split(' ').length;
   return {
     rows: [
-      [label, 'no ACL deployed', ms(p50(roundP50s.none)), ms(mean(timings.none)), '1.00×', ms(p50(roundCpus.none)), '1.00×', `${replyShown.none.every(Boolean) ? 'OK' : 'WRONG'} (reply form ${shown(replyShown.none)}; ${forms} forms, ${shape.split(' | ')[1]})`],
+      [
+        label,
+        'no ACL deployed',
+        ms(p50(roundP50s.none)),
+        ms(mean(timings.none)),
+        '1.00×',
+        ms(p50(roundCpus.none)),
+        '1.00×',
+        `${replyShown.none.every(Boolean) ? 'OK' : 'WRONG'} (reply form ${shown(replyShown.none)}; ${forms} forms, ${shape.split(' | ')[1]})`,
+      ],
       [
         label,
         '1,000 ACLs deployed',
@@ -415,16 +462,18 @@ async function zoomBenchmark(t: TestApp, label: string): Promise<{ rows: string[
 export async function aclBenchmark(parts: readonly string[] = ['filter', 'store', 'zoom']): Promise<void> {
   console.log(`ACL benchmark, node ${process.version}; each cell: ~${BUDGET_MS} ms of back-to-back calls after a warm-up, over a pool of ${POOL} different requests\n`);
   const checks: string[] = [];
-  for (const [label, make, pool, title] of !parts.includes('filter') ? [] : [
-    ['A', workloadA, poolA, 'Workload A (the issue\'s): ACL i = Group_rw [Not]grp_i → PossibleNot TwitterProfileID (i mod 20)+1; agents rw in 100 groups; 20 profiles'],
-    ['B', workloadB, poolB, 'Workload B (mixed): queue/screen/user-bound ACLs, negations, regexes, Possible/PossibleAdd, StopAfterMatch; fields Queue (50), Action (8), TwitterProfileID (20)'],
-  ] as const) {
+  for (const [label, make, pool, title] of !parts.includes('filter')
+    ? []
+    : ([
+        ['A', workloadA, poolA, "Workload A (the issue's): ACL i = Group_rw [Not]grp_i → PossibleNot TwitterProfileID (i mod 20)+1; agents rw in 100 groups; 20 profiles"],
+        ['B', workloadB, poolB, 'Workload B (mixed): queue/screen/user-bound ACLs, negations, regexes, Possible/PossibleAdd, StopAfterMatch; fields Queue (50), Action (8), TwitterProfileID (20)'],
+      ] as const)) {
     console.log(title);
     const result = filterBenchmark(label, make, pool);
     console.log(
       table(['N ACLs', 'indexed p50', 'indexed p99', 'incl. context p50', 'straightforward p50', 'straightforward p99', 'p50 speed-up', 'answers = straightforward', 'applied'], result.rows),
     );
-    console.log('(indexed: the filter call as the screens make it, the agent\'s context built once per request; incl. context: building it on every call too)\n');
+    console.log("(indexed: the filter call as the screens make it, the agent's context built once per request; incl. context: building it on every call too)\n");
     checks.push(...result.checks);
   }
 

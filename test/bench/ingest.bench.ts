@@ -149,7 +149,13 @@ async function processingRate(apps: { t: TestApp; url: (id: number) => string }[
   const profile = await readyProfile(apps[0].t);
   const load = workload(profile.accountId!, options.events);
   onX(load);
-  const shares = apps.map((app, i) => fire(app.url(profile.id), load.requests.filter((_, n) => n % apps.length === i), 0));
+  const shares = apps.map((app, i) =>
+    fire(
+      app.url(profile.id),
+      load.requests.filter((_, n) => n % apps.length === i),
+      0,
+    ),
+  );
   const acks = (await Promise.all(shares)).flatMap((r) => r.statuses);
   if (acks.some((s) => s !== 200)) throw new Error(`ingest failed: ${acks.filter((s) => s !== 200).length} non-200 answers`);
   const started = process.hrtime.bigint();

@@ -95,8 +95,24 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     await agents.setMembership(anna.id, users.id, 'ro');
     const root = await t.dataSource.getRepository(User).findOneByOrFail({ login: ADMIN.login });
     await agents.setMembership(root.id, twitter.id, 'rw');
-    const lockedByAnna = await insertTicket(t, { profileId: ids.profile, queueId: raw.id, channel: 'dm', state: 'open', ownerId: anna.id, locked: true, title: 'Locked by Anna: a refund for order 4711' });
-    const lockedByRoot = await insertTicket(t, { profileId: ids.profile, queueId: raw.id, channel: 'tweet', state: 'pending reminder', ownerId: root.id, locked: true, title: 'Locked by the administrator' });
+    const lockedByAnna = await insertTicket(t, {
+      profileId: ids.profile,
+      queueId: raw.id,
+      channel: 'dm',
+      state: 'open',
+      ownerId: anna.id,
+      locked: true,
+      title: 'Locked by Anna: a refund for order 4711',
+    });
+    const lockedByRoot = await insertTicket(t, {
+      profileId: ids.profile,
+      queueId: raw.id,
+      channel: 'tweet',
+      state: 'pending reminder',
+      ownerId: root.id,
+      locked: true,
+      title: 'Locked by the administrator',
+    });
     await t.dataSource.getRepository(Ticket).update({ id: lockedByRoot.ticket.id }, { pendingUntil: String(Date.now() - 60_000) });
     const failed = await insertTicket(t, { profileId: ids.profile, queueId: raw.id, channel: 'tweet', state: 'open', ownerId: anna.id, locked: true, title: 'A reply that X refused' });
     await insertArticle(t, failed.ticket, failed.customer, { sender: 'agent', body: 'We are on it.', createdById: anna.id, deliveryStatus: 'failed' });
@@ -124,8 +140,19 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     // Legacy mode runs axe in the page itself (these pages have no frames) instead of finishing each
     // run in a new blank page, which takes three times as long; passes are not needed.
     const only = rules ? { runOnly: { type: 'rule' as const, values: rules } } : {};
-    const result = await new AxeBuilder({ page }).setLegacyMode().options({ resultTypes: ['violations', 'incomplete'], ...only }).analyze();
-    const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(', ')}`);
+    const result = await new AxeBuilder({ page })
+      .setLegacyMode()
+      .options({ resultTypes: ['violations', 'incomplete'], ...only })
+      .analyze();
+    const violations = result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 4)
+            .join(', ')}`,
+      );
     const undecided = result.incomplete
       .filter((rule) => rule.id === 'color-contrast')
       .flatMap((rule) => rule.nodes)
@@ -158,7 +185,10 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
         scrollWidth: document.scrollingElement!.scrollWidth,
         innerWidth: window.innerWidth,
         // The outermost of each: its children stick out with it.
-        sticking: outside.filter((e) => !outside.includes(e.parentElement!)).map((e) => `${name(e.parentElement!)} > ${name(e)}`).slice(0, 4),
+        sticking: outside
+          .filter((e) => !outside.includes(e.parentElement!))
+          .map((e) => `${name(e.parentElement!)} > ${name(e)}`)
+          .slice(0, 4),
         // Boxes that scroll sideways now: fine on a phone, a sign of a table that does not fit on a desktop.
         scrolling: Array.from(document.querySelectorAll('body *'))
           .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1 && !e.matches(allowed))
@@ -283,7 +313,29 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
       const { problems, kinds } = await crawl({ ...ADMIN, admin: true }, language);
       visited[`admin ${language}`] = kinds;
       // Every admin screen family was reached.
-      for (const expected of ['/', '/tickets', '/tickets/:id', '/tickets/new', '/preferences', '/admin', '/admin/agents', '/admin/agents/:id', '/admin/agents/new', '/admin/groups/:id', '/admin/queues/:id', '/admin/social-media-profiles', '/admin/social-media-profiles/twitter/:id', '/admin/social-media-profiles/twitter/:id/step/1', '/admin/acl', '/admin/acl/:id', '/admin/acl/import', '/admin/acl/simulate', '/admin/acl/help', '/admin/inbox', '/admin/inbox/:id']) {
+      for (const expected of [
+        '/',
+        '/tickets',
+        '/tickets/:id',
+        '/tickets/new',
+        '/preferences',
+        '/admin',
+        '/admin/agents',
+        '/admin/agents/:id',
+        '/admin/agents/new',
+        '/admin/groups/:id',
+        '/admin/queues/:id',
+        '/admin/social-media-profiles',
+        '/admin/social-media-profiles/twitter/:id',
+        '/admin/social-media-profiles/twitter/:id/step/1',
+        '/admin/acl',
+        '/admin/acl/:id',
+        '/admin/acl/import',
+        '/admin/acl/simulate',
+        '/admin/acl/help',
+        '/admin/inbox',
+        '/admin/inbox/:id',
+      ]) {
         expect(kinds).toContain(expected);
       }
       expect(problems).toEqual([]);

@@ -138,7 +138,9 @@ describe('an OTRS ACL file on the agent screens, in a real browser', () => {
     await page.goto(`${baseUrl}/tickets/${ticket.id}`);
     await expect(options('#state')).resolves.toEqual(['open', 'pending reminder', 'pending auto close+', 'pending auto close-']);
     // What a person with the developer tools could do: add the hidden option and send the form.
-    await page.evaluate(`(() => { const select = document.querySelector('#state'); const option = document.createElement('option'); option.value = 'closed successful'; option.textContent = 'closed successful'; select.appendChild(option); select.value = 'closed successful'; })()`);
+    await page.evaluate(
+      `(() => { const select = document.querySelector('#state'); const option = document.createElement('option'); option.value = 'closed successful'; option.textContent = 'closed successful'; select.appendChild(option); select.value = 'closed successful'; })()`,
+    );
     const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticket.id}/state`)), page.click('[data-test=set-state]')]);
     expect(response.status()).toBe(403);
     await expect(page.textContent('main')).resolves.toContain('An ACL does not allow you to close this ticket. Nothing was changed.');

@@ -48,7 +48,14 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   const contrast = result.incomplete
     .filter((rule) => rule.id === 'color-contrast')
     .flatMap((rule) => rule.nodes)
-    .filter((node) => node.any.some((check) => typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0 && (check.data as { contrastRatio: number }).contrastRatio < 4.5));
+    .filter((node) =>
+      node.any.some(
+        (check) =>
+          typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' &&
+          (check.data as { contrastRatio: number }).contrastRatio > 0 &&
+          (check.data as { contrastRatio: number }).contrastRatio < 4.5,
+      ),
+    );
   return [...result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), ...contrast.map((n) => `contrast: ${n.target.join(' ')}`)];
 }
 

@@ -77,7 +77,11 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     const contrast = results.incomplete
       .filter((r) => r.id === 'color-contrast')
-      .flatMap((r) => r.nodes.filter((n) => n.any.some((check) => typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0)))
+      .flatMap((r) =>
+        r.nodes.filter((n) =>
+          n.any.some((check) => typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0),
+        ),
+      )
       .map((n) => `color-contrast (incomplete, measured): ${n.target.join(' ')}`);
     return [...serious, ...contrast];
   }
@@ -107,7 +111,9 @@ describe('search, answer by DM with an image, and a double click, in a real brow
 
     // The customer's photo is a thumbnail that really loads (served from the database, same origin).
     const incoming = page.locator('[data-test=article-media] img').first();
-    await expect(incoming.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
+    await expect(incoming.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(
+      true,
+    );
 
     // Answer by DM: the tweet's "@lena_k " prefill gives way to the DM's empty text, the limit to 10,000.
     await expect(page.inputValue('#reply-body')).resolves.toBe('@lena_k ');
@@ -124,7 +130,9 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     expect(fakeX.uploads).toHaveLength(1);
     const images = page.locator('[data-test=article-media] img');
     await expect(images.count()).resolves.toBe(2);
-    await expect(images.nth(1).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
+    await expect(
+      images.nth(1).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0),
+    ).resolves.toBe(true);
     await expect(page.locator('[data-test=x-link]').first().getAttribute('href')).resolves.toBe(`https://x.com/lena_k/status/${tweetId}`);
     expect(await accessibilityProblems()).toEqual([]);
 

@@ -140,8 +140,17 @@ describe('the wizard, by keyboard and by eye', () => {
           expect({ language, path, invisible }).toEqual({ language, path, invisible: [] });
 
           const axe = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
-          const unclear = axe.incomplete.flatMap((result) => result.nodes).filter((node) => node.any.some((check) => typeof (check.data as { contrastRatio?: unknown } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0));
-          expect({ language, path, violations: axe.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' '))), unclear: unclear.map((n) => n.target.join(' ')) }).toEqual({ language, path, violations: [], unclear: [] });
+          const unclear = axe.incomplete
+            .flatMap((result) => result.nodes)
+            .filter((node) =>
+              node.any.some((check) => typeof (check.data as { contrastRatio?: unknown } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0),
+            );
+          expect({ language, path, violations: axe.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' '))), unclear: unclear.map((n) => n.target.join(' ')) }).toEqual({
+            language,
+            path,
+            violations: [],
+            unclear: [],
+          });
 
           if (SCREENSHOT_DIR) await screenshots(page, language, path);
         }

@@ -86,12 +86,23 @@ describe('large ACL sets', () => {
     expect(pacer.pauses - pausesBefore).toBeGreaterThan(60);
     expect(await t.dataSource.getRepository(StoredAcl).count()).toBe(10_005);
 
-    const deployed = await follow(client, await client.post('/admin/acl/deploy').type('form').send({ _csrf: csrfTokenOf((await client.get('/admin/acl').expect(200)).text) }));
+    const deployed = await follow(
+      client,
+      await client
+        .post('/admin/acl/deploy')
+        .type('form')
+        .send({ _csrf: csrfTokenOf((await client.get('/admin/acl').expect(200)).text) }),
+    );
     expect(deployed.text).toContain('ACLs deployed: 10005 valid ACL(s) are now in effect.');
     expect(deployed.text).toContain('Page 1 of 101');
     const agent = (await t.app.get(AgentsService).findCurrentAgent((await t.app.get(AgentsService).findByLogin('otto'))!.id))!;
     const view = await t.app.get(AclFilterService).forAgent({ agent, screen: 'AgentTicketZoom' });
-    expect(view.allowed('queue', [{ id: 1, name: 'Q7' }, { id: 2, name: 'Raw' }])).toEqual([{ id: 2, name: 'Raw' }]);
+    expect(
+      view.allowed('queue', [
+        { id: 1, name: 'Q7' },
+        { id: 2, name: 'Raw' },
+      ]),
+    ).toEqual([{ id: 2, name: 'Raw' }]);
 
     // Export in parts that each fit the upload, and bring everything back in one upload.
     const partsPage = await client.get('/admin/acl/export/parts').expect(200);
@@ -141,7 +152,11 @@ describe('large ACL sets', () => {
     async function sessionCookie(login?: string, password?: string): Promise<{ cookie: string; token: string }> {
       const res = await request(t.app.getHttpServer()).get('/login');
       const cookie = res.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
-      const loggedIn = await request(t.app.getHttpServer()).post('/login').set('cookie', cookie).type('form').send({ _csrf: csrfTokenOf(res.text), login, password });
+      const loggedIn = await request(t.app.getHttpServer())
+        .post('/login')
+        .set('cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(res.text), login, password });
       const session = loggedIn.headers['set-cookie']?.[0]?.split(';')[0] ?? cookie;
       const home = await request(t.app.getHttpServer()).get('/').set('cookie', session);
       return { cookie: session, token: csrfTokenOf(home.text) };

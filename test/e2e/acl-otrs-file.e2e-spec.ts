@@ -64,8 +64,13 @@ describe('an OTRS file restricting queues and actions for a group, imported and 
   });
 
   const ticketRepo = () => t.dataSource.getRepository(Ticket);
-  const decoded = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  const optionsOf = (html: string, id: string) => [...(new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '').matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
+  const decoded = (html: string) =>
+    html
+      .replace(/&#x27;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+  const optionsOf = (html: string, id: string) =>
+    [...(new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '').matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
   async function snapshot(ticketId?: number) {
     return {
       tickets: await ticketRepo().count(),
@@ -77,7 +82,10 @@ describe('an OTRS file restricting queues and actions for a group, imported and 
   }
   async function forged(login: string, path: string, fields: Record<string, string>): Promise<request.Response> {
     const token = csrfTokenOf((await clients[login].get('/')).text);
-    return clients[login].post(path).type('form').send({ _csrf: token, ...fields });
+    return clients[login]
+      .post(path)
+      .type('form')
+      .send({ _csrf: token, ...fields });
   }
   const zoom = async (login: string, id: number) => (await clients[login].get(`/tickets/${id}`).expect(200)).text;
 
@@ -86,7 +94,9 @@ describe('an OTRS file restricting queues and actions for a group, imported and 
     const action = /<form method="post" action="(\/admin\/acl\/import\?_csrf=[^"]+)"/.exec(page.text)![1].replace(/&amp;/g, '&');
     const list = await follow(admin, await admin.post(action).field('mode', 'add').attach('file', EXAMPLE, FILE));
     expect(decoded(list.text)).toContain('Imported: 4 added, 0 replaced');
-    expect(decoded(list.text)).toContain('ACL "200-Very high priority stays open": has no effect here: Ticket.Priority (ConfigMatch.Properties: socialdesk never supplies it, so this ACL never matches)');
+    expect(decoded(list.text)).toContain(
+      'ACL "200-Very high priority stays open": has no effect here: Ticket.Priority (ConfigMatch.Properties: socialdesk never supplies it, so this ACL never matches)',
+    );
     const deployed = await follow(admin, await submitForm(admin, '/admin/acl', {}, '/admin/acl/deploy'));
     expect(deployed.text).toMatch(/deployed/i);
     // The note stays in the list after the deploy.

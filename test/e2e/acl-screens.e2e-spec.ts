@@ -47,7 +47,25 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
   const queues: Record<string, number> = {};
   const ids: Record<string, number> = {};
   const clients: Record<string, TestAgent> = {};
-  const LOGINS = ['free', 'other', 'no_lock', 'no_owner', 'no_close', 'no_pending', 'no_reopen', 'no_move', 'no_note', 'no_reply', 'no_resend', 'no_new', 'no_profile', 'fields', 'no_owners', 'zoom_menu', 'close_screen'];
+  const LOGINS = [
+    'free',
+    'other',
+    'no_lock',
+    'no_owner',
+    'no_close',
+    'no_pending',
+    'no_reopen',
+    'no_move',
+    'no_note',
+    'no_reply',
+    'no_resend',
+    'no_new',
+    'no_profile',
+    'fields',
+    'no_owners',
+    'zoom_menu',
+    'close_screen',
+  ];
 
   beforeAll(async () => {
     fakeX = await startFakeXApi();
@@ -107,7 +125,11 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
   afterEach(() => fakeX.reset());
 
   const ticketRepo = () => t.dataSource.getRepository(Ticket);
-  const decoded = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const decoded = (html: string) =>
+    html
+      .replace(/&#x27;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
   const supportTicket = (seed: Partial<TicketSeed> = {}) => insertTicket(t, { profileId: profile.id, queueId: queues.Support, channel: 'dm', state: 'open', ...seed });
 
   /** Everything a refused POST must leave alone. */
@@ -129,10 +151,14 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
   /** A POST with a valid CSRF token (from the dashboard), fields made up: what a forged form sends. */
   async function forged(login: string, path: string, fields: Record<string, string>): Promise<request.Response> {
     const token = csrfTokenOf((await clients[login].get('/')).text);
-    return clients[login].post(path).type('form').send({ _csrf: token, ...fields });
+    return clients[login]
+      .post(path)
+      .type('form')
+      .send({ _csrf: token, ...fields });
   }
   /** The options of a select of the page. */
-  const optionsOf = (html: string, id: string) => [...(new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '').matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
+  const optionsOf = (html: string, id: string) =>
+    [...(new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(html)?.[1] ?? '').matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]).filter(Boolean);
   const future = '2099-01-01T09:00';
 
   interface ActionCase {

@@ -37,14 +37,35 @@ describe('admin lists: filter boxes and pages', () => {
     const raw = await queues.findOneByOrFail({ name: 'Raw' });
     const profile = await createReadyProfile(t, { name: 'AcmeSupport', targetQueueId: raw.id });
     await createReadyProfile(t, { name: 'BetaDesk', accountId: '1790000000000000077', accountHandle: 'beta_help', targetQueueId: team.id });
-    await t.dataSource.getRepository(InboxEvent).insert(
-      Array.from({ length: 60 }, (_, i) => ({ profileId: profile.id, source: 'webhook' as const, format: 'aaa' as never, dedupeKey: `dm:${7000 + i}`, payload: '{}', status: (i % 2 ? 'processed' : 'failed') as never, error: i === 3 ? 'Queue Ärger refused it' : null })),
-    );
-    await t.app.get(AclStoreService).importFiles(
-      [{ name: 'a.yml', content: ['100-Ärger', '200-other', '300-Über'].map((name) => `- Name: ${name}\n  Comment: c ${name}\n  ConfigChange:\n    PossibleNot:\n      Action:\n      - AgentTicketNote\n`).join('') }],
-      { mode: 'add', actor: ADMIN.login },
-    );
-    const counter: EntitySubscriberInterface = { afterLoad: (_entity: unknown, event?: LoadEvent<unknown>) => void loaded.set(event?.metadata.name ?? '?', (loaded.get(event?.metadata.name ?? '?') ?? 0) + 1) };
+    await t.dataSource
+      .getRepository(InboxEvent)
+      .insert(
+        Array.from({ length: 60 }, (_, i) => ({
+          profileId: profile.id,
+          source: 'webhook' as const,
+          format: 'aaa' as never,
+          dedupeKey: `dm:${7000 + i}`,
+          payload: '{}',
+          status: (i % 2 ? 'processed' : 'failed') as never,
+          error: i === 3 ? 'Queue Ärger refused it' : null,
+        })),
+      );
+    await t.app
+      .get(AclStoreService)
+      .importFiles(
+        [
+          {
+            name: 'a.yml',
+            content: ['100-Ärger', '200-other', '300-Über']
+              .map((name) => `- Name: ${name}\n  Comment: c ${name}\n  ConfigChange:\n    PossibleNot:\n      Action:\n      - AgentTicketNote\n`)
+              .join(''),
+          },
+        ],
+        { mode: 'add', actor: ADMIN.login },
+      );
+    const counter: EntitySubscriberInterface = {
+      afterLoad: (_entity: unknown, event?: LoadEvent<unknown>) => void loaded.set(event?.metadata.name ?? '?', (loaded.get(event?.metadata.name ?? '?') ?? 0) + 1),
+    };
     t.dataSource.subscribers.push(counter);
     admin = browserLike(t.app);
     await logIn(admin);
@@ -63,7 +84,10 @@ describe('admin lists: filter boxes and pages', () => {
     ['/admin/social-media-profiles', 'BETA_', ['BetaDesk'], 'acme', ['AcmeSupport']],
     ['/admin/acl', 'äRGER', ['100-Ärger'], 'über', ['300-Über']],
   ])('%s filters by %j and by %j, in any case and alphabet', async (path, first, firstNames, second, secondNames) => {
-    for (const [filter, expected] of [[first, firstNames], [second, secondNames]] as const) {
+    for (const [filter, expected] of [
+      [first, firstNames],
+      [second, secondNames],
+    ] as const) {
       const html = await get(`${path}?filter=${encodeURIComponent(filter)}`);
       // Sorted: the databases' collations may order `_` and letters differently.
       expect([filter, names(html, path).sort()]).toEqual([filter, [...expected].sort()]);

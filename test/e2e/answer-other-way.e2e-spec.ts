@@ -58,13 +58,22 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   const customer = (): XPerson => ({ id: newXId(), handle: `kunde_${++seq}`, name: `Kunde ${seq}` });
   const sentDms = () => fakeX.sent.filter((s): s is FakeXSentDirectMessage => s.kind === 'dm');
   const sentTweets = () => fakeX.sent.filter((s): s is FakeXSentTweet => s.kind === 'tweet');
-  const threadsOf = async (ticketId: number) => (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey !== null }));
+  const threadsOf = async (ticketId: number) =>
+    (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey !== null }));
   const ticketOfArticle = async (externalId: string) => (await t.dataSource.getRepository(Article).findOneByOrFail({ externalId })).ticketId;
   /** A mention ticket holds its tweet's conversation from the start (docs/THREADING.md): the mention's id. */
-  const mentionThread = async (ticketId: number) => ({ key: `tweet:${(await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId, sender: 'customer', channel: 'tweet' })).externalId}`, held: true });
+  const mentionThread = async (ticketId: number) => ({
+    key: `tweet:${(await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId, sender: 'customer', channel: 'tweet' })).externalId}`,
+    held: true,
+  });
 
   async function deliver(body: string): Promise<void> {
-    await request(t.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+    await request(t.app.getHttpServer())
+      .post(`/webhooks/x/${profileId}`)
+      .set('content-type', 'application/json')
+      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+      .send(body)
+      .expect(200);
     await t.app.get(InboxWorker).drain();
   }
   async function mention(from: XPerson, text: string): Promise<Ticket> {
@@ -80,7 +89,10 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   async function reply(ticketId: number, fields: Record<string, string>) {
     const page = await agent.get(`/tickets/${ticketId}`);
     const formKey = /name="formKey" value="([^"]+)"/.exec(page.text)![1];
-    return agent.post(`/tickets/${ticketId}/reply`).type('form').send({ _csrf: csrfTokenOf(page.text), formKey, ...fields });
+    return agent
+      .post(`/tickets/${ticketId}/reply`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), formKey, ...fields });
   }
 
   it('offers both channels, the ticket’s own first, with the prefill of each', async () => {
@@ -155,7 +167,11 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
 
     // The holder closes: the conversation passes to the mention ticket, which belongs to it.
     const closing = await agent.get(`/tickets/${dmTicket}`);
-    await agent.post(`/tickets/${dmTicket}/state`).type('form').send({ _csrf: csrfTokenOf(closing.text), state: 'closed successful' }).expect(303);
+    await agent
+      .post(`/tickets/${dmTicket}/state`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(closing.text), state: 'closed successful' })
+      .expect(303);
     expect(await threadsOf(mentionTicket.id)).toEqual([await mentionThread(mentionTicket.id), { key: `dm:${author.id}`, held: true }]);
     expect(await dm(author, 'Next DM')).toBe(mentionTicket.id);
   });
@@ -181,7 +197,17 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
 
   it('offers no DM on a tweet ticket without a customer account, and refuses a forged one', async () => {
     const form = await agent.get('/tickets/new');
-    const created = await agent.post('/tickets/new').type('form').send({ _csrf: csrfTokenOf(form.text), formKey: /name="formKey" value="([^"]+)"/.exec(form.text)![1], profileId: String(profileId), queueId: String((await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Support' })).id), type: 'tweet', body: 'We are back online.' });
+    const created = await agent
+      .post('/tickets/new')
+      .type('form')
+      .send({
+        _csrf: csrfTokenOf(form.text),
+        formKey: /name="formKey" value="([^"]+)"/.exec(form.text)![1],
+        profileId: String(profileId),
+        queueId: String((await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Support' })).id),
+        type: 'tweet',
+        body: 'We are back online.',
+      });
     const ticketId = Number(/^\/tickets\/(\d+)$/.exec(created.headers.location)![1]);
     const page = (await agent.get(`/tickets/${ticketId}`)).text;
     expect(page).not.toContain('data-test="channel-dm"');

@@ -25,7 +25,10 @@ describe('login and logout', () => {
     const res = await client.get('/admin/queues').expect(303);
     expect(res.headers.location).toBe('/login?next=%2Fadmin%2Fqueues');
     const page = await client.get(res.headers.location).expect(200);
-    const login = await client.post('/login?next=%2Fadmin%2Fqueues').type('form').send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password, next: '/admin/queues' });
+    const login = await client
+      .post('/login?next=%2Fadmin%2Fqueues')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password, next: '/admin/queues' });
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/admin/queues');
   });
@@ -35,7 +38,11 @@ describe('login and logout', () => {
     await logIn(client);
     const dashboard = await client.get('/').expect(200);
     expect(dashboard.text).toContain('Welcome, Administrator.');
-    const logout = await client.post('/logout').type('form').send({ _csrf: csrfTokenOf(dashboard.text) }).expect(303);
+    const logout = await client
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(dashboard.text) })
+      .expect(303);
     const loginPage = await follow(client, logout);
     expect(loginPage.text).toContain('You have been logged out.');
     await client.get('/').expect(303);

@@ -248,7 +248,12 @@ describe('tweet conversations, whatever the order of arrival', () => {
     });
     try {
       const built = dmBody({ forUserId: account.id, from: customer, to: account, text: 'hello?' });
-      await request(t.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(built.body, SECRET).signature).send(built.body).expect(200);
+      await request(t.app.getHttpServer())
+        .post(`/webhooks/x/${profileId}`)
+        .set('content-type', 'application/json')
+        .set('x-twitter-webhooks-signature', signed(built.body, SECRET).signature)
+        .send(built.body)
+        .expect(200);
       await drain();
       const event = await eventOf(built.id);
       expect(event).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });

@@ -37,7 +37,10 @@ describe('one X account, one profile', () => {
   const profilePath = (id: string, step?: number) => `/admin/social-media-profiles/twitter/${id}${step ? `/step/${step}` : ''}`;
   async function post(path: string, fields: Record<string, string>) {
     const form = await admin.get(path).expect(200);
-    return admin.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), ...fields });
+    return admin
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(form.text), ...fields });
   }
   /** Posts, then shows the page it leads to in the admin's language (Preferences). */
   async function postAndShow(path: string, fields: Record<string, string>, language = 'en'): Promise<string> {
@@ -95,7 +98,10 @@ describe('one X account, one profile', () => {
     const id = await newProfileWithKeys('AcmeThird');
     await t.dataSource.query(`UPDATE social_media_profiles SET access_token = '' WHERE id = ${Number(id)}`);
     const step4 = await admin.get(profilePath(id, 4)).expect(200);
-    const start = await admin.post(`${profilePath(id)}/sign-in-with-x`).type('form').send({ _csrf: csrfTokenOf(step4.text) });
+    const start = await admin
+      .post(`${profilePath(id)}/sign-in-with-x`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(step4.text) });
     const authorize = new URL(start.headers.location);
     const callback = new URL(fakeX.approveRequestToken(authorize.searchParams.get('oauth_token')!));
     const done = await admin.get(callback.pathname + callback.search);

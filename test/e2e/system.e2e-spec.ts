@@ -93,8 +93,15 @@ describe('HTTP hygiene', () => {
     const client = browserLike(t.app);
     await logIn(client);
     for (const path of ['/', '/tickets', '/admin', '/no-such-page']) expect((await client.get(path)).text).toContain(icon);
-    await request(server).get('/public/favicon.svg').expect(200).expect('content-type', /image\/svg\+xml/);
-    const ico = await request(server).get('/favicon.ico').buffer(true).expect(200).expect('content-type', /image\/(x-icon|vnd\.microsoft\.icon)/);
+    await request(server)
+      .get('/public/favicon.svg')
+      .expect(200)
+      .expect('content-type', /image\/svg\+xml/);
+    const ico = await request(server)
+      .get('/favicon.ico')
+      .buffer(true)
+      .expect(200)
+      .expect('content-type', /image\/(x-icon|vnd\.microsoft\.icon)/);
     // An ICO file: reserved 0, type 1, and at least one image.
     expect([ico.body.readUInt16LE(0), ico.body.readUInt16LE(2), ico.body.readUInt16LE(4) > 0]).toEqual([0, 1, true]);
     await request(server).post('/favicon.ico').expect(403);

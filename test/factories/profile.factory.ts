@@ -76,7 +76,10 @@ export interface WizardProfileOptions {
 export async function setUpProfileThroughWizard(admin: TestAgent, o: WizardProfileOptions): Promise<number> {
   const post = async (path: string, fields: Record<string, string>) => {
     const form = await admin.get(path).expect(200);
-    const res = await admin.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), ...fields });
+    const res = await admin
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(form.text), ...fields });
     if (res.status !== 303) throw new Error(`wizard ${path}: expected a redirect, got ${res.status}`);
     return res.headers.location;
   };

@@ -292,14 +292,7 @@ export interface IndexedResult {
 }
 
 /** Evaluates one field for options compared by `compared` (keys or values), through the index. */
-export function evaluateIndexed(
-  plan: FieldPlan,
-  acls: readonly CompiledAcl[],
-  memo: MatchMemo,
-  compared: readonly string[],
-  current: AclContext,
-  stored: AclContext,
-): IndexedResult {
+export function evaluateIndexed(plan: FieldPlan, acls: readonly CompiledAcl[], memo: MatchMemo, compared: readonly string[], current: AclContext, stored: AclContext): IndexedResult {
   memo.next();
   const matches = (position: number) => memo.matches(position, acls, current, stored);
 
@@ -427,4 +420,3 @@ export function evaluateIndexed(
   }
   return { applied, allowed, deciders };
 }
-

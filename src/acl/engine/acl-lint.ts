@@ -67,11 +67,7 @@ function patternWarnings(acl: Acl): string[] {
 
 /** What is surprising about one ACL on its own. */
 export function aclWarningsFor(acl: Acl): string[] {
-  return [
-    ...orNegationWarnings(acl, 'Properties', acl.ConfigMatch?.Properties),
-    ...orNegationWarnings(acl, 'PropertiesDatabase', acl.ConfigMatch?.PropertiesDatabase),
-    ...patternWarnings(acl),
-  ];
+  return [...orNegationWarnings(acl, 'Properties', acl.ConfigMatch?.Properties), ...orNegationWarnings(acl, 'PropertiesDatabase', acl.ConfigMatch?.PropertiesDatabase), ...patternWarnings(acl)];
 }
 
 /** What is surprising about the set as a whole (the order of numbered names). */

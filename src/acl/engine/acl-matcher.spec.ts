@@ -1,8 +1,7 @@
 import { aclMatches, compileMatch } from './acl-matcher';
 import type { AclConfigMatch, AclContext } from './acl-types';
 
-const matches = (configMatch: AclConfigMatch | null, current: AclContext, stored: AclContext = current) =>
-  aclMatches(compileMatch(configMatch), current, stored);
+const matches = (configMatch: AclConfigMatch | null, current: AclContext, stored: AclContext = current) => aclMatches(compileMatch(configMatch), current, stored);
 
 const agent = (groups: string[], extra: Record<string, string> = {}): AclContext => ({
   User: { UserLogin: 'agent', Group_rw: groups, ...extra },

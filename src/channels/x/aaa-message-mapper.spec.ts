@@ -63,7 +63,13 @@ describe('mapAaaItem', () => {
   it('reads the full text of a long tweet from extended_tweet', () => {
     const message = mapAaaItem('aaa-tweet', {
       forUserId: '1',
-      item: { id_str: '5', text: 'cut…', truncated: true, user: { id_str: '7', screen_name: 'a', name: 'A' }, extended_tweet: { full_text: 'the whole text #long', entities: { hashtags: [{ text: 'Long' }] } } },
+      item: {
+        id_str: '5',
+        text: 'cut…',
+        truncated: true,
+        user: { id_str: '7', screen_name: 'a', name: 'A' },
+        extended_tweet: { full_text: 'the whole text #long', entities: { hashtags: [{ text: 'Long' }] } },
+      },
     });
     expect(message).toMatchObject({ text: 'the whole text #long', hashtags: ['long'] });
   });

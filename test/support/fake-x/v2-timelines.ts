@@ -52,9 +52,7 @@ export function dmEventsAnswer(userId: string, query: URLSearchParams, timeline:
   if (typeof max !== 'number') return max;
   const eventTypes = listParam(query, 'event_types');
   const wantsMessages = eventTypes.length === 0 || eventTypes.includes('MessageCreate');
-  const mine = timeline.directMessages.filter(
-    (dm) => wantsMessages && (dm.sender.id === userId || dm.recipient.id === userId),
-  );
+  const mine = timeline.directMessages.filter((dm) => wantsMessages && (dm.sender.id === userId || dm.recipient.id === userId));
   const page = paginate(newestFirst(mine, query), max, query.get('pagination_token') ?? undefined);
   const fields = new Set([...DEFAULT_DM_EVENT_FIELDS, ...listParam(query, 'dm_event.fields')]);
   const data = page.items.map((dm) => pick(v2DmEvent(dm), fields));
@@ -89,12 +87,15 @@ function tweetListAnswer(page: Page<FakeXTweet>, query: URLSearchParams, timelin
 }
 
 export function v2Tweet(tweet: FakeXTweet, timeline: FakeXTimeline): Record<string, unknown> {
-  const referenced = [
-    ...(tweet.inReplyToTweetId ? [{ type: 'replied_to', id: tweet.inReplyToTweetId }] : []),
-    ...(tweet.retweetOf ? [{ type: 'retweeted', id: tweet.retweetOf }] : []),
-  ];
-  const hashtagRanges = entityRanges(tweet.text, tweet.hashtags.map((tag) => `#${tag}`));
-  const mentionRanges = entityRanges(tweet.text, tweet.mentions.map((person) => `@${person.username}`));
+  const referenced = [...(tweet.inReplyToTweetId ? [{ type: 'replied_to', id: tweet.inReplyToTweetId }] : []), ...(tweet.retweetOf ? [{ type: 'retweeted', id: tweet.retweetOf }] : [])];
+  const hashtagRanges = entityRanges(
+    tweet.text,
+    tweet.hashtags.map((tag) => `#${tag}`),
+  );
+  const mentionRanges = entityRanges(
+    tweet.text,
+    tweet.mentions.map((person) => `@${person.username}`),
+  );
   const hashtags = tweet.hashtags.map((tag, i) => withRange({ tag }, hashtagRanges[i]));
   const mentions = tweet.mentions.map((person, i) => withRange({ username: person.username, id: person.id }, mentionRanges[i]));
   const mediaLink = mediaUrlEntity(tweet.text, tweet.media, `https://x.com/${tweet.author.username}/status/${tweet.id}/photo/1`);
@@ -209,7 +210,11 @@ function newestFirst<T extends { id: string }>(items: T[], query: URLSearchParam
 
 /** Tokens are opaque to clients; here one names the last id of the previous page. */
 function paginate<T extends { id: string }>(items: T[], max: number, token: string | undefined): Page<T> {
-  const after = token ? Buffer.from(token, 'base64url').toString('utf8').replace(/^fake-x:/, '') : undefined;
+  const after = token
+    ? Buffer.from(token, 'base64url')
+        .toString('utf8')
+        .replace(/^fake-x:/, '')
+    : undefined;
   const rest = after && /^\d+$/.test(after) ? items.filter((item) => BigInt(item.id) < BigInt(after)) : items;
   const pageItems = rest.slice(0, max);
   const more = rest.length > max;
