@@ -37,32 +37,26 @@ describe('admin lists: filter boxes and pages', () => {
     const raw = await queues.findOneByOrFail({ name: 'Raw' });
     const profile = await createReadyProfile(t, { name: 'AcmeSupport', targetQueueId: raw.id });
     await createReadyProfile(t, { name: 'BetaDesk', accountId: '1790000000000000077', accountHandle: 'beta_help', targetQueueId: team.id });
-    await t.dataSource
-      .getRepository(InboxEvent)
-      .insert(
-        Array.from({ length: 60 }, (_, i) => ({
-          profileId: profile.id,
-          source: 'webhook' as const,
-          format: 'aaa' as never,
-          dedupeKey: `dm:${7000 + i}`,
-          payload: '{}',
-          status: (i % 2 ? 'processed' : 'failed') as never,
-          error: i === 3 ? 'Queue Ärger refused it' : null,
-        })),
-      );
-    await t.app
-      .get(AclStoreService)
-      .importFiles(
-        [
-          {
-            name: 'a.yml',
-            content: ['100-Ärger', '200-other', '300-Über']
-              .map((name) => `- Name: ${name}\n  Comment: c ${name}\n  ConfigChange:\n    PossibleNot:\n      Action:\n      - AgentTicketNote\n`)
-              .join(''),
-          },
-        ],
-        { mode: 'add', actor: ADMIN.login },
-      );
+    await t.dataSource.getRepository(InboxEvent).insert(
+      Array.from({ length: 60 }, (_, i) => ({
+        profileId: profile.id,
+        source: 'webhook' as const,
+        format: 'aaa' as never,
+        dedupeKey: `dm:${7000 + i}`,
+        payload: '{}',
+        status: (i % 2 ? 'processed' : 'failed') as never,
+        error: i === 3 ? 'Queue Ärger refused it' : null,
+      })),
+    );
+    await t.app.get(AclStoreService).importFiles(
+      [
+        {
+          name: 'a.yml',
+          content: ['100-Ärger', '200-other', '300-Über'].map((name) => `- Name: ${name}\n  Comment: c ${name}\n  ConfigChange:\n    PossibleNot:\n      Action:\n      - AgentTicketNote\n`).join(''),
+        },
+      ],
+      { mode: 'add', actor: ADMIN.login },
+    );
     const counter: EntitySubscriberInterface = {
       afterLoad: (_entity: unknown, event?: LoadEvent<unknown>) => void loaded.set(event?.metadata.name ?? '?', (loaded.get(event?.metadata.name ?? '?') ?? 0) + 1),
     };
