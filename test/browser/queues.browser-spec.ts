@@ -1,24 +1,18 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import { signIn } from '../utils/browser';
+import { startBrowserApp, type BrowserApp } from '../utils/browser-app';
+import { ADMIN } from '../utils/create-test-app';
 
 describe('an administrator in a real browser', () => {
-  let t: TestApp;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let app: BrowserApp;
   let page: Page;
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = await t.app.getUrl();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
+    app = await startBrowserApp();
+    ({ page, baseUrl } = app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   it('logs in, adds a queue, sees it listed, and logs out', async () => {
     await page.goto(`${baseUrl}/admin/queues`);
