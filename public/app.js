@@ -1,16 +1,3 @@
-// Narrows a table as the user types into a filter box marked with data-filter-table.
-// Without JavaScript the same box submits ?filter= and the server filters.
-document.querySelectorAll('input[data-filter-table]').forEach((input) => {
-  const table = document.getElementById(input.dataset.filterTable);
-  if (!table) return;
-  input.addEventListener('input', () => {
-    const term = input.value.trim().toLowerCase();
-    table.querySelectorAll('tbody tr').forEach((row) => {
-      row.hidden = term !== '' && !row.textContent.toLowerCase().includes(term);
-    });
-  });
-});
-
 // Copy buttons next to read-only URLs (wizard step 1). Hidden without JavaScript: the field is selectable.
 document.querySelectorAll('button[data-copy]').forEach((button) => {
   const field = document.getElementById(button.dataset.copy);
@@ -25,7 +12,9 @@ document.querySelectorAll('button[data-copy]').forEach((button) => {
       document.execCommand('copy'); // older browsers, or a page not served over https
     }
     button.textContent = button.dataset.copied;
-    setTimeout(() => { button.textContent = label; }, 2000);
+    setTimeout(() => {
+      button.textContent = label;
+    }, 2000);
   });
 });
 
@@ -35,7 +24,9 @@ document.querySelectorAll('button[data-add-hashtag]').forEach((button) => {
   const rows = button.form && button.form.querySelector('[data-hashtag-rows]');
   if (!rows) return;
   const max = Number(rows.dataset.maxRows || 20);
-  const update = () => { button.disabled = rows.querySelectorAll('[data-hashtag-row]').length >= max; };
+  const update = () => {
+    button.disabled = rows.querySelectorAll('[data-hashtag-row]').length >= max;
+  };
   update();
   button.addEventListener('click', (event) => {
     event.preventDefault();

@@ -25,7 +25,15 @@
     return;
   }
 
-  var count = measures(window.twttr && window.twttr.parseTweet ? window.twttr : { parseTweet: function (t) { return { weightedLength: Array.from(t).length }; } });
+  var count = measures(
+    window.twttr && window.twttr.parseTweet
+      ? window.twttr
+      : {
+          parseTweet: function (t) {
+            return { weightedLength: Array.from(t).length };
+          },
+        },
+  );
 
   function chosenChannel(area) {
     var choices = document.querySelectorAll('[data-compose-type-for="' + area.id + '"]');

@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { raw, type RequestHandler } from 'express';
+import { raw, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -71,6 +71,13 @@ export function configureApp(app: NestExpressApplication): void {
     }),
   );
   app.useStaticAssets(resolve(root, 'public'), { prefix: '/public/', maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  // Pages link /public/favicon.svg; browsers still ask for /favicon.ico where nothing links an icon
+  // (a downloaded YAML file, /healthz), which would otherwise be a 404 in every log.
+  const favicon = resolve(root, 'public', 'favicon.ico');
+  app.use('/favicon.ico', (req: Request, res: Response, next: NextFunction) => {
+    if (req.path !== '/' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.sendFile(favicon, { maxAge: config.nodeEnv === 'production' ? '1d' : 0 });
+  });
   // Everything past the static files is a page or an answer about this desk: kept by no browser and
   // no proxy, so Back after logout cannot show a ticket again (docs/SECURITY.md, V8.2.1).
   const noStore: RequestHandler = (_req, res, next) => {
@@ -82,10 +89,12 @@ export function configureApp(app: NestExpressApplication): void {
   // X's webhook: the signature covers the exact bytes, so that route gets its raw body (up to 1 MiB),
   // and neither a session nor a CSRF token (X signs its requests instead).
   app.use(WEBHOOK_PATH, raw({ type: () => true, limit: '1mb' }));
-  const unlessWebhook = (middleware: RequestHandler): RequestHandler => (req, res, next) =>
-    req.path.startsWith(`${WEBHOOK_PATH}/`) ? next() : middleware(req, res, next);
+  const unlessWebhook =
+    (middleware: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      req.path.startsWith(`${WEBHOOK_PATH}/`) ? next() : middleware(req, res, next);
 
-  // Before session and CSRF: Nest would otherwise add its body parser after them (STACK.md §3.3).
+  // Before session and CSRF: Nest would otherwise add its body parser after them (docs/ARCHITECTURE.md, "One web request").
   app.useBodyParser('urlencoded', { extended: true, limit: '100kb' });
   // Uploads (multipart) are not parsed here: the ACL import and a ticket reply with an image read
   // their bodies only after the CSRF and access checks, in their own handlers (src/acl/acl-upload.ts,

@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   // The same modules as the web app (and the same migrations), without the HTTP server.
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error'] });
   try {
-    return await runCliCommand(app, command, { out: (l) => console.log(l), err: (l) => console.error(l), stdin: async () => stdin });
+    return await runCliCommand(app, command, { out: (l) => console.log(l), err: (l) => console.error(l), stdin: () => Promise.resolve(stdin) });
   } finally {
     await app.close();
   }

@@ -35,10 +35,7 @@ export async function insertAclRows(manager: EntityManager, rows: readonly NewAc
     (r) =>
       `(${[p.add(r.name), p.add(r.comment), p.add(r.description), p.add(r.stopAfterMatch, 'boolean'), p.add(r.validId, 'integer'), p.add(r.configMatch), p.add(r.configChange), p.add(r.createdBy), p.add(r.changedBy)].join(', ')})`,
   );
-  await manager.query(
-    `INSERT INTO acls (name, comment, description, stop_after_match, valid_id, config_match, config_change, created_by, changed_by) VALUES ${tuples.join(', ')}`,
-    p.values,
-  );
+  await manager.query(`INSERT INTO acls (name, comment, description, stop_after_match, valid_id, config_match, config_change, created_by, changed_by) VALUES ${tuples.join(', ')}`, p.values);
 }
 
 /** Replaces every column but the creation ones of the rows (at most ROWS_PER_STATEMENT), in one statement. */

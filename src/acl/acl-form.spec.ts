@@ -55,7 +55,9 @@ describe('the ACL editor form', () => {
 
   it('refuses a pattern that needs backtracking', () => {
     const result = aclFromForm(form({ configChange: "PossibleNot:\n  Ticket:\n    Queue:\n    - '[RegExp]^(\\w+)\\1$'\n" }));
-    expect(!result.ok && result.errors.configChange.params?.problems).toContain('ConfigChange.PossibleNot.Ticket.Queue[0] "[RegExp]^(\\\\w+)\\\\1$": backreference "\\1" which needs a backtracking regex engine');
+    expect(!result.ok && result.errors.configChange.params?.problems).toContain(
+      'ConfigChange.PossibleNot.Ticket.Queue[0] "[RegExp]^(\\\\w+)\\\\1$": backreference "\\1" which needs a backtracking regex engine',
+    );
   });
 
   it('shows a stored ACL the way it reads back', () => {

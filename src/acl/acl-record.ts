@@ -47,9 +47,7 @@ export function definitionOf(row: StoredAcl): Record<string, unknown> {
 /** JSON with every mapping's keys sorted: two ACLs that mean the same compare equal. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareCodePoints(a, b)))
-      : v,
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => compareCodePoints(a, b))) : v,
   );
 }
 

@@ -37,7 +37,9 @@ describe('what socialdesk honours of an ACL', () => {
   });
 
   it('warns about change fields and actions socialdesk does not offer', () => {
-    const priority = acl({ ConfigChange: { Possible: { Ticket: { Priority: ['3 normal'] }, Action: ['AgentTicketPriority', 'AgentTicketNote', '[regexp]^agentticketbulk$'] }, PossibleNot: { Process: ['P1'] } } });
+    const priority = acl({
+      ConfigChange: { Possible: { Ticket: { Priority: ['3 normal'] }, Action: ['AgentTicketPriority', 'AgentTicketNote', '[regexp]^agentticketbulk$'] }, PossibleNot: { Process: ['P1'] } },
+    });
     expect(aclScopeWarnings(priority)).toEqual([
       'ACL "100-x": has no effect here: Ticket.Priority (ConfigChange.Possible: socialdesk offers no such field)',
       'ACL "100-x": has no effect here: Action AgentTicketPriority, [regexp]^agentticketbulk$ (ConfigChange.Possible: socialdesk has no such action)',

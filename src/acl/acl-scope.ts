@@ -53,14 +53,48 @@ export type TicketAclAction = keyof typeof TICKET_ACTIONS;
 /** The OTRS action names socialdesk honours in `Action` lists, sorted. */
 export const HONOURED_ACTIONS: readonly string[] = [...new Set(Object.values(TICKET_ACTIONS))].sort();
 
-/** Frontend.Action of each agent screen, as in OTRS. */
+/** Frontend.Action of each agent page, as in OTRS. */
 export const AGENT_SCREENS = {
   queueView: 'AgentTicketQueue',
   zoom: 'AgentTicketZoom',
   newTicket: 'AgentTicketEmail',
-  move: 'AgentTicketMove',
-  pending: 'AgentTicketPending',
 } as const;
+
+/**
+ * Where each question is asked (docs/ACL.md, "Screens"): a page, or a form of the zoom. A zoom
+ * form stands for the OTRS screen of its action (the move form is AgentTicketMove, the owner form
+ * AgentTicketOwner, …) and asks every question twice, as the zoom (the page that shows it, as
+ * OTRS's zoom filters its menu) and as that screen (as the OTRS screen checks itself when opened
+ * and sent); an option or action is offered, and accepted on submit, only when both allow it. The
+ * state form's options ask as the screen of their type: closed states as AgentTicketClose, pending
+ * states as AgentTicketPending, any other as AgentTicketFreeText.
+ */
+export interface AclScreenUse {
+  /** Key of the screen's label (acl.help.screen.<key>). */
+  readonly key: string;
+  /** Frontend.Action values the questions are asked with; every one must allow. */
+  readonly frontendActions: readonly string[];
+  /** The choices filtered there. */
+  readonly choices: readonly AclChoice[];
+  /** The actions (TICKET_ACTIONS keys) that show or hide its form, or refuse its submit. */
+  readonly actions: readonly TicketAclAction[];
+}
+
+const onZoom = (...screens: string[]) => [AGENT_SCREENS.zoom, ...screens];
+
+export const ACL_SCREEN_USES: readonly AclScreenUse[] = [
+  { key: 'queueView', frontendActions: [AGENT_SCREENS.queueView], choices: ['profile'], actions: [] },
+  { key: 'newTicket', frontendActions: [AGENT_SCREENS.newTicket], choices: ['queue', 'profile'], actions: ['newTicket'] },
+  { key: 'lock', frontendActions: onZoom(TICKET_ACTIONS.lock), choices: [], actions: ['lock', 'unlock'] },
+  { key: 'owner', frontendActions: onZoom(TICKET_ACTIONS.owner), choices: ['owner'], actions: ['owner'] },
+  { key: 'stateClosed', frontendActions: onZoom(TICKET_ACTIONS.close), choices: ['state'], actions: ['close'] },
+  { key: 'statePending', frontendActions: onZoom(TICKET_ACTIONS.pending), choices: ['state'], actions: ['pending'] },
+  { key: 'stateOther', frontendActions: onZoom(TICKET_ACTIONS.state), choices: ['state'], actions: ['state'] },
+  { key: 'move', frontendActions: onZoom(TICKET_ACTIONS.move), choices: ['queue'], actions: ['move'] },
+  { key: 'note', frontendActions: onZoom(TICKET_ACTIONS.note), choices: [], actions: ['note'] },
+  { key: 'reply', frontendActions: onZoom(TICKET_ACTIONS.reply), choices: ['profile', 'state'], actions: ['reply', 'close', 'pending', 'state'] },
+  { key: 'resend', frontendActions: onZoom(TICKET_ACTIONS.resend), choices: ['profile'], actions: ['resend'] },
+];
 
 /** Every Frontend.Action value socialdesk may set: its screens, and the actions (a form may ask as itself). */
 export const KNOWN_SCREEN_NAMES: ReadonlySet<string> = new Set([...Object.values(AGENT_SCREENS), ...HONOURED_ACTIONS]);

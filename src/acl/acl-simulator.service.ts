@@ -159,10 +159,7 @@ export class AclSimulatorService {
   }
 
   /** The real options of a field: keys are ids (names for states and actions), values names (logins for owners). */
-  private optionsOf(
-    field: string,
-    data: { queues: { id: number; name: string }[]; profiles: { id: number; name: string }[]; users: { id: number; login: string }[] },
-  ): Option[] {
+  private optionsOf(field: string, data: { queues: { id: number; name: string }[]; profiles: { id: number; name: string }[]; users: { id: number; login: string }[] }): Option[] {
     switch (field) {
       case 'Ticket.TwitterProfileID':
         return data.profiles.map((p) => ({ key: String(p.id), value: p.name }));

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { In, MoreThan, Repository } from 'typeorm';
+import { whereContains } from '../database/contains-filter';
 import { Transactions } from '../database/transactions';
 import { Clock } from '../common/clock';
 import { DomainException, RecordNotFoundException, FormValidationException } from '../common/domain.exception';
@@ -155,7 +156,7 @@ export class AclStoreService {
   /** Every draft row, read a page at a time (turning 10,000 rows into entities at once holds the event loop). */
   private async loadAll(): Promise<StoredAcl[]> {
     const rows: StoredAcl[] = [];
-    for (let last = 0; ; ) {
+    for (let last = 0; ;) {
       const page = await this.acls.find({ where: { id: MoreThan(last) }, order: { id: 'ASC' }, take: LOAD_PAGE });
       rows.push(...page);
       if (page.length < LOAD_PAGE) return rows;
@@ -274,7 +275,12 @@ export class AclStoreService {
       const byName = new Map(existing.map((row) => [folded(row.name), row]));
       const taken = acls.flatMap((acl) => byName.get(folded(acl.Name)) ?? []);
       if (taken.length > 0 && options.mode === 'add') {
-        throw new DomainException('acl.error.namesExist', 'yaml', { names: capped(taken.map((row) => `"${row.name}"`), 20).join(', ') });
+        throw new DomainException('acl.error.namesExist', 'yaml', {
+          names: capped(
+            taken.map((row) => `"${row.name}"`),
+            20,
+          ).join(', '),
+        });
       }
       const incoming = new Set(acls.map((acl) => folded(acl.Name)));
       const removed = options.mode === 'replaceAll' ? existing.filter((row) => !incoming.has(folded(row.name))) : [];
@@ -285,12 +291,18 @@ export class AclStoreService {
       await pause();
       await this.pacer.inSlices(updates, ROWS_PER_STATEMENT, async (slice) => {
         // Overwrite takes every field from the file, as OTRS does: a missing section is cleared.
-        await updateAclRows(manager, slice.map((acl) => ({ id: byName.get(folded(acl.Name))!.id, ...columnsOf(acl), changedBy: options.actor })));
+        await updateAclRows(
+          manager,
+          slice.map((acl) => ({ id: byName.get(folded(acl.Name))!.id, ...columnsOf(acl), changedBy: options.actor })),
+        );
       });
       const inserts = acls.filter((acl) => !byName.has(folded(acl.Name)));
       await pause();
       await this.pacer.inSlices(inserts, ROWS_PER_STATEMENT, async (slice) => {
-        await insertAclRows(manager, slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })));
+        await insertAclRows(
+          manager,
+          slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })),
+        );
       });
       return { added: inserts.map((acl) => acl.Name), updated: updates.map((acl) => acl.Name), removed: removed.map((row) => row.name) };
     });
@@ -383,14 +395,16 @@ export class AclStoreService {
     const rows = await this.list();
     const acls = await this.engineAcls(rows);
     const status = await this.statusOf(acls);
-    const term = folded(query.filter?.trim() ?? '');
+    // The text filter in SQL; "with warnings only" in memory, since warnings come from the compiled ACL.
+    const term = query.filter?.trim() ?? '';
+    const containing = term === '' ? undefined : new Set(await this.idsContaining(term));
     const listed: ListedAcl[] = [];
     let withWarnings = 0;
     await this.pacer.inSlices(rows, 500, (slice, offset) => {
       slice.forEach((row, i) => {
         const warnings = aclNotes(acls[offset + i]);
         if (warnings.length > 0) withWarnings++;
-        if (term !== '' && ![row.name, row.comment ?? '', row.description ?? ''].some((text) => folded(text).includes(term))) return;
+        if (containing && !containing.has(row.id)) return;
         if (query.warningsOnly && warnings.length === 0) return;
         listed.push({ row, deployState: status.comparison.states.get(row.name), warnings });
       });
@@ -407,6 +421,12 @@ export class AclStoreService {
       status,
       warnings: aclSetWarnings(acls),
     };
+  }
+
+  /** Ids of the drafts whose name, comment or description contains the term (in SQL, any case). */
+  private async idsContaining(term: string): Promise<number[]> {
+    const matching = whereContains(this.acls.createQueryBuilder('a').select('a.id', 'id'), ['a.name', 'a.comment', 'a.description'], term);
+    return (await matching.getRawMany<{ id: number | string }>()).map((row) => Number(row.id));
   }
 
   /** Warnings to show after an import: the first few, and how many more the list shows. */
@@ -430,7 +450,11 @@ export class AclStoreService {
 
   /** Compiles a deployed snapshot in slices, leaving out (and logging) ACLs this version cannot run. */
   private compileDeployed(acls: readonly Acl[]): Promise<CompiledAclSet> {
-    return compileSnapshot(acls, () => this.pacer.pause(), (message) => this.logger.error(message));
+    return compileSnapshot(
+      acls,
+      () => this.pacer.pause(),
+      (message) => this.logger.error(message),
+    );
   }
 
   private async latestDeployment(withAcls: boolean): Promise<AclDeployment | undefined> {

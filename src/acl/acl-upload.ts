@@ -39,8 +39,7 @@ export class AclUploadInterceptor implements NestInterceptor {
         this.upload(req, res, (error?: unknown) => {
           if (error) {
             const code = (error as { code?: unknown }).code;
-            req.aclUploadProblem =
-              code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE' ? 'tooLarge' : code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE' ? 'tooMany' : 'invalid';
+            req.aclUploadProblem = code === 'LIMIT_FILE_SIZE' || code === 'LIMIT_FIELD_VALUE' ? 'tooLarge' : code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE' ? 'tooMany' : 'invalid';
             req.body ??= {};
           }
           resolve();

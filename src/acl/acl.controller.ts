@@ -6,9 +6,10 @@ import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { DomainException } from '../common/domain.exception';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { listQuery, paginationLinks } from '../common/list-query';
 import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
-import { HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS, AGENT_SCREENS } from './acl-scope';
+import { ACL_CHOICES, ACL_SCREEN_USES, HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS } from './acl-scope';
 import { AclSimulatorService, type SimulationQuery } from './acl-simulator.service';
 import { aclNotes, AclStoreService, type AclImportMode } from './acl-store.service';
 import { ACL_IMPORT_MAX_FILES, AclUploadInterceptor, uploadOf } from './acl-upload';
@@ -42,10 +43,10 @@ export class AclController {
   @AdminOnly()
   @Render('pages/admin/acl/list')
   async list(@Query('filter') filter?: unknown, @Query('warnings') warnings?: unknown, @Query('page') page?: unknown) {
-    const term = text(filter).trim();
+    const query = listQuery(filter, page);
+    const term = query.filter;
     const warningsOnly = warnings === '1';
-    const overview = await this.store.overview({ filter: term, warningsOnly, page: Number(text(page)) || 1 });
-    const pageUrl = (n: number) => `/admin/acl?${new URLSearchParams({ ...(term ? { filter: term } : {}), ...(warningsOnly ? { warnings: '1' } : {}), page: String(n) })}`;
+    const overview = await this.store.overview({ filter: term, warningsOnly, page: query.page });
     return {
       title: 'acl.title',
       nav: 'acl',
@@ -56,7 +57,7 @@ export class AclController {
       matching: overview.matching,
       withWarnings: overview.withWarnings,
       acls: overview.acls.map(({ row, deployState, warnings: notes }) => ({ ...row, validity: VALIDITY_BY_ID[row.validId], deployState, warnings: notes })),
-      pagination: overview.pages > 1 ? { page: overview.page, pages: overview.pages, previous: overview.page > 1 ? pageUrl(overview.page - 1) : null, next: overview.page < overview.pages ? pageUrl(overview.page + 1) : null } : null,
+      pagination: paginationLinks('/admin/acl', { filter: term, warnings: warningsOnly ? '1' : undefined }, overview),
       lastDeployment: overview.status.lastDeployment,
       outOfSync: !overview.status.comparison.inSync,
       removed: overview.status.comparison.removed.slice(0, 20).join(', ') + (overview.status.comparison.removed.length > 20 ? ` … (+${overview.status.comparison.removed.length - 20})` : ''),
@@ -186,7 +187,17 @@ export class AclController {
   @AdminOnly()
   async deleteSelection(@Body() selection: AclSelectionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const rows = await this.store.deleteMany(selection.id);
-    addFlash(req, { type: 'success', key: 'acl.flash.deletedMany', params: { count: rows.length, names: rows.slice(0, 20).map((row) => row.name).join(', ') } });
+    addFlash(req, {
+      type: 'success',
+      key: 'acl.flash.deletedMany',
+      params: {
+        count: rows.length,
+        names: rows
+          .slice(0, 20)
+          .map((row) => row.name)
+          .join(', '),
+      },
+    });
     await redirectAfterSave(req, res, '/admin/acl');
   }
 
@@ -206,7 +217,12 @@ export class AclController {
       nav: 'acl',
       actions: Object.entries(TICKET_ACTIONS).map(([action, name]) => ({ label: `acl.help.action.${action}`, name })),
       fields: Object.entries(HONOURED_TICKET_FIELDS).map(([field, matchOn]) => ({ name: `Ticket.${field}`, matchOn: `acl.help.matchOn.${matchOn}` })),
-      screens: Object.entries(AGENT_SCREENS).map(([screen, name]) => ({ label: `acl.help.screen.${screen}`, name })),
+      screens: ACL_SCREEN_USES.map((use) => ({
+        label: `acl.help.screen.${use.key}`,
+        frontendActions: use.frontendActions,
+        fields: use.choices.flatMap((choice) => ACL_CHOICES[choice]),
+        actions: [...new Set(use.actions.map((action) => TICKET_ACTIONS[action]))],
+      })),
       actionCount: HONOURED_ACTIONS.length,
     };
   }

@@ -1,5 +1,5 @@
 import type { CurrentAgent } from '../auth/current-agent';
-import { AgentAclView, stateChangeAction } from './agent-acl-view';
+import { AgentAclView, stateChangeAction, type AgentAclViewInput } from './agent-acl-view';
 import { compileAcls, type Acl, type AclConfigChange, type AclConfigMatch } from './engine';
 
 const anna: CurrentAgent = { id: 5, login: 'anna', name: 'Anna Agent', language: 'en', isAdmin: false, groups: { users: 'rw' } };
@@ -21,11 +21,15 @@ describe('an agent on a screen (the API the agent screens call)', () => {
   const set = compileAcls([
     acl('010-queue-by-name', notTwitter, { PossibleNot: { Ticket: { Queue: ['Twitter'] } } }),
     acl('020-queue-by-id', notTwitter, { PossibleNot: { Ticket: { QueueID: ['3'] } } }),
-    acl('030-no-close-in-twitter', { PropertiesDatabase: { Queue: { Name: ['Twitter'] } }, Properties: { Frontend: { Action: ['AgentTicketZoom'] } } }, { PossibleNot: { Action: ['AgentTicketClose', 'AgentTicketMove'] } }),
+    acl(
+      '030-no-close-in-twitter',
+      { PropertiesDatabase: { Queue: { Name: ['Twitter'] } }, Properties: { Frontend: { Action: ['AgentTicketZoom'] } } },
+      { PossibleNot: { Action: ['AgentTicketClose', 'AgentTicketMove'] } },
+    ),
     acl('040-owners', notTwitter, { Possible: { Ticket: { Owner: ['anna', 'tina'] } } }),
     acl('050-states', { Properties: { Ticket: { Queue: ['Raw'] } } }, { PossibleNot: { Ticket: { State: ['pending reminder'] } } }),
   ]);
-  const view = (agent: CurrentAgent, extra: Partial<ConstructorParameters<typeof AgentAclView>[1]> = {}) => new AgentAclView(set, { agent, screen: 'AgentTicketZoom', ticket, ...extra });
+  const view = (agent: CurrentAgent, extra: Partial<AgentAclViewInput> = {}) => new AgentAclView(set, { agent, screen: 'AgentTicketZoom', ticket, ...extra });
 
   it('filters a choice by every field that names it (Queue by name and QueueID by id)', () => {
     expect(view(anna).allowed('queue', queues)).toEqual([queues[0]]);

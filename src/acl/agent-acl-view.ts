@@ -38,16 +38,59 @@ export class AgentAclView {
   private readonly current: AclContext;
   private readonly stored: AclContext;
   private readonly superuser: boolean;
+  /** Views of the same agent and ticket on other screens, built from this one (onScreen). */
+  private readonly others = new Map<string, AgentAclView>();
+  /** What this view was built for (its screen included). */
+  private readonly input: AgentAclViewInput;
 
+  /** `from`: another view of the same agent and ticket (onScreen), whose context is reused. */
   constructor(
     private readonly set: CompiledAclSet,
-    input: AgentAclViewInput,
+    input: AgentAclViewInput | { readonly from: AgentAclView; readonly screen: string },
   ) {
+    if ('from' in input) {
+      // Only Frontend.Action differs: the User object and the ticket's objects are shared.
+      const frontend = { Action: input.screen };
+      this.current = { ...input.from.current, Frontend: frontend };
+      this.stored = { ...input.from.stored, Frontend: frontend };
+      this.superuser = input.from.superuser;
+      this.input = { ...input.from.input, screen: input.screen };
+      return;
+    }
     const ticket = ticketAclViews(input.ticket, input.selection);
     const context = agentAclContext({ agent: input.agent, action: input.screen, current: ticket.current, stored: ticket.stored });
     this.current = context.current;
     this.stored = context.stored;
     this.superuser = isAclSuperuser(input.agent);
+    this.input = input;
+  }
+
+  /** Frontend.Action this view asks as. */
+  get screen(): string {
+    return this.input.screen;
+  }
+
+  /**
+   * The same agent, ticket and selection on another screen (Frontend.Action), e.g. a form of the
+   * zoom asking as the OTRS screen it stands for. The agent's context is not built again; each
+   * screen's view is made once per view it is asked from.
+   */
+  onScreen(screen: string): AgentAclView {
+    if (screen === this.screen) return this;
+    let view = this.others.get(screen);
+    if (!view) {
+      view = new AgentAclView(this.set, { from: this, screen });
+      this.others.set(screen, view);
+    }
+    return view;
+  }
+
+  /**
+   * The same agent, screen and ticket under the same deployed set, with another form selection
+   * (what Properties sees): a form whose choices depend on each other asks with what was chosen.
+   */
+  withSelection(selection: AclTicketValues | undefined): AgentAclView {
+    return new AgentAclView(this.set, { ...this.input, selection });
   }
 
   /** One field, raw: the keys of `options` (key → value) that remain. */
@@ -65,7 +108,7 @@ export class AgentAclView {
       if (!applied) continue;
       keep = new Set(keep ? allowedKeys.filter((key) => keep!.has(key)) : allowedKeys);
     }
-    return keep ? options.filter((option) => keep!.has(String(option.id))) : [...options];
+    return keep ? options.filter((option) => keep.has(String(option.id))) : [...options];
   }
 
   /** Whether a submitted choice is one the screen may offer. */

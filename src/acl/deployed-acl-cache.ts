@@ -24,7 +24,7 @@ export class DeployedAclCache {
     private readonly now: () => number,
     private readonly recheckMs = DEPLOYED_SET_RECHECK_MS,
     /** How a loaded snapshot is compiled; the app compiles large sets in slices (compileAclsInChunks). */
-    private readonly compile: (acls: readonly Acl[]) => Promise<CompiledAclSet> = async (acls) => compileAcls(acls),
+    private readonly compile: (acls: readonly Acl[]) => Promise<CompiledAclSet> = (acls) => Promise.resolve(compileAcls(acls)),
   ) {}
 
   /** The compiled deployed set; an empty set (nothing applies) before the first deploy. */

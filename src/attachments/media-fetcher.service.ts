@@ -95,7 +95,12 @@ export class MediaFetcher implements OnModuleDestroy {
       const due = await query.getMany();
       if (due.length === 0) return [];
       const lease = String(now + this.leaseMs);
-      await m.createQueryBuilder().update(Attachment).set({ nextAttemptAt: lease }).where('id IN (:...ids)', { ids: due.map((a) => a.id) }).execute();
+      await m
+        .createQueryBuilder()
+        .update(Attachment)
+        .set({ nextAttemptAt: lease })
+        .where('id IN (:...ids)', { ids: due.map((a) => a.id) })
+        .execute();
       return due.map((attachment) => ({ attachment, lease }));
     });
   }
@@ -105,7 +110,9 @@ export class MediaFetcher implements OnModuleDestroy {
     if (!isMediaHost(url, this.config.xApiBaseUrl)) return this.fail(attachment, lease, { key: 'media.error.host' });
     let credentials;
     if (attachment.signedFetch) {
-      const [ticket]: { profile_id: number }[] = await this.dataSource.query(`SELECT profile_id FROM tickets WHERE id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'}`, [attachment.ticketId]);
+      const [ticket]: { profile_id: number }[] = await this.dataSource.query(`SELECT profile_id FROM tickets WHERE id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'}`, [
+        attachment.ticketId,
+      ]);
       const profile = ticket ? await this.profiles.findOneBy({ id: Number(ticket.profile_id) }) : null;
       credentials = profile ? this.credentials.credentialsOf(profile) : undefined;
       if (!credentials) return this.fail(attachment, lease, { key: 'media.error.noCredentials' });

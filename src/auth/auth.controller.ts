@@ -23,7 +23,7 @@ export class AuthController {
   async login(@Body() form: LoginDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const user = await this.auth.authenticate(form.login, form.password, req.ip);
     // A new session id at login, so a session fixed by someone else before login is worth nothing.
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
     req.session.userId = user.id;
     req.session.sessionGeneration = user.sessionGeneration;
     req.session.language = user.language;
@@ -34,7 +34,7 @@ export class AuthController {
   @AgentOnly()
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     const language = req.session.language;
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
     req.session.language = language;
     addFlash(req, { type: 'success', key: 'flash.loggedOut' });
     await redirectAfterSave(req, res, '/login');

@@ -89,10 +89,10 @@ export class LoginThrottleService {
         [windowEnded, windowEnded, String(now), bucket],
       );
       if (updated.length > 0) return updated[0];
-      const inserted = await this.records(
-        'INSERT INTO login_throttle (bucket, failures, window_started_at) VALUES (?, 1, ?) ON CONFLICT (bucket) DO NOTHING RETURNING failures, window_started_at',
-        [bucket, String(now)],
-      );
+      const inserted = await this.records('INSERT INTO login_throttle (bucket, failures, window_started_at) VALUES (?, 1, ?) ON CONFLICT (bucket) DO NOTHING RETURNING failures, window_started_at', [
+        bucket,
+        String(now),
+      ]);
       if (inserted.length > 0) return inserted[0];
       // Another attempt created the row in between: count on it.
     }

@@ -4,10 +4,11 @@ import type { AgentsService } from '../users/agents.service';
 import { AgentOnly } from './access.decorators';
 import { SessionAuthGuard } from './session-auth.guard';
 
+// Handlers are passed around unbound, as Nest's getHandler() does: `this: void` says they may be.
 class Handlers {
-  undeclared(): void {}
+  undeclared(this: void): void {}
   @AgentOnly()
-  forAgents(): void {}
+  forAgents(this: void): void {}
 }
 
 function contextFor(handler: keyof Handlers, session: Record<string, unknown>): ExecutionContext {

@@ -27,8 +27,8 @@ export class ChannelHealthService extends ChannelHealthReader {
     super();
   }
 
-  protected profileRows(filter?: string): Promise<ProfileListRow[]> {
-    return this.profiles.list(filter);
+  protected profileRows(): Promise<ProfileListRow[]> {
+    return this.profiles.list();
   }
 
   async forProfiles(profileIds: number[]): Promise<ChannelHealth[]> {
@@ -64,7 +64,11 @@ export class ChannelHealthService extends ChannelHealthReader {
               },
             }
           : {}),
-        polling: pollingOf(profile, cursors.filter((cursor) => cursor.profileId === id), now),
+        polling: pollingOf(
+          profile,
+          cursors.filter((cursor) => cursor.profileId === id),
+          now,
+        ),
         needsReauthorisation: profile.needsReauthorisation,
         repliesFailed24h: repliesFailed.get(id) ?? 0,
         inboxFailed24h: inboxFailed.get(id) ?? 0,

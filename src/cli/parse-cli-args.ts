@@ -93,7 +93,7 @@ function options(args: string[], names: string[]): Record<string, string | undef
       strict: true,
       allowPositionals: false,
     });
-    return values as Record<string, string | undefined>;
+    return values;
   } catch (err) {
     throw new CliUsageError((err as Error).message.split('\n')[0]);
   }

@@ -68,7 +68,13 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
         // No web upload here: no size or count limit per file.
         const result = await acls.importFiles(files, { mode: command.mode, actor: CLI_ACTOR, limits: { maxBytes: Infinity, maxAcls: Infinity } }).catch(aclImportFailure);
         const changed = [...result.added, ...result.updated];
-        const names = changed.length > 50 ? `${changed.slice(0, 50).map((name) => `"${name}"`).join(', ')} and ${changed.length - 50} more` : changed.map((name) => `"${name}"`).join(', ');
+        const names =
+          changed.length > 50
+            ? `${changed
+                .slice(0, 50)
+                .map((name) => `"${name}"`)
+                .join(', ')} and ${changed.length - 50} more`
+            : changed.map((name) => `"${name}"`).join(', ');
         io.out(`Imported ${result.added.length} added, ${result.updated.length} replaced${names ? `: ${names}` : ''}. Run "acl deploy" to make them effective.`);
         if (result.removed.length > 0) io.out(`Deleted ${result.removed.length} draft(s) not in the files (--replace-all).`);
         for (const warning of result.warnings) io.err(`warning: ${warning}`);
@@ -109,8 +115,7 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
     else if (err instanceof DomainException) io.err(`error: ${translate('en', err.messageKey, err.params)}`);
     else if (err instanceof FormValidationException) {
       for (const [field, error] of Object.entries(err.errors)) io.err(`error: --${field}: ${translate('en', error.key, error.params)}`);
-    }
-    else throw err;
+    } else throw err;
     return 2;
   }
 }
@@ -123,7 +128,9 @@ function aclImportFailure(err: unknown): never {
     throw new CliFailure(`nothing was imported: ACLs with these names exist already: ${err.params.names}; use --overwrite or --replace-all to replace them`);
   }
   if (err instanceof DomainException && err.messageKey === 'acl.error.importInvalid') {
-    const problems = String(err.params.problems).split('\n').map((line) => `  ${line}`);
+    const problems = String(err.params.problems)
+      .split('\n')
+      .map((line) => `  ${line}`);
     throw new CliFailure([`nothing was imported: ${err.params.count} problem(s) found`, ...problems].join('\n'));
   }
   throw err;

@@ -22,6 +22,6 @@ export function takeFlash(req: Request): FlashMessage[] {
  * save after the headers went out, and a fast browser could load the next page without the message.
  */
 export async function redirectAfterSave(req: Request, res: Response, url: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
   res.redirect(303, url);
 }

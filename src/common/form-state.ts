@@ -16,9 +16,7 @@ export interface FormState {
 const SECRET_FIELD = /password|secret|token/i;
 
 export function rememberRejectedForm(req: Request, errors: Record<string, FieldError>): void {
-  const values = Object.fromEntries(
-    Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== '_csrf' && !SECRET_FIELD.test(name)),
-  );
+  const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([name]) => name !== '_csrf' && !SECRET_FIELD.test(name)));
   req.session.forms = { ...(req.session.forms ?? {}), [req.path]: { values, errors } };
 }
 
@@ -32,5 +30,5 @@ export const RejectedForm = createParamDecorator((_: unknown, ctx: ExecutionCont
 
 /** Typed values win over stored ones, so a rejected form comes back exactly as the user left it. */
 export function formValues<T extends object>(stored: T, rejected?: FormState): T & Record<string, unknown> {
-  return { ...stored, ...(rejected?.values ?? {}) } as T & Record<string, unknown>;
+  return { ...stored, ...(rejected?.values ?? {}) };
 }

@@ -53,7 +53,7 @@ export class HtmlExceptionFilter implements ExceptionFilter {
     }
 
     const status = statusOf(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     // Machines (X's webhook calls) get JSON, people get a page.
     if (req.path.startsWith('/webhooks/')) {
       res.status(status).json({ status, error: exception instanceof HttpException ? exception.message : 'error' });

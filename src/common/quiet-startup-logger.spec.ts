@@ -4,10 +4,10 @@ import { quietStartup } from './quiet-startup-logger';
 function recording() {
   const lines: string[] = [];
   const logger: LoggerService = {
-    log: (m: unknown, c?: unknown) => lines.push(`info ${c}: ${m}`),
-    debug: (m: unknown, c?: unknown) => lines.push(`debug ${c}: ${m}`),
-    error: (m: unknown, c?: unknown) => lines.push(`error ${c}: ${m}`),
-    warn: (m: unknown, c?: unknown) => lines.push(`warn ${c}: ${m}`),
+    log: (m: unknown, c?: unknown) => lines.push(`info ${String(c)}: ${String(m)}`),
+    debug: (m: unknown, c?: unknown) => lines.push(`debug ${String(c)}: ${String(m)}`),
+    error: (m: unknown, c?: unknown) => lines.push(`error ${String(c)}: ${String(m)}`),
+    warn: (m: unknown, c?: unknown) => lines.push(`warn ${String(c)}: ${String(m)}`),
   };
   return { lines, logger: quietStartup(logger) };
 }

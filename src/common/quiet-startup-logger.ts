@@ -14,10 +14,20 @@ export function quietStartup(logger: LoggerService): LoggerService {
       if (typeof context === 'string' && STARTUP_CHATTER.has(context)) logger.debug?.(message, ...rest);
       else logger.log(message, ...rest);
     },
-    error: (message: unknown, ...rest: unknown[]) => logger.error(message, ...rest),
-    warn: (message: unknown, ...rest: unknown[]) => logger.warn(message, ...rest),
-    debug: (message: unknown, ...rest: unknown[]) => logger.debug?.(message, ...rest),
-    verbose: (message: unknown, ...rest: unknown[]) => logger.verbose?.(message, ...rest),
-    fatal: (message: unknown, ...rest: unknown[]) => (logger.fatal ?? logger.error).call(logger, message, ...rest),
+    error: (message: unknown, ...rest: unknown[]) => {
+      logger.error(message, ...rest);
+    },
+    warn: (message: unknown, ...rest: unknown[]) => {
+      logger.warn(message, ...rest);
+    },
+    debug: (message: unknown, ...rest: unknown[]) => {
+      logger.debug?.(message, ...rest);
+    },
+    verbose: (message: unknown, ...rest: unknown[]) => {
+      logger.verbose?.(message, ...rest);
+    },
+    fatal: (message: unknown, ...rest: unknown[]) => {
+      (logger.fatal ?? logger.error).call(logger, message, ...rest);
+    },
   };
 }

@@ -7,7 +7,8 @@
  */
 
 const REPLACEMENT = '\uFFFD';
-// Linear-time: one character of lookahead or lookbehind.
+// Linear-time: one character of lookahead or lookbehind. NUL is what it is there to find.
+// eslint-disable-next-line no-control-regex
 const NUL_OR_LONE_SURROGATE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function storableText(text: string): string {

@@ -5,7 +5,7 @@ import { translate, type MessageParams } from '../i18n/translator';
 import { DEFAULT_TIME_ZONE, formatInstant, knownTimeZone } from './time-zone';
 
 function languageOf(options: HelperOptions): Parameters<typeof translate>[0] {
-  const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang;
+  const lang = (options.data as { root?: { lang?: unknown } } | undefined)?.root?.lang;
   return isLanguage(lang) ? lang : DEFAULT_LANGUAGE;
 }
 
@@ -15,7 +15,7 @@ export const viewHelpers = {
   t(key: unknown, ...rest: unknown[]): string {
     const options = rest.pop() as HelperOptions;
     const positional = (rest[0] ?? {}) as MessageParams;
-    return translate(languageOf(options), String(key ?? ''), { ...positional, ...(options.hash as MessageParams) });
+    return translate(languageOf(options), typeof key === 'string' ? key : '', { ...positional, ...(options.hash as MessageParams) });
   },
   /** Builds a catalog key from parts: {{t (concat "validity." validity)}} */
   concat(...parts: unknown[]): string {
@@ -35,9 +35,9 @@ export const viewHelpers = {
    */
   date(value: unknown, options?: HelperOptions): string {
     if (!value) return '';
-    const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(String(value));
+    const date = value instanceof Date ? value : typeof value === 'number' ? new Date(value) : new Date(typeof value === 'string' ? value : NaN);
     if (Number.isNaN(date.getTime())) return '';
-    const agent = (options?.data?.root as { currentAgent?: { timeZone?: unknown } } | undefined)?.currentAgent;
+    const agent = (options?.data as { root?: { currentAgent?: { timeZone?: unknown } } } | undefined)?.root?.currentAgent;
     const timeZone = knownTimeZone(agent?.timeZone) ?? DEFAULT_TIME_ZONE;
     return formatInstant(date.getTime(), timeZone);
   },

@@ -17,7 +17,11 @@ describe('security settings', () => {
 
   it('limits failed logins to 5 per login and 20 per address in 15 minutes unless told otherwise', () => {
     expect(loadAppConfig({}).loginThrottle).toEqual({ maxFailuresPerLogin: 5, maxFailuresPerAddress: 20, windowMs: 15 * 60_000 });
-    expect(loadAppConfig({ LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '50', LOGIN_FAILURE_WINDOW_MINUTES: '60' }).loginThrottle).toEqual({ maxFailuresPerLogin: 3, maxFailuresPerAddress: 50, windowMs: 3_600_000 });
+    expect(loadAppConfig({ LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '50', LOGIN_FAILURE_WINDOW_MINUTES: '60' }).loginThrottle).toEqual({
+      maxFailuresPerLogin: 3,
+      maxFailuresPerAddress: 50,
+      windowMs: 3_600_000,
+    });
     expect(() => loadAppConfig({ LOGIN_MAX_FAILURES: '0', LOGIN_FAILURE_WINDOW_MINUTES: 'soon' })).toThrow(/LOGIN_MAX_FAILURES must be[\s\S]*LOGIN_FAILURE_WINDOW_MINUTES must be/);
   });
 });

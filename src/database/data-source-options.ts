@@ -33,13 +33,27 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: path,
     enableWAL: path !== ':memory:',
-    prepareDatabase: (db: { pragma(statement: string): unknown; prepare(source: string): unknown }) => {
+    prepareDatabase: (db: SqliteConnection) => {
       db.pragma(`synchronous = ${synchronous}`);
+      // SQLite's own LOWER() folds A–Z only; PostgreSQL's folds every letter. One answer on both, so
+      // a filter for `ана` finds `Ана` and a login compares alike (src/database/contains-filter.ts).
+      db.function('lower', { deterministic: true }, unicodeLower);
       takeWriteTurns(db);
       beginImmediate(db);
       if (path !== ':memory:') makePrivate(...sqliteFiles(path));
     },
   };
+}
+
+interface SqliteConnection {
+  pragma(statement: string): unknown;
+  prepare(source: string): unknown;
+  function(name: string, options: { deterministic: boolean }, implementation: (value: unknown) => unknown): unknown;
+}
+
+/** LOWER() as PostgreSQL has it: every letter folded; NULL and numbers as they are. */
+export function unicodeLower(value: unknown): unknown {
+  return typeof value === 'string' ? value.toLowerCase() : value;
 }
 
 /**

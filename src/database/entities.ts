@@ -19,4 +19,24 @@ import { UserGroup } from '../users/user-group.entity';
 import { User } from '../users/user.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
-export const ENTITIES = [User, Group, UserGroup, Queue, HttpSession, LoginThrottleCounter, SocialMediaProfile, TrackedHashtag, ProfileWebhook, StoredAcl, AclDeployment, Ticket, TicketThread, TicketHistoryEntry, Article, Attachment, InboxEvent, PollCursor, SharedKey];
+export const ENTITIES = [
+  User,
+  Group,
+  UserGroup,
+  Queue,
+  HttpSession,
+  LoginThrottleCounter,
+  SocialMediaProfile,
+  TrackedHashtag,
+  ProfileWebhook,
+  StoredAcl,
+  AclDeployment,
+  Ticket,
+  TicketThread,
+  TicketHistoryEntry,
+  Article,
+  Attachment,
+  InboxEvent,
+  PollCursor,
+  SharedKey,
+];

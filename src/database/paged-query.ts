@@ -12,10 +12,7 @@ export async function pageOf<T extends ObjectLiteral>(query: SelectQueryBuilder<
   const window = pageWindow(requested, total, pageSize);
   const ids = await pageIdsOf(query, window);
   if (ids.length === 0) return { rows: [], total, window };
-  const rows = await query
-    .clone()
-    .andWhere(`${query.alias}.id IN (:...pageIds)`, { pageIds: ids })
-    .getMany();
+  const rows = await query.clone().andWhere(`${query.alias}.id IN (:...pageIds)`, { pageIds: ids }).getMany();
   return { rows, total, window };
 }
 
@@ -24,7 +21,7 @@ export async function pageOf<T extends ObjectLiteral>(query: SelectQueryBuilder<
  * lists that count and load their page their own way (the ticket list, src/tickets/tickets.service.ts).
  */
 export async function pageIdsOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, window: PageWindow): Promise<number[]> {
-  const [sql, parameters] = query.clone().select(`${query.alias}.id`, 'page_id').getQueryAndParameters();
+  const [sql, parameters]: [string, unknown[]] = query.clone().select(`${query.alias}.id`, 'page_id').getQueryAndParameters();
   const postgres = query.connection.options.type === 'postgres';
   const limitOffset = postgres ? ` LIMIT $${parameters.length + 1} OFFSET $${parameters.length + 2}` : ' LIMIT ? OFFSET ?';
   const ids: { page_id: number | string }[] = await query.connection.query(sql + limitOffset, [...parameters, window.limit, window.offset]);

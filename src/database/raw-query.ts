@@ -31,7 +31,7 @@ const STATEMENT_NAMES = new Map<string, string>();
  * plan than to run). Errors come as TypeORM's QueryFailedError, as from any other query.
  */
 export async function postgresQuery<T = Record<string, unknown>>(m: EntityManager, text: string, parameters: readonly unknown[]): Promise<T[]> {
-  const runner = m.queryRunner as (QueryRunner & { databaseConnection?: PgConnection }) | undefined;
+  const runner: (QueryRunner & { databaseConnection?: PgConnection }) | undefined = m.queryRunner;
   const connection = runner?.isTransactionActive ? runner.databaseConnection : undefined;
   if (!connection) {
     const result: unknown = await m.query(text, parameters as unknown[]);
@@ -62,6 +62,9 @@ export function postgresText(text: string): string {
   return converted;
 }
 
+/** Marks where a list's placeholders go until its length is known (a character no statement holds). */
+const LIST = '\uE000';
+
 const POSITIONAL = new Map<string, { text: string; names: Array<{ name: string; spread: boolean }> }>();
 
 /**
@@ -75,7 +78,7 @@ export async function namedQuery<T = Record<string, unknown>>(m: EntityManager, 
     const names: Array<{ name: string; spread: boolean }> = [];
     const positional = text.replace(/(?<!:):(\.\.\.)?([A-Za-z_]\w*)/g, (_, spread: string | undefined, name: string) => {
       names.push({ name, spread: !!spread });
-      return spread ? '\u0000' : '?';
+      return spread ? LIST : '?';
     });
     template = { text: positional, names };
     POSITIONAL.set(text, template);
@@ -94,6 +97,6 @@ export async function namedQuery<T = Record<string, unknown>>(m: EntityManager, 
     }
   }
   let n = 0;
-  const expanded = lists.length === 0 ? template.text : template.text.replace(/\u0000/g, () => Array(lists[n++]).fill('?').join(', '));
+  const expanded = lists.length === 0 ? template.text : template.text.replaceAll(LIST, () => Array(lists[n++]).fill('?').join(', '));
   return rawQuery<T>(m, expanded, values);
 }

@@ -37,7 +37,7 @@ const inInboxThread = fromApp !== undefined;
 
 /** For the inbox thread's workerData (InboxThread). */
 export function writeTurnsForThread(): ThreadData {
-  return { socialdeskWriteTurns: turns.buffer as SharedArrayBuffer };
+  return { socialdeskWriteTurns: turns.buffer };
 }
 
 /** In the inbox thread: the app's thread waits for the write lock (or holds it). End the batch. */

@@ -60,9 +60,15 @@ const BATCH = 500;
 const DAY_MS = 86_400_000;
 
 const WORDS = {
-  en: 'order parcel delivery refund invoice account password login broken late missing package tracking number help please thanks support shipping address payment card charge weekend store app update crash screen photo'.split(' '),
-  de: 'Bestellung Lieferung Paket Rechnung Rückerstattung Konto Passwort kaputt verspätet fehlt Sendungsnummer bitte danke Versand Adresse Zahlung Karte Wochenende Filiale Aktualisierung Absturz Bildschirm Grüße Kundendienst'.split(' '),
-  sr: 'поруџбина испорука пакет рачун повраћај налог лозинка покварено касни недостаје број хвала молим достава адреса плаћање картица викенд продавница апликација ажурирање екран поздрав подршка'.split(' '),
+  en: 'order parcel delivery refund invoice account password login broken late missing package tracking number help please thanks support shipping address payment card charge weekend store app update crash screen photo'.split(
+    ' ',
+  ),
+  de: 'Bestellung Lieferung Paket Rechnung Rückerstattung Konto Passwort kaputt verspätet fehlt Sendungsnummer bitte danke Versand Adresse Zahlung Karte Wochenende Filiale Aktualisierung Absturz Bildschirm Grüße Kundendienst'.split(
+    ' ',
+  ),
+  sr: 'поруџбина испорука пакет рачун повраћај налог лозинка покварено касни недостаје број хвала молим достава адреса плаћање картица викенд продавница апликација ажурирање екран поздрав подршка'.split(
+    ' ',
+  ),
 };
 
 export async function generateDemoData(dataSource: DataSource, options: DemoOptions): Promise<DemoSummary> {
@@ -77,8 +83,8 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
   try {
     const queues = await ensureQueues(runner, p);
     const profileId = await ensureProfile(runner, p, queues[QUEUES[0][0]]);
-    const firstTicket = Number((await runner.query('SELECT COALESCE(MAX(id), 0) AS n FROM tickets'))[0].n) + 1;
-    const firstArticle = Number((await runner.query('SELECT COALESCE(MAX(id), 0) AS n FROM articles'))[0].n) + 1;
+    const firstTicket = Number((await select<{ n: number | string }>(runner, 'SELECT COALESCE(MAX(id), 0) AS n FROM tickets'))[0].n) + 1;
+    const firstArticle = Number((await select<{ n: number | string }>(runner, 'SELECT COALESCE(MAX(id), 0) AS n FROM articles'))[0].n) + 1;
     const now = Date.now();
 
     // Which ticket each article belongs to: one each, the zoom ticket its fifty, the rest at random.
@@ -103,7 +109,11 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
         const queue = i === 0 ? QUEUES[0][0] : pick(random, QUEUES);
         const state = i === 0 ? 'open' : pick(random, STATES);
         const channel = random() < 0.6 ? 'dm' : 'tweet';
-        const language = pick(random, [['en', 0.4], ['de', 0.4], ['sr', 0.2]] as [keyof typeof WORDS, number][]);
+        const language = pick(random, [
+          ['en', 0.4],
+          ['de', 0.4],
+          ['sr', 0.2],
+        ] as [keyof typeof WORDS, number][]);
         const customer = { id: String(1_950_000_000_000_000_000n + BigInt(id)), handle: `kunde_${id}`, name: customerName(random, language) };
         const created = now - Math.floor(random() * 365 * DAY_MS);
         const changed = Math.min(now, created + Math.floor(random() * 30 * DAY_MS));
@@ -112,7 +122,23 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
         (counts[queue] ??= {})[state] = ((counts[queue] ??= {})[state] ?? 0) + 1;
         // A pending state always has its time (a week after the last change), as the agent's state form sets it.
         const pendingUntil = isPendingState(state) ? changed + 7 * DAY_MS : null;
-        tickets.push([id, number, title, queues[queue], state, database === 'sqlite' ? 0 : false, null, profileId, channel, customer.id, customer.handle, customer.name, stamp(created), stamp(changed), pendingUntil]);
+        tickets.push([
+          id,
+          number,
+          title,
+          queues[queue],
+          state,
+          database === 'sqlite' ? 0 : false,
+          null,
+          profileId,
+          channel,
+          customer.id,
+          customer.handle,
+          customer.name,
+          stamp(created),
+          stamp(changed),
+          pendingUntil,
+        ]);
         // The first article is the customer's: the customer opened the ticket.
         history.push([id, 'created', 'customer', String(queues[queue]), null, created]);
         docs.push(ticketDocument({ id, number, title, customerHandle: customer.handle, customerName: customer.name }));
@@ -126,13 +152,31 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
           }
           const atMs = created + Math.floor(((changed - created) * (n + 1)) / (perTicket[i] + 1));
           const at = stamp(atMs);
-          articles.push([articleId, id, profileId, fromCustomer ? 'customer' : 'agent', channel, fromCustomer ? String(1_960_000_000_000_000_000n + BigInt(articleId)) : null, fromCustomer ? customer.id : null, fromCustomer ? customer.handle : 'acme_demo', body, fromCustomer ? null : 'sent', at]);
+          articles.push([
+            articleId,
+            id,
+            profileId,
+            fromCustomer ? 'customer' : 'agent',
+            channel,
+            fromCustomer ? String(1_960_000_000_000_000_000n + BigInt(articleId)) : null,
+            fromCustomer ? customer.id : null,
+            fromCustomer ? customer.handle : 'acme_demo',
+            body,
+            fromCustomer ? null : 'sent',
+            at,
+          ]);
           // Agent articles without an author agent, as articles sent from X directly are: the system's.
           history.push([id, 'article', fromCustomer ? 'customer' : 'system', channel, articleId, atMs]);
           docs.push(articleDocument({ id: articleId, ticketId: id, body }));
         }
       }
-      await insertRows(runner, p, 'tickets', ['id', 'number', 'title', 'queue_id', 'state', 'locked', 'owner_id', 'profile_id', 'channel', 'customer_x_id', 'customer_handle', 'customer_name', 'created_at', 'changed_at', 'pending_until'], tickets);
+      await insertRows(
+        runner,
+        p,
+        'tickets',
+        ['id', 'number', 'title', 'queue_id', 'state', 'locked', 'owner_id', 'profile_id', 'channel', 'customer_x_id', 'customer_handle', 'customer_name', 'created_at', 'changed_at', 'pending_until'],
+        tickets,
+      );
       await insertRows(runner, p, 'articles', ['id', 'ticket_id', 'profile_id', 'sender', 'channel', 'external_id', 'author_x_id', 'author_handle', 'body', 'delivery_status', 'created_at'], articles);
       await insertRows(runner, p, 'ticket_history', ['ticket_id', 'kind', 'actor', 'new_value', 'article_id', 'occurred_at'], history);
       await writeSearchDocuments((sql, parameters) => runner.query(sql, parameters), database, docs);
@@ -167,14 +211,19 @@ async function insertRows(runner: QueryRunner, p: (n: number) => string, table: 
   }
 }
 
+/** Rows of a raw SELECT: QueryRunner.query() does not know their shape. */
+function select<T>(runner: QueryRunner, sql: string, parameters?: unknown[]): Promise<T[]> {
+  return runner.query(sql, parameters) as Promise<T[]>;
+}
+
 async function ensureQueues(runner: QueryRunner, p: (n: number) => string): Promise<Record<string, number>> {
-  const [group] = await runner.query(`SELECT id FROM groups WHERE name = ${p(1)}`, [DEMO_GROUP]);
+  const [group] = await select<{ id: number }>(runner, `SELECT id FROM groups WHERE name = ${p(1)}`, [DEMO_GROUP]);
   const queues: Record<string, number> = {};
   for (const [name] of QUEUES) {
-    let [row] = await runner.query(`SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
+    let [row] = await select<{ id: number }>(runner, `SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
     if (!row) {
       await runner.query(`INSERT INTO queues (name, group_id, follow_up, comment) VALUES (${p(1)}, ${p(2)}, 'possible', 'Demo data')`, [name, group.id]);
-      [row] = await runner.query(`SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
+      [row] = await select<{ id: number }>(runner, `SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
     }
     queues[name] = Number(row.id);
   }
@@ -184,13 +233,13 @@ async function ensureQueues(runner: QueryRunner, p: (n: number) => string): Prom
 /** A profile the demo tickets belong to: valid, but without keys, so nothing is ever sent to X. */
 async function ensureProfile(runner: QueryRunner, p: (n: number) => string, queueId: number): Promise<number> {
   const name = 'DemoProfile';
-  let [row] = await runner.query(`SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
+  let [row] = await select<{ id: number }>(runner, `SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
   if (!row) {
     await runner.query(
       `INSERT INTO social_media_profiles (type, name, description, app_name, account_handle, account_name, target_queue_id, validity, created_by, changed_by) VALUES ('twitter', ${p(1)}, 'Demo data: no keys, sends nothing', 'Demo', 'acme_demo', 'ACME Demo', ${p(2)}, 'valid', 'demo', 'demo')`,
       [name, queueId],
     );
-    [row] = await runner.query(`SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
+    [row] = await select<{ id: number }>(runner, `SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
   }
   return Number(row.id);
 }

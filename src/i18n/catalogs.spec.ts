@@ -17,16 +17,12 @@ describe('message catalogs', () => {
   });
 
   it.each(LANGUAGES.filter((l) => l !== 'en'))('%s uses the same placeholders as English', (lang) => {
-    const mismatched = Object.keys(CATALOGS.en).filter(
-      (key) => key in CATALOGS[lang] && placeholders(CATALOGS[lang][key]).join() !== placeholders(CATALOGS.en[key]).join(),
-    );
+    const mismatched = Object.keys(CATALOGS.en).filter((key) => key in CATALOGS[lang] && placeholders(CATALOGS[lang][key]).join() !== placeholders(CATALOGS.en[key]).join());
     expect(mismatched).toEqual([]);
   });
 
   it('writes Serbian in Cyrillic', () => {
-    const latinOnly = Object.entries(CATALOGS.sr).filter(
-      ([key, text]) => !key.startsWith('language.') && /[A-Za-z]{4,}/.test(text.replace(/\{\w+\}/g, '')) && !/[\u0400-\u04FF]/.test(text),
-    );
+    const latinOnly = Object.entries(CATALOGS.sr).filter(([key, text]) => !key.startsWith('language.') && /[A-Za-z]{4,}/.test(text.replace(/\{\w+\}/g, '')) && !/[\u0400-\u04FF]/.test(text));
     expect(latinOnly).toEqual([]);
   });
 });

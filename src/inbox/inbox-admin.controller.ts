@@ -3,8 +3,8 @@ import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
+import { listQuery, listView } from '../common/list-query';
 import { INBOX_STATUSES, InboxAdminService } from './inbox-admin.service';
-import type { InboxStatus } from './inbox-event.entity';
 
 @Controller('admin/inbox')
 export class InboxAdminController {
@@ -13,18 +13,22 @@ export class InboxAdminController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/inbox/list')
-  async list(@Query('status') status?: unknown, @Query('page') page?: unknown) {
-    const chosen = INBOX_STATUSES.find((s) => s === status) as InboxStatus | undefined;
-    const { events, page: pageNumber, hasMore } = await this.inbox.list(chosen, page);
-    const counts = await this.inbox.counts();
+  async list(@Query('status') status?: unknown, @Query('filter') filter?: unknown, @Query('page') page?: unknown) {
+    const chosen = INBOX_STATUSES.find((s) => s === status);
+    const query = listQuery(filter, page);
+    const [events, counts] = await Promise.all([this.inbox.list(chosen, query), this.inbox.counts()]);
     return {
       title: 'inbox.title',
+      nav: 'inbox',
       status: chosen ?? '',
-      tabs: INBOX_STATUSES.map((s) => ({ status: s, count: counts[s], current: s === chosen })),
-      events,
-      page: pageNumber,
-      previousPage: pageNumber > 1 ? pageNumber - 1 : undefined,
-      nextPage: hasMore ? pageNumber + 1 : undefined,
+      tabs: INBOX_STATUSES.map((s) => ({
+        status: s,
+        count: counts[s],
+        current: s === chosen,
+        url: `/admin/inbox?${new URLSearchParams({ status: s, ...(query.filter ? { filter: query.filter } : {}) })}`,
+      })),
+      allUrl: query.filter ? `/admin/inbox?${new URLSearchParams({ filter: query.filter })}` : '/admin/inbox',
+      ...listView('/admin/inbox', query, events, { status: chosen }),
     };
   }
 

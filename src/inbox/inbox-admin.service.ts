@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
-import { requestedPage } from '../common/pagination';
+import type { ListPage, ListQuery } from '../common/list-query';
+import { whereContains } from '../database/contains-filter';
 import { pageOf } from '../database/paged-query';
 import { InboxEvent, type InboxStatus } from './inbox-event.entity';
 import { InboxWorker } from './inbox-worker.service';
@@ -25,12 +26,14 @@ export class InboxAdminService {
     return counts;
   }
 
-  /** One page of events, newest first; `page` as it came in the URL, clamped to the pages there are. */
-  async list(status: InboxStatus | undefined, page: unknown): Promise<{ events: InboxEvent[]; page: number; hasMore: boolean }> {
-    const query = this.events.createQueryBuilder('e').orderBy('e.id', 'DESC');
-    if (status) query.where('e.status = :status', { status });
-    const { rows, window } = await pageOf(query, requestedPage(page), PAGE_SIZE);
-    return { events: rows, page: window.page, hasMore: window.page < window.pages };
+  /**
+   * One page of events, newest first: of one status or all, and those whose message key, source or
+   * note contains the filter (in SQL, any case). The page is clamped to the pages there are.
+   */
+  list(status: InboxStatus | undefined, query: ListQuery): Promise<ListPage<InboxEvent>> {
+    const events = this.events.createQueryBuilder('e').orderBy('e.id', 'DESC');
+    if (status) events.andWhere('e.status = :status', { status });
+    return pageOf(whereContains(events, ['e.dedupeKey', 'e.source', 'e.error'], query.filter), query.page, PAGE_SIZE);
   }
 
   async get(id: number): Promise<InboxEvent> {

@@ -25,7 +25,9 @@ export class InboxHealthService {
    */
   async lastEvents(profileIds: number[]): Promise<Map<number, LastInboxEvent>> {
     const found = await Promise.all(
-      profileIds.map((profileId) => this.events.findOne({ where: { profileId, source: In(RECEIVED_BY) }, order: { receivedAt: 'DESC', id: 'DESC' }, select: { id: true, source: true, receivedAt: true } })),
+      profileIds.map((profileId) =>
+        this.events.findOne({ where: { profileId, source: In(RECEIVED_BY) }, order: { receivedAt: 'DESC', id: 'DESC' }, select: { id: true, source: true, receivedAt: true } }),
+      ),
     );
     return new Map(found.flatMap((event, index) => (event ? [[profileIds[index], { at: event.receivedAt, source: event.source as LastInboxEvent['source'] }]] : [])));
   }

@@ -96,7 +96,15 @@ export class InboxProcessor {
     return conversationId && outcome.status !== 'wants-parent' ? { ...outcome, conversationId } : outcome;
   }
 
-  private place(m: EntityManager, message: IncomingXMessage, conversationId: string | undefined, profile: ActiveProfile, event: InboxEvent, now: Date, lock: ConversationLock): Promise<ProcessOutcome> {
+  private place(
+    m: EntityManager,
+    message: IncomingXMessage,
+    conversationId: string | undefined,
+    profile: ActiveProfile,
+    event: InboxEvent,
+    now: Date,
+    lock: ConversationLock,
+  ): Promise<ProcessOutcome> {
     const authorId = message.kind === 'dm' ? message.sender.id : message.author.id;
     if (authorId === profile.accountId) return this.ownMessage(m, message, conversationId, profile, event);
     if (message.kind === 'dm') {
@@ -203,10 +211,7 @@ function customerArticle(message: IncomingXMessage, conversationId?: string): Ar
  * own ids belongs there.
  */
 function badIdOf(message: IncomingXMessage): string | undefined {
-  const ids =
-    message.kind === 'dm'
-      ? [message.id, message.sender.id, message.recipientId]
-      : [message.id, message.author.id, message.inReplyToTweetId, message.inReplyToUserId, message.conversationId];
+  const ids = message.kind === 'dm' ? [message.id, message.sender.id, message.recipientId] : [message.id, message.author.id, message.inReplyToTweetId, message.inReplyToUserId, message.conversationId];
   const bad = ids.find((id) => id !== undefined && !isXId(id));
   return bad === undefined ? undefined : describeBadId(bad);
 }

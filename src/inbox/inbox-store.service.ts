@@ -92,7 +92,7 @@ export class InboxStore {
       while (!intake.commit(rows)) await new Promise((resolve) => setTimeout(resolve, 1));
       return intake.durable();
     }
-    await this.transactions.exclusive(() => this.transactions.withoutWaitingForDisk(async () => this.commitNow(rows)));
+    await this.transactions.exclusive(() => this.transactions.withoutWaitingForDisk(() => Promise.resolve(this.commitNow(rows))));
     await this.transactions.durable();
   }
 
@@ -153,7 +153,14 @@ function row(profileId: number, source: InboxSource, item: NewInboxItem, now: nu
   const id = /^(?:tweet|dm):(.*)$/s.exec(item.dedupeKey)?.[1];
   if (id === undefined || !isXId(id)) {
     const problem = id === undefined ? `Not a message key: ${describeBadId(item.dedupeKey)}` : `The message id is not an X id: ${describeBadId(id)}`;
-    return { ...common, dedupeKey: fittingKey(item.dedupeKey), status: 'rejected' as InboxStatus, conversationId: null, error: `${problem}. Nothing was stored.` as string | null, processedAt: String(now) as string | null };
+    return {
+      ...common,
+      dedupeKey: fittingKey(item.dedupeKey),
+      status: 'rejected' as InboxStatus,
+      conversationId: null,
+      error: `${problem}. Nothing was stored.` as string | null,
+      processedAt: String(now) as string | null,
+    };
   }
   const conversationId = item.conversationId ?? payloadConversation(item);
   return { ...common, dedupeKey: item.dedupeKey, status: 'received' as InboxStatus, conversationId: isXId(conversationId) ? conversationId : null, error: null, processedAt: null };

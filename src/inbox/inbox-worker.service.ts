@@ -187,7 +187,7 @@ export class InboxWorker implements OnModuleDestroy {
         while (!this.stopped && (await this.round()).more) await yieldToEventLoop();
       } while (this.again && !this.stopped);
     } catch (err) {
-      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? err}`);
+      this.logger.error(`inbox pass failed: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
@@ -220,10 +220,10 @@ export class InboxWorker implements OnModuleDestroy {
       await this.transactions.exclusive(() => this.dataSource.query('ATTACH DATABASE ? AS intake', [path]));
       this.intakeAttached = true;
     }
-    const [{ last }] = await this.dataSource.query(`SELECT MAX(id) AS last FROM intake.${INTAKE_TABLE}`);
+    const [{ last }] = await this.dataSource.query<{ last: number | null }[]>(`SELECT MAX(id) AS last FROM intake.${INTAKE_TABLE}`);
     if (last === null) return 0;
     const moved = await this.transactions.run(async (m) => {
-      const [{ n }] = await m.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
+      const [{ n }] = await m.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
       await rawQuery(m, MOVE_INTAKE_SQL, [last]);
       return Number(n);
     });
@@ -261,10 +261,10 @@ export class InboxWorker implements OnModuleDestroy {
   private async passNow(): Promise<{ claimed: number; complete: boolean }> {
     const runner = this.dataSource.createQueryRunner();
     const wakes: Wakes = { done: [], waiting: [] };
-    let claimed = 0;
+    let claimed: number;
     let worked = 0;
     let autoReplies = false;
-    let now = 0;
+    let now: number;
     try {
       await runner.startTransaction();
       now = this.clock.now();
@@ -403,10 +403,11 @@ export class InboxWorker implements OnModuleDestroy {
       if (tweetId !== undefined) byProfile.set(event.profileId, [...(byProfile.get(event.profileId) ?? []), tweetId]);
     }
     for (const [profileId, tweetIds] of byProfile) {
-      woken += await this.affected(
-        `UPDATE inbox_events SET next_attempt_at = :now WHERE profile_id = :profileId AND waits_for IN (:...tweetIds) AND status = 'received' AND next_attempt_at > :now`,
-        { now, profileId, tweetIds },
-      );
+      woken += await this.affected(`UPDATE inbox_events SET next_attempt_at = :now WHERE profile_id = :profileId AND waits_for IN (:...tweetIds) AND status = 'received' AND next_attempt_at > :now`, {
+        now,
+        profileId,
+        tweetIds,
+      });
     }
     if (wakes.waiting.length > 0) {
       woken += await this.affected(

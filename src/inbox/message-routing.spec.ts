@@ -1,7 +1,15 @@
 import type { IncomingTweet } from '../channels/x/incoming-x-message';
 import { routeTweet } from './message-routing';
 
-const profile = { accountId: '100', targetQueueId: 1, mentionsEnabled: true, hashtagQueues: [{ hashtag: 'billing', queueId: 2 }, { hashtag: 'support', queueId: 3 }] };
+const profile = {
+  accountId: '100',
+  targetQueueId: 1,
+  mentionsEnabled: true,
+  hashtagQueues: [
+    { hashtag: 'billing', queueId: 2 },
+    { hashtag: 'support', queueId: 3 },
+  ],
+};
 const tweet = (change: Partial<IncomingTweet> = {}): IncomingTweet => ({
   kind: 'tweet',
   id: '9',

@@ -72,7 +72,11 @@ export class Poller {
       const result = await this.fetch(profile, stream, cursor.sinceId || undefined);
       const firstPoll = cursor.sinceId === null;
       if (!firstPoll) {
-        await this.store.store(profile.id, 'poll', result.messages.map((message) => ({ format: message.kind === 'dm' ? 'v2-dm' : 'v2-tweet', dedupeKey: `${message.kind}:${message.id}`, payload: message })));
+        await this.store.store(
+          profile.id,
+          'poll',
+          result.messages.map((message) => ({ format: message.kind === 'dm' ? 'v2-dm' : 'v2-tweet', dedupeKey: `${message.kind}:${message.id}`, payload: message })),
+        );
       }
       const exhausted = result.rateLimit && result.rateLimit.remaining === 0;
       await this.cursors.update(
@@ -122,4 +126,3 @@ export class Poller {
     return leased.affected ? cursor : undefined;
   }
 }
-

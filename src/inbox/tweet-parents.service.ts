@@ -129,14 +129,22 @@ export class TweetParents {
       return;
     }
     if ('missing' in lookup) {
-      await m.update(InboxEvent, replies, { parentLookup: 'missing', nextAttemptAt: String(now), error: storableText(`Tweet ${parentId}, which it answers, is not available on X (${lookup.missing}): placed without it.`) });
+      await m.update(InboxEvent, replies, {
+        parentLookup: 'missing',
+        nextAttemptAt: String(now),
+        error: storableText(`Tweet ${parentId}, which it answers, is not available on X (${lookup.missing}): placed without it.`),
+      });
       return;
     }
     const { error } = lookup;
     const reason = error instanceof Error ? error.message : String(error);
     if (!(error instanceof XApiError) || !error.retryable) {
       this.logger.warn(`fetching tweet ${parentId} for profile ${wanted.profileId} failed: ${reason}`);
-      await m.update(InboxEvent, replies, { parentLookup: 'missing', nextAttemptAt: String(now), error: storableText(`Tweet ${parentId}, which it answers, could not be fetched (${reason}): placed without it.`) });
+      await m.update(InboxEvent, replies, {
+        parentLookup: 'missing',
+        nextAttemptAt: String(now),
+        error: storableText(`Tweet ${parentId}, which it answers, could not be fetched (${reason}): placed without it.`),
+      });
       return;
     }
     // X could not be reached (or asks us to wait): try again, but never past each reply's hold time.
@@ -166,7 +174,16 @@ export class TweetParents {
       .createQueryBuilder()
       .insert()
       .into(InboxEvent)
-      .values({ profileId, source: 'fetch', format: 'v2-tweet', dedupeKey: `tweet:${tweet.id}`, payload: JSON.stringify(tweet), status: 'received', nextAttemptAt: '0', conversationId: tweet.conversationId ?? null })
+      .values({
+        profileId,
+        source: 'fetch',
+        format: 'v2-tweet',
+        dedupeKey: `tweet:${tweet.id}`,
+        payload: JSON.stringify(tweet),
+        status: 'received',
+        nextAttemptAt: '0',
+        conversationId: tweet.conversationId ?? null,
+      })
       .orIgnore()
       .execute();
     // It may have arrived by webhook meanwhile, as a reply whose conversation was not known.

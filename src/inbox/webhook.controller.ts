@@ -59,11 +59,7 @@ export class WebhookController {
     // Profiles of one X app share one webhook: for_user_id says whose events these are.
     const forUserId = delivery.forUserId;
     const profile =
-      urlProfile && forUserId === urlProfile.accountId
-        ? urlProfile
-        : forUserId !== undefined
-          ? await this.profiles.activeForAccount(forUserId, keys.consumerKey, keys.consumerSecret)
-          : undefined;
+      urlProfile && forUserId === urlProfile.accountId ? urlProfile : forUserId !== undefined ? await this.profiles.activeForAccount(forUserId, keys.consumerKey, keys.consumerSecret) : undefined;
     if (!profile) {
       if (forUserId !== undefined && forUserId === keys.accountId) throw new NotFoundException();
       throw new ForbiddenException('for_user_id is not the account of a profile of this app');

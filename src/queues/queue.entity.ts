@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import type { Validity } from '../common/validity';
 import { Group } from '../users/group.entity';
 
-/** What happens when a customer writes to a closed ticket (see FOLLOWUP.md). */
+/** What happens when a customer writes to a closed ticket (docs/QUEUES.md, "Follow-up options"). */
 export const FOLLOW_UP_OPTIONS = ['possible', 'reject', 'new-ticket'] as const;
 export type FollowUpOption = (typeof FOLLOW_UP_OPTIONS)[number];
 

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { listQuery, listView } from '../common/list-query';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { GroupsService } from '../users/groups.service';
 import { QueueFormDto } from './dto/queue-form.dto';
@@ -22,9 +23,9 @@ export class QueuesController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/queues/list')
-  async list(@Query('filter') filter?: string) {
-    const term = typeof filter === 'string' ? filter : '';
-    return { title: 'queues.title', nav: 'queues', filter: term, queues: await this.queues.list(term) };
+  async list(@Query('filter') filter?: unknown, @Query('page') page?: unknown) {
+    const query = listQuery(filter, page);
+    return { title: 'queues.title', nav: 'queues', ...listView('/admin/queues', query, await this.queues.listPage(query)) };
   }
 
   @Get('new')

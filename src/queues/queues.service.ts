@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
+import { whereContains } from '../database/contains-filter';
+import { pageOf } from '../database/paged-query';
 import { Group } from '../users/group.entity';
 import type { QueueFormDto } from './dto/queue-form.dto';
 import { Queue } from './queue.entity';
@@ -13,15 +16,15 @@ export class QueuesService {
     @InjectRepository(Group) private readonly groups: Repository<Group>,
   ) {}
 
-  /** All queues, optionally those whose name or comment contains `filter` (case-insensitive). */
-  list(filter?: string): Promise<Queue[]> {
-    const query = this.queues.createQueryBuilder('q').leftJoinAndSelect('q.group', 'g').orderBy('q.name', 'ASC');
-    const term = filter?.trim();
-    if (term) {
-      const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.where("(LOWER(q.name) LIKE :pattern ESCAPE '\\' OR LOWER(q.comment) LIKE :pattern ESCAPE '\\')", { pattern });
-    }
-    return query.getMany();
+  /** All queues with their groups, by name. */
+  list(): Promise<Queue[]> {
+    return this.queues.find({ relations: { group: true }, order: { name: 'ASC' } });
+  }
+
+  /** One page of the admin list: queues whose name, comment or group contains the filter (in SQL, any case). */
+  listPage(query: ListQuery): Promise<ListPage<Queue>> {
+    const queues = this.queues.createQueryBuilder('q').leftJoinAndSelect('q.group', 'g').orderBy('q.name', 'ASC');
+    return pageOf(whereContains(queues, ['q.name', 'q.comment', 'g.name'], query.filter), query.page, ADMIN_LIST_PAGE_SIZE);
   }
 
   listValid(): Promise<Queue[]> {

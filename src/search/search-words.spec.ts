@@ -28,14 +28,22 @@ describe('search words', () => {
       { text: 'LIEFERANT', hit: true },
       { text: ' <b>', hit: false },
     ]);
-    expect(highlight('@kunde_3 schreibt', ['kunde3'])).toEqual([{ text: '@', hit: false }, { text: 'kunde_3', hit: true }, { text: ' schreibt', hit: false }]);
+    expect(highlight('@kunde_3 schreibt', ['kunde3'])).toEqual([
+      { text: '@', hit: false },
+      { text: 'kunde_3', hit: true },
+      { text: ' schreibt', hit: false },
+    ]);
   });
 
   it('never loses or adds a character when highlighting (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.array(fc.string({ minLength: 1, maxLength: 4 }), { maxLength: 3 }), (text, raw) => {
         const terms = raw.flatMap(searchTerms);
-        expect(highlight(text, terms).map((s) => s.text).join('')).toBe(text);
+        expect(
+          highlight(text, terms)
+            .map((s) => s.text)
+            .join(''),
+        ).toBe(text);
       }),
     );
   });

@@ -49,12 +49,16 @@ export interface ChannelHealth {
 export abstract class ChannelHealthReader {
   abstract forProfiles(profileIds: number[]): Promise<ChannelHealth[]>;
 
-  /** The overview rows (optionally filtered, as ProfilesService.list), each with its health. */
-  async profilesWithHealth(filter?: string): Promise<Array<ProfileListRow & { health?: ChannelHealth }>> {
-    const rows = await this.profileRows(filter);
+  /** Every profile's overview row (as ProfilesService.list), each with its health. */
+  async profilesWithHealth(): Promise<Array<ProfileListRow & { health?: ChannelHealth }>> {
+    return this.withHealth(await this.profileRows());
+  }
+
+  /** The given rows (one page of the profile list), each with its health. */
+  async withHealth<T extends { id: number }>(rows: T[]): Promise<Array<T & { health?: ChannelHealth }>> {
     const health = new Map((await this.forProfiles(rows.map((row) => row.id))).map((h) => [h.profileId, h]));
     return rows.map((row) => ({ ...row, health: health.get(row.id) }));
   }
 
-  protected abstract profileRows(filter?: string): Promise<ProfileListRow[]>;
+  protected abstract profileRows(): Promise<ProfileListRow[]>;
 }

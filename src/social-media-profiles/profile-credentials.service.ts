@@ -18,11 +18,7 @@ export class ProfileCredentialsService {
   ) {}
 
   /** Stores keys; a changed key or secret drops the verification, since it no longer proves anything. */
-  async saveKeys(
-    profile: SocialMediaProfile,
-    keys: { consumerKey?: string; consumerSecret?: string; accessToken?: string; accessTokenSecret?: string },
-    by: string,
-  ): Promise<SocialMediaProfile> {
+  async saveKeys(profile: SocialMediaProfile, keys: { consumerKey?: string; consumerSecret?: string; accessToken?: string; accessTokenSecret?: string }, by: string): Promise<SocialMediaProfile> {
     const changes: Partial<SocialMediaProfile> = {};
     let changed = false;
     if (keys.consumerKey !== undefined && keys.consumerKey !== profile.consumerKey) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { formValues, type FormState } from '../common/form-state';
+import { listView, type ListQuery } from '../common/list-query';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { QueuesService } from '../queues/queues.service';
 import { ChannelHealthReader } from './channel-health';
@@ -28,9 +29,10 @@ export class ProfilePagesService {
     return `${this.config.baseUrl}${X_CALLBACK_PATH}`;
   }
 
-  /** The overview table, each profile with its channel health. */
-  async list(filter: string) {
-    return { title: 'profiles.title', nav: 'social-media-profiles', filter, profiles: await this.health.profilesWithHealth(filter) };
+  /** One page of the profile list (filtered in SQL), each profile with its channel health. */
+  async list(query: ListQuery) {
+    const page = await this.profiles.listPage(query);
+    return { title: 'profiles.title', nav: 'social-media-profiles', ...listView('/admin/social-media-profiles', query, { ...page, rows: await this.health.withHealth(page.rows) }) };
   }
 
   /** The profile page: the General box, and how the profile receives (webhook, polling) with its health. */

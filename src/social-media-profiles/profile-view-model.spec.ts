@@ -28,7 +28,17 @@ describe('where a wizard button leads', () => {
 
 describe('the step indicator', () => {
   it('shows General and the six steps, the current one marked, done ones done', () => {
-    const facts = { ...stored([]), instructionsRead: true, appName: 'x', consumerKey: '', consumerSecretEncrypted: null, accessToken: '', accessTokenSecretEncrypted: null, verifiedAt: null, targetQueueId: null } as unknown as SocialMediaProfile;
+    const facts = {
+      ...stored([]),
+      instructionsRead: true,
+      appName: 'x',
+      consumerKey: '',
+      consumerSecretEncrypted: null,
+      accessToken: '',
+      accessTokenSecretEncrypted: null,
+      verifiedAt: null,
+      targetQueueId: null,
+    } as unknown as SocialMediaProfile;
     expect(stepIndicator(facts, 2).map((item) => [item.label, item.state])).toEqual([
       ['profiles.general.title', 'done'],
       ['profiles.step1.title', 'done'],
@@ -45,7 +55,15 @@ describe('hashtag rows of step 6', () => {
   const rejected = (hashtags: unknown, errors: FormState['errors'] = {}, action = 'save'): FormState => ({ values: { hashtags, action }, errors });
 
   it('shows the stored hashtags sorted, and one empty row to add another', () => {
-    expect(hashtagRows(stored([['zeta', 1], ['alpha', 2]]), undefined).map((row) => [row.index, row.hashtag, row.queueId])).toEqual([
+    expect(
+      hashtagRows(
+        stored([
+          ['zeta', 1],
+          ['alpha', 2],
+        ]),
+        undefined,
+      ).map((row) => [row.index, row.hashtag, row.queueId]),
+    ).toEqual([
       [0, '#alpha', '2'],
       [1, '#zeta', '1'],
       [2, '', ''],
@@ -53,7 +71,12 @@ describe('hashtag rows of step 6', () => {
   });
 
   it('after a refusal shows what was typed, without the empty rows sent along, plus one — rows do not pile up', () => {
-    const typed = [{ hashtag: '#a', queueId: '1' }, { hashtag: '', queueId: '' }, { hashtag: 'bad tag', queueId: '' }, { hashtag: '', queueId: '' }];
+    const typed = [
+      { hashtag: '#a', queueId: '1' },
+      { hashtag: '', queueId: '' },
+      { hashtag: 'bad tag', queueId: '' },
+      { hashtag: '', queueId: '' },
+    ];
     const rows = hashtagRows(stored([]), rejected(typed, { 'hashtags.2.hashtag': { key: 'profiles.error.hashtagShape' }, 'hashtags.2.queueId': { key: 'validation.choose' } }));
     expect(rows.map((row) => [row.index, row.hashtag, row.hashtagError?.key, row.queueError?.key])).toEqual([
       [0, '#a', undefined, undefined],
@@ -61,12 +84,28 @@ describe('hashtag rows of step 6', () => {
       [2, '', undefined, undefined],
     ]);
     // Sent again with the same refusal, the page still has exactly one empty row.
-    const again = hashtagRows(stored([]), rejected(rows.map(({ hashtag, queueId }) => ({ hashtag, queueId })), { 'hashtags.1.hashtag': { key: 'profiles.error.hashtagShape' } }));
+    const again = hashtagRows(
+      stored([]),
+      rejected(
+        rows.map(({ hashtag, queueId }) => ({ hashtag, queueId })),
+        { 'hashtags.1.hashtag': { key: 'profiles.error.hashtagShape' } },
+      ),
+    );
     expect(again.filter((row) => row.hashtag === '')).toHaveLength(1);
   });
 
   it('"Add hashtag" without JavaScript keeps every typed row, empty ones too, and adds one', () => {
-    const rows = hashtagRows(stored([]), rejected([{ hashtag: '#a', queueId: '1' }, { hashtag: '', queueId: '' }], {}, 'add-hashtag'));
+    const rows = hashtagRows(
+      stored([]),
+      rejected(
+        [
+          { hashtag: '#a', queueId: '1' },
+          { hashtag: '', queueId: '' },
+        ],
+        {},
+        'add-hashtag',
+      ),
+    );
     expect(rows.map((row) => row.hashtag)).toEqual(['#a', '', '']);
   });
 

@@ -29,7 +29,14 @@ export class ProfileWizardController {
   /** Saves the step (every error in one round), then follows the button that was pressed. */
   @Post(':step')
   @AdminOnly()
-  async submit(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async submit(
+    @Param('id', RecordIdPipe) id: number,
+    @Param('step') stepParam: string,
+    @Body() body: Record<string, unknown>,
+    @Agent() agent: CurrentAgent,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const step = parseStep(stepParam);
     if (!step) throw new NotFoundException();
     const outcome = await this.wizard.submit(id, step, body, agent.login);

@@ -23,8 +23,7 @@ const HASHTAG = /^[\p{L}\p{N}_]{1,100}$/u;
 
 export type SubmitOutcome =
   /** Show the page again with what was typed (the "Add hashtag" button without JavaScript). */
-  | { kind: 'redisplay' }
-  | { kind: 'saved'; location: string; flashes: FlashMessage[] };
+  { kind: 'redisplay' } | { kind: 'saved'; location: string; flashes: FlashMessage[] };
 
 /**
  * What the wizard pages store, and the one way a page is submitted: check the form and the rules
@@ -58,9 +57,7 @@ export class ProfileWizardService {
     const saved = await definition.save(context);
     const finish = form.action === 'finish';
     if (finish) this.assertFinished(saved.profile);
-    const flashes: FlashMessage[] = [
-      saved.flash ?? { type: 'success', key: finish ? 'profiles.flash.finished' : 'flash.saved', params: { name: saved.profile.name } },
-    ];
+    const flashes: FlashMessage[] = [saved.flash ?? { type: 'success', key: finish ? 'profiles.flash.finished' : 'flash.saved', params: { name: saved.profile.name } }];
     const receiving = await this.receivingAfterSave(profile, saved.profile, finish);
     flashes.push(...receiving.flashes);
     const location = receiving.problem ? profilePath(saved.profile) : locationAfter(saved.profile, wizardPage, form.action);
@@ -102,15 +99,23 @@ export class ProfileWizardService {
     const hashtags = normaliseHashtags(form.hashtags ?? []);
     await this.transactions.run(async (manager) => {
       await manager.delete(TrackedHashtag, { profileId: profile.id });
-      if (hashtags.length > 0) await manager.insert(TrackedHashtag, hashtags.map((h) => ({ ...h, profileId: profile.id })));
-      await manager.update(SocialMediaProfile, { id: profile.id }, {
-        targetQueueId: form.targetQueueId,
-        autoReplyEnabled: form.autoReplyEnabled ?? false,
-        autoReplyText: form.autoReplyText?.trim() ?? '',
-        mentionsEnabled: form.mentionsEnabled ?? false,
-        receivingMode: form.receivingMode ?? profile.receivingMode,
-        changedBy: by,
-      });
+      if (hashtags.length > 0)
+        await manager.insert(
+          TrackedHashtag,
+          hashtags.map((h) => ({ ...h, profileId: profile.id })),
+        );
+      await manager.update(
+        SocialMediaProfile,
+        { id: profile.id },
+        {
+          targetQueueId: form.targetQueueId,
+          autoReplyEnabled: form.autoReplyEnabled ?? false,
+          autoReplyText: form.autoReplyText?.trim() ?? '',
+          mentionsEnabled: form.mentionsEnabled ?? false,
+          receivingMode: form.receivingMode ?? profile.receivingMode,
+          changedBy: by,
+        },
+      );
     });
     return this.profiles.get(profile.id);
   }

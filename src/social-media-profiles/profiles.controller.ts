@@ -5,6 +5,7 @@ import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { listQuery } from '../common/list-query';
 import { GeneralDto } from './dto/general.dto';
 import { ProfilePagesService } from './profile-pages.service';
 import { profilePath } from './profile-view-model';
@@ -23,8 +24,8 @@ export class ProfilesController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/social-media-profiles/list')
-  list(@Query('filter') filter?: string) {
-    return this.pages.list(typeof filter === 'string' ? filter : '');
+  list(@Query('filter') filter?: unknown, @Query('page') page?: unknown) {
+    return this.pages.list(listQuery(filter, page));
   }
 
   @Get('twitter/new')
@@ -51,13 +52,7 @@ export class ProfilesController {
 
   @Post('twitter/:id')
   @AdminOnly()
-  async updateGeneral(
-    @Param('id', RecordIdPipe) id: number,
-    @Body() body: Record<string, unknown>,
-    @Agent() agent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async updateGeneral(@Param('id', RecordIdPipe) id: number, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const outcome = await this.wizard.submit(id, 'general', body, agent.login);
     if (outcome.kind === 'saved') outcome.flashes.forEach((flash) => addFlash(req, flash));
     await redirectAfterSave(req, res, outcome.kind === 'saved' ? outcome.location : req.originalUrl);

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Not, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
 import { SecretsCipher } from '../common/secrets-cipher';
+import { whereContains } from '../database/contains-filter';
+import { pageOf } from '../database/paged-query';
 import { isUniqueViolation } from '../database/unique-violation';
 import type { GeneralDto } from './dto/general.dto';
 import { SocialMediaProfile, type ReceivingMode, type UnreadableSecret } from './social-media-profile.entity';
@@ -34,26 +37,34 @@ export class ProfilesService {
     private readonly cipher: SecretsCipher,
   ) {}
 
-  /** Overview rows, optionally narrowed to profiles whose name, description or @handle contains `filter`. */
-  async list(filter?: string): Promise<ProfileListRow[]> {
-    const all = (await this.profiles.find({ relations: { targetQueue: true }, order: { name: 'ASC' } })).map((p) => this.withReadableSecrets(p));
-    const term = filter?.trim().toLowerCase();
-    return all
-      .filter((p) => !term || [p.name, p.description, p.accountHandle ?? ''].some((text) => text.toLowerCase().includes(term)))
-      .map((p) => ({
-        id: p.id,
-        type: p.type,
-        name: p.name,
-        description: p.description,
-        accountHandle: p.accountHandle,
-        targetQueue: p.targetQueue?.name ?? null,
-        validity: p.validity,
-        setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
-        needsReauthorisation: p.needsReauthorisation,
-        receivingMode: p.receivingMode,
-        changedAt: p.changedAt,
-        changedBy: p.changedBy,
-      }));
+  /** Overview rows of every profile, by name. */
+  async list(): Promise<ProfileListRow[]> {
+    return (await this.profiles.find({ relations: { targetQueue: true }, order: { name: 'ASC' } })).map((p) => this.listRow(p));
+  }
+
+  /** One page of the admin list: profiles whose name, description, @handle or target queue contains the filter (in SQL, any case). */
+  async listPage(query: ListQuery): Promise<ListPage<ProfileListRow>> {
+    const profiles = this.profiles.createQueryBuilder('p').leftJoinAndSelect('p.targetQueue', 'q').orderBy('p.name', 'ASC');
+    const { rows, total, window } = await pageOf(whereContains(profiles, ['p.name', 'p.description', 'p.accountHandle', 'q.name'], query.filter), query.page, ADMIN_LIST_PAGE_SIZE);
+    return { rows: rows.map((p) => this.listRow(p)), total, window };
+  }
+
+  private listRow(stored: SocialMediaProfile): ProfileListRow {
+    const p = this.withReadableSecrets(stored);
+    return {
+      id: p.id,
+      type: p.type,
+      name: p.name,
+      description: p.description,
+      accountHandle: p.accountHandle,
+      targetQueue: p.targetQueue?.name ?? null,
+      validity: p.validity,
+      setupComplete: firstMissingStep(wizardFacts(p)) === undefined,
+      needsReauthorisation: p.needsReauthorisation,
+      receivingMode: p.receivingMode,
+      changedAt: p.changedAt,
+      changedBy: p.changedBy,
+    };
   }
 
   /** The profiles with these ids (with their hashtags), in no particular order; unknown ids are left out. */
@@ -100,7 +111,7 @@ export class ProfilesService {
     const heldAccountId = next.validity === 'valid' && next.accountId ? next.accountId : null;
     if (heldAccountId && heldAccountId !== profile.heldAccountId) await this.assertAccountFree(profile, heldAccountId, next.accountHandle);
     try {
-      await this.profiles.update({ id: profile.id }, { ...changes, heldAccountId, changedBy: by } as Parameters<Repository<SocialMediaProfile>['update']>[1]);
+      await this.profiles.update({ id: profile.id }, { ...changes, heldAccountId, changedBy: by });
     } catch (err) {
       // Another admin made a profile hold the account since we looked: the index decides.
       if (heldAccountId && isUniqueViolation(err)) await this.assertAccountFree(profile, heldAccountId, next.accountHandle);

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { XModule } from '../channels/x/x.module';
 import { Clock } from '../common/clock';
-import { Queue } from '../queues/queue.entity';
 import { QueuesModule } from '../queues/queues.module';
 import { ProfileCredentialsService } from './profile-credentials.service';
 import { ProfilePagesService } from './profile-pages.service';

@@ -41,7 +41,10 @@ export class AgentDashboardService {
     const now = this.clock.now();
     const inMyQueues = () => this.tickets.createQueryBuilder('t').innerJoinAndSelect('t.queue', 'q').where('t.queueId IN (:...queueIds)', { queueIds });
 
-    const lockedByMe = inMyQueues().andWhere('t.locked = :locked AND t.ownerId = :me', { locked: true, me: agent.id }).andWhere('t.state NOT IN (:...closed)', { closed: CLOSED_STATES }).orderBy('t.changedAt', 'DESC');
+    const lockedByMe = inMyQueues()
+      .andWhere('t.locked = :locked AND t.ownerId = :me', { locked: true, me: agent.id })
+      .andWhere('t.state NOT IN (:...closed)', { closed: CLOSED_STATES })
+      .orderBy('t.changedAt', 'DESC');
     const remindersReached = inMyQueues()
       .andWhere("t.state = 'pending reminder' AND t.pendingUntil <= :now", { now })
       .andWhere(new Brackets((w) => w.where('t.ownerId = :me', { me: agent.id }).orWhere('t.ownerId IS NULL')))

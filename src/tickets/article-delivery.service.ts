@@ -34,7 +34,7 @@ const MAX_BATCHES_PER_PASS = 10;
  * Sends outgoing articles (agent replies, auto-replies, new tickets) through their ticket's profile.
  * Articles are stored as `sending` first; a pass claims the due ones, calls X, and records in one
  * UPDATE either the returned id with `sent`, a retry time, or `failed` with the reason
- * (DESIGN.md flow 3). Claims are safe across instances: on PostgreSQL the due rows are picked with
+ * (docs/ARCHITECTURE.md, "The path of an outgoing reply"). Claims are safe across instances: on PostgreSQL the due rows are picked with
  * `FOR UPDATE SKIP LOCKED` and leased by moving next_attempt_at ahead; the result is written only
  * while that lease still stands.
  */
@@ -207,9 +207,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     // A tweet that answers nothing starts its conversation: it records that id, and replies to it find this ticket (docs/THREADING.md).
     const startsConversation = article.channel === 'tweet' && !article.inReplyToExternalId;
     const conversation = startsConversation && !article.conversationId ? { conversationId: externalId } : {};
-    const joinItsConversation = startsConversation
-      ? async (m: EntityManager) => void (await this.conversations.joinConversation(m, ticket, tweetConversation(externalId)))
-      : undefined;
+    const joinItsConversation = startsConversation ? async (m: EntityManager) => void (await this.conversations.joinConversation(m, ticket, tweetConversation(externalId))) : undefined;
     try {
       await this.finish(article, lease, { ...sent, ...conversation, externalId }, entry, joinItsConversation);
     } catch (error) {
@@ -248,13 +246,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
    * overwritten. A final outcome (sent, failed) goes into the ticket's history in the same transaction,
    * as does `alongside` (what the outcome implies, e.g. a sent tweet's conversation joining the ticket).
    */
-  private async finish(
-    article: Article,
-    lease: string,
-    changes: Record<string, unknown>,
-    entry?: HistoryDraft,
-    alongside?: (m: EntityManager) => Promise<void>,
-  ): Promise<void> {
+  private async finish(article: Article, lease: string, changes: Record<string, unknown>, entry?: HistoryDraft, alongside?: (m: EntityManager) => Promise<void>): Promise<void> {
     const stored = await this.transactions.run(async (m) => {
       const result = await m
         .createQueryBuilder()

@@ -217,7 +217,10 @@ export class ConversationTickets {
     const found = new Map<string, number>();
     for (let from = 0; from < externalIds.length; from += 500) {
       const ids = externalIds.slice(from, from + 500);
-      const rows = await namedQuery<{ external_id: string; ticket_id: number }>(m, 'SELECT external_id, ticket_id FROM articles WHERE profile_id = :profileId AND external_id IN (:...ids)', { profileId, ids });
+      const rows = await namedQuery<{ external_id: string; ticket_id: number }>(m, 'SELECT external_id, ticket_id FROM articles WHERE profile_id = :profileId AND external_id IN (:...ids)', {
+        profileId,
+        ids,
+      });
       for (const row of rows) found.set(row.external_id, Number(row.ticket_id));
     }
     return found;
@@ -381,7 +384,8 @@ export class ConversationTickets {
     const [inserted] = await rawQuery<{ id: number }>(m, `INSERT INTO articles (${ARTICLE_COLUMNS}) VALUES (${ARTICLE_COLUMN_LIST.map(() => '?').join(', ')}) RETURNING id`, row);
     const id = Number(inserted.id);
     await this.searchIndex.indexArticle(m, { id, ticketId: ticket.id, body });
-    if (article.media?.length) await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
+    if (article.media?.length)
+      await this.attachments.recordIncoming(m, { id, ticketId: ticket.id, channel: article.channel, externalId: article.externalId, authorHandle: article.authorHandle }, article.media);
     if (article.upload) await this.attachments.storeUpload(m, { id, ticketId: ticket.id }, article.upload);
     await this.history.recordEach(m, ticket.id, [...options.history, own(id)]);
     return id;
@@ -459,7 +463,9 @@ export class ConversationTickets {
     if (!row) {
       // ON CONFLICT DO NOTHING: a conflict (another holder, or this row written meanwhile) must not abort the caller's transaction.
       const params = { ticketId: ticket.id, profileId: ticket.profileId, key };
-      const held = mayHold ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params) : [];
+      const held = mayHold
+        ? await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, :key) ON CONFLICT DO NOTHING RETURNING id`, params)
+        : [];
       if (held.length > 0) return {};
       await this.rows(m, `INSERT INTO ticket_threads (ticket_id, profile_id, thread_key, open_thread_key) VALUES (:ticketId, :profileId, :key, NULL) ON CONFLICT DO NOTHING RETURNING id`, params);
       row = await m.findOneOrFail(TicketThread, { where: { ticketId: ticket.id, threadKey: key }, select: { id: true, openThreadKey: true } });
@@ -592,10 +598,7 @@ export class ConversationTickets {
 
   /** The ticket's changeable fields, its row locked for the rest of the transaction on PostgreSQL (SQLite has one writer). */
   private async factsForUpdate(m: EntityManager, ticketId: number): Promise<TicketFacts & { number: string | null }> {
-    const query = m
-      .createQueryBuilder(Ticket, 't')
-      .select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil'])
-      .where('t.id = :ticketId', { ticketId });
+    const query = m.createQueryBuilder(Ticket, 't').select(['t.id', 't.number', 't.state', 't.locked', 't.ownerId', 't.queueId', 't.pendingUntil']).where('t.id = :ticketId', { ticketId });
     if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write');
     const row = await query.getOneOrFail();
     return { number: row.number, state: row.state, locked: row.locked, ownerId: row.ownerId, queueId: row.queueId, pendingUntil: row.pendingUntil === null ? null : Number(row.pendingUntil) };

@@ -1,13 +1,4 @@
-import {
-  XBadRequestError,
-  XDuplicateError,
-  XForbiddenError,
-  XInvalidCredentialsError,
-  XRateLimitedError,
-  XServerError,
-  XUnexpectedResponseError,
-  XUnreachableError,
-} from '../channels/x/x-errors';
+import { XBadRequestError, XDuplicateError, XForbiddenError, XInvalidCredentialsError, XRateLimitedError, XServerError, XUnexpectedResponseError, XUnreachableError } from '../channels/x/x-errors';
 import { backoffDelay, decodeReason, deliveryOutcome, encodeReason, type DeliveryPolicy } from './delivery-outcome';
 
 const NOW = Date.UTC(2025, 10, 21, 12, 0, 0);

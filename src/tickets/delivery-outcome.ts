@@ -38,7 +38,7 @@ export function backoffDelay(attemptsSoFar: number, policy: DeliveryPolicy): num
 }
 
 /**
- * What a failed send means for the article (PROTOCOL.md §4.5, DESIGN.md flow 3): 429 waits for
+ * What a failed send means for the article (docs/X.md, "Sending"): 429 waits for
  * x-rate-limit-reset; 5xx, timeouts and network errors back off and give up after maxAttempts;
  * 401 fails and flags the profile; duplicates and other refusals fail at once, since repeating
  * the same request cannot succeed.

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { DomainException } from '../common/domain.exception';
 import { Article } from './article.entity';
@@ -26,10 +26,17 @@ export class SentOnce {
     return raw;
   }
 
-  /** The article this agent already wrote with the key, if any. Another agent's key is refused, never shown. */
-  async earlier(agent: CurrentAgent, key: string | null): Promise<Article | undefined> {
+  /**
+   * The article this agent already wrote with the key, if any. Another agent's key is refused, never shown.
+   * Asked again inside the write's transaction once it holds the ticket's row lock (`m`): a POST with
+   * the same key that got the lock first has committed its article by then, and finding it there
+   * means never inserting a second one. Inserting it anyway would wait on the unique index for
+   * whoever last wrote that article's row — on PostgreSQL the delivery worker marking it sent, which
+   * itself waits for this ticket's row: a deadlock.
+   */
+  async earlier(agent: CurrentAgent, key: string | null, m: EntityManager = this.articles.manager): Promise<Article | undefined> {
     if (key === null) return undefined;
-    const article = await this.articles.findOne({ where: { formKey: key } });
+    const article = await m.findOne(Article, { where: { formKey: key } });
     if (!article) return undefined;
     if (article.createdById !== agent.id) throw new DomainException('compose.error.formKey');
     return article;

@@ -16,6 +16,12 @@ describe('effectiveChanges: what a change implies, as in OTRS', () => {
     expect(effectiveChanges(pending, { state: 'closed successful' })).toEqual({ state: 'closed successful', locked: false, pendingUntil: null });
   });
 
+  it('unlocks on closing a ticket that is closed already but locked (an agent answered it), and changes nothing else', () => {
+    const answeredAfterClosing: TicketFacts = { state: 'closed successful', locked: true, ownerId: 3, queueId: 1, pendingUntil: null };
+    expect(effectiveChanges(answeredAfterClosing, { state: 'closed successful' })).toEqual({ locked: false });
+    expect(effectiveChanges({ ...answeredAfterClosing, locked: false }, { state: 'closed successful' })).toEqual({});
+  });
+
   it('unlocks on a move to another queue, not on a "move" to the same queue', () => {
     expect(effectiveChanges(pending, { queueId: 4 })).toEqual({ queueId: 4, locked: false });
     expect(effectiveChanges(pending, { queueId: 1 })).toEqual({});

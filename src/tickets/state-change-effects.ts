@@ -26,11 +26,9 @@ export interface TicketChanges {
  */
 export function effectiveChanges(before: TicketFacts, changes: TicketChanges): TicketChanges {
   const wanted: TicketChanges = { ...changes };
-  if (wanted.state !== undefined && wanted.state !== before.state) {
-    const type = stateTypeOf(wanted.state);
-    if (type !== 'pending' && wanted.pendingUntil === undefined) wanted.pendingUntil = null;
-    if (type === 'closed' && wanted.locked === undefined) wanted.locked = false;
-  }
+  if (wanted.state !== undefined && wanted.state !== before.state && stateTypeOf(wanted.state) !== 'pending' && wanted.pendingUntil === undefined) wanted.pendingUntil = null;
+  // Closing unlocks also a ticket that is closed already but was locked since (an agent's reply to it): OTRS's close screens always unlock.
+  if (wanted.state !== undefined && stateTypeOf(wanted.state) === 'closed' && wanted.locked === undefined) wanted.locked = false;
   if (wanted.queueId !== undefined && wanted.queueId !== before.queueId && wanted.locked === undefined) wanted.locked = false;
 
   const result: TicketChanges = {};

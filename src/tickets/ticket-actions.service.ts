@@ -13,12 +13,14 @@ import { dmConversation } from './conversation-key';
 import { ConversationHeldError, ConversationTickets, type ArticleDraft, type TicketRef } from './conversation-tickets.service';
 import type { NewTicketDto } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
+import { chosenNextState, nextStateChange } from './reply-next-state';
 import { chosenReplyChannel, type ReplyChannel } from './reply-channels';
 import { RecipientLookup } from './recipient-lookup.service';
 import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { agentActor, TicketHistory } from './ticket-history.service';
 import { Ticket } from './ticket.entity';
+import { stateTypeOf, type TicketState } from './ticket-states';
 import { TicketsService, replyTarget } from './tickets.service';
 import { directMessageLength, MAX_DM_LENGTH, MAX_TWEET_WEIGHT, weightedTweetLength } from './tweet-length';
 
@@ -31,6 +33,10 @@ export interface ReplyForm {
   /** `tweet` or `dm`; the ticket's own channel when absent. */
   channel?: unknown;
   formKey?: unknown;
+  /** "Next state": a state name; the form's initial choice when absent (a new ticket opens, any other keeps its state). */
+  state?: unknown;
+  /** The pending time for a pending next state, `datetime-local` in the agent's zone. */
+  pendingUntil?: unknown;
   /** The attached image, checked when called (after the agent's rights); none when no file was chosen. */
   image?: () => CheckedUpload | undefined;
 }
@@ -41,7 +47,10 @@ export interface ReplyOutcome {
   answersLandIn?: TicketRef;
 }
 
-/** Everything an agent does to a ticket. Each action first checks rw in the queue's group; replies also the ACLs. */
+/**
+ * Everything an agent writes on a ticket. Each action first checks rw in the queue's group and the
+ * lock, then what the ACLs allow (TicketAclService, the same answers the zoom rendered with).
+ */
 @Injectable()
 export class TicketActionsService {
   constructor(
@@ -69,9 +78,12 @@ export class TicketActionsService {
     const formKey = this.sentOnce.keyOf(form.formKey);
     const earlier = await this.sentOnce.earlier(agent, formKey);
     if (earlier) return this.replyShownAgain(ticket, earlier);
-    if (!(await this.acl.mayUseTicketProfile(agent, ticket))) {
-      throw new DomainException('tickets.error.profileNotAllowed', undefined, { name: ticket.profile.name });
-    }
+    const access = await this.acl.forTicket(agent, ticket);
+    const nextState = chosenNextState(access, form.state);
+    // The reply action, the ticket's profile and the next state, as the zoom offered them (else 403).
+    access.require({ action: 'reply', nextState });
+    const next = nextStateChange(agent, ticket, nextState as TicketState, form.pendingUntil, this.clock.now());
+    const closes = next.state !== ticket.state && stateTypeOf(next.state) === 'closed';
     const blocker = sendBlocker(ticket.profile);
     if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
     const channel = chosenReplyChannel(ticket.channel, form.channel);
@@ -85,14 +97,18 @@ export class TicketActionsService {
     const written = await this.sentOnce.write(agent, formKey, () =>
       this.transactions.run(async (manager) => {
         await this.conversations.beginChange(manager, ticket.id, agentActor(agent));
+        const first = await this.sentOnce.earlier(agent, formKey, manager);
+        if (first) return first;
         const id = await this.conversations.addArticle(manager, ticket, { ...this.outgoing(channel, ticket.profile, agent, body, target?.externalId ?? null), formKey, upload });
         if (channel === 'dm' && ticket.channel === 'tweet') await this.conversations.joinConversation(manager, ticket, dmConversation(ticket.customerXId));
         await this.conversations.change(
           manager,
           ticket.id,
           {
-            ...(ticket.state === 'new' ? { state: 'open' } : {}),
-            ...(ticket.locked ? {} : { locked: true, ownerId: agent.id }),
+            ...(next.state !== ticket.state ? { state: next.state } : {}),
+            ...(next.pendingUntil !== undefined ? { pendingUntil: next.pendingUntil } : {}),
+            // The replier owns an unlocked ticket and holds its lock, unless the reply closes it (closing unlocks).
+            ...(ticket.locked ? {} : closes ? { ownerId: agent.id } : { locked: true, ownerId: agent.id }),
           },
           agentActor(agent),
         );
@@ -124,10 +140,13 @@ export class TicketActionsService {
     const formKey = this.sentOnce.keyOf(form.formKey);
     const earlier = await this.sentOnce.earlier(agent, formKey);
     if (earlier) return earlier;
+    (await this.acl.forTicket(agent, ticket)).require({ action: 'note' });
     const body = checkedText(form.body, MAX_DM_LENGTH);
     const written = await this.sentOnce.write(agent, formKey, () =>
       this.transactions.run(async (manager) => {
         await this.conversations.beginChange(manager, ticket.id, agentActor(agent));
+        const first = await this.sentOnce.earlier(agent, formKey, manager);
+        if (first) return first;
         const id = await this.conversations.addArticle(manager, ticket, { sender: 'agent', channel: 'note', createdById: agent.id, body, formKey });
         await this.conversations.change(manager, ticket.id, {}, agentActor(agent));
         return id;
@@ -138,9 +157,12 @@ export class TicketActionsService {
 
   async setOwner(agent: CurrentAgent, ticketId: number, ownerId: unknown): Promise<Ticket> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
+    const access = await this.acl.forTicket(agent, ticket);
+    access.require({ action: 'owner' });
     const id = Number(ownerId);
-    const candidates = await this.reader.ownerCandidates(ticket.queue.groupId);
-    if (!candidates.some((u) => u.id === id)) throw new DomainException('tickets.error.ownerNotAllowed');
+    const owner = (await this.reader.ownerCandidates(ticket.queue.groupId)).find((u) => u.id === id);
+    if (!owner) throw new DomainException('tickets.error.ownerNotAllowed');
+    access.require({ action: 'owner', owner: { id: owner.id, name: owner.login, label: `${owner.name} (${owner.login})` } });
     await this.transactions.run((m) => this.conversations.change(m, ticket.id, { ownerId: id }, agentActor(agent)));
     return ticket;
   }
@@ -148,9 +170,7 @@ export class TicketActionsService {
   /** A failed outgoing article goes back to `sending` with fresh attempts. */
   async resend(agent: CurrentAgent, ticketId: number, articleId: number): Promise<void> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
-    if (!(await this.acl.mayUseTicketProfile(agent, ticket))) {
-      throw new DomainException('tickets.error.profileNotAllowed', undefined, { name: ticket.profile.name });
-    }
+    (await this.acl.forTicket(agent, ticket)).require({ action: 'resend' });
     const blocker = sendBlocker(ticket.profile);
     if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
     await this.transactions.run(async (m) => {
@@ -175,9 +195,10 @@ export class TicketActionsService {
    */
   async createOutgoing(agent: CurrentAgent, form: NewTicketDto): Promise<TicketRef> {
     const queue = (await this.reader.queuesFor(agent, 'act', true)).find((q) => q.id === form.queueId);
+    const profile = (await this.reader.sendingProfiles()).find((p) => p.id === form.profileId);
+    // New tickets at all, then the queue and the profile, as the ACLs offered them (else 403).
+    (await this.acl.forNewTicket(agent, { queue, profileId: profile?.id })).require({ queue, profile });
     if (!queue) throw new DomainException('validation.choose', 'queueId');
-    const usable = await this.reader.usableProfiles(agent, queue.name);
-    const profile = usable.find((p) => p.id === form.profileId);
     if (!profile) throw new DomainException('tickets.error.profileNotAllowedHere', 'profileId');
     const formKey = this.sentOnce.keyOf(form.formKey);
     const earlier = await this.sentOnce.earlier(agent, formKey);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { agentTimeZone, type CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
-import { DomainException, ForbiddenActionException } from '../common/domain.exception';
+import { DomainException } from '../common/domain.exception';
 import { Transactions } from '../database/transactions';
 import { ConversationTickets } from './conversation-tickets.service';
 import { requestedPendingTime } from './pending-time';
@@ -39,9 +39,10 @@ export class TicketStateService {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
     if (!(AGENT_STATES as readonly unknown[]).includes(request.state)) throw new DomainException('validation.choose', 'state');
     const state = request.state as AgentState;
+    // The state as the state form offered it: by its fields and by the action of its type (else 403).
+    (await this.acl.forTicket(agent, ticket)).require({ action: 'state', state });
     let pendingUntil: number | undefined;
     if (isPendingState(state)) {
-      if (!(await this.acl.mayDo(agent, 'pending', ticket))) throw new ForbiddenActionException('ticketPending.error.actionNotAllowed');
       const requested = requestedPendingTime({ quick: request.quick, at: request.pendingUntil }, this.clock.now(), agentTimeZone(agent));
       if ('problem' in requested) throw new DomainException(requested.problem, 'pendingUntil');
       pendingUntil = requested.time;

@@ -1,6 +1,6 @@
 /**
  * Ticket states and their types, as OTRS has them. Every follow-up rule looks at the type
- * (FOLLOWUP.md §1), never at the name.
+ * (docs/QUEUES.md, "State types"), never at the name.
  */
 export const TICKET_STATES = ['new', 'open', 'pending reminder', 'pending auto close+', 'pending auto close-', 'closed successful', 'closed unsuccessful'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];

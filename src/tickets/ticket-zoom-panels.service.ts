@@ -17,7 +17,9 @@ import { TicketMoveService } from './ticket-move.service';
 import { AGENT_STATES, canAct } from './ticket-rules';
 import { isPendingState, type TicketState } from './ticket-states';
 import type { Ticket } from './ticket.entity';
-import { TicketsService } from './tickets.service';
+import type { TicketAclAction } from '../acl/acl-scope';
+import type { TicketAccess } from './ticket-access';
+import type { ZoomTicket } from './tickets.service';
 
 /** Rejected forms of the zoom's panels, shown again with their messages. */
 export interface RejectedPanels {
@@ -40,14 +42,13 @@ export class TicketZoomPanelsService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Queue) private readonly queues: Repository<Queue>,
-    private readonly reader: TicketsService,
     private readonly moves: TicketMoveService,
     private readonly history: TicketHistory,
     private readonly clock: Clock,
   ) {}
 
-  async panels(agent: CurrentAgent, ticketId: number, rejected: RejectedPanels = {}) {
-    const { ticket, permission } = await this.reader.findForAgent(agent, ticketId, 'read');
+  async panels(agent: CurrentAgent, loaded: ZoomTicket, rejected: RejectedPanels = {}) {
+    const { ticket, permission, access } = loaded;
     const now = this.clock.now();
     const timeZone = agentTimeZone(agent);
     const byOther = lockedByOther(ticket, agent.id);
@@ -62,36 +63,50 @@ export class TicketZoomPanelsService {
         byOther,
         byMe: ticket.locked && ticket.ownerId === agent.id,
         holder: ticket.locked && ticket.owner ? { name: ticket.owner.name, login: ticket.owner.login } : null,
-        mayLock: mayAct && !ticket.locked,
-        mayUnlock: canAct(permission) && ticket.locked && mayUnlock(ticket, agent),
+        mayLock: mayAct && !ticket.locked && access.offers('lock'),
+        /** The owner's own unlock button. */
+        offerUnlock: mayAct && ticket.locked && ticket.ownerId === agent.id && access.offers('unlock'),
+        /** An administrator's unlock of another agent's lock (in the lock notice). */
+        mayUnlock: canAct(permission) && ticket.locked && mayUnlock(ticket, agent) && access.offers('unlock'),
       },
       pending: {
         isPending: isPendingState(ticket.state),
         until: pendingUntil === null ? null : new Date(pendingUntil),
         reminderReached: reminderReached(ticket, now),
       },
-      state: mayAct
-        ? {
-            options: AGENT_STATES.map((value) => ({ value, label: `tickets.state.${value}` })),
-            value: chosenState,
-            pendingAt: valueOf(rejected.state, 'pendingUntil') ?? (pendingUntil !== null && isPendingState(ticket.state) ? toDateTimeLocal(wallClockAt(pendingUntil, timeZone)) : ''),
-            showPending: isPendingState(chosenState),
-            quickChoices: quickChoiceOptions(now, timeZone).map((option) => ({ ...option, label: `ticketPending.quick.${option.choice}` })),
-            errors: rejected.state?.errors ?? {},
-          }
-        : null,
-      move: mayAct ? await this.movePanel(agent, ticket, rejected.move) : null,
+      state: mayAct ? this.statePanel(access, ticket, chosenState, timeZone, now, rejected.state) : null,
+      ...(mayAct ? await this.movePanel(agent, ticket, access, rejected.move) : { move: null, aclEmptied: [] }),
       history: await this.historyPanel(agent, ticket, timeZone),
     };
   }
 
-  private async movePanel(agent: CurrentAgent, ticket: Ticket, rejected?: FormState) {
-    const targets = await this.moves.targets(agent, ticket);
-    if (targets.length === 0) return null;
+  /** The state form: the states the ACLs leave (each as the screen of its type), with the pending time; none when none is left. */
+  private statePanel(access: TicketAccess, ticket: Ticket, chosenState: string, timeZone: string, now: number, rejected?: FormState) {
+    const states = access.states(AGENT_STATES);
+    if (states.length === 0) return null;
+    const pendingUntil = ticket.pendingUntil === null ? null : Number(ticket.pendingUntil);
     return {
-      options: targets.map((queue) => ({ value: queue.id, name: queue.name })),
-      value: valueOf(rejected, 'queueId') ?? '',
+      options: states.map((value) => ({ value, label: `tickets.state.${value}` })),
+      value: chosenState,
+      pendingAt: valueOf(rejected, 'pendingUntil') ?? (pendingUntil !== null && isPendingState(ticket.state) ? toDateTimeLocal(wallClockAt(pendingUntil, timeZone)) : ''),
+      showPending: isPendingState(chosenState),
+      quickChoices: quickChoiceOptions(now, timeZone).map((option) => ({ ...option, label: `ticketPending.quick.${option.choice}` })),
       errors: rejected?.errors ?? {},
+    };
+  }
+
+  /** The move form, none when no queue is left; `aclEmptied` names moving when the ACLs removed every queue. */
+  private async movePanel(agent: CurrentAgent, ticket: Ticket, access: TicketAccess, rejected?: FormState) {
+    const { targets, emptiedByAcls } = await this.moves.targets(agent, ticket, access);
+    const aclEmptied: TicketAclAction[] = emptiedByAcls ? ['move'] : [];
+    if (targets.length === 0) return { move: null, aclEmptied };
+    return {
+      move: {
+        options: targets.map((queue) => ({ value: queue.id, name: queue.name })),
+        value: valueOf(rejected, 'queueId') ?? '',
+        errors: rejected?.errors ?? {},
+      },
+      aclEmptied,
     };
   }
 

@@ -9,9 +9,8 @@ import { RejectedForm, type FormState } from '../common/form-state';
 import { NewTicketDto } from './dto/new-ticket.dto';
 import { ArticleTextDto, OwnerDto } from './dto/ticket-action.dto';
 import { TicketActionsService } from './ticket-actions.service';
-import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
+import { TicketZoomPage } from './ticket-zoom-page.service';
 import { TicketsService, type TicketListQuery } from './tickets.service';
-import { ZoomCompose } from './zoom-compose.service';
 
 const ticketPath = (id: number) => `/tickets/${id}`;
 
@@ -31,8 +30,7 @@ export class TicketsController {
   constructor(
     private readonly tickets: TicketsService,
     private readonly actions: TicketActionsService,
-    private readonly compose: ZoomCompose,
-    private readonly panels: TicketZoomPanelsService,
+    private readonly zoomPage: TicketZoomPage,
   ) {}
 
   @Get()
@@ -61,15 +59,8 @@ export class TicketsController {
   @AgentOnly()
   @Render('pages/tickets/zoom')
   async zoom(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
-    const rejected = { reply: takeRejected(req, `${ticketPath(id)}/reply`), note: takeRejected(req, `${ticketPath(id)}/note`) };
-    const view = await this.tickets.zoom(agent, id, rejected);
-    return {
-      title: 'tickets.zoom.title',
-      nav: 'tickets',
-      ...view,
-      compose: await this.compose.forZoom(view, rejected.reply),
-      workspace: await this.panels.panels(agent, id, { state: takeRejected(req, `${ticketPath(id)}/state`), move: takeRejected(req, `${ticketPath(id)}/move`) }),
-    };
+    const rejected = Object.fromEntries((['reply', 'note', 'state', 'move'] as const).map((form) => [form, takeRejected(req, `${ticketPath(id)}/${form}`)]));
+    return { title: 'tickets.zoom.title', nav: 'tickets', ...(await this.zoomPage.render(agent, id, rejected)) };
   }
 
   /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
@@ -109,13 +100,7 @@ export class TicketsController {
 
   @Post(':id/articles/:articleId/resend')
   @AgentOnly()
-  async resend(
-    @Param('id', RecordIdPipe) id: number,
-    @Param('articleId', RecordIdPipe) articleId: number,
-    @Agent() agent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async resend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.actions.resend(agent, id, articleId);
     addFlash(req, { type: 'success', key: 'tickets.flash.resent' });
     await redirectAfterSave(req, res, `${ticketPath(id)}#article-${articleId}`);

@@ -29,6 +29,7 @@ import { TicketLockService } from './ticket-lock.service';
 import { TicketMoveService } from './ticket-move.service';
 import { TicketStateService } from './ticket-state.service';
 import { TicketWorkController } from './ticket-work.controller';
+import { TicketZoomPage } from './ticket-zoom-page.service';
 import { TicketZoomPanelsService } from './ticket-zoom-panels.service';
 import { ZoomCompose } from './zoom-compose.service';
 
@@ -59,6 +60,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
     TicketStateService,
     PendingCheckService,
     TicketMoveService,
+    TicketZoomPage,
     TicketZoomPanelsService,
     AgentDashboardService,
     TicketsService,

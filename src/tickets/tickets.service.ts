@@ -15,6 +15,9 @@ import { ConversationTickets } from './conversation-tickets.service';
 import { decodeReason } from './delivery-outcome';
 import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
 import { sendBlocker } from './profile-usability';
+import type { TicketAclAction } from '../acl/acl-scope';
+import { ForbiddenActionException } from '../common/domain.exception';
+import { ACTION_REFUSED, type TicketAccess } from './ticket-access';
 import { TicketAclService } from './ticket-acl.service';
 import { lockedByOther, mayUnlock } from './ticket-lock-rules';
 import { TicketLockedException } from './ticket-locked.exception';
@@ -40,6 +43,11 @@ const OPEN_STATES = TICKET_STATES.filter((s) => !CLOSED_STATES.includes(s));
 export interface TicketForAgent {
   ticket: Ticket;
   permission: Permission;
+}
+
+/** A ticket loaded for its zoom, with the ACLs' answers for the agent on it. */
+export interface ZoomTicket extends TicketForAgent {
+  access: TicketAccess;
 }
 
 /** Reading tickets: the queue view, the zoom, the dashboard counts. Visibility comes from the queue's group. */
@@ -83,7 +91,7 @@ export class TicketsService {
 
   async queueView(agent: CurrentAgent, query: TicketListQuery) {
     const queues = await this.queuesFor(agent, 'read');
-    const profiles = await this.acl.allowedProfiles(agent, 'AgentTicketQueue', await this.profiles.find({ select: { id: true, name: true }, order: { name: 'ASC' } }));
+    const profiles = await this.acl.queueViewProfiles(agent, await this.profiles.find({ select: { id: true, name: true }, order: { name: 'ASC' } }));
     const filter = {
       queueId: pickId(query.queueId, queues),
       state: (STATE_FILTERS as readonly unknown[]).includes(query.state) ? (query.state as StateFilter) : 'open-tickets',
@@ -124,10 +132,12 @@ export class TicketsService {
 
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const now = this.clock.now();
-    const pageUrl = (page: number) => `/tickets?${new URLSearchParams({ ...(filter.queueId ? { queueId: String(filter.queueId) } : {}), state: filter.state, ...(filter.profileId ? { profileId: String(filter.profileId) } : {}), page: String(page) })}`;
+    const pageUrl = (page: number) =>
+      `/tickets?${new URLSearchParams({ ...(filter.queueId ? { queueId: String(filter.queueId) } : {}), state: filter.state, ...(filter.profileId ? { profileId: String(filter.profileId) } : {}), page: String(page) })}`;
     return {
       filter,
       total,
+      mayCreate: (await this.acl.forNewTicket(agent)).mayCreate,
       hasQueues: queues.length > 0,
       queueOptions: queues.map((q) => ({ value: q.id, name: q.name })),
       stateOptions: STATE_FILTERS.map((value) => ({ value, label: `tickets.stateFilter.${value}` })),
@@ -152,20 +162,36 @@ export class TicketsService {
     };
   }
 
-  /** Everything the zoom shows; forms only where the agent may act, the reply only where the ACLs allow the ticket's profile. */
-  async zoom(agent: CurrentAgent, id: number, rejected: { reply?: FormState; note?: FormState }) {
+  /**
+   * The ticket for its zoom: readable by the agent (else 404), with what the ACLs leave the agent
+   * on it, asked once for the whole page (docs/ACL.md, "Screens").
+   */
+  async loadForZoom(agent: CurrentAgent, id: number): Promise<ZoomTicket> {
     const { ticket, permission } = await this.findForAgent(agent, id, 'read');
+    return { ticket, permission, access: await this.acl.forTicket(agent, ticket) };
+  }
+
+  /** Everything the zoom shows; forms only where the agent may act and the ACLs offer them. */
+  async zoom(agent: CurrentAgent, loaded: ZoomTicket, rejected: { reply?: FormState; note?: FormState }) {
+    const { ticket, permission, access } = loaded;
+    const id = ticket.id;
     const articles = await this.articles.find({ where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const authorIds = [...new Set(articles.map((a) => a.createdById).filter((v): v is number => v !== null))];
     const authors = new Map((authorIds.length ? await this.users.findBy({ id: In(authorIds) }) : []).map((u) => [u.id, u.name]));
 
     // A ticket another agent has locked is read-only here (docs/AGENT-WORKSPACE.md, "Locks").
     const mayAct = canAct(permission) && !lockedByOther(ticket, agent.id);
-    const profileAllowed = mayAct && (await this.acl.mayUseTicketProfile(agent, ticket));
+    const replyOffered = mayAct && access.offers('reply');
+    const profileAllowed = replyOffered && access.mayUseProfile('reply');
+    const mayResend = mayAct && access.offers('resend') && access.mayUseProfile('resend');
     const blocker = sendBlocker(ticket.profile);
     const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
     // An open ticket that another one keeps out of its conversation says where new messages go.
     const threadHolders = CLOSED_STATES.includes(ticket.state) ? [] : await this.conversations.heldElsewhere(ticket.id);
+    const ownerCandidates = mayAct ? (await this.ownerCandidates(ticket.queue.groupId)).map((u) => ({ id: u.id, name: u.login, label: `${u.name} (${u.login})` })) : [];
+    const owners = access.owners(ownerCandidates);
+    // The owner form is gone too when the ACLs leave none of the agents it would offer.
+    const ownersEmptied = ownerCandidates.length > 0 && owners.length === 0 && access.offers('owner');
 
     return {
       ticket: {
@@ -189,10 +215,18 @@ export class TicketsService {
       permission,
       mayAct,
       profileBlocker: blocker ?? null,
+      /** Actions the agent could take here but the ACLs hide (TicketZoomPage adds those whose every option they removed). */
+      aclHidden: mayAct ? [...hiddenActions(access, ticket, agent.id, articles.some(isResendable)), ...(ownersEmptied ? (['owner'] as const) : [])] : [],
       reply: {
         /** Why there is no reply form, when there is none. */
-        refusal: !mayAct ? null : !profileAllowed ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } } : (blocker ?? null),
-        show: mayAct && profileAllowed && !blocker,
+        refusal: !mayAct
+          ? null
+          : !replyOffered
+            ? { key: 'ticketAcl.replyHidden', params: {} }
+            : !profileAllowed
+              ? { key: 'tickets.error.profileNotAllowed', params: { name: ticket.profile.name } }
+              : (blocker ?? null),
+        show: profileAllowed && !blocker,
         isTweet: ticket.channel === 'tweet',
         limit: ticket.channel === 'tweet' ? MAX_TWEET_WEIGHT : MAX_DM_LENGTH,
         inReplyTo: target ? { externalId: target.externalId, handle: target.authorHandle } : null,
@@ -200,10 +234,11 @@ export class TicketsService {
         errors: rejected.reply?.errors ?? {},
       },
       note: {
+        show: mayAct && access.offers('note'),
         body: typeof rejected.note?.values.body === 'string' ? rejected.note.values.body : '',
         errors: rejected.note?.errors ?? {},
       },
-      ownerOptions: mayAct ? (await this.ownerCandidates(ticket.queue.groupId)).map((u) => ({ value: u.id, name: `${u.name} (${u.login})` })) : [],
+      ownerOptions: owners.map((u) => ({ value: u.id, name: u.label })),
       articles: articles.map((a) => {
         const outgoing = a.sender !== 'customer' && a.channel !== 'note';
         const reason = decodeReason(a.deliveryError);
@@ -221,25 +256,32 @@ export class TicketsService {
           deliveryReason: outgoing ? reason : undefined,
           deliveryAttempts: a.deliveryAttempts,
           nextAttemptAt: a.deliveryStatus === 'sending' && a.nextAttemptAt ? new Date(Number(a.nextAttemptAt)) : null,
-          canResend: outgoing && a.deliveryStatus === 'failed' && mayAct && profileAllowed && !blocker,
+          canResend: isResendable(a) && mayResend && !blocker,
         };
       }),
     };
   }
 
-  /** Valid, set-up profiles the ACLs let the agent use on the new-ticket screen (with the queue chosen, if any). */
-  async usableProfiles(agent: CurrentAgent, queueName?: string): Promise<SocialMediaProfile[]> {
-    const all = (await this.profiles.find({ order: { name: 'ASC' } })).filter((p) => !sendBlocker(p));
-    const current = queueName ? { Ticket: { Queue: queueName } } : undefined;
-    return this.acl.allowedProfiles(agent, 'AgentTicketNew', all, { current });
+  /** Valid profiles that are set up and can send: what a new ticket may go out through, before the ACLs. */
+  async sendingProfiles(): Promise<SocialMediaProfile[]> {
+    return (await this.profiles.find({ order: { name: 'ASC' } })).filter((p) => !sendBlocker(p));
   }
 
-  /** The new-ticket form: queues the agent works in, profiles it may use, what was typed before. */
+  /**
+   * The new-ticket form: queues the agent works in, profiles that can send, both as the ACLs leave
+   * them with what the form has chosen (AgentTicketEmail); what was typed before. Refused with 403
+   * when the ACLs do not allow new tickets at all.
+   */
   async newTicketForm(agent: CurrentAgent, rejected?: FormState) {
-    const queues = await this.queuesFor(agent, 'act', true);
     const values = formValues({ profileId: '', queueId: '', type: 'tweet', recipient: '', title: '', body: '' }, rejected);
-    const chosenQueue = queues.find((q) => String(q.id) === String(values.queueId));
-    const profiles = await this.usableProfiles(agent, chosenQueue?.name);
+    const workQueues = await this.queuesFor(agent, 'act', true);
+    const sending = await this.sendingProfiles();
+    const chosenQueue = workQueues.find((q) => String(q.id) === String(values.queueId));
+    const chosenProfile = sending.find((p) => String(p.id) === String(values.profileId));
+    const access = await this.acl.forNewTicket(agent, { queue: chosenQueue, profileId: chosenProfile?.id });
+    if (!access.mayCreate) throw new ForbiddenActionException(ACTION_REFUSED.newTicket);
+    const queues = access.queues(workQueues);
+    const profiles = access.profiles(sending);
     return {
       values,
       errors: rejected?.errors ?? {},
@@ -285,6 +327,31 @@ export class TicketsService {
 export function replyTarget(articles: Article[]): Article | undefined {
   const tweets = articles.filter((a) => a.channel === 'tweet' && a.externalId);
   return tweets.filter((a) => a.sender === 'customer').at(-1) ?? tweets.at(-1);
+}
+
+/** The order the zoom names hidden actions in: as its sidebar and forms come. */
+const HIDDEN_ACTION_ORDER: readonly TicketAclAction[] = ['lock', 'unlock', 'owner', 'reply', 'note', 'move', 'close', 'pending', 'state', 'resend'];
+
+/** Hidden actions as the zoom names them (catalog keys), each once, in the page's order. */
+export function hiddenActionKeys(actions: Iterable<TicketAclAction>): string[] {
+  const hidden = new Set(actions);
+  return HIDDEN_ACTION_ORDER.filter((action) => hidden.has(action)).map((action) => `ticketAcl.action.${action}`);
+}
+
+/**
+ * The actions the agent could take on the ticket as it stands but the ACLs hide: the zoom names
+ * them, so a missing button has a reason.
+ */
+function hiddenActions(access: TicketAccess, ticket: Ticket, agentId: number, hasFailedReplies: boolean): TicketAclAction[] {
+  const candidates: TicketAclAction[] = [ticket.locked ? 'unlock' : 'lock', 'owner', 'reply', 'note', 'move', 'close', 'pending'];
+  if (ticket.state !== 'open') candidates.push('state');
+  if (hasFailedReplies) candidates.push('resend');
+  return candidates.filter((action) => !(action === 'unlock' && ticket.ownerId !== agentId) && !access.offers(action));
+}
+
+/** An outgoing message whose delivery failed: the resend action's object. */
+function isResendable(article: Article): boolean {
+  return article.sender !== 'customer' && article.channel !== 'note' && article.deliveryStatus === 'failed';
 }
 
 function pickId(value: unknown, allowed: { id: number }[]): number | undefined {

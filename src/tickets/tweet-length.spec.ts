@@ -1,7 +1,8 @@
 import { directMessageLength, weightedTweetLength } from './tweet-length';
 
 // The browser's counter: public/ticket-compose.js with the twitter-text bundle the pages load.
-const { ensureVendorBundle, VENDOR_TWITTER_TEXT } = require('../../scripts/bundle-vendor.js') as { ensureVendorBundle(): Promise<boolean>; VENDOR_TWITTER_TEXT: string };
+/* eslint-disable @typescript-eslint/no-require-imports -- plain JS files without types (no allowJs), loaded as the build and the page load them */
+const { ensureVendorBundle, VENDOR_TWITTER_TEXT } = require('../../scripts/bundle-vendor.js') as { ensureVendorBundle: () => Promise<boolean>; VENDOR_TWITTER_TEXT: string };
 type Measures = { weightedTweetLength(text: string): number; directMessageLength(text: string): number };
 let browser: Measures;
 beforeAll(async () => {
@@ -9,6 +10,7 @@ beforeAll(async () => {
   const compose = require('../../public/ticket-compose.js') as { measures(twitterText: unknown): Measures };
   browser = compose.measures(require(VENDOR_TWITTER_TEXT));
 }, 120_000);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const CASES: [string, string, number][] = [
   ['plain ASCII counts 1 per character', 'Hello @acme, thanks!', 20],

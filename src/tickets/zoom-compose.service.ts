@@ -59,14 +59,17 @@ export class ZoomCompose {
       channels: channels.map((value) => ({ value, label: `compose.channel.${value}`, checked: value === chosen })),
       chosen,
       prefill,
-      body: wasRejected ? String(rejected!.values.body) : prefill[chosen],
+      body: wasRejected ? String(rejected.values.body) : prefill[chosen],
       limit: chosen === 'tweet' ? MAX_TWEET_WEIGHT : MAX_DM_LENGTH,
       tweetLimit: MAX_TWEET_WEIGHT,
       dmLimit: MAX_DM_LENGTH,
       publicTweet: ticket.channel === 'dm',
       dmJoins,
       ...(holder && holder.id !== ticket.id ? { dmLandsIn: holder } : {}),
-      media: await this.attachments.viewsFor(ticket.id, view.articles.map((a) => a.id)),
+      media: await this.attachments.viewsFor(
+        ticket.id,
+        view.articles.map((a) => a.id),
+      ),
     };
   }
 }

@@ -24,7 +24,7 @@ export class AdminSeedService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.agents.count()) > 0) return;
     const password = this.config.adminPassword ?? randomBytes(12).toString('base64url');
-    const admin = await this.agents.create({ login: ADMIN_LOGIN, name: 'Admin', password, language: 'en' });
+    const admin = await this.agents.create({ login: ADMIN_LOGIN, name: 'Administrator', password, language: 'en' });
     for (const name of ['admin', 'users']) {
       const group = await this.groups.findByName(name);
       if (group) await this.agents.setMembership(admin.id, group.id, 'rw');

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { listQuery, listView } from '../common/list-query';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { LANGUAGES } from '../i18n/languages';
 import { AgentsService } from './agents.service';
@@ -24,8 +25,9 @@ export class AgentsController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/agents/list')
-  async list() {
-    return { title: 'agents.title', nav: 'agents', agents: await this.agents.list() };
+  async list(@Query('filter') filter?: unknown, @Query('page') page?: unknown) {
+    const query = listQuery(filter, page);
+    return { title: 'agents.title', nav: 'agents', ...listView('/admin/agents', query, await this.agents.listPage(query)) };
   }
 
   @Get('new')
@@ -55,13 +57,7 @@ export class AgentsController {
 
   @Post(':id')
   @AdminOnly()
-  async update(
-    @Param('id', RecordIdPipe) id: number,
-    @Body() form: AgentFormDto,
-    @Agent() actingAgent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AgentFormDto, @Agent() actingAgent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
     const agent = await this.agents.updateFromForm(id, form, { agentId: actingAgent.id, session: req.session });
     addFlash(req, { type: 'success', key: 'flash.saved', params: { name: agent.login } });
     await redirectAfterSave(req, res, '/admin/agents');

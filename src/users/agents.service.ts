@@ -5,8 +5,11 @@ import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { PasswordHasher } from '../auth/password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
 import { DEFAULT_TIME_ZONE, knownTimeZone } from '../common/time-zone';
 import type { Validity } from '../common/validity';
+import { whereContains } from '../database/contains-filter';
+import { pageOf } from '../database/paged-query';
 import type { Language } from '../i18n/languages';
 import { AgentSessionsService } from './agent-sessions.service';
 import type { AgentFormDto } from './dto/agent-form.dto';
@@ -36,6 +39,12 @@ export class AgentsService {
 
   list(): Promise<User[]> {
     return this.users.find({ order: { login: 'ASC' } });
+  }
+
+  /** One page of the admin list: agents whose login, name or e-mail contains the filter (in SQL, any case). */
+  listPage(query: ListQuery): Promise<ListPage<User>> {
+    const agents = this.users.createQueryBuilder('u').orderBy('u.login', 'ASC');
+    return pageOf(whereContains(agents, ['u.login', 'u.name', 'u.email'], query.filter), query.page, ADMIN_LIST_PAGE_SIZE);
   }
 
   count(): Promise<number> {

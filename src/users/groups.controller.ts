@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { listQuery, listView } from '../common/list-query';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { GroupFormDto } from './dto/group-form.dto';
 import { GroupsService } from './groups.service';
@@ -15,8 +16,9 @@ export class GroupsController {
   @Get()
   @AdminOnly()
   @Render('pages/admin/groups/list')
-  async list() {
-    return { title: 'groups.title', nav: 'groups', groups: await this.groups.list() };
+  async list(@Query('filter') filter?: unknown, @Query('page') page?: unknown) {
+    const query = listQuery(filter, page);
+    return { title: 'groups.title', nav: 'groups', ...listView('/admin/groups', query, await this.groups.listPage(query)) };
   }
 
   @Get('new')

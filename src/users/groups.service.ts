@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
+import { whereContains } from '../database/contains-filter';
+import { pageOf } from '../database/paged-query';
 import type { GroupFormDto } from './dto/group-form.dto';
 import { Group } from './group.entity';
 
@@ -11,6 +14,12 @@ export class GroupsService {
 
   list(): Promise<Group[]> {
     return this.groups.find({ order: { name: 'ASC' } });
+  }
+
+  /** One page of the admin list: groups whose name or comment contains the filter (in SQL, any case). */
+  listPage(query: ListQuery): Promise<ListPage<Group>> {
+    const groups = this.groups.createQueryBuilder('g').orderBy('g.name', 'ASC');
+    return pageOf(whereContains(groups, ['g.name', 'g.comment'], query.filter), query.page, ADMIN_LIST_PAGE_SIZE);
   }
 
   listValid(): Promise<Group[]> {

@@ -34,14 +34,18 @@ async function runOn(label: string, env: Record<string, string>, options: Option
   console.log(`\n=== ${label} ===`);
   const port = await freePort();
   // No background jobs: only the requests measured run.
-  const t = await createTestApp({ env: { ...env, LOG_LEVEL: 'silent', INBOX_WORKER: 'off', POLLER: 'off', DELIVERY_WORKER: 'off', MEDIA_FETCHER: 'off', SESSION_PRUNER: 'off', PENDING_CHECK: 'off' } });
+  const t = await createTestApp({
+    env: { ...env, LOG_LEVEL: 'silent', INBOX_WORKER: 'off', POLLER: 'off', DELIVERY_WORKER: 'off', MEDIA_FETCHER: 'off', SESSION_PRUNER: 'off', PENDING_CHECK: 'off' },
+  });
   try {
     await t.app.listen(port, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
     const started = performance.now();
     const demo = await generateDemoData(t.dataSource, { tickets: options.tickets, articles: options.articles, log: progress });
     process.stdout.write('\r');
-    console.log(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s: zoom ticket ${demo.zoomTicketId}, "${RARE_WORD}" in ${demo.rareWordArticles} articles of ${demo.rareWordTickets} tickets`);
+    console.log(
+      `generated in ${((performance.now() - started) / 1000).toFixed(1)} s: zoom ticket ${demo.zoomTicketId}, "${RARE_WORD}" in ${demo.rareWordArticles} articles of ${demo.rareWordTickets} tickets`,
+    );
     const agent = await benchAgent(t, base);
     await measure(base, agent, demo, options.requests);
   } finally {
@@ -82,9 +86,24 @@ async function measure(base: string, agent: Client, demo: DemoSummary, requests:
   const rows = (html: string) => (html.match(/<tr data-ticket="/g) ?? []).length;
   const figures: Figure[] = [
     { name: 'baseline GET /healthz', path: '/healthz', check: (html) => (html.includes('ok') ? `ok` : 'FAILED') },
-    { name: 'ticket list, queue + state, page 1', path: `/tickets?queueId=${support}&state=open&page=1`, check: (html) => verdict(rows(html) === PAGE && html.includes(`(${open} tickets)`), `${rows(html)} of ${open} rows`), target: 50 },
-    { name: 'ticket list, queue + state, page 500', path: `/tickets?queueId=${support}&state=open&page=500`, check: (html) => verdict(rows(html) === expectedLast && html.includes('Page 500 of'), `${rows(html)} rows on page 500`), target: 50 },
-    { name: 'ticket zoom, 50 articles', path: `/tickets/${demo.zoomTicketId}`, check: (html) => verdict((html.match(/data-test="article"/g) ?? []).length === 50, `${(html.match(/data-test="article"/g) ?? []).length} articles`), target: 50 },
+    {
+      name: 'ticket list, queue + state, page 1',
+      path: `/tickets?queueId=${support}&state=open&page=1`,
+      check: (html) => verdict(rows(html) === PAGE && html.includes(`(${open} tickets)`), `${rows(html)} of ${open} rows`),
+      target: 50,
+    },
+    {
+      name: 'ticket list, queue + state, page 500',
+      path: `/tickets?queueId=${support}&state=open&page=500`,
+      check: (html) => verdict(rows(html) === expectedLast && html.includes('Page 500 of'), `${rows(html)} rows on page 500`),
+      target: 50,
+    },
+    {
+      name: 'ticket zoom, 50 articles',
+      path: `/tickets/${demo.zoomTicketId}`,
+      check: (html) => verdict((html.match(/data-test="article"/g) ?? []).length === 50, `${(html.match(/data-test="article"/g) ?? []).length} articles`),
+      target: 50,
+    },
     {
       name: `search "${RARE_WORD.toLowerCase()}" (0.1 % of articles)`,
       path: `/search?q=${RARE_WORD.toLowerCase()}`,

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi, type FakeXTweetInput } from '../support/fake-x-api';
@@ -169,11 +170,15 @@ class Instance {
   }
 
   static start(env: Record<string, string>, keepSchema = false): Promise<Instance> {
-    const child = fork(join(__dirname, 'bench-instance.ts'), [JSON.stringify({ SECRETS_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', X_API_BASE_URL: fakeX.baseUrl, ...env, ...benchEnv() }), keepSchema ? 'keep' : ''], {
-      // BENCH_CPU_PROF=<folder>: each instance writes CPU profiles (node --cpu-prof) of its threads there.
-      execArgv: ['--require', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = fork(
+      join(__dirname, 'bench-instance.ts'),
+      [JSON.stringify({ SECRETS_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', X_API_BASE_URL: fakeX.baseUrl, ...env, ...benchEnv() }), keepSchema ? 'keep' : ''],
+      {
+        // BENCH_CPU_PROF=<folder>: each instance writes CPU profiles (node --cpu-prof) of its threads there.
+        execArgv: ['--require', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
     return new Promise((resolve, reject) => {
       child.once('message', (message: { result: { port: number } }) => resolve(new Instance(child, message.result.port)));
       child.once('exit', (code) => reject(new Error(`instance exited with code ${code} before it listened`)));
@@ -233,13 +238,10 @@ function fsyncFloor(commits = 300): { p50: number; p99: number } {
   }
 }
 
-/** The driver the app's PostgreSQL connections use (TypeORM's), without types of its own. */
-interface PgClient {
-  connect(): Promise<void>;
+/** The connection of the PostgreSQL driver the app uses (TypeORM's `pg`), as much of it as the floor needs. */
+interface PgConnection {
   query(query: string | { name: string; text: string; values: unknown[] }, values?: unknown[]): Promise<unknown>;
-  end(): Promise<void>;
 }
-const { Client } = require('pg') as { Client: new (options: { connectionString: string }) => PgClient };
 
 const FLOOR_SCHEMA = 'CREATE TABLE e (id INTEGER PRIMARY KEY, status VARCHAR(10) NOT NULL); CREATE TABLE a (id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL, body TEXT NOT NULL)';
 
@@ -272,10 +274,14 @@ function sqliteProcessingFloor(events: number): number {
 
 /** The same on PostgreSQL over one connection: round trips, as one worker makes them. */
 async function postgresProcessingFloor(url: string, events: number): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const dataSource = await new DataSource({ type: 'postgres', url }).initialize();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  const client = (runner as unknown as { databaseConnection: PgConnection }).databaseConnection;
   try {
-    await client.query('CREATE TEMPORARY TABLE e (id integer PRIMARY KEY, status varchar(10) NOT NULL); CREATE TEMPORARY TABLE a (id serial PRIMARY KEY, event_id integer NOT NULL, body text NOT NULL)');
+    await client.query(
+      'CREATE TEMPORARY TABLE e (id integer PRIMARY KEY, status varchar(10) NOT NULL); CREATE TEMPORARY TABLE a (id serial PRIMARY KEY, event_id integer NOT NULL, body text NOT NULL)',
+    );
     await client.query(`INSERT INTO e (id, status) SELECT g, 'received' FROM generate_series(1, $1::integer) g`, [events]);
     const started = performance.now();
     for (let from = 1; from <= events; from += 100) {
@@ -288,7 +294,8 @@ async function postgresProcessingFloor(url: string, events: number): Promise<num
     }
     return events / ((performance.now() - started) / 1000);
   } finally {
-    await client.end();
+    await runner.release();
+    await dataSource.destroy();
   }
 }
 
@@ -348,7 +355,10 @@ function postgresServerCpuSeconds(): number | undefined {
 }
 
 const fmt = (n: number) => n.toFixed(2).padStart(8);
-const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 /**
  * X knows the workload's messages: parent lookups of replies that arrive before their tweet find

@@ -11,7 +11,14 @@ function post(request) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const req = http.request(
-      { host: target.hostname, port: target.port, path: request.path ?? target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': request.signature, 'content-length': Buffer.byteLength(request.body) } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: request.path ?? target.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'x-twitter-webhooks-signature': request.signature, 'content-length': Buffer.byteLength(request.body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode }));

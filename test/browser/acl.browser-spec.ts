@@ -48,7 +48,14 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   const contrast = result.incomplete
     .filter((rule) => rule.id === 'color-contrast')
     .flatMap((rule) => rule.nodes)
-    .filter((node) => node.any.some((check) => typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0 && (check.data as { contrastRatio: number }).contrastRatio < 4.5));
+    .filter((node) =>
+      node.any.some(
+        (check) =>
+          typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' &&
+          (check.data as { contrastRatio: number }).contrastRatio > 0 &&
+          (check.data as { contrastRatio: number }).contrastRatio < 4.5,
+      ),
+    );
   return [...result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), ...contrast.map((n) => `contrast: ${n.target.join(' ')}`)];
 }
 
@@ -124,11 +131,14 @@ describe('an administrator manages OTRS ACLs in a real browser', () => {
     await expect(admin.textContent('.flash')).resolves.toContain(`Imported: 1 added, 0 replaced (${EXAMPLE_NAME}).`);
     await expect(admin.textContent('#acl-table')).resolves.toContain(EXAMPLE_NAME);
 
-    // The filter box narrows the list as the admin types (public/app.js).
+    // The filter box: Enter filters (in SQL) and the filter stays in the URL and the box.
     await admin.fill('#filter', 'no such acl');
-    await expect(admin.locator('#acl-table tbody tr', { hasText: EXAMPLE_NAME }).isHidden()).resolves.toBe(true);
-    await admin.fill('#filter', 'twitter');
+    await Promise.all([admin.waitForURL(`${baseUrl}/admin/acl?filter=no+such+acl`), admin.press('#filter', 'Enter')]);
+    await expect(admin.locator('#acl-table tbody tr', { hasText: EXAMPLE_NAME }).count()).resolves.toBe(0);
+    await admin.fill('#filter', 'TWITTER');
+    await Promise.all([admin.waitForURL(`${baseUrl}/admin/acl?filter=TWITTER`), admin.press('#filter', 'Enter')]);
     await expect(admin.locator('#acl-table tbody tr', { hasText: EXAMPLE_NAME }).isVisible()).resolves.toBe(true);
+    await expect(admin.inputValue('#filter')).resolves.toBe('TWITTER');
 
     await admin.click('[data-test=acl-deploy]');
     await admin.waitForURL(`${baseUrl}/admin/acl`);

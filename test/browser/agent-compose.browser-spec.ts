@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { MediaFetcher } from '../../src/attachments/media-fetcher.service';
@@ -13,13 +14,13 @@ import { Group } from '../../src/users/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, TINY_PNG, type FakeXApi, type FakeXSentDirectMessage } from '../support/fake-x-api';
+import { startFakeXApi, type FakeXApi, type FakeXSentDirectMessage } from '../support/fake-x-api';
 import { patternPng } from '../support/png';
 import { freePort, launchBrowser, signIn } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
 /** Where the screenshots go, to be looked at (SCREENSHOT_DIR, else a folder in the temp dir). */
-const SHOTS = process.env.SCREENSHOT_DIR ?? join(require('node:os').tmpdir(), 'socialdesk-screenshots');
+const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'socialdesk-screenshots');
 
 /**
  * An agent's day in a real browser (issue 10): finds a ticket by a word the customer wrote, opens
@@ -76,7 +77,11 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     const contrast = results.incomplete
       .filter((r) => r.id === 'color-contrast')
-      .flatMap((r) => r.nodes.filter((n) => n.any.some((check) => typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0)))
+      .flatMap((r) =>
+        r.nodes.filter((n) =>
+          n.any.some((check) => typeof (check.data as { contrastRatio?: number } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0),
+        ),
+      )
       .map((n) => `color-contrast (incomplete, measured): ${n.target.join(' ')}`);
     return [...serious, ...contrast];
   }
@@ -106,7 +111,9 @@ describe('search, answer by DM with an image, and a double click, in a real brow
 
     // The customer's photo is a thumbnail that really loads (served from the database, same origin).
     const incoming = page.locator('[data-test=article-media] img').first();
-    await expect(incoming.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
+    await expect(incoming.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(
+      true,
+    );
 
     // Answer by DM: the tweet's "@lena_k " prefill gives way to the DM's empty text, the limit to 10,000.
     await expect(page.inputValue('#reply-body')).resolves.toBe('@lena_k ');
@@ -123,7 +130,9 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     expect(fakeX.uploads).toHaveLength(1);
     const images = page.locator('[data-test=article-media] img');
     await expect(images.count()).resolves.toBe(2);
-    await expect(images.nth(1).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).resolves.toBe(true);
+    await expect(
+      images.nth(1).evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0),
+    ).resolves.toBe(true);
     await expect(page.locator('[data-test=x-link]').first().getAttribute('href')).resolves.toBe(`https://x.com/lena_k/status/${tweetId}`);
     expect(await accessibilityProblems()).toEqual([]);
 

@@ -2,26 +2,21 @@ import type { Page } from 'playwright-core';
 import { Queue } from '../../src/queues/queue.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
-import { launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import { signIn } from '../utils/browser';
+import { startBrowserApp, type BrowserApp } from '../utils/browser-app';
+import { ADMIN, type TestApp } from '../utils/create-test-app';
 
 describe('after logout, Back in the browser', () => {
+  let app: BrowserApp;
   let t: TestApp;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = await t.app.getUrl();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
+    app = await startBrowserApp();
+    ({ t, page, baseUrl } = app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   it('shows the login page, not the ticket that was open', async () => {
     const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });

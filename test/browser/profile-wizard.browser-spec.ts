@@ -1,35 +1,20 @@
 import type { Page } from 'playwright-core';
-import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
-import { freePort, launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
+import { ADMIN, type TestApp } from '../utils/create-test-app';
 
 describe('an administrator adds a Twitter profile in a real browser', () => {
+  let app: BrowserAppWithX;
   let t: TestApp;
-  let fakeX: FakeXApi;
-  let account: ReturnType<typeof registerXAccount>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let account: BrowserAppWithX['account'];
   let page: Page;
   let baseUrl: string;
 
   beforeAll(async () => {
-    // X calls this instance (CRC) at BASE_URL, an http loopback address: the fake's loopback demo allows it.
-    fakeX = await startFakeXApi({ loopbackDemo: true });
-    account = registerXAccount(fakeX);
-    // X sends the browser back to BASE_URL, so the app must know its real address up front.
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, BASE_URL: baseUrl } });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await signIn(page, baseUrl, ADMIN.login, ADMIN.password);
+    // X sends the browser back to BASE_URL, so the app knows its real address up front (startBrowserAppWithX).
+    app = await startBrowserAppWithX({ signedInAs: ADMIN });
+    ({ t, account, page, baseUrl } = app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await fakeX?.close();
-  });
+  afterAll(() => app?.close());
 
   const heading = () => page.textContent('form.wizard-form h2');
   const flash = () => page.textContent('.flash');
@@ -80,8 +65,11 @@ describe('an administrator adds a Twitter profile in a real browser', () => {
     const row = page.locator('#profiles-table tbody tr', { hasText: 'AcmeSupport' });
     await expect(row.textContent()).resolves.toMatch(/@acme_support[^]*Raw/);
 
-    await page.locator('#filter').pressSequentially('acme');
-    await expect(page.locator('#profiles-table tbody tr:visible').count()).resolves.toBe(1);
+    // The filter box: Enter filters (in SQL) and keeps the filter in the URL.
+    await page.fill('#filter', 'ACME');
+    await Promise.all([page.waitForURL(`${baseUrl}/admin/social-media-profiles?filter=ACME`), page.press('#filter', 'Enter')]);
+    await expect(page.locator('#profiles-table tbody tr').count()).resolves.toBe(1);
+    await expect(page.inputValue('#filter')).resolves.toBe('ACME');
 
     await row.locator('a').click();
     await page.selectOption('#validity', 'invalid-temporarily');

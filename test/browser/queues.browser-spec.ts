@@ -1,24 +1,18 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import { signIn } from '../utils/browser';
+import { startBrowserApp, type BrowserApp } from '../utils/browser-app';
+import { ADMIN } from '../utils/create-test-app';
 
 describe('an administrator in a real browser', () => {
-  let t: TestApp;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let app: BrowserApp;
   let page: Page;
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = await t.app.getUrl();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
+    app = await startBrowserApp();
+    ({ page, baseUrl } = app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   it('logs in, adds a queue, sees it listed, and logs out', async () => {
     await page.goto(`${baseUrl}/admin/queues`);
@@ -48,11 +42,16 @@ describe('an administrator in a real browser', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 
-  it('narrows the queue table as the admin types into the filter', async () => {
+  it('filters the queue table when the admin presses Enter in the filter box, keeping the filter in the URL', async () => {
     await signIn(page, baseUrl, ADMIN.login, ADMIN.password);
     await page.goto(`${baseUrl}/admin/queues`);
-    await page.locator('#filter').pressSequentially('jun');
-    await expect(page.locator('#queues-table tbody tr:visible').allTextContents()).resolves.toEqual([expect.stringContaining('Junk')]);
+    await page.fill('#filter', 'jun');
+    await Promise.all([page.waitForURL(`${baseUrl}/admin/queues?filter=jun`), page.press('#filter', 'Enter')]);
+    await expect(page.locator('#queues-table tbody tr').allTextContents()).resolves.toEqual([expect.stringContaining('Junk')]);
+    await expect(page.inputValue('#filter')).resolves.toBe('jun');
+    await page.click('[data-test=filter-reset]');
+    await page.waitForURL(`${baseUrl}/admin/queues`);
+    await expect(page.locator('#queues-table tbody tr').count()).resolves.toBeGreaterThan(1);
   });
 
   it('keeps what was typed when the form is rejected', async () => {

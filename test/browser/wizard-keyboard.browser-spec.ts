@@ -2,10 +2,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
-import { freePort, launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
+import { ADMIN, type TestApp } from '../utils/create-test-app';
 
 /**
  * The wizard as a keyboard user and a sighted one meet it (issue 9): Enter in a field goes forward
@@ -18,31 +16,18 @@ const LANGUAGES = ['en', 'de', 'sr'] as const;
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
 
 describe('the wizard, by keyboard and by eye', () => {
+  let app: BrowserAppWithX;
   let t: TestApp;
-  let fakeX: FakeXApi;
-  let account: ReturnType<typeof registerXAccount>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let account: BrowserAppWithX['account'];
   let page: Page;
   let baseUrl: string;
   let profileUrl: string;
 
   beforeAll(async () => {
-    fakeX = await startFakeXApi({ loopbackDemo: true });
-    account = registerXAccount(fakeX);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, BASE_URL: baseUrl } });
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await signIn(page, baseUrl, ADMIN.login, ADMIN.password);
+    app = await startBrowserAppWithX({ signedInAs: ADMIN });
+    ({ t, account, page, baseUrl } = app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await fakeX?.waitForDeliveries();
-    await t?.close();
-    await fakeX?.close();
-  });
+  afterAll(() => app?.close());
 
   const heading = () => page.textContent('form.wizard-form h2');
   const enterIn = async (selector: string) => {
@@ -136,12 +121,21 @@ describe('the wizard, by keyboard and by eye', () => {
         await t.dataSource.query(`UPDATE users SET language = '${language}' WHERE login = 'root@localhost'`);
         for (const path of pages) {
           await page.goto(`${profileUrl}${path}`);
-          const invisible = (await page.evaluate(VISIBLE_BUTTON_COLOURS)) as Array<{ label: string; color: string; background: string }>;
+          const invisible = await page.evaluate<Array<{ label: string; color: string; background: string }>>(VISIBLE_BUTTON_COLOURS);
           expect({ language, path, invisible }).toEqual({ language, path, invisible: [] });
 
           const axe = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
-          const unclear = axe.incomplete.flatMap((result) => result.nodes).filter((node) => node.any.some((check) => typeof (check.data as { contrastRatio?: unknown } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0));
-          expect({ language, path, violations: axe.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' '))), unclear: unclear.map((n) => n.target.join(' ')) }).toEqual({ language, path, violations: [], unclear: [] });
+          const unclear = axe.incomplete
+            .flatMap((result) => result.nodes)
+            .filter((node) =>
+              node.any.some((check) => typeof (check.data as { contrastRatio?: unknown } | null)?.contrastRatio === 'number' && (check.data as { contrastRatio: number }).contrastRatio > 0),
+            );
+          expect({ language, path, violations: axe.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' '))), unclear: unclear.map((n) => n.target.join(' ')) }).toEqual({
+            language,
+            path,
+            violations: [],
+            unclear: [],
+          });
 
           if (SCREENSHOT_DIR) await screenshots(page, language, path);
         }

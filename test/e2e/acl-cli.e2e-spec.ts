@@ -13,10 +13,15 @@ const EXAMPLE_NAME = 'Limit Access to Twitter Profile';
 
 /** A §10 request for the Twitter example; without `acls` it runs on the deployed set. */
 function request(groups: string[], withAcls = false): string {
-  const acls = withAcls
-    ? [{ Name: 'x', ConfigMatch: { Properties: { User: { Group_rw: ['[Not]twitter'] } } }, ConfigChange: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } } }]
-    : undefined;
-  return JSON.stringify({ acls, properties: { User: { UserLogin: 'agent', Group_rw: groups } }, userId: '2', field: 'Ticket.TwitterProfileID', matchOn: 'key', options: { '1': 'ProfileA', '2': 'ProfileB' } });
+  const acls = withAcls ? [{ Name: 'x', ConfigMatch: { Properties: { User: { Group_rw: ['[Not]twitter'] } } }, ConfigChange: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } } }] : undefined;
+  return JSON.stringify({
+    acls,
+    properties: { User: { UserLogin: 'agent', Group_rw: groups } },
+    userId: '2',
+    field: 'Ticket.TwitterProfileID',
+    matchOn: 'key',
+    options: { '1': 'ProfileA', '2': 'ProfileB' },
+  });
 }
 
 describe('acl on the command line', () => {

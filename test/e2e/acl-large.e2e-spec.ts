@@ -86,12 +86,23 @@ describe('large ACL sets', () => {
     expect(pacer.pauses - pausesBefore).toBeGreaterThan(60);
     expect(await t.dataSource.getRepository(StoredAcl).count()).toBe(10_005);
 
-    const deployed = await follow(client, await client.post('/admin/acl/deploy').type('form').send({ _csrf: csrfTokenOf((await client.get('/admin/acl').expect(200)).text) }));
+    const deployed = await follow(
+      client,
+      await client
+        .post('/admin/acl/deploy')
+        .type('form')
+        .send({ _csrf: csrfTokenOf((await client.get('/admin/acl').expect(200)).text) }),
+    );
     expect(deployed.text).toContain('ACLs deployed: 10005 valid ACL(s) are now in effect.');
     expect(deployed.text).toContain('Page 1 of 101');
     const agent = (await t.app.get(AgentsService).findCurrentAgent((await t.app.get(AgentsService).findByLogin('otto'))!.id))!;
     const view = await t.app.get(AclFilterService).forAgent({ agent, screen: 'AgentTicketZoom' });
-    expect(view.allowed('queue', [{ id: 1, name: 'Q7' }, { id: 2, name: 'Raw' }])).toEqual([{ id: 2, name: 'Raw' }]);
+    expect(
+      view.allowed('queue', [
+        { id: 1, name: 'Q7' },
+        { id: 2, name: 'Raw' },
+      ]),
+    ).toEqual([{ id: 2, name: 'Raw' }]);
 
     // Export in parts that each fit the upload, and bring everything back in one upload.
     const partsPage = await client.get('/admin/acl/export/parts').expect(200);
@@ -102,7 +113,8 @@ describe('large ACL sets', () => {
     for (const part of parts) expect(Buffer.byteLength(part)).toBeLessThanOrEqual(1024 * 1024);
     const before = await t.dataSource.getRepository(StoredAcl).find({ select: { name: true, configMatch: true, configChange: true }, order: { name: 'ASC' } });
     const upload = client.post(importActionOf((await client.get('/admin/acl/import').expect(200)).text)).field('mode', 'replaceAll');
-    parts.forEach((part, i) => upload.attach('file', Buffer.from(part), `part${i + 1}.yml`));
+    // attach() only adds a part and returns the request itself (a thenable): it is sent by the await below.
+    parts.forEach((part, i) => void upload.attach('file', Buffer.from(part), `part${i + 1}.yml`));
     expect((await follow(client, await upload)).text).toContain('Imported: 0 added, 10005 replaced');
     const after = await t.dataSource.getRepository(StoredAcl).find({ select: { name: true, configMatch: true, configChange: true }, order: { name: 'ASC' } });
     expect(after).toEqual(before);
@@ -140,7 +152,11 @@ describe('large ACL sets', () => {
     async function sessionCookie(login?: string, password?: string): Promise<{ cookie: string; token: string }> {
       const res = await request(t.app.getHttpServer()).get('/login');
       const cookie = res.headers['set-cookie']?.[0]?.split(';')[0] ?? '';
-      const loggedIn = await request(t.app.getHttpServer()).post('/login').set('cookie', cookie).type('form').send({ _csrf: csrfTokenOf(res.text), login, password });
+      const loggedIn = await request(t.app.getHttpServer())
+        .post('/login')
+        .set('cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(res.text), login, password });
       const session = loggedIn.headers['set-cookie']?.[0]?.split(';')[0] ?? cookie;
       const home = await request(t.app.getHttpServer()).get('/').set('cookie', session);
       return { cookie: session, token: csrfTokenOf(home.text) };

@@ -55,7 +55,6 @@ class TestClock extends Clock {
 }
 
 const HOUR = 60 * 60 * 1000;
-const DAY = 24 * HOUR;
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 
 describe('the agent’s day: move, lock, pending time, history, dashboard, time zone', () => {
@@ -95,12 +94,27 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
 
     const agents = t.app.get(AgentsService);
     const memberships: Record<string, [number, 'rw' | 'ro'][]> = {
-      anna: [[support, 'rw'], [sales, 'rw']],
-      otto: [[support, 'rw'], [sales, 'ro']],
+      anna: [
+        [support, 'rw'],
+        [sales, 'rw'],
+      ],
+      otto: [
+        [support, 'rw'],
+        [sales, 'ro'],
+      ],
       rob: [[support, 'ro']],
-      mona: [[support, 'rw'], [sales, 'rw']],
-      nick: [[support, 'rw'], [sales, 'rw']],
-      paul: [[support, 'rw'], [sales, 'rw']],
+      mona: [
+        [support, 'rw'],
+        [sales, 'rw'],
+      ],
+      nick: [
+        [support, 'rw'],
+        [sales, 'rw'],
+      ],
+      paul: [
+        [support, 'rw'],
+        [sales, 'rw'],
+      ],
     };
     for (const [login, groupsOf] of Object.entries(memberships)) {
       ids[login] = (await agents.create({ login, name: login[0].toUpperCase() + login.slice(1), password: `${login}-password` })).id;
@@ -133,18 +147,28 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
   async function post(login: string, pagePath: string, postPath: string, fields: Record<string, string> = {}) {
     const page = await clients[login].get(pagePath);
     expect(page.status).toBe(200);
-    return clients[login].post(postPath).type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
+    return clients[login]
+      .post(postPath)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), ...fields });
   }
   /** A POST the page never offered: the token from the dashboard, the fields made up. */
   async function forged(login: string, postPath: string, fields: Record<string, string> = {}) {
     const token = csrfTokenOf((await clients[login].get('/')).text);
-    return clients[login].post(postPath).type('form').send({ _csrf: token, ...fields });
+    return clients[login]
+      .post(postPath)
+      .type('form')
+      .send({ _csrf: token, ...fields });
   }
   /** The zoom after a post that was sent back to its form (post → 303 → zoom). */
   async function zoomAfter(login: string, res: request.Response) {
     return follow(clients[login], await follow(clients[login], res));
   }
-  const decoded = (html: string) => html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const decoded = (html: string) =>
+    html
+      .replace(/&#x27;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
 
   describe('move', () => {
     it('offers the valid queues the agent has rw in, except the ticket’s own; moves, unlocks, and records it', async () => {
@@ -343,7 +367,12 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
         else expect([posts[i].body, res.status, decoded(res.text).includes(`Ticket#${ticket.number} is locked by ${holder}.`)]).toEqual([posts[i].body, 403, true]);
       }
       const written = posts.filter((p) => p.login === winner).map((p) => p.body);
-      expect((await articlesOf(ticket.id)).filter((a) => a.sender === 'agent').map((a) => a.body).sort()).toEqual([...written].sort());
+      expect(
+        (await articlesOf(ticket.id))
+          .filter((a) => a.sender === 'agent')
+          .map((a) => a.body)
+          .sort(),
+      ).toEqual([...written].sort());
       expect(await ticketOf(ticket.id)).toMatchObject({ state: 'open', locked: true, ownerId: ids[winner] });
       expect(fakeX.sent.map((m) => m.text).sort()).toEqual([...written].sort());
       expect((await historyOf(ticket.id)).filter((h) => h.kind === 'article').map((h) => h.agentId)).toEqual(written.map(() => ids[winner]));
@@ -510,7 +539,12 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
 
   async function webhookDm(from: XPerson, text: string) {
     const { body } = dmBody({ forUserId: account.id, from, to: account, text });
-    await request(t.app.getHttpServer()).post(`/webhooks/x/${profile.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+    await request(t.app.getHttpServer())
+      .post(`/webhooks/x/${profile.id}`)
+      .set('content-type', 'application/json')
+      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+      .send(body)
+      .expect(200);
     await t.app.get(InboxWorker).drain();
   }
 
@@ -653,7 +687,10 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       const page = await client.get('/preferences');
       expect(page.text).toContain('<option value="Europe/Belgrade">Europe/Belgrade</option>');
       expect(page.text).toContain('<option value="UTC" selected>UTC</option>');
-      const res = await client.post('/preferences').type('form').send({ _csrf: csrfTokenOf(page.text), language: 'sr', timeZone: 'Europe/Belgrade' });
+      const res = await client
+        .post('/preferences')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text), language: 'sr', timeZone: 'Europe/Belgrade' });
       expect(res.status).toBe(303);
       expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
       const { ticket } = await supportTicket();
@@ -662,13 +699,19 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       expect((await client.get(`/tickets/${ticket.id}`)).text).toContain(`<dd>${belgrade}</dd>`);
 
       const again = await client.get('/preferences');
-      const bad = await client.post('/preferences').type('form').send({ _csrf: csrfTokenOf(again.text), language: 'en', timeZone: 'Mars/Olympus' });
+      const bad = await client
+        .post('/preferences')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(again.text), language: 'en', timeZone: 'Mars/Olympus' });
       const shown = await follow(client, bad);
       expect(shown.text).toMatch(/id="timeZone-error"[^>]*>/);
       expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
       // A form without the zone (an older page, a script) changes the language only.
       const third = await client.get('/preferences');
-      await client.post('/preferences').type('form').send({ _csrf: csrfTokenOf(third.text), language: 'en' });
+      await client
+        .post('/preferences')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(third.text), language: 'en' });
       expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'en', timeZone: 'Europe/Belgrade' });
     });
   });
@@ -683,7 +726,10 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
     }
     async function changePassword(client: TestAgent, fields: Record<string, string>) {
       const page = await client.get('/preferences');
-      const res = await client.post('/preferences/password').type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
+      const res = await client
+        .post('/preferences/password')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text), ...fields });
       expect(res.status).toBe(303);
       return res.headers.location === '/preferences/password' ? follow(client, await follow(client, res)) : follow(client, res);
     }
@@ -816,7 +862,10 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
               expect(withKey.length).toBe(writer === undefined && !done ? 0 : 1);
               // Another agent's key is refused; the writer's own key again shows the first reply and changes nothing.
               if (writer !== undefined && writer !== s.who) expect([s, done]).toEqual([s, false]);
-              if (writer === s.who) [expect(after).toEqual(before), expect(await historyOf(ticket.id)).toHaveLength(historyBefore)];
+              if (writer === s.who) {
+                expect(after).toEqual(before);
+                expect(await historyOf(ticket.id)).toHaveLength(historyBefore);
+              }
               if (writer === undefined && done) {
                 keyWriter.set(s.key, s.who);
                 const added = (await historyOf(ticket.id)).slice(historyBefore);
@@ -832,11 +881,26 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
           const replay = { state: 'new' as string, queueId: queues.Support, ownerId: null as number | null, locked: false, pendingUntil: null as number | null };
           const num = (v: string | null) => (v === null ? null : Number(v));
           for (const e of await historyOf(ticket.id)) {
-            if (e.kind === 'state') [expect(e.oldValue).toBe(replay.state), (replay.state = e.newValue!)];
-            if (e.kind === 'queue') [expect(num(e.oldValue)).toBe(replay.queueId), (replay.queueId = Number(e.newValue))];
-            if (e.kind === 'owner') [expect(num(e.oldValue)).toBe(replay.ownerId), (replay.ownerId = num(e.newValue))];
-            if (e.kind === 'lock') [expect(e.oldValue === 'lock').toBe(replay.locked), (replay.locked = e.newValue === 'lock')];
-            if (e.kind === 'pending') [expect(num(e.oldValue)).toBe(replay.pendingUntil), (replay.pendingUntil = num(e.newValue))];
+            if (e.kind === 'state') {
+              expect(e.oldValue).toBe(replay.state);
+              replay.state = e.newValue!;
+            }
+            if (e.kind === 'queue') {
+              expect(num(e.oldValue)).toBe(replay.queueId);
+              replay.queueId = Number(e.newValue);
+            }
+            if (e.kind === 'owner') {
+              expect(num(e.oldValue)).toBe(replay.ownerId);
+              replay.ownerId = num(e.newValue);
+            }
+            if (e.kind === 'lock') {
+              expect(e.oldValue === 'lock').toBe(replay.locked);
+              replay.locked = e.newValue === 'lock';
+            }
+            if (e.kind === 'pending') {
+              expect(num(e.oldValue)).toBe(replay.pendingUntil);
+              replay.pendingUntil = num(e.newValue);
+            }
           }
           const stored = await ticketOf(ticket.id);
           expect(replay).toEqual({ state: stored.state, queueId: stored.queueId, ownerId: stored.ownerId, locked: stored.locked, pendingUntil: num(stored.pendingUntil) });
@@ -864,7 +928,12 @@ describe('migration 1764500000000-AgentDay', () => {
       const profile = await createReadyProfile(t, { targetQueueId: raw.id });
       const agent = await t.app.get(AgentsService).create({ login: 'mig', name: 'Mig', password: 'mig-password' });
       // Stored as before the migration: no history rows.
-      const { ticket: incoming, articles: incomingArticles } = await insertTicket(t, { profileId: profile.id, queueId: raw.id, channel: 'dm', articles: [{ body: 'Hi' }, { sender: 'system', body: 'Auto' }] });
+      const { ticket: incoming, articles: incomingArticles } = await insertTicket(t, {
+        profileId: profile.id,
+        queueId: raw.id,
+        channel: 'dm',
+        articles: [{ body: 'Hi' }, { sender: 'system', body: 'Auto' }],
+      });
       const { ticket: outgoing } = await insertTicket(t, { profileId: profile.id, queueId: raw.id, channel: 'tweet', articles: [{ sender: 'agent', body: 'Hello @x', createdById: agent.id }] });
       const { ticket: empty } = await insertTicket(t, { profileId: profile.id, queueId: raw.id, channel: 'tweet', articles: [] });
 

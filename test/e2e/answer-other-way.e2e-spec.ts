@@ -58,11 +58,22 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   const customer = (): XPerson => ({ id: newXId(), handle: `kunde_${++seq}`, name: `Kunde ${seq}` });
   const sentDms = () => fakeX.sent.filter((s): s is FakeXSentDirectMessage => s.kind === 'dm');
   const sentTweets = () => fakeX.sent.filter((s): s is FakeXSentTweet => s.kind === 'tweet');
-  const threadsOf = async (ticketId: number) => (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey !== null }));
+  const threadsOf = async (ticketId: number) =>
+    (await t.dataSource.getRepository(TicketThread).find({ where: { ticketId }, order: { id: 'ASC' } })).map((r) => ({ key: r.threadKey, held: r.openThreadKey !== null }));
   const ticketOfArticle = async (externalId: string) => (await t.dataSource.getRepository(Article).findOneByOrFail({ externalId })).ticketId;
+  /** A mention ticket holds its tweet's conversation from the start (docs/THREADING.md): the mention's id. */
+  const mentionThread = async (ticketId: number) => ({
+    key: `tweet:${(await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId, sender: 'customer', channel: 'tweet' })).externalId}`,
+    held: true,
+  });
 
   async function deliver(body: string): Promise<void> {
-    await request(t.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+    await request(t.app.getHttpServer())
+      .post(`/webhooks/x/${profileId}`)
+      .set('content-type', 'application/json')
+      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+      .send(body)
+      .expect(200);
     await t.app.get(InboxWorker).drain();
   }
   async function mention(from: XPerson, text: string): Promise<Ticket> {
@@ -78,7 +89,10 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   async function reply(ticketId: number, fields: Record<string, string>) {
     const page = await agent.get(`/tickets/${ticketId}`);
     const formKey = /name="formKey" value="([^"]+)"/.exec(page.text)![1];
-    return agent.post(`/tickets/${ticketId}/reply`).type('form').send({ _csrf: csrfTokenOf(page.text), formKey, ...fields });
+    return agent
+      .post(`/tickets/${ticketId}/reply`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), formKey, ...fields });
   }
 
   it('offers both channels, the ticket’s own first, with the prefill of each', async () => {
@@ -105,7 +119,7 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
     expect(sentTweets()).toEqual([]);
     const sent = await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId: ticket.id, sender: 'agent' });
     expect(sent).toMatchObject({ channel: 'dm', deliveryStatus: 'sent', externalId: sentDms()[0].dmEventId });
-    expect(await threadsOf(ticket.id)).toEqual([{ key: `dm:${author.id}`, held: true }]);
+    expect(await threadsOf(ticket.id)).toEqual([await mentionThread(ticket.id), { key: `dm:${author.id}`, held: true }]);
     // The customer answers privately: into the same ticket, not a new one.
     expect(await dm(author, 'It is 4711.')).toBe(ticket.id);
     expect(await t.dataSource.getRepository(Ticket).countBy({ customerXId: author.id })).toBe(1);
@@ -148,13 +162,17 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
 
     const after = await follow(agent, await reply(mentionTicket.id, { channel: 'dm', body: 'Answered by DM' }));
     expect(after.text).toContain(`The customer&#x27;s direct messages go to ticket ${holder.number}, which holds the conversation with them.`);
-    expect(await threadsOf(mentionTicket.id)).toEqual([{ key: `dm:${author.id}`, held: false }]);
+    expect(await threadsOf(mentionTicket.id)).toEqual([await mentionThread(mentionTicket.id), { key: `dm:${author.id}`, held: false }]);
     expect(await dm(author, 'Answer to your DM')).toBe(dmTicket);
 
     // The holder closes: the conversation passes to the mention ticket, which belongs to it.
     const closing = await agent.get(`/tickets/${dmTicket}`);
-    await agent.post(`/tickets/${dmTicket}/state`).type('form').send({ _csrf: csrfTokenOf(closing.text), state: 'closed successful' }).expect(303);
-    expect(await threadsOf(mentionTicket.id)).toEqual([{ key: `dm:${author.id}`, held: true }]);
+    await agent
+      .post(`/tickets/${dmTicket}/state`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(closing.text), state: 'closed successful' })
+      .expect(303);
+    expect(await threadsOf(mentionTicket.id)).toEqual([await mentionThread(mentionTicket.id), { key: `dm:${author.id}`, held: true }]);
     expect(await dm(author, 'Next DM')).toBe(mentionTicket.id);
   });
 
@@ -179,7 +197,17 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
 
   it('offers no DM on a tweet ticket without a customer account, and refuses a forged one', async () => {
     const form = await agent.get('/tickets/new');
-    const created = await agent.post('/tickets/new').type('form').send({ _csrf: csrfTokenOf(form.text), formKey: /name="formKey" value="([^"]+)"/.exec(form.text)![1], profileId: String(profileId), queueId: String((await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Support' })).id), type: 'tweet', body: 'We are back online.' });
+    const created = await agent
+      .post('/tickets/new')
+      .type('form')
+      .send({
+        _csrf: csrfTokenOf(form.text),
+        formKey: /name="formKey" value="([^"]+)"/.exec(form.text)![1],
+        profileId: String(profileId),
+        queueId: String((await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Support' })).id),
+        type: 'tweet',
+        body: 'We are back online.',
+      });
     const ticketId = Number(/^\/tickets\/(\d+)$/.exec(created.headers.location)![1]);
     const page = (await agent.get(`/tickets/${ticketId}`)).text;
     expect(page).not.toContain('data-test="channel-dm"');

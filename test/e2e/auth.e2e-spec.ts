@@ -1,5 +1,6 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { Clock } from '../../src/common/clock';
+import { AgentsService } from '../../src/users/agents.service';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn, submitForm } from '../utils/http';
 
@@ -24,7 +25,10 @@ describe('login and logout', () => {
     const res = await client.get('/admin/queues').expect(303);
     expect(res.headers.location).toBe('/login?next=%2Fadmin%2Fqueues');
     const page = await client.get(res.headers.location).expect(200);
-    const login = await client.post('/login?next=%2Fadmin%2Fqueues').type('form').send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password, next: '/admin/queues' });
+    const login = await client
+      .post('/login?next=%2Fadmin%2Fqueues')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password, next: '/admin/queues' });
     expect(login.status).toBe(303);
     expect(login.headers.location).toBe('/admin/queues');
   });
@@ -33,8 +37,12 @@ describe('login and logout', () => {
     const client = browserLike(t.app);
     await logIn(client);
     const dashboard = await client.get('/').expect(200);
-    expect(dashboard.text).toContain('Welcome, Admin.');
-    const logout = await client.post('/logout').type('form').send({ _csrf: csrfTokenOf(dashboard.text) }).expect(303);
+    expect(dashboard.text).toContain('Welcome, Administrator.');
+    const logout = await client
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(dashboard.text) })
+      .expect(303);
     const loginPage = await follow(client, logout);
     expect(loginPage.text).toContain('You have been logged out.');
     await client.get('/').expect(303);
@@ -53,7 +61,7 @@ describe('login and logout', () => {
   it('refuses a login after five failures within 15 minutes, even with the right password, until the window passes', async () => {
     const client = browserLike(t.app);
     const login = 'throttled@localhost';
-    await t.app.get(require('../../src/users/agents.service').AgentsService).create({ login, name: 'T', password: 'right-password' });
+    await t.app.get(AgentsService).create({ login, name: 'T', password: 'right-password' });
     for (let i = 0; i < 5; i++) {
       clock.current += 60_000;
       await submitForm(client, '/login', { login, password: 'wrong' });

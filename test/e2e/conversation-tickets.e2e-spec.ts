@@ -15,11 +15,7 @@ import { createReadyProfile } from '../factories/profile.factory';
 import { newCustomer, newXId } from '../factories/ticket.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
-type Op =
-  | { kind: 'incoming' }
-  | { kind: 'state'; pick: number; state: 'open' | 'pending reminder' | 'closed successful' }
-  | { kind: 'option'; option: FollowUpOption }
-  | { kind: 'agent-starts-dm' };
+type Op = { kind: 'incoming' } | { kind: 'state'; pick: number; state: 'open' | 'pending reminder' | 'closed successful' } | { kind: 'option'; option: FollowUpOption } | { kind: 'agent-starts-dm' };
 
 const option = fc.constantFrom<FollowUpOption>('possible', 'reject', 'new-ticket');
 const scenario = fc.record({

@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { Attachment } from '../../src/attachments/attachment.entity';
+import { MediaFetcher } from '../../src/attachments/media-fetcher.service';
 import { Clock } from '../../src/common/clock';
 import { InboxWorker, MAX_ATTEMPTS } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -9,7 +11,7 @@ import { QueryFailedError } from 'typeorm';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
+import { startFakeXApi, TINY_PNG, type FakeXApi, type FakeXMediaInput } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, logIn } from '../utils/http';
 
@@ -82,9 +84,9 @@ describe('tweet conversations, whatever the order of arrival', () => {
     body: string;
   }
   /** A tweet as X knows it (GET /2/tweets/:id finds it) and as its webhook item; never delivered by itself. */
-  function tweet(author: XPerson, text: string, parent?: { tweet: Tweet; author: XPerson }): Tweet {
+  function tweet(author: XPerson, text: string, parent?: { tweet: Tweet; author: XPerson }, media?: FakeXMediaInput[]): Tweet {
     const id = newXId();
-    fakeX.postPublicTweet({ id, author: { id: author.id, username: author.handle, name: author.name }, text, inReplyToTweetId: parent?.tweet.id });
+    fakeX.postPublicTweet({ id, author: { id: author.id, username: author.handle, name: author.name }, text, inReplyToTweetId: parent?.tweet.id, ...(media ? { media } : {}) });
     const mentions = text.includes(`@${account.handle}`) ? [account] : [];
     return tweetBody({ id, forUserId: account.id, author, text, mentions, inReplyTo: parent && { tweetId: parent.tweet.id, userId: parent.author.id } });
   }
@@ -115,6 +117,30 @@ describe('tweet conversations, whatever the order of arrival', () => {
     expect(await bodiesOf(tickets[0].id)).toEqual(['@acme_support my parcel is late', '@acme_support any news?']);
     expect(await eventOf(mention.id)).toMatchObject({ status: 'processed', source: 'fetch', conversation_id: mention.id });
     expect(await eventOf(reply.id)).toMatchObject({ status: 'processed', parent_lookup: 'fetched', conversation_id: mention.id });
+  });
+
+  it('a fetched parent brings its photo, and what the inbox stored is found by search', async () => {
+    const customer = newCustomer();
+    const mention = tweet(customer, '@acme_support the hinge snapped off', undefined, [{ type: 'photo', bytes: TINY_PNG, altText: 'a snapped hinge' }]);
+    const reply = tweet(customer, 'bought it last Zwetschgenmarkt', { tweet: mention, author: customer });
+
+    await deliver(reply);
+    await drain();
+
+    const [ticket] = await ticketsOf(customer);
+    const parent = await t.dataSource.getRepository(Article).findOneByOrFail({ externalId: mention.id });
+    expect(parent).toMatchObject({ ticketId: ticket.id, body: '@acme_support the hinge snapped off' });
+    const attachments = () => t.dataSource.getRepository(Attachment).find({ where: { ticketId: ticket.id } });
+    expect(await attachments()).toEqual([expect.objectContaining({ articleId: parent.id, status: 'pending', mediaType: 'photo', altText: 'a snapped hinge' })]);
+    await t.app.get(MediaFetcher).drain();
+    expect(await attachments()).toEqual([expect.objectContaining({ status: 'stored', contentType: 'image/png', size: TINY_PNG.length })]);
+
+    const admin = browserLike(t.app);
+    await logIn(admin);
+    for (const q of ['hinge', 'zwetschgenmarkt']) {
+      const found = (await admin.get(`/search?q=${q}`).expect(200)).text;
+      expect([q, [...found.matchAll(/data-test="search-hit" data-ticket="(\d+)"/g)].map((m) => Number(m[1]))]).toEqual([q, [ticket.id]]);
+    }
   });
 
   it('replies in one delivery whose parent never arrives join one ticket that starts with the fetched parent, tracked or not', async () => {
@@ -222,7 +248,12 @@ describe('tweet conversations, whatever the order of arrival', () => {
     });
     try {
       const built = dmBody({ forUserId: account.id, from: customer, to: account, text: 'hello?' });
-      await request(t.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(built.body, SECRET).signature).send(built.body).expect(200);
+      await request(t.app.getHttpServer())
+        .post(`/webhooks/x/${profileId}`)
+        .set('content-type', 'application/json')
+        .set('x-twitter-webhooks-signature', signed(built.body, SECRET).signature)
+        .send(built.body)
+        .expect(200);
       await drain();
       const event = await eventOf(built.id);
       expect(event).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });

@@ -7,7 +7,7 @@ import { Ticket } from '../../src/tickets/ticket.entity';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
-import { browserLike, logIn, submitForm } from '../utils/http';
+import { browserLike, follow, logIn, submitForm } from '../utils/http';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const NUL = '\u0000';
@@ -76,7 +76,7 @@ describe('nothing the database refuses', () => {
     await admin.get(`/tickets/${ticket.id}`).expect(200);
   });
 
-  it('stores an agent note with NUL instead of answering 500', async () => {
+  it('sends an agent note with NUL back with the message next to it (the form-wide NUL rule), instead of answering 500', async () => {
     const customer = newCustomer();
     const built = dmBody({ forUserId: account.id, from: customer, to: account, text: 'hello' });
     await deliver(built.body).expect(200);
@@ -84,7 +84,11 @@ describe('nothing the database refuses', () => {
     const [ticket] = await ticketsOf(customer);
     const res = await submitForm(admin, `/tickets/${ticket.id}`, { body: `internal${NUL}note` }, `/tickets/${ticket.id}/note`);
     expect(res.status).toBe(303);
-    expect((await articlesOf(ticket.id)).map((a) => a.body)).toContain('internal\uFFFDnote');
+    let page = await follow(admin, res);
+    for (let hops = 0; page.status === 303 && hops < 3; hops++) page = await follow(admin, page);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Contains a NUL character');
+    expect((await articlesOf(ticket.id)).map((a) => a.body)).toEqual(['hello']);
   });
 
   it('rejects, with the reason, each item whose id no X id can be, and takes the rest of the delivery', async () => {

@@ -46,7 +46,8 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
   });
   afterEach(() => fakeX.reset());
 
-  const articles = (ticketId: number, channel?: string) => t.dataSource.getRepository(Article).find({ where: { ticketId, sender: 'agent', ...(channel ? { channel: channel as Article['channel'] } : {}) }, order: { id: 'ASC' } });
+  const articles = (ticketId: number, channel?: string) =>
+    t.dataSource.getRepository(Article).find({ where: { ticketId, sender: 'agent', ...(channel ? { channel: channel as Article['channel'] } : {}) }, order: { id: 'ASC' } });
   const dms = () => fakeX.sent.filter((s) => s.kind === 'dm');
   /** The one-time key of a form on the page (a random one where the page has none, as on the code before keys). */
   const keyOf = (html: string, formId: string) => new RegExp(`<form[^>]*id="${formId}"[\\s\\S]*?name="formKey" value="([^"]+)"`).exec(html)?.[1] ?? randomUUID();
@@ -91,7 +92,15 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
     const recipient = newXId();
     fakeX.addPerson({ id: recipient, username: 'twice_clicked', name: 'Twice Clicked' });
     const form = await clients.anna.get('/tickets/new');
-    const fields = { _csrf: csrfTokenOf(form.text), formKey: keyOf(form.text, 'new-ticket'), profileId: String(profileId), queueId: String(queueId), type: 'dm', recipient: 'twice_clicked', body: 'Hello, about your order.' };
+    const fields = {
+      _csrf: csrfTokenOf(form.text),
+      formKey: keyOf(form.text, 'new-ticket'),
+      profileId: String(profileId),
+      queueId: String(queueId),
+      type: 'dm',
+      recipient: 'twice_clicked',
+      body: 'Hello, about your order.',
+    };
     const [a, b] = await Promise.all([1, 2].map(() => clients.anna.post('/tickets/new').type('form').send(fields)));
     expect([a.status, b.status]).toEqual([303, 303]);
     expect(a.headers.location).toMatch(/^\/tickets\/\d+$/);
@@ -118,7 +127,14 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
         const { ticket } = await insertTicket(t, { profileId, queueId, channel: 'dm' });
         const { csrf } = await zoom('anna', ticket.id);
         const keys = [randomUUID(), randomUUID(), randomUUID()];
-        const results = await Promise.all(picks.map((pick, i) => clients.anna.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, formKey: keys[pick], body: `Answer ${pick} (${i})` })));
+        const results = await Promise.all(
+          picks.map((pick, i) =>
+            clients.anna
+              .post(`/tickets/${ticket.id}/reply`)
+              .type('form')
+              .send({ _csrf: csrf, formKey: keys[pick], body: `Answer ${pick} (${i})` }),
+          ),
+        );
         expect(results.every((r) => r.status === 303)).toBe(true);
         const distinct = new Set(picks).size;
         const stored = await articles(ticket.id);
@@ -132,7 +148,8 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
       }),
       { numRuns: 6, seed: 20251202 },
     );
-  });
+    // Six rounds of up to eight concurrent requests: a few seconds alone, far more on a busy machine.
+  }, 120_000);
 
   it('refuses another agent’s key and a malformed key with one clear error line, storing and sending nothing', async () => {
     const { ticket } = await insertTicket(t, { profileId, queueId, channel: 'dm' });
@@ -159,6 +176,9 @@ describe('idempotent sends: one form key, one article, one message to X', () => 
     const { csrf } = await zoom('anna', ticket.id);
     await clients.anna.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, body: 'One' }).expect(303);
     await clients.anna.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrf, body: 'Two' }).expect(303);
-    expect((await articles(ticket.id)).map((a) => [a.body, a.formKey])).toEqual([['One', null], ['Two', null]]);
+    expect((await articles(ticket.id)).map((a) => [a.body, a.formKey])).toEqual([
+      ['One', null],
+      ['Two', null],
+    ]);
   });
 });

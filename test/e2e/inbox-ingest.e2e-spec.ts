@@ -78,7 +78,10 @@ describe('the inbox ingest path', () => {
     try {
       const items = dmItems(newCustomer(), 'on disk first');
       let stored = false;
-      const storing = t.app.get(InboxStore).store(profileId, 'webhook', items).then(() => (stored = true));
+      const storing = t.app
+        .get(InboxStore)
+        .store(profileId, 'webhook', items)
+        .then(() => (stored = true));
       let inside: unknown;
       let ran = false;
       const running = t.app
@@ -178,7 +181,18 @@ describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox 
     // The first is in the inbox already (moved, but not yet deleted from the intake when the app stopped).
     await n.app.get(InboxStore).store(profileId, 'webhook', [first]);
     const intake = new InboxIntake(n.config.database.sqlitePath, 'NORMAL');
-    const row = (item: typeof first) => ({ profileId, source: 'webhook', format: item.format, dedupeKey: item.dedupeKey, payload: JSON.stringify(item.payload), status: 'received', nextAttemptAt: '0', conversationId: null, error: null, processedAt: null });
+    const row = (item: typeof first) => ({
+      profileId,
+      source: 'webhook',
+      format: item.format,
+      dedupeKey: item.dedupeKey,
+      payload: JSON.stringify(item.payload),
+      status: 'received',
+      nextAttemptAt: '0',
+      conversationId: null,
+      error: null,
+      processedAt: null,
+    });
     expect(intake.commit([row(first), row(second)])).toBe(true);
     intake.close();
     // The database's WAL is synced while the intake still holds the rows: no power loss takes them from both.
@@ -199,7 +213,6 @@ describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox 
     ]);
     expect(await n.dataSource.query(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE}`)).toEqual([{ n: 0 }]);
   });
-
 });
 
 describe('the inbox worker thread (SQLite)', () => {
@@ -231,7 +244,12 @@ describe('the inbox worker thread (SQLite)', () => {
 
       const customer: XPerson = { id: newXId(), handle: 'threaded', name: 'Threaded' };
       const body = dmBody({ forUserId: account.id, from: customer, to: account, text: 'Hello thread' }).body;
-      await request(t.app.getHttpServer()).post(`/webhooks/x/${profile.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+      await request(t.app.getHttpServer())
+        .post(`/webhooks/x/${profile.id}`)
+        .set('content-type', 'application/json')
+        .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+        .send(body)
+        .expect(200);
       await t.app.get(InboxWorker).drain();
 
       const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });

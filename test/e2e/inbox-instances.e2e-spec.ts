@@ -42,7 +42,12 @@ const instance = (name: string) => ({ SECRETS_KEY, DATABASE_URL: withApplication
         customers.map((from) => {
           const { body } = dmBody({ forUserId: account.id, from, to: account, text: `message ${round}` });
           const app = apps[n++ % apps.length];
-          return request(app.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+          return request(app.app.getHttpServer())
+            .post(`/webhooks/x/${profileId}`)
+            .set('content-type', 'application/json')
+            .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+            .send(body)
+            .expect(200);
         }),
       );
     }
@@ -71,7 +76,10 @@ const instance = (name: string) => ({ SECRETS_KEY, DATABASE_URL: withApplication
     const processed = async () => Number((await a.dataSource.query(`SELECT COUNT(*) AS n FROM inbox_events WHERE status = 'processed'`))[0].n);
     const before = await processed();
     const customers = await burst(20, 10, [victim]);
-    const draining = victim.app.get(InboxWorker).drain().catch(() => undefined);
+    const draining = victim.app
+      .get(InboxWorker)
+      .drain()
+      .catch(() => undefined);
     while ((await processed()) - before < 20) await new Promise((r) => setTimeout(r, 2));
     // Kill the victim's database sessions while it works: PostgreSQL rolls its open batch back.
     await a.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'socialdesk_victim'`);

@@ -10,6 +10,7 @@ import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Queue } from '../../src/queues/queue.entity';
+import { AgentsService } from '../../src/users/agents.service';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
@@ -82,7 +83,9 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
 
     it('refuses a CRC without a token, or with input that is not token-shaped', async () => {
       await request(server()).get(webhook()).expect(400);
-      await request(server()).get(`${webhook()}?crc_token=${encodeURIComponent('{"for_user_id":"1"}')}`).expect(400);
+      await request(server())
+        .get(`${webhook()}?crc_token=${encodeURIComponent('{"for_user_id":"1"}')}`)
+        .expect(400);
     });
 
     it('answers 400 without a signature and 401 with a wrong one, storing nothing', async () => {
@@ -118,7 +121,13 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
 
     it('takes events for another profile of the same X app through this URL (one webhook per app), not of another app', async () => {
       const sibling = await createReadyProfile(t, { name: 'Sibling', targetQueueId: queues.Misc, accountId: '1790000000000000077', accessToken: '1790000000000000077-sibling' });
-      const stranger = await createReadyProfile(t, { name: 'OtherApp', targetQueueId: queues.Misc, accountId: '1790000000000000088', consumerKey: 'another-app-key', consumerSecret: 'another-app-secret' });
+      const stranger = await createReadyProfile(t, {
+        name: 'OtherApp',
+        targetQueueId: queues.Misc,
+        accountId: '1790000000000000088',
+        consumerKey: 'another-app-key',
+        consumerSecret: 'another-app-secret',
+      });
       const customer = newCustomer();
       const forSibling = dmBody({ forUserId: sibling.accountId!, from: customer, to: { id: sibling.accountId!, handle: 'sibling', name: 'Sibling' }, text: 'via the shared webhook' });
       await deliver(forSibling.body).expect(200);
@@ -367,14 +376,20 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       expect(list.text).toContain('dm:1790000000000077001');
       const detail = await admin.get(`/admin/inbox/${event.id}`).expect(200);
       expect(detail.text).toContain('not json');
-      const retried = await follow(admin, await admin.post(`/admin/inbox/${event.id}/retry`).type('form').send({ _csrf: csrfTokenOf(detail.text) }));
+      const retried = await follow(
+        admin,
+        await admin
+          .post(`/admin/inbox/${event.id}/retry`)
+          .type('form')
+          .send({ _csrf: csrfTokenOf(detail.text) }),
+      );
       expect(retried.text).toContain(`Event ${event.id} will be processed again.`);
       const [after] = await t.dataSource.query(`SELECT attempts FROM inbox_events WHERE id = ${event.id}`);
       expect(Number(after.attempts)).toBeLessThan(MAX_ATTEMPTS);
     });
 
     it('is for admins only', async () => {
-      const agents = t.app.get(require('../../src/users/agents.service').AgentsService);
+      const agents = t.app.get(AgentsService);
       await agents.create({ login: 'inbox-agent', name: 'Agent', password: 'agent-password' });
       const agent = browserLike(t.app);
       await logIn(agent, 'inbox-agent', 'agent-password');

@@ -23,9 +23,9 @@ describe('lists and forms take any input without a 500', () => {
     profileId = (await createReadyProfile(t, { targetQueueId: raw.id })).id;
     // 51 tickets and 51 inbox events: two pages of 50 each.
     for (let i = 0; i < 51; i++) await insertTicket(t, { profileId, queueId: raw.id, channel: 'dm', title: `Ticket ${i}` });
-    await t.dataSource.getRepository(InboxEvent).insert(
-      Array.from({ length: 51 }, (_, i) => ({ profileId, source: 'webhook' as const, format: 'aaa' as never, dedupeKey: `dm:${9000 + i}`, payload: '{}', status: 'ignored' as const })),
-    );
+    await t.dataSource
+      .getRepository(InboxEvent)
+      .insert(Array.from({ length: 51 }, (_, i) => ({ profileId, source: 'webhook' as const, format: 'aaa' as never, dedupeKey: `dm:${9000 + i}`, payload: '{}', status: 'ignored' as const })));
     const recorder: EntitySubscriberInterface = { beforeQuery: (event: BeforeQueryEvent) => void queries.push({ sql: event.query, parameters: (event.parameters as unknown[] | undefined) ?? [] }) };
     t.dataSource.subscribers.push(recorder);
     admin = browserLike(t.app);
@@ -129,7 +129,10 @@ describe('lists and forms take any input without a 500', () => {
         // Every field but the CSRF token at once: the check is one for all fields of all forms.
         const poisoned = Object.fromEntries(Object.entries(form.fields).map(([name, value]) => [name, name === '_csrf' ? value : `${value || 'x'}\u0000y`]));
         const page = await admin.get(form.page);
-        const res = await admin.post(form.action).type('form').send({ ...poisoned, _csrf: csrfTokenOf(page.text) });
+        const res = await admin
+          .post(form.action)
+          .type('form')
+          .send({ ...poisoned, _csrf: csrfTokenOf(page.text) });
         if (res.status !== 303) {
           failures.push(`${form.action}: ${res.status}`);
           continue;
@@ -146,7 +149,10 @@ describe('lists and forms take any input without a 500', () => {
     it('shows the message next to the login field, keeping the typed login, and counts no failed login', async () => {
       const visitor = browserLike(t.app);
       const page = await visitor.get('/login').expect(200);
-      const res = await visitor.post('/login').type('form').send({ _csrf: csrfTokenOf(page.text), login: 'root@local\u0000host', password: 'x' });
+      const res = await visitor
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text), login: 'root@local\u0000host', password: 'x' });
       const back = await follow(visitor, res);
       expect(back.text).toMatch(new RegExp(`id="login-error"[^>]*>[^<]*${NUL_MESSAGE}`));
       const [{ n }] = await t.dataSource.query('SELECT COUNT(*) AS n FROM login_throttle WHERE failures > 0');
@@ -200,7 +206,19 @@ describe('lists and forms take any input without a 500', () => {
       const res = await admin
         .post('/admin/agents/1')
         .type('form')
-        .send({ _csrf: csrfTokenOf(page.text), login: 'root@localhost', name: 'Admin', email: '', language: 'en', password: '', validity: 'valid', [`memberships[g${group.id}]`]: 'rw', passwordHash: 'x', sessionGeneration: '99', id: '7' });
+        .send({
+          _csrf: csrfTokenOf(page.text),
+          login: 'root@localhost',
+          name: 'Admin',
+          email: '',
+          language: 'en',
+          password: '',
+          validity: 'valid',
+          [`memberships[g${group.id}]`]: 'rw',
+          passwordHash: 'x',
+          sessionGeneration: '99',
+          id: '7',
+        });
       expect(res.status).toBe(303);
       const [after] = await t.dataSource.query(`SELECT password_hash, session_generation, validity FROM users WHERE login = 'root@localhost'`);
       expect(after).toEqual(before);

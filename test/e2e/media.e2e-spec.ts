@@ -50,7 +50,10 @@ describe('media in tweets and DMs, both ways', () => {
     await t.dataSource.getRepository(SocialMediaProfile).update({ id: profile.id }, { aaaEnvironment: 'prod' });
     profileId = profile.id;
     fakeX.subscribeWebhook({ url: `http://127.0.0.1:${port}/webhooks/x/${profileId}`, consumerKey: account.consumerKey, forUserId: account.userId });
-    for (const [login, groupId] of [['anna', support.id], ['nora', sales.id]] as const) {
+    for (const [login, groupId] of [
+      ['anna', support.id],
+      ['nora', sales.id],
+    ] as const) {
       const agent = await t.app.get(AgentsService).create({ login, name: login, password: `${login}-password` });
       await t.app.get(AgentsService).setMembership(agent.id, groupId, 'rw');
       agents[login] = browserLike(t.app);
@@ -76,7 +79,12 @@ describe('media in tweets and DMs, both ways', () => {
 
   it('a photo in a mention: nothing fetched inside the inbox’s work, then fetched, stored, shown and served safely', async () => {
     const c = customer();
-    const { tweetId } = await fakeX.deliverTweet({ author: c, text: `@${account.username} the box arrived like this`, mentions: [me()], media: [{ type: 'photo', bytes: TINY_PNG, altText: 'a crushed box' }] });
+    const { tweetId } = await fakeX.deliverTweet({
+      author: c,
+      text: `@${account.username} the box arrived like this`,
+      mentions: [me()],
+      media: [{ type: 'photo', bytes: TINY_PNG, altText: 'a crushed box' }],
+    });
     await inbox();
     const ticketId = await ticketOf(tweetId);
     const article = await t.dataSource.getRepository(Article).findOneByOrFail({ externalId: tweetId });
@@ -281,7 +289,7 @@ describe('media in tweets and DMs, both ways', () => {
     it('reads a reply’s multipart body only after the agent and the CSRF token passed (token in the form’s URL)', async () => {
       const ticketId = await dmTicket();
       const form = await replyForm(ticketId);
-      const multipart = (client: TestAgent | ReturnType<typeof request>, path: string) =>
+      const multipart = (client: TestAgent, path: string) =>
         client.post(path).field('formKey', form.formKey).field('channel', 'dm').field('body', 'Not read').attach('image', TINY_PNG, { filename: 'a.png', contentType: 'image/png' });
       const runs = replyUploadParsing.runs;
       // Anonymous (its redirect to the login page comes before the body), no token, a forged token, the token only inside the body.

@@ -54,7 +54,10 @@ describe('OAuth values, CRC tokens and passwords stay out of logs and sessions',
     const admin = browserLike(t.app);
     await logIn(admin);
     const step4 = await admin.get(`/admin/social-media-profiles/twitter/${profile.id}/step/4`).expect(200);
-    const start = await admin.post(`/admin/social-media-profiles/twitter/${profile.id}/sign-in-with-x`).type('form').send({ _csrf: csrfTokenOf(step4.text) });
+    const start = await admin
+      .post(`/admin/social-media-profiles/twitter/${profile.id}/sign-in-with-x`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(step4.text) });
     expect(start.status).toBe(303);
     expect(issued.secret).toBeTruthy();
 

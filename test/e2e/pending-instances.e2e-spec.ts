@@ -55,7 +55,12 @@ describe(`pending check: due tickets closed once, ${postgresUrl ? 'two app insta
       seeded.push({ id: ticket.id, state, due });
     }
 
-    const results = await Promise.all([a.app.get(PendingCheckService).closeDue(), b.app.get(PendingCheckService).closeDue(), a.app.get(PendingCheckService).closeDue(), b.app.get(PendingCheckService).closeDue()]);
+    const results = await Promise.all([
+      a.app.get(PendingCheckService).closeDue(),
+      b.app.get(PendingCheckService).closeDue(),
+      a.app.get(PendingCheckService).closeDue(),
+      b.app.get(PendingCheckService).closeDue(),
+    ]);
     const shouldClose = seeded.filter((s) => s.due && s.state !== 'pending reminder');
     expect(results.reduce((sum, n) => sum + n, 0)).toBe(shouldClose.length);
     if (postgresUrl) expect(results.filter((n) => n > 0).length).toBeGreaterThanOrEqual(1);

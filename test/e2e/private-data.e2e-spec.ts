@@ -111,7 +111,11 @@ describe('no authenticated page is kept in a cache', () => {
 
     // Back after logout asks the server again, which sends the way to the login page instead.
     const page = await admin.get('/').expect(200);
-    await admin.post('/logout').type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303);
+    await admin
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text) })
+      .expect(303);
     const back = await admin.get(`/tickets/${ticketId}`).expect(303);
     expect(back.headers['cache-control']).toBe('no-store');
     expect(back.headers.location).toMatch(/^\/login/);

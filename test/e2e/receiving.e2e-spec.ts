@@ -37,9 +37,12 @@ async function page(admin: TestAgent, path: string) {
 
 async function postAndFollow(admin: TestAgent, path: string, fields: Record<string, string>) {
   const form = await page(admin, path);
-  const res = await admin.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), ...fields });
+  const res = await admin
+    .post(path)
+    .type('form')
+    .send({ _csrf: csrfTokenOf(form.text), ...fields });
   const next = await follow(admin, res);
-  return { location: res.headers.location as string, text: next.text };
+  return { location: res.headers.location, text: next.text };
 }
 
 async function queueId(t: TestApp, name: string): Promise<string> {
@@ -64,7 +67,11 @@ async function walkWizard(h: Harness, name: string, keys: Keys, receivingMode: s
   return { id: Number(id), ...finished };
 }
 
-const plain = (html: string) => html.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, '&');
+const plain = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, '&');
 
 describe('receiving set up by the app, at an instance X can reach', () => {
   const h = {} as Harness;
@@ -115,7 +122,13 @@ describe('receiving set up by the app, at an instance X can reach', () => {
   });
 
   it('a second profile of the same X app reuses the registration (X allows one here) and its DMs arrive through it', async () => {
-    const second = registerXAccount(h.fakeX, { userId: '1790000000000000099', username: 'acme_sales', name: 'ACME Sales', accessToken: '1790000000000000099-sales', accessTokenSecret: 'sales-token-secret' });
+    const second = registerXAccount(h.fakeX, {
+      userId: '1790000000000000099',
+      username: 'acme_sales',
+      name: 'ACME Sales',
+      accessToken: '1790000000000000099-sales',
+      accessTokenSecret: 'sales-token-secret',
+    });
     const { text } = await walkWizard(h, 'AcmeSales', second, 'webhook');
     expect(text).toContain('Receiving by webhook works');
     const registrations = h.fakeX.webhookRegistrations();
@@ -147,7 +160,10 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     const profilePath = `/admin/social-media-profiles/twitter/${profile.id}`;
     const checkAgain = async () => {
       const form = await page(h.admin, profilePath);
-      const res = await h.admin.post(`${profilePath}/receiving/check`).type('form').send({ _csrf: csrfTokenOf(form.text) });
+      const res = await h.admin
+        .post(`${profilePath}/receiving/check`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(form.text) });
       expect(res.headers.location).toBe(profilePath);
       return (await follow(h.admin, res)).text;
     };
@@ -170,8 +186,22 @@ describe('receiving set up by the app, at an instance X can reach', () => {
   });
 
   it('new keys for another account in step 4 unsubscribe the old account with its own keys; finishing again subscribes the new one', async () => {
-    const first = registerXAccount(h.fakeX, { consumerKey: 'key-app', consumerSecret: 'key-secret', userId: '1790000000000000601', username: 'first_desk', accessToken: '1790000000000000601-first', accessTokenSecret: 'first-token' });
-    const second = registerXAccount(h.fakeX, { consumerKey: 'key-app', consumerSecret: 'key-secret', userId: '1790000000000000602', username: 'second_desk', accessToken: '1790000000000000602-second', accessTokenSecret: 'second-token' });
+    const first = registerXAccount(h.fakeX, {
+      consumerKey: 'key-app',
+      consumerSecret: 'key-secret',
+      userId: '1790000000000000601',
+      username: 'first_desk',
+      accessToken: '1790000000000000601-first',
+      accessTokenSecret: 'first-token',
+    });
+    const second = registerXAccount(h.fakeX, {
+      consumerKey: 'key-app',
+      consumerSecret: 'key-secret',
+      userId: '1790000000000000602',
+      username: 'second_desk',
+      accessToken: '1790000000000000602-second',
+      accessTokenSecret: 'second-token',
+    });
     const { id } = await walkWizard(h, 'KeyChange', first, 'webhook');
     const subscribers = () => h.fakeX.webhookRegistrations().find((r) => r.consumerKey === 'key-app')?.subscribers ?? [];
     expect(subscribers()).toEqual([first.userId]);
@@ -186,17 +216,37 @@ describe('receiving set up by the app, at an instance X can reach', () => {
   });
 
   it('DuplicateUrlFailed: another instance is registering this very URL at X right now — the page says so, and Check again then works', async () => {
-    const keys = registerXAccount(h.fakeX, { consumerKey: 'dup-app', consumerSecret: 'dup-secret', userId: '1790000000000000501', username: 'dup_desk', accessToken: '1790000000000000501-dup', accessTokenSecret: 'dup-token' });
+    const keys = registerXAccount(h.fakeX, {
+      consumerKey: 'dup-app',
+      consumerSecret: 'dup-secret',
+      userId: '1790000000000000501',
+      username: 'dup_desk',
+      accessToken: '1790000000000000501-dup',
+      accessTokenSecret: 'dup-token',
+    });
     const { id } = await walkWizard(h, 'Duplicate', keys, 'polling');
     await h.t.dataSource.query(`UPDATE social_media_profiles SET receiving_mode = 'webhook' WHERE id = ${id}`);
     // "Another instance" (this test, as a client of X) starts registering the profile's URL; X holds its CRC.
     const hold = h.fakeX.holdCrcChecks();
-    const otherInstance = new XAccountActivityClient({ baseUrl: h.fakeX.baseUrl, timeoutMs: 5_000 }).createWebhook({ consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret }, `${baseUrl}/webhooks/x/${id}`);
+    const otherInstance = new XAccountActivityClient({ baseUrl: h.fakeX.baseUrl, timeoutMs: 5_000 }).createWebhook(
+      { consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret },
+      `${baseUrl}/webhooks/x/${id}`,
+    );
     await hold.waiting;
     const profilePath = `/admin/social-media-profiles/twitter/${id}`;
     const checkAgain = async () => {
       const form = await page(h.admin, profilePath);
-      return plain((await follow(h.admin, await h.admin.post(`${profilePath}/receiving/check`).type('form').send({ _csrf: csrfTokenOf(form.text) }))).text);
+      return plain(
+        (
+          await follow(
+            h.admin,
+            await h.admin
+              .post(`${profilePath}/receiving/check`)
+              .type('form')
+              .send({ _csrf: csrfTokenOf(form.text) }),
+          )
+        ).text,
+      );
     };
     expect(await checkAgain()).toContain(`X already has ${baseUrl}/webhooks/x/${id} as a webhook of this app but did not list it`);
     hold.release();
@@ -205,8 +255,22 @@ describe('receiving set up by the app, at an instance X can reach', () => {
   });
 
   it('a double click and two profiles of one app finishing at the same moment end with one registration, everyone subscribed', async () => {
-    const app = registerXAccount(h.fakeX, { consumerKey: 'race-app', consumerSecret: 'race-secret', userId: '1790000000000000301', username: 'race_one', accessToken: '1790000000000000301-race', accessTokenSecret: 'race-token-1' });
-    const other = registerXAccount(h.fakeX, { consumerKey: 'race-app', consumerSecret: 'race-secret', userId: '1790000000000000302', username: 'race_two', accessToken: '1790000000000000302-race', accessTokenSecret: 'race-token-2' });
+    const app = registerXAccount(h.fakeX, {
+      consumerKey: 'race-app',
+      consumerSecret: 'race-secret',
+      userId: '1790000000000000301',
+      username: 'race_one',
+      accessToken: '1790000000000000301-race',
+      accessTokenSecret: 'race-token-1',
+    });
+    const other = registerXAccount(h.fakeX, {
+      consumerKey: 'race-app',
+      consumerSecret: 'race-secret',
+      userId: '1790000000000000302',
+      username: 'race_two',
+      accessToken: '1790000000000000302-race',
+      accessTokenSecret: 'race-token-2',
+    });
     const one = await walkWizard(h, 'RaceOne', app, 'polling');
     const two = await walkWizard(h, 'RaceTwo', other, 'polling');
     const ids = [one.id, two.id];
@@ -226,7 +290,14 @@ describe('receiving set up by the app, at an instance X can reach', () => {
   });
 
   it('whatever an admin does in whatever order, X never has the account subscribed when it should not, and when it should, it is or the admin is told why not', async () => {
-    const keys = registerXAccount(h.fakeX, { consumerKey: 'order-app', consumerSecret: 'order-secret', userId: '1790000000000000401', username: 'any_order', accessToken: '1790000000000000401-order', accessTokenSecret: 'order-token' });
+    const keys = registerXAccount(h.fakeX, {
+      consumerKey: 'order-app',
+      consumerSecret: 'order-secret',
+      userId: '1790000000000000401',
+      username: 'any_order',
+      accessToken: '1790000000000000401-order',
+      accessTokenSecret: 'order-token',
+    });
     const { id } = await walkWizard(h, 'AnyOrder', keys, 'polling');
     const general = `/admin/social-media-profiles/twitter/${id}`;
     const raw = await queueId(h.t, 'Raw');
@@ -236,7 +307,11 @@ describe('receiving set up by the app, at an instance X can reach', () => {
       if (op.kind === 'mode') await postAndFollow(h.admin, `${general}/step/6`, { receivingMode: op.value, targetQueueId: raw, action: 'save' });
       if (op.kind === 'check') {
         const form = await page(h.admin, general);
-        await h.admin.post(`${general}/receiving/check`).type('form').send({ _csrf: csrfTokenOf(form.text) }).expect(303);
+        await h.admin
+          .post(`${general}/receiving/check`)
+          .type('form')
+          .send({ _csrf: csrfTokenOf(form.text) })
+          .expect(303);
       }
       if (op.kind === 'cut') network.cut();
       if (op.kind === 'restore') network.restore();
@@ -277,7 +352,13 @@ describe('receiving set up by the app, at an instance X can reach', () => {
   });
 
   it('shows the health of polling: failures with backoff, a rate-limit wait, 401 re-authorise, failed replies', async () => {
-    const tracked = registerXAccount(h.fakeX, { userId: '1790000000000000111', username: 'acme_polls', name: 'ACME Polls', accessToken: '1790000000000000111-polls', accessTokenSecret: 'polls-secret' });
+    const tracked = registerXAccount(h.fakeX, {
+      userId: '1790000000000000111',
+      username: 'acme_polls',
+      name: 'ACME Polls',
+      accessToken: '1790000000000000111-polls',
+      accessTokenSecret: 'polls-secret',
+    });
     const { id } = await walkWizard(h, 'AcmePolls', tracked, 'polling');
     const poll = async () => {
       await h.t.dataSource.query(`UPDATE poll_cursors SET next_poll_at = 0 WHERE profile_id = ${id}`);
@@ -312,7 +393,14 @@ describe('receiving set up by the app, at an instance X can reach', () => {
     h.fakeX.registerUser({ id: tracked.userId, username: tracked.username, name: tracked.name, accessToken: tracked.accessToken, accessTokenSecret: 'revoked', consumerKey: tracked.consumerKey });
     await poll();
     expect(await row()).toContain('X rejects the keys (401): re-authorise the account');
-    h.fakeX.registerUser({ id: tracked.userId, username: tracked.username, name: tracked.name, accessToken: tracked.accessToken, accessTokenSecret: tracked.accessTokenSecret, consumerKey: tracked.consumerKey });
+    h.fakeX.registerUser({
+      id: tracked.userId,
+      username: tracked.username,
+      name: tracked.name,
+      accessToken: tracked.accessToken,
+      accessTokenSecret: tracked.accessTokenSecret,
+      consumerKey: tracked.consumerKey,
+    });
     await poll();
 
     const { ticket } = await insertTicket(h.t, { profileId: id, queueId: Number(await queueId(h.t, 'Raw')), channel: 'dm' });
@@ -345,7 +433,14 @@ describe('receiving: what X refuses, as messages on the page', () => {
   });
 
   function account(fakeX: FakeXApi, n: number, appOverrides: { accountActivity?: boolean } = {}) {
-    const keys = registerXAccount(fakeX, { consumerKey: `app-${n}`, consumerSecret: `app-${n}-secret`, userId: `17900000000000002${n}0`, username: `desk_${n}`, accessToken: `17900000000000002${n}0-token`, accessTokenSecret: `token-${n}-secret` });
+    const keys = registerXAccount(fakeX, {
+      consumerKey: `app-${n}`,
+      consumerSecret: `app-${n}-secret`,
+      userId: `17900000000000002${n}0`,
+      username: `desk_${n}`,
+      accessToken: `17900000000000002${n}0-token`,
+      accessTokenSecret: `token-${n}-secret`,
+    });
     if (appOverrides.accountActivity === false) fakeX.registerApp({ consumerKey: keys.consumerKey, consumerSecret: keys.consumerSecret, name: 'Helpdesk App', accountActivity: false });
     return keys;
   }
@@ -353,7 +448,7 @@ describe('receiving: what X refuses, as messages on the page', () => {
   it('CrcValidationFailed: X could not reach the URL — the profile page says so, and polling is the way out', async () => {
     const { location, text } = await walkWizard(h, 'Unreachable', account(h.fakeX, 1), 'webhook');
     expect(location).toMatch(/^\/admin\/social-media-profiles\/twitter\/\d+$/);
-    expect(plain(text)).toContain("The profile \"Unreachable\" is set up.");
+    expect(plain(text)).toContain('The profile "Unreachable" is set up.');
     expect(plain(text)).toMatch(/X could not confirm the webhook at http:\/\/127\.0\.0\.1:\d+\/webhooks\/x\/\d+: its CRC check failed \(.*Unable to connect during CRC GET request/);
     expect(text).toContain('data-test="webhook-problem"');
     expect(h.fakeX.webhookRegistrations()).toEqual([]);
@@ -372,7 +467,7 @@ describe('receiving: what X refuses, as messages on the page', () => {
     const keys = account(h.fakeX, 3);
     h.fakeX.subscribeWebhook({ url: 'https://old-desk.example.com/webhooks/x/7', consumerKey: keys.consumerKey, forUserId: keys.userId });
     const { text } = await walkWizard(h, 'LimitReached', keys, 'webhook');
-    expect(plain(text)).toContain('X allows only a few webhooks per app, and this app\'s are used by other addresses: https://old-desk.example.com/webhooks/x/7.');
+    expect(plain(text)).toContain("X allows only a few webhooks per app, and this app's are used by other addresses: https://old-desk.example.com/webhooks/x/7.");
   });
 
   it('polling mode never calls the webhook API', async () => {
@@ -383,7 +478,7 @@ describe('receiving: what X refuses, as messages on the page', () => {
 
   it('UrlValidationFailed at the real X rules (http, port, localhost); step 1 warned about BASE_URL beforehand', async () => {
     const created = await postAndFollow(strictAdmin.admin, '/admin/social-media-profiles/twitter/new', { name: 'LocalOnly' });
-    expect(plain(created.text)).toContain('X will probably not be able to reach this instance\'s webhook: BASE_URL is http://localhost:3000.');
+    expect(plain(created.text)).toContain("X will probably not be able to reach this instance's webhook: BASE_URL is http://localhost:3000.");
     expect(created.text).toContain('It does not use https');
     expect(created.text).toContain('It contains a port');
     expect(created.text).toContain('It points at this computer or a private network');

@@ -33,12 +33,23 @@ describe('ticket search (top bar): full text on both databases, limited to the a
     const sales = await groups.save(groups.create({ name: 'sales', comment: '', validity: 'valid' }));
     const supportQueue = await queues.save(queues.create({ name: 'Support', groupId: support.id, followUp: 'possible' }));
     const salesQueue = await queues.save(queues.create({ name: 'Sales', groupId: sales.id, followUp: 'possible' }));
-    for (const [name, queue, accountId] of [['support', supportQueue, '1790000000000000042'], ['sales', salesQueue, '1790000000000000043']] as const) {
+    for (const [name, queue, accountId] of [
+      ['support', supportQueue, '1790000000000000042'],
+      ['sales', salesQueue, '1790000000000000043'],
+    ] as const) {
       const profile = await createReadyProfile(t, { name: `Acme${name}`, targetQueueId: queue.id, accountId, accountHandle: `acme_${name}` });
       profiles[name] = { id: profile.id, account: { id: accountId, handle: `acme_${name}`, name: `ACME ${name}` } };
     }
     const service = t.app.get(AgentsService);
-    for (const [login, memberships] of Object.entries({ sam: [[support.id, 'rw']], nina: [[sales.id, 'ro']], both: [[support.id, 'ro'], [sales.id, 'rw']], nobody: [] as [number, 'rw'][] })) {
+    for (const [login, memberships] of Object.entries({
+      sam: [[support.id, 'rw']],
+      nina: [[sales.id, 'ro']],
+      both: [
+        [support.id, 'ro'],
+        [sales.id, 'rw'],
+      ],
+      nobody: [] as [number, 'rw'][],
+    })) {
       const agent = await service.create({ login, name: login, password: `${login}-password` });
       for (const [groupId, permission] of memberships as [number, 'rw' | 'ro'][]) await service.setMembership(agent.id, groupId, permission);
       agents[login] = browserLike(t.app);
@@ -49,7 +60,12 @@ describe('ticket search (top bar): full text on both databases, limited to the a
 
   const customer = (name = `Customer ${seq + 1}`): XPerson => ({ id: newXId(), handle: `kunde_${++seq}`, name });
   async function deliver(profile: 'support' | 'sales', body: string) {
-    await request(t.app.getHttpServer()).post(`/webhooks/x/${profiles[profile].id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(200);
+    await request(t.app.getHttpServer())
+      .post(`/webhooks/x/${profiles[profile].id}`)
+      .set('content-type', 'application/json')
+      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+      .send(body)
+      .expect(200);
     await t.app.get(InboxWorker).drain();
   }
   /** A customer's DM, through the webhook and the inbox: the real path that writes tickets and articles. */

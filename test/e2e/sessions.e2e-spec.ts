@@ -87,7 +87,10 @@ describe('sessions end when the password changes or the agent is set invalid', (
     await submitForm(admin, `/admin/agents/${dora.id}`, agentForm(dora, { password: 'another-password' }));
     // What express-session does when a request that loaded the session before the reset ends after it.
     const { id, data, expires_at: expiresAt, user_id: userId } = rows[0];
-    const insert = t.config.database.kind === 'postgres' ? 'INSERT INTO http_sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4)' : 'INSERT INTO http_sessions (id, data, expires_at, user_id) VALUES (?, ?, ?, ?)';
+    const insert =
+      t.config.database.kind === 'postgres'
+        ? 'INSERT INTO http_sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4)'
+        : 'INSERT INTO http_sessions (id, data, expires_at, user_id) VALUES (?, ?, ?, ?)';
     await t.dataSource.query(insert, [id, data, expiresAt, userId]);
 
     expect(await stillLoggedIn(client)).toBe(false);
@@ -128,7 +131,11 @@ describe('sessions end when the password changes or the agent is set invalid', (
     const fina = await newAgent();
     const [client] = await loggedInClients(fina.login, fina.password, 1);
     const page = await client.get('/').expect(200);
-    await client.post('/logout').type('form').send({ _csrf: csrfTokenOf(page.text) }).expect(303);
+    await client
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text) })
+      .expect(303);
     expect(await sessionRowsOf(fina.id)).toBe(0);
   });
 
@@ -145,7 +152,11 @@ describe('sessions end when the password changes or the agent is set invalid', (
     const victim = browserLike(t.app);
     const page = await victim.get('/login').expect(200);
     const planted = (page.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0];
-    const res = await victim.post('/login').type('form').send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password }).expect(303);
+    const res = await victim
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), login: ADMIN.login, password: ADMIN.password })
+      .expect(303);
     const issued = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0];
     expect(issued).not.toBe(planted);
     const attacker = await request(t.app.getHttpServer()).get('/').set('Cookie', planted);

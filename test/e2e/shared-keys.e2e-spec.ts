@@ -33,7 +33,12 @@ function sidCookie(res: request.Response): string {
 async function loginCookie(t: TestApp): Promise<string> {
   const server = t.app.getHttpServer();
   const page = await request(server).get('/login').expect(200);
-  const res = await request(server).post('/login').set('Cookie', sidCookie(page)).type('form').send({ _csrf: csrfTokenOf(page.text), login: 'root@localhost', password: 'admin-test-password' }).expect(303);
+  const res = await request(server)
+    .post('/login')
+    .set('Cookie', sidCookie(page))
+    .type('form')
+    .send({ _csrf: csrfTokenOf(page.text), login: 'root@localhost', password: 'admin-test-password' })
+    .expect(303);
   expect(res.headers.location).toBe('/');
   return sidCookie(res);
 }
@@ -80,7 +85,16 @@ describe('keys shared by design', () => {
   it('prints only that line on the console and exits with 1, when started as the app is started', async () => {
     const first = await createTestApp({ dataDir: dir, env: onlyRequired(KEY_1, 'keys_console') });
     await first.close();
-    const env = { ...process.env, ...onlyRequired(KEY_2, 'keys_console_2'), DATA_DIR: dir, SQLITE_PATH: join(dir, 'test.sqlite'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DB_DROP_SCHEMA: 'false' };
+    const env = {
+      ...process.env,
+      ...onlyRequired(KEY_2, 'keys_console_2'),
+      DATA_DIR: dir,
+      SQLITE_PATH: join(dir, 'test.sqlite'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      DB_DROP_SCHEMA: 'false',
+    };
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], { env, cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -105,7 +119,9 @@ describe('keys shared by design', () => {
     try {
       const server = t.app.getHttpServer();
       // The webhook answers, it does not fail: the profile has no usable secret now.
-      await request(server).get(`/webhooks/x/${profile.id}?crc_token=${'a'.repeat(40)}`).expect(404);
+      await request(server)
+        .get(`/webhooks/x/${profile.id}?crc_token=${'a'.repeat(40)}`)
+        .expect(404);
       await request(server).post(`/webhooks/x/${profile.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', 'sha256=AAAA').send('{}').expect(404);
 
       const admin = browserLike(t.app);
@@ -121,11 +137,17 @@ describe('keys shared by design', () => {
 
       // Leaving it empty is refused next to the field, not answered with a 500.
       const page3 = await admin.get(`${step}/3`).expect(200);
-      const empty = await admin.post(`${step}/3`).type('form').send({ _csrf: csrfTokenOf(page3.text), consumerKey: profile.consumerKey, consumerSecret: '', action: 'save' });
+      const empty = await admin
+        .post(`${step}/3`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page3.text), consumerKey: profile.consumerKey, consumerSecret: '', action: 'save' });
       expect(empty.status).toBe(303);
       expect((await follow(admin, empty)).text).toMatch(/id="consumerSecret-error"/);
 
-      const again = await admin.post(`${step}/3`).type('form').send({ _csrf: csrfTokenOf(page3.text), consumerKey: profile.consumerKey, consumerSecret: 'the-consumer-secret-entered-again', action: 'save' });
+      const again = await admin
+        .post(`${step}/3`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page3.text), consumerKey: profile.consumerKey, consumerSecret: 'the-consumer-secret-entered-again', action: 'save' });
       expect(again.status).toBe(303);
       const after = await follow(admin, again);
       expect(after.status).toBe(200);

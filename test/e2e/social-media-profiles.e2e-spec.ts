@@ -40,7 +40,10 @@ describe('social media profiles: the Twitter wizard', () => {
   async function post(path: string, fields: Record<string, string>) {
     const form = await page(path);
     expect(form.status).toBe(200);
-    return admin.post(path).type('form').send({ _csrf: csrfTokenOf(form.text), ...fields });
+    return admin
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(form.text), ...fields });
   }
   async function postAndFollow(path: string, fields: Record<string, string>) {
     const res = await post(path, fields);
@@ -213,7 +216,15 @@ describe('social media profiles: the Twitter wizard', () => {
       const { next: tooLong } = await postAndFollow(`${base}/6`, { targetQueueId: raw, autoReplyEnabled: '1', autoReplyText: 'x'.repeat(10_001), action: 'save' });
       expect(tooLong.text).toContain('At most 10000 characters.');
       // As a browser sends it: every empty hashtag row included.
-      const ok = await post(`${base}/6`, { targetQueueId: raw, autoReplyText: '', 'hashtags[0][hashtag]': '', 'hashtags[0][queueId]': '', 'hashtags[1][hashtag]': '', 'hashtags[1][queueId]': '', action: 'save' });
+      const ok = await post(`${base}/6`, {
+        targetQueueId: raw,
+        autoReplyText: '',
+        'hashtags[0][hashtag]': '',
+        'hashtags[0][queueId]': '',
+        'hashtags[1][hashtag]': '',
+        'hashtags[1][queueId]': '',
+        action: 'save',
+      });
       expect(ok.headers.location).toBe(`${base}/6`);
     });
 
@@ -225,7 +236,12 @@ describe('social media profiles: the Twitter wizard', () => {
       const { next: hashtag } = await postAndFollow(`${base}/6`, { targetQueueId: await queueId('Raw'), 'hashtags[0][hashtag]': '#support', 'hashtags[0][queueId]': '', action: 'save' });
       expect(hashtag.text).toContain('Please choose one of the options.');
       expect(hashtag.text).toContain('value="#support"');
-      const { next: shape } = await postAndFollow(`${base}/6`, { targetQueueId: await queueId('Raw'), 'hashtags[0][hashtag]': '#not ok', 'hashtags[0][queueId]': await queueId('Raw'), action: 'save' });
+      const { next: shape } = await postAndFollow(`${base}/6`, {
+        targetQueueId: await queueId('Raw'),
+        'hashtags[0][hashtag]': '#not ok',
+        'hashtags[0][queueId]': await queueId('Raw'),
+        action: 'save',
+      });
       expect(shape.text).toContain('A hashtag is made of letters, digits and _');
     });
   });
@@ -253,7 +269,7 @@ describe('social media profiles: the Twitter wizard', () => {
       const id = await newProfile('RateLimited');
       await fillKeys(id);
       fakeX.setMode('rate-limited', { resetAt: new Date('2030-01-02T03:04:05Z') });
-      expect(await verify(id)).toContain("X&#x27;s rate limit is reached; try again after 2030-01-02 03:04:05 UTC.");
+      expect(await verify(id)).toContain('X&#x27;s rate limit is reached; try again after 2030-01-02 03:04:05 UTC.');
     });
 
     it('gives up when X does not answer in time', async () => {
@@ -291,7 +307,10 @@ describe('social media profiles: the Twitter wizard', () => {
       await post(`${base}/3`, { consumerKey: account.consumerKey, consumerSecret: account.consumerSecret, action: 'save' });
       const start = await post(`/admin/social-media-profiles/twitter/${id}/step/4`, {}).then(async () => {
         const step4 = await page(`${base}/4`);
-        return admin.post(`/admin/social-media-profiles/twitter/${id}/sign-in-with-x`).type('form').send({ _csrf: csrfTokenOf(step4.text) });
+        return admin
+          .post(`/admin/social-media-profiles/twitter/${id}/sign-in-with-x`)
+          .type('form')
+          .send({ _csrf: csrfTokenOf(step4.text) });
       });
       expect(start.status).toBe(303);
       const authorize = new URL(start.headers.location);
@@ -312,7 +331,10 @@ describe('social media profiles: the Twitter wizard', () => {
       const id = await newProfile('Mismatch');
       await post(`/admin/social-media-profiles/twitter/${id}/step/3`, { consumerKey: account.consumerKey, consumerSecret: account.consumerSecret, action: 'save' });
       const step4 = await page(`/admin/social-media-profiles/twitter/${id}/step/4`);
-      await admin.post(`/admin/social-media-profiles/twitter/${id}/sign-in-with-x`).type('form').send({ _csrf: csrfTokenOf(step4.text) });
+      await admin
+        .post(`/admin/social-media-profiles/twitter/${id}/sign-in-with-x`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(step4.text) });
       const res = await admin.get('/api/v1/external_credentials/twitter/callback?oauth_token=forged&oauth_verifier=x');
       const back = await follow(admin, res);
       expect(back.text).toContain('did not belong to this sign-in; nothing was changed');
@@ -323,7 +345,10 @@ describe('social media profiles: the Twitter wizard', () => {
     it('asks for the consumer keys first', async () => {
       const id = await newProfile('NoConsumer');
       const step4 = await page(`/admin/social-media-profiles/twitter/${id}/step/4`);
-      const res = await admin.post(`/admin/social-media-profiles/twitter/${id}/sign-in-with-x`).type('form').send({ _csrf: csrfTokenOf(step4.text) });
+      const res = await admin
+        .post(`/admin/social-media-profiles/twitter/${id}/sign-in-with-x`)
+        .type('form')
+        .send({ _csrf: csrfTokenOf(step4.text) });
       expect((await follow(admin, res)).text).toContain('Enter and save the consumer key and secret (step 3) first.');
     });
   });

@@ -86,6 +86,36 @@ describe('HTTP hygiene', () => {
     await request(t.app.getHttpServer()).get('/public/app.css').expect(200).expect('content-type', /css/);
   });
 
+  it('has a favicon: linked from the login page and every signed-in page, and at /favicon.ico for the rest', async () => {
+    const server = t.app.getHttpServer();
+    const icon = '<link rel="icon" href="/public/favicon.svg" type="image/svg+xml">';
+    expect((await request(server).get('/login').expect(200)).text).toContain(icon);
+    const client = browserLike(t.app);
+    await logIn(client);
+    for (const path of ['/', '/tickets', '/admin', '/no-such-page']) expect((await client.get(path)).text).toContain(icon);
+    await request(server)
+      .get('/public/favicon.svg')
+      .expect(200)
+      .expect('content-type', /image\/svg\+xml/);
+    const ico = await request(server)
+      .get('/favicon.ico')
+      .buffer(true)
+      .expect(200)
+      .expect('content-type', /image\/(x-icon|vnd\.microsoft\.icon)/);
+    // An ICO file: reserved 0, type 1, and at least one image.
+    expect([ico.body.readUInt16LE(0), ico.body.readUInt16LE(2), ico.body.readUInt16LE(4) > 0]).toEqual([0, 1, true]);
+    await request(server).post('/favicon.ico').expect(403);
+  });
+
+  it('shows the signed-in agent by name in the header, apart from the navigation', async () => {
+    const client = browserLike(t.app);
+    await logIn(client);
+    const page = (await client.get('/admin').expect(200)).text;
+    expect(page).toMatch(/<a href="\/preferences" class="account-name"[^>]*>.*<span class="visually-hidden">Signed in as <\/span><span class="name">Administrator<\/span><\/a>/);
+    expect(page).toContain('<a href="/admin" data-test="nav-admin" aria-current="page">Admin</a>');
+    expect(page).not.toMatch(/>Admin<\/a>\s*<\/nav>\s*<div class="account">\s*<a[^>]*>Admin</);
+  });
+
   it('reports the database up on /healthz, and 503 once it is gone', async () => {
     const server = t.app.getHttpServer();
     const up = await request(server).get('/healthz').expect(200);

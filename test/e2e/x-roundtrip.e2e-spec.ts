@@ -95,7 +95,11 @@ describe('a conversation with X, end to end', () => {
     const agent = browserLike(t.app);
     await logIn(agent);
     const zoom = await agent.get(`/tickets/${ticket.id}`).expect(200);
-    await agent.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrfTokenOf(zoom.text), body: 'Yes, your parcel left today.' }).expect(303);
+    await agent
+      .post(`/tickets/${ticket.id}/reply`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(zoom.text), body: 'Yes, your parcel left today.' })
+      .expect(303);
     await settle();
     fakeX.setEchoMode('after-response');
 
@@ -116,7 +120,11 @@ describe('a conversation with X, end to end', () => {
     await logIn(agent);
     const zoom = await agent.get(`/tickets/${ticket.id}`).expect(200);
     expect(zoom.text).toContain(`@${c.username}`);
-    await agent.post(`/tickets/${ticket.id}/reply`).type('form').send({ _csrf: csrfTokenOf(zoom.text), body: `@${c.username} we fixed it, sorry!` }).expect(303);
+    await agent
+      .post(`/tickets/${ticket.id}/reply`)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(zoom.text), body: `@${c.username} we fixed it, sorry!` })
+      .expect(303);
     await settle();
 
     const reply = fakeX.sent.find((s) => s.kind === 'tweet' && s.text.includes('we fixed it'));

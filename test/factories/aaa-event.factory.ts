@@ -1,7 +1,7 @@
 import { webhookSignature } from '../../src/channels/x/webhook-crypto';
 
 /**
- * Account Activity webhook bodies as X sends them (PROTOCOL.md §3.3), written as raw JSON text so
+ * Account Activity webhook bodies as X sends them (docs/X.md, "What a delivery looks like"), written as raw JSON text so
  * that tweet ids can be bare numbers beyond 2^53 next to their `id_str`, as on the wire.
  */
 let nextId = 1_800_000_000_000_000_000n;

@@ -1,7 +1,9 @@
 import { SecretsCipher } from '../../src/common/secrets-cipher';
 import { SocialMediaProfile } from '../../src/social-media-profiles/social-media-profile.entity';
 import { TrackedHashtag } from '../../src/social-media-profiles/tracked-hashtag.entity';
+import type TestAgent from 'supertest/lib/agent';
 import type { TestApp } from '../utils/create-test-app';
+import { csrfTokenOf } from '../utils/http';
 
 export interface ReadyProfileOptions {
   name?: string;
@@ -54,4 +56,43 @@ export async function createReadyProfile(t: TestApp, o: ReadyProfileOptions): Pr
   );
   for (const h of o.hashtags ?? []) await t.dataSource.getRepository(TrackedHashtag).insert({ profileId: profile.id, ...h });
   return profile;
+}
+
+export interface WizardProfileOptions {
+  name: string;
+  /** The X app's and account's keys, as registered with the fake X (registerXAccount). */
+  keys: { consumerKey: string; consumerSecret: string; accessToken: string; accessTokenSecret: string };
+  targetQueueId: number;
+  receivingMode?: 'webhook' | 'polling' | 'both';
+  /** Only the general step: a profile whose setup is incomplete. */
+  stopAfterGeneral?: boolean;
+}
+
+/**
+ * A profile set up as an administrator does it, over HTTP with a logged-in client: the general step,
+ * steps 1–5 with a real credential check at the fake X, and step 6's "Save and finish" (which
+ * registers and subscribes the webhook in webhook mode). Returns the profile's id.
+ */
+export async function setUpProfileThroughWizard(admin: TestAgent, o: WizardProfileOptions): Promise<number> {
+  const post = async (path: string, fields: Record<string, string>) => {
+    const form = await admin.get(path).expect(200);
+    const res = await admin
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfTokenOf(form.text), ...fields });
+    if (res.status !== 303) throw new Error(`wizard ${path}: expected a redirect, got ${res.status}`);
+    return res.headers.location;
+  };
+  const created = await post('/admin/social-media-profiles/twitter/new', { name: o.name });
+  const id = Number(/\/twitter\/(\d+)\/step\/1$/.exec(created)![1]);
+  if (o.stopAfterGeneral) return id;
+  const step = `/admin/social-media-profiles/twitter/${id}/step`;
+  await post(`${step}/1`, { action: 'next' });
+  await post(`${step}/2`, { appName: 'Helpdesk App', action: 'next' });
+  await post(`${step}/3`, { consumerKey: o.keys.consumerKey, consumerSecret: o.keys.consumerSecret, action: 'next' });
+  await post(`${step}/4`, { accessToken: o.keys.accessToken, accessTokenSecret: o.keys.accessTokenSecret, action: 'next' });
+  await post(`${step}/5`, { verify: '1' });
+  const finished = await post(`${step}/6`, { receivingMode: o.receivingMode ?? 'webhook', targetQueueId: String(o.targetQueueId), mentionsEnabled: '1', action: 'finish' });
+  if (finished !== '/admin/social-media-profiles') throw new Error(`wizard step 6 did not finish: ${finished}`);
+  return id;
 }

@@ -21,13 +21,7 @@ import { WebhookSender } from './fake-x/webhook-sender';
 export type { FakeXMedia, FakeXMediaInput, FakeXUploadedMedia } from './fake-x/media';
 export { TINY_MP4, TINY_PNG } from './fake-x/media';
 export type { FakeXEndpoint } from './fake-x/rate-limits';
-export type {
-  FakeXDirectMessage,
-  FakeXDirectMessageInput,
-  FakeXPerson,
-  FakeXTweet,
-  FakeXTweetInput,
-} from './fake-x/timeline';
+export type { FakeXDirectMessage, FakeXDirectMessageInput, FakeXPerson, FakeXTweet, FakeXTweetInput } from './fake-x/timeline';
 export type * from './fake-x/types';
 export type { FakeXWebhookRegistration } from './fake-x/webhook-registry';
 export type { FakeXCrcResult, FakeXDelivery, FakeXWebhookSubscription } from './fake-x/webhook-sender';
@@ -66,11 +60,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
   const modes = new FakeXModes(now);
   const rateLimits = new FakeXRateLimits(now);
   const registry = new FakeXWebhookRegistry(ids, now);
-  const webhooks = new WebhookSender(
-    options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
-    (consumerKey) => accounts.consumerSecret(consumerKey),
-    registry,
-  );
+  const webhooks = new WebhookSender(options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS, (consumerKey) => accounts.consumerSecret(consumerKey), registry);
   const appTokens = new FakeXAppTokens(accounts);
   const accountActivity = new FakeXAccountActivity(registry, accounts, appTokens, oauth, modes, webhooks, {
     loopbackDemo: options.loopbackDemo ?? false,
@@ -175,8 +165,7 @@ export async function startFakeXApi(options: FakeXApiOptions = {}): Promise<Fake
       if (targets.length === 0) {
         timeline.tweets.splice(timeline.tweets.indexOf(tweet), 1);
         throw new Error(
-          'fake X: AAA delivers this tweet to no subscribed account (it neither mentions, replies to nor retweets one); ' +
-            'pass forUserId, or use postPublicTweet for a tweet found only by search',
+          'fake X: AAA delivers this tweet to no subscribed account (it neither mentions, replies to nor retweets one); ' + 'pass forUserId, or use postPublicTweet for a tweet found only by search',
         );
       }
       return { tweetId: tweet.id, ...deliveryResult(await aaa.deliverTweetEvents(tweet, targets, false)) };

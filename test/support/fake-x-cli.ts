@@ -62,11 +62,7 @@ async function start(strict: boolean): Promise<void> {
   fake.registerApp(app);
   fake.registerUser(user);
   fake.setMode(mode);
-  const control = await startFakeXControlServer(
-    fake,
-    { consumerKey: app.consumerKey, userId: user.id, username: user.username },
-    controlPort(),
-  );
+  const control = await startFakeXControlServer(fake, { consumerKey: app.consumerKey, userId: user.id, username: user.username }, controlPort());
   const portHint = controlPort() === 4011 ? '' : `FAKE_X_CONTROL_PORT=${controlPort()} `;
   const cli = `${portHint}npm run fake-x --`;
   // The app's address as the app itself will compute it (same variables, same default).
@@ -143,16 +139,21 @@ async function command(args: string[]): Promise<void> {
   const url = `http://127.0.0.1:${controlPort()}/_control/${path}`;
   let response: Response;
   try {
-    response = await fetch(url, path === 'deliveries' || path === 'webhooks' ? {} : {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    response = await fetch(
+      url,
+      path === 'deliveries' || path === 'webhooks'
+        ? {}
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+    );
   } catch {
     throw new Error(`no fake X control endpoint at ${url} — is \`npm run fake-x\` running?`);
   }
   const answer = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) throw new Error(String(answer.error ?? `control endpoint answered ${response.status}`));
+  if (!response.ok) throw new Error(typeof answer.error === 'string' ? answer.error : `control endpoint answered ${response.status}`);
   console.log(summary(path, answer));
   const status = answer.status;
   if (typeof status === 'number' && status !== 200) process.exitCode = 2;

@@ -75,9 +75,7 @@ const delivery = fc.record({ slot, order: fc.nat(9), again: fc.option(slot, { fr
 const option = fc.constantFrom<FollowUpOption>('possible', 'reject', 'new-ticket');
 const rarely = (freq: number) => fc.oneof({ weight: freq - 1, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 
-const reply = fc
-  .record({ parent: fc.nat(4), byProfile: rarely(6), mentions: fc.boolean(), missing: rarely(4) })
-  .chain((r) => delivery.map((d): ReplySpec => ({ ...d, ...r })));
+const reply = fc.record({ parent: fc.nat(4), byProfile: rarely(6), mentions: fc.boolean(), missing: rarely(4) }).chain((r) => delivery.map((d): ReplySpec => ({ ...d, ...r })));
 const tweetThread = fc.record({
   kind: fc.constant('tweet' as const),
   customer: fc.nat(2),
@@ -87,7 +85,10 @@ const tweetThread = fc.record({
 const dmThread = fc.record({
   kind: fc.constant('dm' as const),
   customer: fc.nat(2),
-  messages: fc.array(fc.record({ byProfile: rarely(6) }).chain((r) => delivery.map((d) => ({ ...d, ...r }))), { minLength: 1, maxLength: 4 }),
+  messages: fc.array(
+    fc.record({ byProfile: rarely(6) }).chain((r) => delivery.map((d) => ({ ...d, ...r }))),
+    { minLength: 1, maxLength: 4 },
+  ),
 });
 const op: fc.Arbitrary<ModelOp> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('drain' as const), slot }) },
@@ -131,7 +132,18 @@ function messagesOf(scenario: ModelScenario, account: XPerson): Message[] {
     const customer = customers[thread.customer];
     if (thread.kind === 'dm') {
       thread.messages.forEach((m, i) => {
-        messages.push({ id: newId(), kind: 'dm', byProfile: m.byProfile, customer, conversation: `dm:${customer.id}`, threadRoutable: true, text: `dm ${t}.${i}`, mentions: false, missing: false, deliveries: deliveriesOf(m) });
+        messages.push({
+          id: newId(),
+          kind: 'dm',
+          byProfile: m.byProfile,
+          customer,
+          conversation: `dm:${customer.id}`,
+          threadRoutable: true,
+          text: `dm ${t}.${i}`,
+          mentions: false,
+          missing: false,
+          deliveries: deliveriesOf(m),
+        });
       });
       return;
     }
@@ -267,7 +279,11 @@ export class InboxModelHarness {
       }
     }
     const body = `{"for_user_id":"${this.account.id}","tweet_create_events":[${tweets.join(',')}],"direct_message_events":[${dms.join(',')}],"users":{${users.join(',')}}}`;
-    const res = await request(this.t.app.getHttpServer()).post(`/webhooks/x/${this.profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body);
+    const res = await request(this.t.app.getHttpServer())
+      .post(`/webhooks/x/${this.profileId}`)
+      .set('content-type', 'application/json')
+      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+      .send(body);
     check(res.status === 200, `webhook answered ${res.status}: ${res.text}`);
   }
 
@@ -349,7 +365,11 @@ export class InboxModelHarness {
       // … and a customer's message of a thread that starts with a mention is never dropped, whatever the order of arrival.
       if (!m.byProfile && m.threadRoutable) check(event.status !== 'ignored' || stored.length === 1, `message ${m.id} (${m.text}) of a ticketed conversation was dropped: ${event.error}`);
       // It sits in a ticket of its conversation.
-      if (stored.length === 1) check(keysOf(Number(stored[0].ticket_id)).includes(m.conversation), `message ${m.id} (${m.text}) is on ticket ${stored[0].ticket_id} of ${keysOf(Number(stored[0].ticket_id))}, not of ${m.conversation}`);
+      if (stored.length === 1)
+        check(
+          keysOf(Number(stored[0].ticket_id)).includes(m.conversation),
+          `message ${m.id} (${m.text}) is on ticket ${stored[0].ticket_id} of ${keysOf(Number(stored[0].ticket_id))}, not of ${m.conversation}`,
+        );
     }
 
     // The profile's own messages never open a ticket.
@@ -361,11 +381,28 @@ export class InboxModelHarness {
       const holders = rows.filter((r) => r.open_thread_key !== null).map((r) => Number(r.ticket_id));
       const notClosed = rows.map((r) => Number(r.ticket_id)).filter((id) => stateTypeOf(stateOf.get(id)!) !== 'closed');
       check(holders.length <= 1, `${key} has holders ${holders}`);
-      check(holders.every((id) => notClosed.includes(id)), `${key} is held by a closed ticket`);
+      check(
+        holders.every((id) => notClosed.includes(id)),
+        `${key} is held by a closed ticket`,
+      );
       check(holders.length === (notClosed.length > 0 ? 1 : 0), `${key}: open tickets ${notClosed}, holders ${holders}`);
       // At most one open ticket per conversation, but for tickets an agent reopened (they may wait beside the holder).
       check(notClosed.filter((id) => !reopened.has(id)).length <= 1, `${key} has open tickets ${notClosed} (reopened by agents: ${[...reopened]})`);
     }
+
+    // What the inbox writes is searchable and in the ticket's history, whatever was rolled back around it (docs/SEARCH-AND-MEDIA.md, docs/AGENT-WORKSPACE.md).
+    const rowid = this.t.dataSource.options.type === 'postgres' ? 'id' : 'rowid';
+    const documents = new Set((await q(`SELECT ${rowid} AS id FROM search_documents`)).map((r: { id: number | string }) => Number(r.id)));
+    const historyOf: { article_id: number | null; ticket_id: number; kind: string }[] = await q(`SELECT article_id, ticket_id, kind FROM ticket_history WHERE kind IN ('created', 'article')`);
+    for (const x of tickets) {
+      check(documents.has(-Number(x.id)), `ticket ${x.id} has no search document`);
+      check(historyOf.filter((h) => h.kind === 'created' && Number(h.ticket_id) === Number(x.id)).length === 1, `ticket ${x.id} has no single 'created' history entry`);
+    }
+    for (const a of articles) {
+      check(documents.has(Number(a.id)), `article ${a.id} has no search document`);
+      check(historyOf.filter((h) => h.kind === 'article' && Number(h.article_id) === Number(a.id)).length === 1, `article ${a.id} has no single history entry`);
+    }
+    check(documents.size === tickets.length + articles.length, `${documents.size} search documents for ${tickets.length} tickets and ${articles.length} articles`);
 
     // Auto-replies: at most one per DM ticket, each sent once.
     const autoReplies = articles.filter((a) => a.sender === 'system');

@@ -46,7 +46,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DB_DROP_SCHEMA: options.keepSchema ? 'false' : 'true',
     DB_MIGRATIONS_RUN: 'true',
   });
-  let builder = Test.createTestingModule({ imports: [AppModule] }).overrideProvider(APP_CONFIG).useValue(config);
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config);
   if (options.override) builder = options.override(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });

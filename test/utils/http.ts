@@ -18,7 +18,10 @@ export function browserLike(app: NestExpressApplication): TestAgent {
 /** GETs the form page, then posts the fields with its CSRF token. */
 export async function submitForm(client: TestAgent, formPath: string, fields: Record<string, string>, postPath = formPath) {
   const page = await client.get(formPath).expect(200);
-  return client.post(postPath).type('form').send({ _csrf: csrfTokenOf(page.text), ...fields });
+  return client
+    .post(postPath)
+    .type('form')
+    .send({ _csrf: csrfTokenOf(page.text), ...fields });
 }
 
 export async function logIn(client: TestAgent, login = ADMIN.login, password = ADMIN.password) {

@@ -43,7 +43,12 @@ describe('evaluating the deployed ACLs for one field', () => {
   });
 
   it('evaluates only ACLs with ValidID 1', () => {
-    expect(run([{ ...queuesNot('a', 'Misc'), ValidID: 2 }, { ...queuesNot('b', 'Raw'), ValidID: 3 }]).applied).toBe(false);
+    expect(
+      run([
+        { ...queuesNot('a', 'Misc'), ValidID: 2 },
+        { ...queuesNot('b', 'Raw'), ValidID: 3 },
+      ]).applied,
+    ).toBe(false);
     expect(compileAcls([{ ...queuesNot('a', 'Misc'), ValidID: 2 }, queuesNot('b', 'Raw')]).names).toEqual(['b']);
   });
 
@@ -144,9 +149,7 @@ describe('StopAfterMatch (§5.6)', () => {
 
 describe('results do not leak between calls (§8 item 7)', () => {
   it('answers "not applied" with every option after a call that applied', () => {
-    const set = compileAcls([
-      acl('a', { ConfigMatch: { Properties: { User: { Group_rw: ['[Not]twitter'] } } }, ConfigChange: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } } }),
-    ]);
+    const set = compileAcls([acl('a', { ConfigMatch: { Properties: { User: { Group_rw: ['[Not]twitter'] } } }, ConfigChange: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } } })]);
     const ask = (groups: string[]) => possibleOptions(set, { field: 'Ticket.TwitterProfileID', options: profiles, matchOn: 'key', current: agent(groups) });
     expect(ask(['users'])).toEqual({ applied: true, allowedKeys: ['2', '3'] });
     expect(ask(['twitter'])).toEqual({ applied: false, allowedKeys: ['1', '2', '3'] });
@@ -169,8 +172,7 @@ describe('compiling the deployed set', () => {
 });
 
 describe('explaining a result (the admin simulator)', () => {
-  const explain = (acls: Acl[], request: Partial<PossibleOptionsRequest> = {}) =>
-    explainPossibleOptions(compileAcls(acls), { field: 'Ticket.Queue', options: queues, current: agent([]), ...request });
+  const explain = (acls: Acl[], request: Partial<PossibleOptionsRequest> = {}) => explainPossibleOptions(compileAcls(acls), { field: 'Ticket.Queue', options: queues, current: agent([]), ...request });
 
   it('names the ACLs that applied, in the order they ran, and nothing else', () => {
     const stateOnly = acl('0-state', { ConfigChange: { PossibleNot: { Ticket: { State: ['open'] } } } });

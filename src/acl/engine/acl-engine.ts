@@ -63,7 +63,7 @@ export class AclSetCompiler {
 
   /** The same, handing the event loop back between steps (large deploys). */
   async finishInChunks(pause: () => Promise<void>): Promise<CompiledAclSet> {
-    for (const steps = this.finishing(); !steps.next().done; ) await pause();
+    for (const steps = this.finishing(); !steps.next().done;) await pause();
     return this.result!;
   }
 

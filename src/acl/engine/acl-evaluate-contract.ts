@@ -89,7 +89,7 @@ function readOptions(value: unknown, field: string, current: AclContext): Map<st
     if (usesCurrent) {
       const frontend = current.Frontend;
       const action = frontend && Object.hasOwn(frontend, 'Action') ? frontend.Action : undefined;
-      return typeof action === 'string' && action !== '' ? new Map([['1', action]]) : new Map();
+      return typeof action === 'string' && action !== '' ? new Map([['1', action]]) : new Map<string, string>();
     }
   }
   if (!isMapping(value)) fail('options must be an object of key → value, e.g. {"1": "ProfileA"}');
@@ -126,7 +126,7 @@ export function parseEvaluateRequest(json: string): AclEvaluateRequest {
     // Perl compares `UserID == 1` numerically, so "01" and "1.0" are the superuser too.
     superuser: raw.userId !== undefined && raw.userId !== null && Number(String(raw.userId).trim()) === Number(SUPERUSER_ID),
     field,
-    matchOn: (raw.matchOn as AclMatchOn | undefined) ?? 'value',
+    matchOn: raw.matchOn ?? 'value',
     options: readOptions(raw.options, field, current),
   };
 }

@@ -26,7 +26,5 @@ export function parseAclField(text: string): AclFieldKey {
     return ticketFieldKey(sub);
   }
   if ((ACL_LIST_FIELDS as readonly string[]).includes(type)) return listFieldKey(type as AclListField);
-  throw new AclFieldError(
-    `unknown field "${text}"; expected Ticket.<Field>, ${ACL_LIST_FIELDS.join(', ')}`,
-  );
+  throw new AclFieldError(`unknown field "${text}"; expected Ticket.<Field>, ${ACL_LIST_FIELDS.join(', ')}`);
 }

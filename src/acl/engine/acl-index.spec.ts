@@ -62,7 +62,11 @@ describe('the indexed engine gives the answers of the straightforward one', () =
   it('does not reuse a match answer of an earlier call', () => {
     const set = compileAcls([acl('x', { ConfigMatch: { Properties: { User: { UserLogin: ['anna'] } } }, ConfigChange: { PossibleNot: { Ticket: { Queue: ['Raw'] } } } })]);
     const ask = (login: string) => possibleOptions(set, { field: 'Ticket.Queue', options: queues, current: { User: { UserLogin: login } } }).allowedKeys;
-    expect([ask('anna'), ask('bob'), ask('anna')]).toEqual([['2', '3'], ['1', '2', '3'], ['2', '3']]);
+    expect([ask('anna'), ask('bob'), ask('anna')]).toEqual([
+      ['2', '3'],
+      ['1', '2', '3'],
+      ['2', '3'],
+    ]);
   });
 });
 
@@ -89,13 +93,11 @@ const ATTRIBUTES: [string, string][] = [
   ['Frontend', 'Action'],
   ['Ticket', 'Priority'],
 ];
-const conditions: fc.Arbitrary<AclConditions> = fc
-  .array(fc.tuple(fc.constantFrom(...ATTRIBUTES), items), { maxLength: 3 })
-  .map((list) => {
-    const result: Record<string, Record<string, readonly string[]>> = {};
-    for (const [[object, attribute], values] of list) (result[object] ??= {})[attribute] = values;
-    return result;
-  });
+const conditions: fc.Arbitrary<AclConditions> = fc.array(fc.tuple(fc.constantFrom(...ATTRIBUTES), items), { maxLength: 3 }).map((list) => {
+  const result: Record<string, Record<string, readonly string[]>> = {};
+  for (const [[object, attribute], values] of list) (result[object] ??= {})[attribute] = values;
+  return result;
+});
 const configMatch = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
   { weight: 4, arbitrary: fc.record({ Properties: conditions, PropertiesDatabase: conditions }, { requiredKeys: [] }) },
@@ -105,24 +107,24 @@ const configMatch = fc.oneof(
 const changeLists = fc.record({ Ticket: fc.record({ Queue: items }, { requiredKeys: [] }), Action: items }, { requiredKeys: [] });
 const configChange = fc.record({ Possible: changeLists, PossibleAdd: changeLists, PossibleNot: changeLists }, { requiredKeys: [] });
 
-const aclSet: fc.Arbitrary<Acl[]> = fc.uniqueArray(fc.string({ unit: fc.constantFrom('0', '1', '2', 'a', 'B'), minLength: 1, maxLength: 3 }), { maxLength: 12 }).chain((names) =>
-  fc.tuple(
-    ...names.map((name) =>
-      fc.record({ match: configMatch, change: configChange, stop: fc.boolean(), valid: fc.constantFrom<1 | 2>(1, 1, 1, 2) }).map(
-        ({ match, change, stop, valid }): Acl => acl(name, { ConfigMatch: match, ConfigChange: change, StopAfterMatch: stop, ValidID: valid }),
+const aclSet: fc.Arbitrary<Acl[]> = fc
+  .uniqueArray(fc.string({ unit: fc.constantFrom('0', '1', '2', 'a', 'B'), minLength: 1, maxLength: 3 }), { maxLength: 12 })
+  .chain((names) =>
+    fc.tuple(
+      ...names.map((name) =>
+        fc
+          .record({ match: configMatch, change: configChange, stop: fc.boolean(), valid: fc.constantFrom<1 | 2>(1, 1, 1, 2) })
+          .map(({ match, change, stop, valid }): Acl => acl(name, { ConfigMatch: match, ConfigChange: change, StopAfterMatch: stop, ValidID: valid })),
       ),
     ),
-  ),
-);
+  );
 
 const contextValue = fc.oneof(value, fc.constant(null), fc.array(fc.oneof({ weight: 3, arbitrary: value }, { weight: 1, arbitrary: fc.constant(null) }), { maxLength: 4 }));
-const context: fc.Arbitrary<AclContext> = fc
-  .array(fc.tuple(fc.constantFrom(...ATTRIBUTES), contextValue), { maxLength: 4 })
-  .map((list) => {
-    const result: Record<string, Record<string, string | null | (string | null)[]>> = {};
-    for (const [[object, attribute], v] of list) (result[object] ??= {})[attribute] = v;
-    return result;
-  });
+const context: fc.Arbitrary<AclContext> = fc.array(fc.tuple(fc.constantFrom(...ATTRIBUTES), contextValue), { maxLength: 4 }).map((list) => {
+  const result: Record<string, Record<string, string | null | (string | null)[]>> = {};
+  for (const [[object, attribute], v] of list) (result[object] ??= {})[attribute] = v;
+  return result;
+});
 const request: fc.Arbitrary<PossibleOptionsRequest> = fc.record({
   field: fc.constantFrom('Ticket.Queue', 'Action'),
   options: fc.uniqueArray(fc.tuple(fc.constantFrom('1', '2', '3', '4'), value), { selector: ([key]) => key, maxLength: 4 }).map((entries) => new Map(entries)),
@@ -163,7 +165,7 @@ function naiveSection(conditions: AclConditions | undefined, context: AclContext
       tried++;
       const v = context[object]?.[attribute];
       if (v === undefined || v === null) return false;
-      const ok = list.some((entry) => (typeof v === 'string' ? naiveItemMatches(entry, v) : naiveListMatches(entry, v as (string | null)[])));
+      const ok = list.some((entry) => (typeof v === 'string' ? naiveItemMatches(entry, v) : naiveListMatches(entry, v)));
       if (!ok) return false;
     }
   }

@@ -150,8 +150,8 @@ export class FieldPlanBuilder {
   }
 
   finish(acls: readonly CompiledAcl[], anchors: readonly (AnchorChoice | undefined)[]): FieldPlan {
-    const changes: (CompiledFieldChange | undefined)[] = new Array(acls.length);
-    const effects: (IdentifiedEffect | undefined)[] = new Array(acls.length);
+    const changes = new Array<CompiledFieldChange | undefined>(acls.length);
+    const effects = new Array<IdentifiedEffect | undefined>(acls.length);
     const anchorPostings = new Map<string, AnchorPostings>();
     const floating: number[] = [];
     const floatingStops: number[] = [];
@@ -292,14 +292,7 @@ export interface IndexedResult {
 }
 
 /** Evaluates one field for options compared by `compared` (keys or values), through the index. */
-export function evaluateIndexed(
-  plan: FieldPlan,
-  acls: readonly CompiledAcl[],
-  memo: MatchMemo,
-  compared: readonly string[],
-  current: AclContext,
-  stored: AclContext,
-): IndexedResult {
+export function evaluateIndexed(plan: FieldPlan, acls: readonly CompiledAcl[], memo: MatchMemo, compared: readonly string[], current: AclContext, stored: AclContext): IndexedResult {
   memo.next();
   const matches = (position: number) => memo.matches(position, acls, current, stored);
 
@@ -318,7 +311,7 @@ export function evaluateIndexed(
       if (list) collect(list);
       continue;
     }
-    for (const element of value as readonly (string | null)[]) {
+    for (const element of value) {
       if (element === null) break;
       const list = anchor.postings.get(element);
       if (list) collect(list);
@@ -347,7 +340,6 @@ export function evaluateIndexed(
   let anchoredAny: ArrayLike<number> = anchored;
   if (anchored.length >= ANCHORED_SPLIT.minCount && anchored.length * compared.length > ANCHORED_SPLIT.minWork) {
     anchoredByOption = new Map();
-    anchoredAny = [];
     const any: number[] = (anchoredAny = []);
     for (const position of anchored) {
       const affects = plan.effects[position]!.affects;
@@ -363,7 +355,7 @@ export function evaluateIndexed(
     }
   }
 
-  const allowed: boolean[] = new Array(compared.length);
+  const allowed = new Array<boolean>(compared.length);
   const deciders = new Int32Array(compared.length);
   let applied = stop !== Number.POSITIVE_INFINITY || anchored.length > 0;
   const bounded = stop !== Number.POSITIVE_INFINITY;
@@ -428,4 +420,3 @@ export function evaluateIndexed(
   }
   return { applied, allowed, deciders };
 }
-

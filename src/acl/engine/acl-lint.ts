@@ -47,7 +47,7 @@ function itemLists(acl: Acl): [string, AclItems][] {
   for (const kind of ['Possible', 'PossibleAdd', 'PossibleNot'] as const) {
     const change = acl.ConfigChange?.[kind];
     for (const [field, items] of Object.entries(change?.Ticket ?? {})) lists.push([`ConfigChange.${kind}.Ticket.${field}`, items]);
-    for (const field of ['Action', 'Process', 'ActivityDialog'] as const) if (change?.[field]) lists.push([`ConfigChange.${kind}.${field}`, change[field]!]);
+    for (const field of ['Action', 'Process', 'ActivityDialog'] as const) if (change?.[field]) lists.push([`ConfigChange.${kind}.${field}`, change[field]]);
   }
   return lists;
 }
@@ -67,11 +67,7 @@ function patternWarnings(acl: Acl): string[] {
 
 /** What is surprising about one ACL on its own. */
 export function aclWarningsFor(acl: Acl): string[] {
-  return [
-    ...orNegationWarnings(acl, 'Properties', acl.ConfigMatch?.Properties),
-    ...orNegationWarnings(acl, 'PropertiesDatabase', acl.ConfigMatch?.PropertiesDatabase),
-    ...patternWarnings(acl),
-  ];
+  return [...orNegationWarnings(acl, 'Properties', acl.ConfigMatch?.Properties), ...orNegationWarnings(acl, 'PropertiesDatabase', acl.ConfigMatch?.PropertiesDatabase), ...patternWarnings(acl)];
 }
 
 /** What is surprising about the set as a whole (the order of numbered names). */

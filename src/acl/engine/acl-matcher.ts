@@ -80,7 +80,7 @@ export function conditionMatches(condition: CompiledCondition, context: AclConte
   if (value === undefined || value === null) return false;
   const plain = condition.plainValues;
   if (typeof value === 'string') return plain ? plain.has(value) : condition.items.some((item) => itemMatchesValue(item, value));
-  const list = value as readonly (string | null)[];
+  const list = value;
   if (plain) {
     // A positive item scans the list up to the first missing element (itemMatchesList).
     for (const element of list) {

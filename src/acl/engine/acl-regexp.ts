@@ -243,7 +243,7 @@ class PerlToRe2 {
     const s = this.source;
     const c = s[this.pos + 1];
     const rest = s.slice(this.pos + 2);
-    if (c === 'e') return (this.pos += 2), 0x1b;
+    if (c === 'e') return ((this.pos += 2), 0x1b);
     if (c === 'c') {
       const letter = rest[0];
       if (letter === undefined) refuse('"\\c" needs a character after it');
@@ -272,7 +272,7 @@ class PerlToRe2 {
       this.pos += 1 + octalDigits[0].length;
       return parseInt(octalDigits[0], 8);
     }
-    if (inClass && c === 'b') return (this.pos += 2), 0x08;
+    if (inClass && c === 'b') return ((this.pos += 2), 0x08);
     return undefined;
   }
 

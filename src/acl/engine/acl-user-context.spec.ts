@@ -2,7 +2,12 @@ import { userAclAttributes } from './acl-user-context';
 
 describe('the User object of the context (§6)', () => {
   it('rw on twitter and ro on users: Group_rw [twitter], Group_ro [twitter, users]', () => {
-    const user = userAclAttributes({ groups: [{ group: 'twitter', permission: 'rw' }, { group: 'users', permission: 'ro' }] });
+    const user = userAclAttributes({
+      groups: [
+        { group: 'twitter', permission: 'rw' },
+        { group: 'users', permission: 'ro' },
+      ],
+    });
     expect([user.Group_rw, user.Group_ro]).toEqual([['twitter'], ['twitter', 'users']]);
   });
 
@@ -34,7 +39,11 @@ describe('the User object of the context (§6)', () => {
   it('sorts group names by code point, without duplicates, and keeps the plain attributes', () => {
     const user = userAclAttributes({
       attributes: { UserID: '2', UserLogin: 'agent' },
-      groups: [{ group: 'users', permission: 'rw' }, { group: 'Twitter', permission: 'rw' }, { group: 'users', permission: 'ro' }],
+      groups: [
+        { group: 'users', permission: 'rw' },
+        { group: 'Twitter', permission: 'rw' },
+        { group: 'users', permission: 'ro' },
+      ],
     });
     expect(user).toMatchObject({ UserID: '2', UserLogin: 'agent', Group_rw: ['Twitter', 'users'], Group_ro: ['Twitter', 'users'] });
   });

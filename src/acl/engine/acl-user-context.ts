@@ -65,7 +65,7 @@ export function userAclAttributes(input: UserAclInput): Record<string, string | 
     // Mostly every group grants the type (rw): then all types share one list, which the engine
     // then turns into one lookup set instead of one per type.
     const all = permissions.every((p) => p === 'rw' || p.has(type));
-    result[`Group_${type}`] = all ? names : names.filter((_, i) => permissions[i] === 'rw' || (permissions[i] as Set<string>).has(type));
+    result[`Group_${type}`] = all ? names : names.filter((_, i) => permissions[i] === 'rw' || permissions[i].has(type));
   }
   result.Role = sortByCodePoints([...new Set(validRoles.map((role) => role.role))]);
   return result;

@@ -87,9 +87,7 @@ describe('refusing what OTRS would silently misread (§8)', () => {
   });
 
   it('refuses ValidID 0, which OTRS turns into "valid" (item 13)', () => {
-    expect(errorsFor({ ValidID: 0 })).toEqual([
-      'ACL "Limit Access to Twitter Profile" (#1): ValidID: must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily), not 0',
-    ]);
+    expect(errorsFor({ ValidID: 0 })).toEqual(['ACL "Limit Access to Twitter Profile" (#1): ValidID: must be 1 (valid), 2 (invalid) or 3 (invalid-temporarily), not 0']);
   });
 
   it('refuses an empty ConfigMatch and an empty ConfigChange alike (item 10)', () => {
@@ -111,9 +109,7 @@ describe('refusing what OTRS would silently misread (§8)', () => {
   });
 
   it('refuses an object that lists no attribute, which would make the ACL inert (item 6)', () => {
-    expect(errorsFor({ ConfigMatch: { Properties: { User: {} } } })).toEqual([
-      'ACL "Limit Access to Twitter Profile" (#1): ConfigMatch.Properties.User: lists no attribute',
-    ]);
+    expect(errorsFor({ ConfigMatch: { Properties: { User: {} } } })).toEqual(['ACL "Limit Access to Twitter Profile" (#1): ConfigMatch.Properties.User: lists no attribute']);
   });
 
   it('refuses a scalar where a list is expected (item 5)', () => {

@@ -1,15 +1,5 @@
 import { migrateOtrs33Actions } from './acl-legacy-migration';
-import {
-  ACL_CONDITION_OBJECTS,
-  ACL_LIST_FIELDS,
-  type Acl,
-  type AclChangeLists,
-  type AclConditions,
-  type AclConfigChange,
-  type AclConfigMatch,
-  type AclItems,
-  type AclValidId,
-} from './acl-types';
+import { ACL_CONDITION_OBJECTS, ACL_LIST_FIELDS, type Acl, type AclChangeLists, type AclConditions, type AclConfigChange, type AclConfigMatch, type AclItems, type AclValidId } from './acl-types';
 import { itemProblem } from './acl-value-matcher';
 
 // ACLs in OTRS's export shape (parsed YAML or JSON) → engine ACLs, or every problem found.
@@ -277,9 +267,7 @@ export function validateAclDefinition(raw: unknown, position: number): { acl?: A
   return problems.list.length > 0 ? { errors: problems.list } : { acl, errors: [] };
 }
 
-export type AclSectionResult =
-  | { readonly ok: true; readonly value: AclConfigMatch | AclConfigChange | null }
-  | { readonly ok: false; readonly errors: string[] };
+export type AclSectionResult = { readonly ok: true; readonly value: AclConfigMatch | AclConfigChange | null } | { readonly ok: false; readonly errors: string[] };
 
 /**
  * ConfigMatch or ConfigChange alone, as an admin edits it in a form: the same rules as in a

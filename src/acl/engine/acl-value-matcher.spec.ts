@@ -1,11 +1,4 @@
-import {
-  anyItemMatches,
-  compileItem,
-  deployedItem,
-  itemMatchesList,
-  itemMatchesValue,
-  itemProblem,
-} from './acl-value-matcher';
+import { anyItemMatches, compileItem, deployedItem, itemMatchesList, itemMatchesValue, itemProblem } from './acl-value-matcher';
 
 const matches = (item: string, value: string) => itemMatchesValue(compileItem(item), value);
 const matchesList = (item: string, list: (string | null)[]) => itemMatchesList(compileItem(item), list);

@@ -15,15 +15,7 @@ export {
   type PossibleOptionsRequest,
 } from './acl-engine';
 export { parseAclField, AclFieldError } from './acl-field';
-export {
-  ACL_IMPORT_MAX_ACLS,
-  AclDefinitionsValidator,
-  validateAclDefinition,
-  validateAclDefinitions,
-  validateAclSection,
-  type AclDefinitionsResult,
-  type AclSectionResult,
-} from './acl-validator';
+export { ACL_IMPORT_MAX_ACLS, AclDefinitionsValidator, validateAclDefinition, validateAclDefinitions, validateAclSection, type AclDefinitionsResult, type AclSectionResult } from './acl-validator';
 export { aclSetWarnings, aclWarnings, aclWarningsFor } from './acl-lint';
 export { compareCodePoints, sortAclsForEvaluation } from './acl-order';
 export { userAclAttributes, DEFAULT_PERMISSION_TYPES, type GroupPermission, type RoleMembership, type UserAclInput } from './acl-user-context';

@@ -33,7 +33,7 @@ export function parseJsonKeepingKeyOrder(text: string): unknown {
       pos++;
       const list: unknown[] = [];
       skipSpace();
-      if (text[pos] === ']') return pos++, list;
+      if (text[pos] === ']') return (pos++, list);
       for (;;) {
         list.push(readValue(depth + 1));
         skipSpace();

@@ -58,7 +58,10 @@ describe('exporting ACLs in the shape OTRS exports', () => {
   it('sorts keys by code point, also numeric-looking ones', () => {
     const text = exportAclsToYaml([{ ...restriction, ConfigChange: { Possible: { Ticket: { b: ['x'], '10': ['x'], '9': ['x'], A: ['x'] } } } }]);
     const ticketFields = text.slice(text.indexOf('Ticket:'), text.indexOf('ConfigMatch:'));
-    const keys = ticketFields.split('\n').filter((line) => line.endsWith(':') && line.startsWith('        ')).map((line) => line.trim());
+    const keys = ticketFields
+      .split('\n')
+      .filter((line) => line.endsWith(':') && line.startsWith('        '))
+      .map((line) => line.trim());
     expect(keys).toEqual(["'10':", "'9':", 'A:', 'b:']);
   });
 
@@ -93,7 +96,7 @@ describe('exporting ACLs in the shape OTRS exports', () => {
 describe('showing one section in the ACL editor', () => {
   it('dumps a section with sorted keys and reads back to the same value', () => {
     const text = dumpAclYamlSection({ PossibleNot: { Ticket: { TwitterProfileID: ['1'] } }, Possible: { Action: ['AgentTicketZoom'] } });
-    expect(text).toBe(["Possible:", "  Action:", "  - AgentTicketZoom", "PossibleNot:", "  Ticket:", "    TwitterProfileID:", "    - '1'", ''].join('\n'));
+    expect(text).toBe(['Possible:', '  Action:', '  - AgentTicketZoom', 'PossibleNot:', '  Ticket:', '    TwitterProfileID:', "    - '1'", ''].join('\n'));
     expect(parseAclYamlSection(text)).toEqual({ ok: true, value: { Possible: { Action: ['AgentTicketZoom'] }, PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } } });
   });
 

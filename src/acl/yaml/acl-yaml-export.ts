@@ -42,9 +42,7 @@ function exportShape(acl: AclExportRecord): Record<string, unknown> {
 function sortMappingKeys(documents: Document[]): void {
   visit(documents, (node) => {
     if (node.kind !== 'mapping') return;
-    node.items.sort((a, b) =>
-      compareCodePoints(a.key.kind === 'scalar' ? a.key.value : '', b.key.kind === 'scalar' ? b.key.value : ''),
-    );
+    node.items.sort((a, b) => compareCodePoints(a.key.kind === 'scalar' ? a.key.value : '', b.key.kind === 'scalar' ? b.key.value : ''));
   });
 }
 

@@ -147,7 +147,7 @@ describe('refusing files safely and clearly', () => {
 
 describe('reading one section typed into the ACL editor', () => {
   it('reads a mapping with the same text-only scalars as a file', () => {
-    expect(parseAclYamlSection("PossibleNot:\n  Ticket:\n    TwitterProfileID:\n    - 1\n")).toEqual({
+    expect(parseAclYamlSection('PossibleNot:\n  Ticket:\n    TwitterProfileID:\n    - 1\n')).toEqual({
       ok: true,
       value: { PossibleNot: { Ticket: { TwitterProfileID: ['1'] } } },
     });

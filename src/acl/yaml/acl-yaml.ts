@@ -16,9 +16,7 @@ export const ACL_YAML_MAX_BYTES = 1024 * 1024;
  */
 const ACL_YAML_SCHEMA = new Schema([strTag, nullCoreTag, seqTag, mapTag]);
 
-export type AclYamlResult =
-  | { readonly ok: true; readonly acls: Acl[]; readonly warnings: string[] }
-  | { readonly ok: false; readonly errors: string[] };
+export type AclYamlResult = { readonly ok: true; readonly acls: Acl[]; readonly warnings: string[] } | { readonly ok: false; readonly errors: string[] };
 
 function failure(error: string): AclYamlResult {
   return { ok: false, errors: [error] };
@@ -171,7 +169,7 @@ export async function parseAclYamlFile(input: string | Uint8Array, options: AclF
       return parseAclYaml(input, options);
     }
     if (!Array.isArray(parsed) || parsed.length !== slice.length) return parseAclYaml(input, options);
-    definitions.push(...parsed);
+    definitions.push(...(parsed as unknown[]));
   }
 
   const validator = new AclDefinitionsValidator();

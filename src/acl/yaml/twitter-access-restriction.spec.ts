@@ -45,7 +45,12 @@ describe('acl-examples/TwitterAccessRestriction.yml', () => {
   });
 
   it('a member of twitter (rw) sees both profiles', () => {
-    expect(visibleProfiles(acls, [{ group: 'twitter', permission: 'rw' }, { group: 'users', permission: 'rw' }])).toEqual({ applied: false, allowedKeys: ['1', '2'] });
+    expect(
+      visibleProfiles(acls, [
+        { group: 'twitter', permission: 'rw' },
+        { group: 'users', permission: 'rw' },
+      ]),
+    ).toEqual({ applied: false, allowedKeys: ['1', '2'] });
   });
 
   it('an agent outside twitter sees only profile 2', () => {
@@ -57,7 +62,12 @@ describe('acl-examples/TwitterAccessRestriction.yml', () => {
   });
 
   it('read-only access to twitter is not enough', () => {
-    expect(visibleProfiles(acls, [{ group: 'twitter', permission: 'ro' }, { group: 'users', permission: 'rw' }])).toEqual({ applied: true, allowedKeys: ['2'] });
+    expect(
+      visibleProfiles(acls, [
+        { group: 'twitter', permission: 'ro' },
+        { group: 'users', permission: 'rw' },
+      ]),
+    ).toEqual({ applied: true, allowedKeys: ['2'] });
   });
 
   it('a group named Twitter is another group', () => {

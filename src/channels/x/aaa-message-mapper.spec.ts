@@ -1,7 +1,7 @@
 import { mapAaaItem } from './aaa-message-mapper';
 import { AaaBodyError, splitAaaDelivery } from './aaa-webhook-body';
 
-// Shapes as in PROTOCOL.md §3.3; numeric ids deliberately beyond 2^53.
+// Shapes as in docs/X.md, "What a delivery looks like"; numeric ids deliberately beyond 2^53.
 const tweetBody = `{"for_user_id":"2975699229","user_has_blocked":false,"tweet_create_events":[{
   "id":1207623566339919872,"id_str":"1207623566339919872",
   "text":"@ScruffyMcG help with https://t.co/abc #Support","truncated":false,
@@ -63,7 +63,13 @@ describe('mapAaaItem', () => {
   it('reads the full text of a long tweet from extended_tweet', () => {
     const message = mapAaaItem('aaa-tweet', {
       forUserId: '1',
-      item: { id_str: '5', text: 'cut…', truncated: true, user: { id_str: '7', screen_name: 'a', name: 'A' }, extended_tweet: { full_text: 'the whole text #long', entities: { hashtags: [{ text: 'Long' }] } } },
+      item: {
+        id_str: '5',
+        text: 'cut…',
+        truncated: true,
+        user: { id_str: '7', screen_name: 'a', name: 'A' },
+        extended_tweet: { full_text: 'the whole text #long', entities: { hashtags: [{ text: 'Long' }] } },
+      },
     });
     expect(message).toMatchObject({ text: 'the whole text #long', hashtags: ['long'] });
   });

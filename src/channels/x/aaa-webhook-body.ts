@@ -36,7 +36,7 @@ export function splitAaaDelivery(rawBody: string): AaaDelivery {
   if (!forUserId) return { forUserId, items };
 
   for (const tweet of arrayOf(body.tweet_create_events)) {
-    const id = isRecord(tweet) ? idString(tweet.id_str) ?? idString(tweet.id) : undefined;
+    const id = isRecord(tweet) ? (idString(tweet.id_str) ?? idString(tweet.id)) : undefined;
     if (!id) continue;
     const isReply = isRecord(tweet) && (idString(tweet.in_reply_to_status_id_str) ?? idString(tweet.in_reply_to_status_id)) !== undefined;
     items.push({ format: 'aaa-tweet', dedupeKey: `tweet:${id}`, payload: { forUserId, item: tweet }, ...(isReply ? {} : { conversationId: id }) });

@@ -11,9 +11,7 @@ describe('exact JSON parsing of X ids', () => {
   });
 
   it('leaves safe numbers, decimals, exponents and booleans as they are', () => {
-    expect(parseJsonExact('[12, -3, 1.5, 2e3, 9007199254740991, true, null]')).toEqual([
-      12, -3, 1.5, 2000, 9007199254740991, true, null,
-    ]);
+    expect(parseJsonExact('[12, -3, 1.5, 2e3, 9007199254740991, true, null]')).toEqual([12, -3, 1.5, 2000, 9007199254740991, true, null]);
   });
 
   it('does not touch digits inside strings, escaped quotes included', () => {

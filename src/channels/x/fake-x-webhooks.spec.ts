@@ -6,7 +6,7 @@ import { parseJsonExact } from './exact-json';
 import { crcResponseToken, isValidWebhookSignature } from './webhook-crypto';
 import { XApiClient, type XCredentials } from './x-api-client';
 
-// The fake X API playing X's side of Account Activity webhooks (PROTOCOL.md §3), checked by a
+// The fake X API playing X's side of Account Activity webhooks (docs/X.md, "Receiving"), checked by a
 // tiny HTTP server standing in for socialdesk.
 
 const APP = { consumerKey: 'wh-consumer-key', consumerSecret: 'wh-consumer-secret', name: 'socialdesk test', appId: '27009999' };
@@ -127,8 +127,11 @@ function lastReceived(): Received {
   return last;
 }
 
-function bodyOf(received: Received): Record<string, any> {
-  return parseJsonExact(received.rawBody) as Record<string, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed webhook JSON, read field by field as a supertest body is
+type JsonBody = Record<string, any>;
+
+function bodyOf(received: Received): JsonBody {
+  return parseJsonExact(received.rawBody) as JsonBody;
 }
 
 function isBigId(id: unknown): boolean {
@@ -150,7 +153,7 @@ describe('delivering a DM (direct_message_events)', () => {
     expect(isValidWebhookSignature(JSON.stringify(JSON.parse(received.rawBody), null, 1), signature, APP.consumerSecret)).toBe(false);
   });
 
-  it('has the shape of PROTOCOL.md §3.3: string ids, apps and users maps keyed by id strings', async () => {
+  it('has the shape docs/X.md describes (What a delivery looks like): string ids, apps and users maps keyed by id strings', async () => {
     const { eventId } = await fake.deliverDirectMessage({ from: ALICE, toUserId: HELPDESK.id, text: 'Hello @acme_help' });
 
     expect(isBigId(eventId)).toBe(true);

@@ -11,7 +11,7 @@ import {
   type OAuth1Credentials,
 } from './oauth1-signer';
 
-// X's "Creating a signature" example (PROTOCOL.md §1.6).
+// X's "Creating a signature" example (docs/X.md, "Signing a request": known answers).
 const X_EXAMPLE_CREDENTIALS: OAuth1Credentials = {
   consumerKey: 'xvz1evFS4wEEPTGEFPHBog',
   consumerSecret: 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
@@ -42,21 +42,15 @@ describe('OAuth 1.0a signing', () => {
     it('signs the current docs.x.com example (api.x.com/1.1)', () => {
       const signed = signXExample('https://api.x.com/1.1/statuses/update.json');
       expect(signed.signature).toBe('Ls93hJiZbQ3akF3HF3x1Bz8/zU4=');
-      expect(Buffer.from(signed.signature, 'base64').toString('hex').toUpperCase()).toMatch(
-        /^2ECF7784.*CD4E$/,
-      );
+      expect(Buffer.from(signed.signature, 'base64').toString('hex').toUpperCase()).toMatch(/^2ECF7784.*CD4E$/);
     });
 
     it('signs the developer.twitter.com example (api.twitter.com/1.1)', () => {
-      expect(signXExample('https://api.twitter.com/1.1/statuses/update.json').signature).toBe(
-        'hCtSmYh+iHYCEqBWrE7C7hYmtUk=',
-      );
+      expect(signXExample('https://api.twitter.com/1.1/statuses/update.json').signature).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
     });
 
     it('signs the original dev.twitter.com example (api.twitter.com/1)', () => {
-      expect(signXExample('https://api.twitter.com/1/statuses/update.json').signature).toBe(
-        'tnnArxj06cWHq44gCs1OSKk/jLY=',
-      );
+      expect(signXExample('https://api.twitter.com/1/statuses/update.json').signature).toBe('tnnArxj06cWHq44gCs1OSKk/jLY=');
     });
 
     it('builds the documented base string, with exactly two literal "&"', () => {
@@ -73,9 +67,7 @@ describe('OAuth 1.0a signing', () => {
     });
 
     it('builds the documented signing key', () => {
-      expect(signingKey(X_EXAMPLE_CREDENTIALS.consumerSecret, X_EXAMPLE_CREDENTIALS.tokenSecret)).toBe(
-        'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw&LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
-      );
+      expect(signingKey(X_EXAMPLE_CREDENTIALS.consumerSecret, X_EXAMPLE_CREDENTIALS.tokenSecret)).toBe('kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw&LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE');
     });
 
     it('builds the documented Authorization header, signature percent-encoded', () => {
@@ -94,14 +86,7 @@ describe('OAuth 1.0a signing', () => {
     // RFC 5849 §1.2 — no oauth_version is sent, so none is signed.
     const rfcPhotos = { consumerKey: 'dpf43f3p2l4k3l03', consumerSecret: 'kd94hf93k423kf44' };
 
-    function signWithoutVersion(
-      method: string,
-      url: string,
-      creds: OAuth1Credentials,
-      extra: Record<string, string>,
-      nonce: string,
-      timestamp: number,
-    ): string {
+    function signWithoutVersion(method: string, url: string, creds: OAuth1Credentials, extra: Record<string, string>, nonce: string, timestamp: number): string {
       const oauthParams: Record<string, string> = {
         oauth_consumer_key: creds.consumerKey,
         oauth_signature_method: 'HMAC-SHA1',
@@ -115,25 +100,34 @@ describe('OAuth 1.0a signing', () => {
     }
 
     it('signs the temporary-credentials request (§1.2)', () => {
-      expect(
-        signWithoutVersion('POST', 'https://photos.example.net/initiate', rfcPhotos,
-          { oauth_callback: 'http://printer.example.com/ready' }, 'wIjqoS', 137131200),
-      ).toBe('74KNZJeDHnMBp0EMJ9ZHt/XKycU=');
+      expect(signWithoutVersion('POST', 'https://photos.example.net/initiate', rfcPhotos, { oauth_callback: 'http://printer.example.com/ready' }, 'wIjqoS', 137131200)).toBe(
+        '74KNZJeDHnMBp0EMJ9ZHt/XKycU=',
+      );
     });
 
     it('signs the token request with the verifier (§1.2)', () => {
       expect(
-        signWithoutVersion('POST', 'https://photos.example.net/token',
+        signWithoutVersion(
+          'POST',
+          'https://photos.example.net/token',
           { ...rfcPhotos, token: 'hh5s93j4hdidpola', tokenSecret: 'hdhd0244k9j7ao03' },
-          { oauth_verifier: 'hfdp7dh39dks9884' }, 'walatlh', 137131201),
+          { oauth_verifier: 'hfdp7dh39dks9884' },
+          'walatlh',
+          137131201,
+        ),
       ).toBe('gKgrFCywp7rO0OXSjdot/IHF7IU=');
     });
 
     it('signs the protected-resource GET with query parameters (§1.2)', () => {
       expect(
-        signWithoutVersion('GET', 'http://photos.example.net/photos?file=vacation.jpg&size=original',
+        signWithoutVersion(
+          'GET',
+          'http://photos.example.net/photos?file=vacation.jpg&size=original',
           { ...rfcPhotos, token: 'nnch734d00sl2jdk', tokenSecret: 'pfkkdhi9sl3r4s00' },
-          {}, 'chapoH', 137131202),
+          {},
+          'chapoH',
+          137131202,
+        ),
       ).toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
     });
 
@@ -157,10 +151,7 @@ describe('OAuth 1.0a signing', () => {
         oauth_signature: 'ignored',
         realm: 'Example',
       };
-      const pairs = collectParameters(
-        { url, body: 'c2&a3=2+q', contentType: 'application/x-www-form-urlencoded' },
-        oauthParams,
-      );
+      const pairs = collectParameters({ url, body: 'c2&a3=2+q', contentType: 'application/x-www-form-urlencoded' }, oauthParams);
       expect(normalizeParameters(pairs)).toBe(
         'a2=r%20b&a3=2%20q&a3=a&b5=%3D%253D&c%40=&c2=&oauth_consumer_key=9djdj82h48djs9d2' +
           '&oauth_nonce=7d8f3e4a&oauth_signature_method=HMAC-SHA1&oauth_timestamp=137131201' +
@@ -173,9 +164,7 @@ describe('OAuth 1.0a signing', () => {
           '%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7',
       );
       // The RFC prints bYT5CMsGcbgUdFHObYMEfcx6bsw= here, which no conforming signer reproduces.
-      expect(hmacSha1Signature(base, signingKey('j49sk3j29djd', 'dh893hdasih9'))).toBe(
-        'r6/TJjbCOr97/+UU0NsvSne7s5g=',
-      );
+      expect(hmacSha1Signature(base, signingKey('j49sk3j29djd', 'dh893hdasih9'))).toBe('r6/TJjbCOr97/+UU0NsvSne7s5g=');
     });
   });
 
@@ -195,9 +184,7 @@ describe('OAuth 1.0a signing', () => {
 
     it('leaves only ALPHA, DIGIT and - . _ ~ unescaped', () => {
       expect(percentEncode('AZaz09-._~')).toBe('AZaz09-._~');
-      expect(percentEncode(' /?#[]@$&+,;=%:"<>\\^`{|}')).toBe(
-        '%20%2F%3F%23%5B%5D%40%24%26%2B%2C%3B%3D%25%3A%22%3C%3E%5C%5E%60%7B%7C%7D',
-      );
+      expect(percentEncode(' /?#[]@$&+,;=%:"<>\\^`{|}')).toBe('%20%2F%3F%23%5B%5D%40%24%26%2B%2C%3B%3D%25%3A%22%3C%3E%5C%5E%60%7B%7C%7D');
     });
 
     it('encodes astral characters as their four UTF-8 bytes with uppercase hex', () => {
@@ -230,44 +217,28 @@ describe('OAuth 1.0a signing', () => {
     });
 
     it('keeps the port of a local fake in the signed base string', () => {
-      const { baseString } = signRequest(
-        { method: 'POST', url: 'http://127.0.0.1:4010/2/tweets' },
-        X_EXAMPLE_CREDENTIALS,
-        X_EXAMPLE_OPTIONS,
-      );
+      const { baseString } = signRequest({ method: 'POST', url: 'http://127.0.0.1:4010/2/tweets' }, X_EXAMPLE_CREDENTIALS, X_EXAMPLE_OPTIONS);
       expect(baseString.startsWith('POST&http%3A%2F%2F127.0.0.1%3A4010%2F2%2Ftweets&')).toBe(true);
     });
   });
 
   describe('parameters', () => {
     it('signs query parameters form-decoded, so "," ends up as %252C', () => {
-      const { baseString } = signRequest(
-        { method: 'GET', url: 'https://api.x.com/2/users/me?user.fields=profile_image_url,username' },
-        X_EXAMPLE_CREDENTIALS,
-        X_EXAMPLE_OPTIONS,
-      );
+      const { baseString } = signRequest({ method: 'GET', url: 'https://api.x.com/2/users/me?user.fields=profile_image_url,username' }, X_EXAMPLE_CREDENTIALS, X_EXAMPLE_OPTIONS);
       expect(baseString).toContain('%26user.fields%3Dprofile_image_url%252Cusername');
     });
 
     it('does not sign a JSON body', () => {
       const url = 'https://api.x.com/2/tweets';
       const unsigned = signRequest({ method: 'POST', url }, X_EXAMPLE_CREDENTIALS, X_EXAMPLE_OPTIONS);
-      const withJson = signRequest(
-        { method: 'POST', url, body: '{"text":"a=b&c=d"}', contentType: 'application/json' },
-        X_EXAMPLE_CREDENTIALS,
-        X_EXAMPLE_OPTIONS,
-      );
+      const withJson = signRequest({ method: 'POST', url, body: '{"text":"a=b&c=d"}', contentType: 'application/json' }, X_EXAMPLE_CREDENTIALS, X_EXAMPLE_OPTIONS);
       expect(withJson.signature).toBe(unsigned.signature);
     });
 
     it('signs a form body, whatever the charset parameter or letter case of its content type', () => {
       const url = 'https://api.x.com/1.1/statuses/update.json';
       const unsigned = signRequest({ method: 'POST', url }, X_EXAMPLE_CREDENTIALS, X_EXAMPLE_OPTIONS);
-      const withForm = signRequest(
-        { method: 'POST', url, body: 'status=hi', contentType: 'Application/X-WWW-Form-Urlencoded; charset=utf-8' },
-        X_EXAMPLE_CREDENTIALS,
-        X_EXAMPLE_OPTIONS,
-      );
+      const withForm = signRequest({ method: 'POST', url, body: 'status=hi', contentType: 'Application/X-WWW-Form-Urlencoded; charset=utf-8' }, X_EXAMPLE_CREDENTIALS, X_EXAMPLE_OPTIONS);
       expect(withForm.signature).not.toBe(unsigned.signature);
       expect(withForm.baseString).toContain('%26status%3Dhi');
     });
@@ -315,9 +286,7 @@ describe('OAuth 1.0a signing', () => {
     });
 
     it('percent-encodes names and values in the Authorization header', () => {
-      expect(authorizationHeader({ oauth_b: 'a b', oauth_a: '+/=' })).toBe(
-        'OAuth oauth_a="%2B%2F%3D", oauth_b="a%20b"',
-      );
+      expect(authorizationHeader({ oauth_b: 'a b', oauth_a: '+/=' })).toBe('OAuth oauth_a="%2B%2F%3D", oauth_b="a%20b"');
     });
   });
 });

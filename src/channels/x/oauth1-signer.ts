@@ -3,7 +3,7 @@ import { formDecode, percentEncode } from './percent-encoding';
 
 export { percentEncode } from './percent-encoding';
 
-/** OAuth 1.0a HMAC-SHA1 request signing as X verifies it (RFC 5849 §3.4, PROTOCOL.md §1). */
+/** OAuth 1.0a HMAC-SHA1 request signing as X verifies it (RFC 5849 §3.4; docs/X.md, "Signing a request"). */
 
 export interface OAuth1Credentials {
   consumerKey: string;
@@ -45,11 +45,7 @@ export type ParameterPair = [name: string, value: string];
 
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
-export function signRequest(
-  request: SignableRequest,
-  credentials: OAuth1Credentials,
-  options: SignOptions = {},
-): SignedRequest {
+export function signRequest(request: SignableRequest, credentials: OAuth1Credentials, options: SignOptions = {}): SignedRequest {
   const oauthParams: Record<string, string> = {
     oauth_consumer_key: credentials.consumerKey,
     oauth_nonce: resolve(options.nonce) ?? defaultNonce(),
@@ -59,15 +55,8 @@ export function signRequest(
     oauth_version: '1.0',
     ...options.extraOAuthParams,
   };
-  const baseString = signatureBaseString(
-    request.method,
-    request.url,
-    collectParameters(request, oauthParams),
-  );
-  const signature = hmacSha1Signature(
-    baseString,
-    signingKey(credentials.consumerSecret, credentials.tokenSecret),
-  );
+  const baseString = signatureBaseString(request.method, request.url, collectParameters(request, oauthParams));
+  const signature = hmacSha1Signature(baseString, signingKey(credentials.consumerSecret, credentials.tokenSecret));
   const signedParams = { ...oauthParams, oauth_signature: signature };
   return {
     authorization: authorizationHeader(signedParams),
@@ -90,10 +79,7 @@ export function baseStringUri(url: string | URL): string {
  * RFC 5849 §3.4.1.3.1: query parameters + oauth_* parameters (never oauth_signature or realm)
  * + the body's parameters only for a form-urlencoded body. JSON bodies are not signed.
  */
-export function collectParameters(
-  request: Pick<SignableRequest, 'url' | 'body' | 'contentType'>,
-  oauthParams: Record<string, string>,
-): ParameterPair[] {
+export function collectParameters(request: Pick<SignableRequest, 'url' | 'body' | 'contentType'>, oauthParams: Record<string, string>): ParameterPair[] {
   const pairs: ParameterPair[] = [...new URL(request.url).searchParams];
   for (const [name, value] of Object.entries(oauthParams)) {
     if (name !== 'oauth_signature' && name !== 'realm') pairs.push([name, value]);
@@ -108,19 +94,13 @@ export function collectParameters(
 export function normalizeParameters(pairs: ParameterPair[]): string {
   return pairs
     .map(([name, value]): ParameterPair => [percentEncode(name), percentEncode(value)])
-    .sort(([nameA, valueA], [nameB, valueB]) =>
-      compareBytes(nameA, nameB) || compareBytes(valueA, valueB),
-    )
+    .sort(([nameA, valueA], [nameB, valueB]) => compareBytes(nameA, nameB) || compareBytes(valueA, valueB))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');
 }
 
 export function signatureBaseString(method: string, url: string | URL, pairs: ParameterPair[]): string {
-  return [
-    method.toUpperCase(),
-    percentEncode(baseStringUri(url)),
-    percentEncode(normalizeParameters(pairs)),
-  ].join('&');
+  return [method.toUpperCase(), percentEncode(baseStringUri(url)), percentEncode(normalizeParameters(pairs))].join('&');
 }
 
 /** The "&" is always there, even without a token secret (oauth/request_token). */

@@ -7,8 +7,7 @@ const NOW = 1_700_000_000;
 
 const secrets: OAuth1SecretLookup = {
   consumerSecret: (key) => (key === APP.consumerKey ? APP.consumerSecret : undefined),
-  tokenSecret: (token, consumerKey) =>
-    token === USER.token && consumerKey === APP.consumerKey ? USER.tokenSecret : undefined,
+  tokenSecret: (token, consumerKey) => (token === USER.token && consumerKey === APP.consumerKey ? USER.tokenSecret : undefined),
 };
 
 const tweetRequest = {
@@ -74,9 +73,7 @@ describe('OAuth 1.0a verification (what X does with a signed request)', () => {
   it('uses an empty token secret when no oauth_token is sent (oauth/request_token)', () => {
     const request = { method: 'POST', url: 'http://127.0.0.1:4010/oauth/request_token' };
     const { authorization } = signRequest(request, APP, { extraOAuthParams: { oauth_callback: 'oob' } });
-    expect(verifyOAuth1Request({ ...request, authorization }, secrets)).toEqual(
-      expect.objectContaining({ ok: true, token: undefined }),
-    );
+    expect(verifyOAuth1Request({ ...request, authorization }, secrets)).toEqual(expect.objectContaining({ ok: true, token: undefined }));
   });
 
   it('rejects timestamps outside the allowed clock skew', () => {
@@ -101,9 +98,7 @@ describe('OAuth 1.0a verification (what X does with a signed request)', () => {
         reason: 'malformed-header',
       });
     }
-    expect(
-      verifyOAuth1Request({ ...signed, authorization: signed.authorization.replace('HMAC-SHA1', 'PLAINTEXT') }, secrets),
-    ).toEqual({ ok: false, reason: 'unsupported-signature-method' });
+    expect(verifyOAuth1Request({ ...signed, authorization: signed.authorization.replace('HMAC-SHA1', 'PLAINTEXT') }, secrets)).toEqual({ ok: false, reason: 'unsupported-signature-method' });
   });
 
   describe('parsing the Authorization header tolerantly', () => {

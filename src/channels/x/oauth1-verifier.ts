@@ -1,14 +1,8 @@
 import { constantTimeEqual } from './constant-time';
 import { percentDecode } from './percent-encoding';
-import {
-  collectParameters,
-  hmacSha1Signature,
-  signatureBaseString,
-  signingKey,
-  type SignableRequest,
-} from './oauth1-signer';
+import { collectParameters, hmacSha1Signature, signatureBaseString, signingKey, type SignableRequest } from './oauth1-signer';
 
-/** Server side of OAuth 1.0a, as X does it (PROTOCOL.md §1.7) — used by the fake X API. */
+/** Server side of OAuth 1.0a, as X does it (docs/X.md, "Signing a request": verifying) — used by the fake X API. */
 
 export interface IncomingSignedRequest extends SignableRequest {
   authorization?: string;
@@ -26,26 +20,11 @@ export interface VerifyOptions {
   maxClockSkewSeconds?: number;
 }
 
-export type OAuth1RejectionReason =
-  | 'missing-header'
-  | 'malformed-header'
-  | 'unsupported-signature-method'
-  | 'unknown-consumer'
-  | 'unknown-token'
-  | 'stale-timestamp'
-  | 'bad-signature';
+export type OAuth1RejectionReason = 'missing-header' | 'malformed-header' | 'unsupported-signature-method' | 'unknown-consumer' | 'unknown-token' | 'stale-timestamp' | 'bad-signature';
 
-export type OAuth1Verification =
-  | { ok: true; consumerKey: string; token?: string; oauthParams: Record<string, string> }
-  | { ok: false; reason: OAuth1RejectionReason };
+export type OAuth1Verification = { ok: true; consumerKey: string; token?: string; oauthParams: Record<string, string> } | { ok: false; reason: OAuth1RejectionReason };
 
-const REQUIRED_PARAMS = [
-  'oauth_consumer_key',
-  'oauth_nonce',
-  'oauth_signature',
-  'oauth_signature_method',
-  'oauth_timestamp',
-];
+const REQUIRED_PARAMS = ['oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_signature_method', 'oauth_timestamp'];
 
 /**
  * Parses `OAuth k="v", …` tolerantly: any order, any whitespace around commas, realm ignored
@@ -72,11 +51,7 @@ export function parseAuthorizationHeader(header: string): Record<string, string>
 }
 
 /** Rebuilds the base string from the request as received and compares signatures in constant time. */
-export function verifyOAuth1Request(
-  request: IncomingSignedRequest,
-  secrets: OAuth1SecretLookup,
-  options: VerifyOptions = {},
-): OAuth1Verification {
+export function verifyOAuth1Request(request: IncomingSignedRequest, secrets: OAuth1SecretLookup, options: VerifyOptions = {}): OAuth1Verification {
   if (!request.authorization) return reject('missing-header');
   const params = parseAuthorizationHeader(request.authorization);
   if (!params || REQUIRED_PARAMS.some((name) => !params[name])) return reject('malformed-header');
@@ -92,10 +67,7 @@ export function verifyOAuth1Request(
 
   if (isStale(params.oauth_timestamp, options)) return reject('stale-timestamp');
 
-  const expected = hmacSha1Signature(
-    signatureBaseString(request.method, request.url, collectParameters(request, params)),
-    signingKey(consumerSecret, tokenSecret),
-  );
+  const expected = hmacSha1Signature(signatureBaseString(request.method, request.url, collectParameters(request, params)), signingKey(consumerSecret, tokenSecret));
   if (!constantTimeEqual(expected, params.oauth_signature)) return reject('bad-signature');
 
   return { ok: true, consumerKey, token, oauthParams: params };

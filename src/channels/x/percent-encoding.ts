@@ -7,9 +7,7 @@
 export function percentEncode(value: string): string {
   let encoded = '';
   for (const byte of Buffer.from(value, 'utf8')) {
-    encoded += isUnreserved(byte)
-      ? String.fromCharCode(byte)
-      : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+    encoded += isUnreserved(byte) ? String.fromCharCode(byte) : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
   }
   return encoded;
 }

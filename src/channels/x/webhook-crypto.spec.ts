@@ -1,14 +1,7 @@
-import {
-  crcResponseToken,
-  isTokenShapedCrcToken,
-  isValidWebhookSignature,
-  webhookSignature,
-} from './webhook-crypto';
+import { crcResponseToken, isTokenShapedCrcToken, isValidWebhookSignature, webhookSignature } from './webhook-crypto';
 
 const SECRET = 'DDD';
-const BODY = Buffer.from(
-  '{"for_user_id":"4337869213","direct_message_events":[{"type":"message_create","id":"954491830116155396"}]}',
-);
+const BODY = Buffer.from('{"for_user_id":"4337869213","direct_message_events":[{"type":"message_create","id":"954491830116155396"}]}');
 
 describe('webhook CRC', () => {
   it("answers Zammad's published known answer (secret DDD, token some_random)", () => {
@@ -23,9 +16,8 @@ describe('webhook CRC', () => {
     expect(crcResponseToken('ab+cd/ef==', SECRET)).not.toBe(crcResponseToken('ab cd/ef==', SECRET));
   });
 
-  it.each(['some_random', 'N2RkZTk1ZjMtOGQ4Yy00ZmE3LWI3NzYtZDY5ZmM4ZGQ5ZTEy', 'aB3-_x9+/Q==', 'A'.repeat(256)])(
-    'accepts the token-shaped crc_token %j',
-    (token) => expect(isTokenShapedCrcToken(token)).toBe(true),
+  it.each(['some_random', 'N2RkZTk1ZjMtOGQ4Yy00ZmE3LWI3NzYtZDY5ZmM4ZGQ5ZTEy', 'aB3-_x9+/Q==', 'A'.repeat(256)])('accepts the token-shaped crc_token %j', (token) =>
+    expect(isTokenShapedCrcToken(token)).toBe(true),
   );
 
   it.each([

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Account Activity webhook crypto (PROTOCOL.md §3.2–3.3). Both the CRC answer and the event
+ * Account Activity webhook crypto (docs/X.md, "CRC and signatures"). Both the CRC answer and the event
  * signature are `sha256=` + base64(HMAC-SHA256(app consumer secret, message)).
  */
 
@@ -31,11 +31,7 @@ export function webhookSignature(rawBody: Buffer | string, consumerSecret: strin
  * Checks x-twitter-webhooks-signature against the raw bytes received (re-serialized JSON would
  * differ). False for a missing, repeated or malformed header; the digest compare is constant-time.
  */
-export function isValidWebhookSignature(
-  rawBody: Buffer | string,
-  signatureHeader: string | string[] | undefined,
-  consumerSecret: string,
-): boolean {
+export function isValidWebhookSignature(rawBody: Buffer | string, signatureHeader: string | string[] | undefined, consumerSecret: string): boolean {
   if (typeof signatureHeader !== 'string') return false;
   const header = signatureHeader.trim();
   if (header.slice(0, SIGNATURE_PREFIX.length).toLowerCase() !== SIGNATURE_PREFIX) return false;

@@ -55,9 +55,7 @@ export class XAccountActivityClient {
 
   /** POST /2/webhooks — X runs the CRC against url before it answers; a failed check is a refusal. */
   async createWebhook(consumer: XConsumerCredentials, url: string): Promise<XWebhook> {
-    const answer = await this.asApp(consumer, (token) =>
-      this.transport.send({ method: 'POST', path: '/2/webhooks', auth: { kind: 'bearer', token }, json: { url } }),
-    );
+    const answer = await this.asApp(consumer, (token) => this.transport.send({ method: 'POST', path: '/2/webhooks', auth: { kind: 'bearer', token }, json: { url } }));
     return webhookOf(bodyOf(answer).data, answer.status);
   }
 

@@ -191,9 +191,7 @@ describe('getDirectMessageEvents (GET /2/dm_events)', () => {
     const { authorization } = signRequest({ method: 'GET', url }, { ...APP, token: HELPDESK.accessToken, tokenSecret: HELPDESK.accessTokenSecret });
     const response = await fetch(url, { headers: { authorization } });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(
-      /^The query parameter \[since_id\] is not one of \[/,
-    );
+    expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/^The query parameter \[since_id\] is not one of \[/);
   });
 });
 

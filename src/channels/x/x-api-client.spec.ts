@@ -2,15 +2,7 @@ import { createServer } from 'node:net';
 import { startFakeXApi, type FakeXApi } from '../../../test/support/fake-x-api';
 import { authorizationHeader, hmacSha1Signature, percentEncode, signingKey, signRequest } from './oauth1-signer';
 import { XApiClient, type XCredentials } from './x-api-client';
-import {
-  XApiError,
-  XDuplicateError,
-  XForbiddenError,
-  XInvalidCredentialsError,
-  XRateLimitedError,
-  XServerError,
-  XUnreachableError,
-} from './x-errors';
+import { XApiError, XDuplicateError, XForbiddenError, XInvalidCredentialsError, XRateLimitedError, XServerError, XUnreachableError } from './x-errors';
 
 // The real client against the fake X API over real HTTP on 127.0.0.1.
 
@@ -152,7 +144,7 @@ describe('XApiClient against the fake X API', () => {
   });
 
   describe("X's refusals, as typed errors", () => {
-    it('forbidden: 403 with X\'s detail', async () => {
+    it("forbidden: 403 with X's detail", async () => {
       fake.setMode('forbidden');
       const error = await failureOf(client.getMe(CREDENTIALS));
       expect(error).toBeInstanceOf(XForbiddenError);
@@ -231,12 +223,7 @@ describe('XApiClient against the fake X API', () => {
       expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);
       expect(callback.searchParams.get('oauth_token')).toBe(requestToken.oauthToken);
 
-      const access = await client.accessToken(
-        consumer,
-        requestToken.oauthToken,
-        requestToken.oauthTokenSecret,
-        callback.searchParams.get('oauth_verifier') ?? '',
-      );
+      const access = await client.accessToken(consumer, requestToken.oauthToken, requestToken.oauthTokenSecret, callback.searchParams.get('oauth_verifier') ?? '');
       expect(access).toEqual({
         accessToken: HELPDESK.accessToken,
         accessTokenSecret: HELPDESK.accessTokenSecret,
@@ -249,14 +236,11 @@ describe('XApiClient against the fake X API', () => {
     it('refuses a wrong verifier, and a request token used twice', async () => {
       const requestToken = await client.requestToken(consumer, CALLBACK);
       const callback = new URL(fake.approveRequestToken(requestToken.oauthToken));
-      const exchange = (verifier: string) =>
-        client.accessToken(consumer, requestToken.oauthToken, requestToken.oauthTokenSecret, verifier);
+      const exchange = (verifier: string) => client.accessToken(consumer, requestToken.oauthToken, requestToken.oauthTokenSecret, verifier);
 
       expect(await failureOf(exchange('not-the-verifier'))).toBeInstanceOf(XInvalidCredentialsError);
       await exchange(callback.searchParams.get('oauth_verifier') ?? '');
-      expect(await failureOf(exchange(callback.searchParams.get('oauth_verifier') ?? ''))).toBeInstanceOf(
-        XInvalidCredentialsError,
-      );
+      expect(await failureOf(exchange(callback.searchParams.get('oauth_verifier') ?? ''))).toBeInstanceOf(XInvalidCredentialsError);
     });
 
     it('refuses the exchange when signed with the wrong request token secret', async () => {
@@ -275,9 +259,7 @@ describe('XApiClient against the fake X API', () => {
 
     it('reports forbidden (code 415) for a callback URL the app has not approved', async () => {
       fake.registerApp({ ...APP, consumerKey: 'strict-app', callbackUrls: ['https://desk.example.com/cb'] });
-      const error = await failureOf(
-        client.requestToken({ consumerKey: 'strict-app', consumerSecret: APP.consumerSecret }, CALLBACK),
-      );
+      const error = await failureOf(client.requestToken({ consumerKey: 'strict-app', consumerSecret: APP.consumerSecret }, CALLBACK));
       expect(error).toMatchObject({ code: 'forbidden', xErrorCode: 415 });
     });
 
@@ -299,10 +281,7 @@ describe('XApiClient against the fake X API', () => {
     const userCredentials = { ...APP, token: HELPDESK.accessToken, tokenSecret: HELPDESK.accessTokenSecret };
 
     it('accepts a correctly signed form body with "*" and answers with numeric and string ids', async () => {
-      const signed = signRequest(
-        { method: 'POST', url: url(), body, contentType: 'application/x-www-form-urlencoded' },
-        userCredentials,
-      );
+      const signed = signRequest({ method: 'POST', url: url(), body, contentType: 'application/x-www-form-urlencoded' }, userCredentials);
       const response = await post(signed.authorization);
       expect(response.status).toBe(200);
       expect(await response.text()).toMatch(/^\{"id":\d{19},"id_str":"\d{19}"/);
@@ -310,19 +289,11 @@ describe('XApiClient against the fake X API', () => {
     });
 
     it('answers code 32 to a signer that percent-encodes with bare encodeURIComponent', async () => {
-      const signed = signRequest(
-        { method: 'POST', url: url(), body, contentType: 'application/x-www-form-urlencoded' },
-        userCredentials,
-      );
+      const signed = signRequest({ method: 'POST', url: url(), body, contentType: 'application/x-www-form-urlencoded' }, userCredentials);
       // encodeURIComponent leaves "*" and "!" alone at both encoding levels of the base string.
       const sloppyBase = signed.baseString.replace(/%252A/g, '*').replace(/%2521/g, '!');
-      const sloppySignature = hmacSha1Signature(
-        sloppyBase,
-        signingKey(userCredentials.consumerSecret, userCredentials.tokenSecret),
-      );
-      const response = await post(
-        authorizationHeader({ ...signed.oauthParams, oauth_signature: sloppySignature }),
-      );
+      const sloppySignature = hmacSha1Signature(sloppyBase, signingKey(userCredentials.consumerSecret, userCredentials.tokenSecret));
+      const response = await post(authorizationHeader({ ...signed.oauthParams, oauth_signature: sloppySignature }));
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ errors: [{ code: 32, message: 'Could not authenticate you.' }] });
       expect(fake.sent).toEqual([]);

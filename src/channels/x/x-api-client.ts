@@ -130,9 +130,7 @@ export class XApiClient {
 
   /** GET /2/users/me — who the access token belongs to (the wizard's "verify credentials"). */
   async getMe(credentials: XCredentials): Promise<XUser> {
-    const data = dataOf(
-      await this.call({ method: 'GET', path: '/2/users/me', credentials: userContext(credentials) }),
-    );
+    const data = dataOf(await this.call({ method: 'GET', path: '/2/users/me', credentials: userContext(credentials) }));
     const id = idString(data.id);
     const username = data.username;
     if (!id || typeof username !== 'string') throw unexpected('user without id or username');
@@ -146,21 +144,14 @@ export class XApiClient {
       ...(input.inReplyToTweetId ? { reply: { in_reply_to_tweet_id: input.inReplyToTweetId } } : {}),
       ...(input.mediaIds?.length ? { media: { media_ids: input.mediaIds } } : {}),
     };
-    const data = dataOf(
-      await this.call({ method: 'POST', path: '/2/tweets', credentials: userContext(credentials), json }),
-    );
+    const data = dataOf(await this.call({ method: 'POST', path: '/2/tweets', credentials: userContext(credentials), json }));
     const id = idString(data.id);
     if (!id) throw unexpected('created tweet without id');
     return { id };
   }
 
   /** POST /2/dm_conversations/with/:participantId/messages — a one-to-one DM. */
-  async sendDirectMessage(
-    credentials: XCredentials,
-    participantId: string,
-    text: string,
-    mediaId?: string,
-  ): Promise<SentDirectMessage> {
+  async sendDirectMessage(credentials: XCredentials, participantId: string, text: string, mediaId?: string): Promise<SentDirectMessage> {
     // Ids go into the path: anything but digits would change which endpoint is called.
     if (!/^\d+$/.test(participantId)) throw new TypeError('participantId must be an X user id (digits)');
     const data = dataOf(
@@ -267,12 +258,7 @@ export class XApiClient {
   }
 
   /** 3-legged step 4: POST /oauth/access_token, signed with the request token and the verifier. */
-  async accessToken(
-    consumer: XConsumerCredentials,
-    requestToken: string,
-    requestTokenSecret: string,
-    verifier: string,
-  ): Promise<XAccessToken> {
+  async accessToken(consumer: XConsumerCredentials, requestToken: string, requestTokenSecret: string, verifier: string): Promise<XAccessToken> {
     const answer = await this.call({
       method: 'POST',
       path: '/oauth/access_token',
@@ -459,11 +445,7 @@ function newest(ids: Array<string | undefined>): string | undefined {
   return ids.reduce<string | undefined>((max, id) => (id !== undefined && (max === undefined || compareIds(id, max) > 0) ? id : max), undefined);
 }
 
-function pollResult<T extends IncomingXMessage>(
-  messages: T[],
-  newestId: string | undefined,
-  rateLimit: XRateLimitStatus | undefined,
-): XPollResult<T> {
+function pollResult<T extends IncomingXMessage>(messages: T[], newestId: string | undefined, rateLimit: XRateLimitStatus | undefined): XPollResult<T> {
   // Pages overlap when new items arrive between two page requests.
   const byId = new Map(messages.map((message) => [message.id, message]));
   return {

@@ -36,21 +36,15 @@ describe("mapping X's error answers to typed errors", () => {
       xErrorCode: 32,
       detail: 'Could not authenticate you.',
     });
-    expect(errorFor(403, { errors: [{ code: 89, message: 'Invalid or expired token.' }] })).toBeInstanceOf(
-      XInvalidCredentialsError,
-    );
-    expect(errorFor(400, { errors: [{ code: 215, message: 'Bad authentication data.' }] })).toBeInstanceOf(
-      XInvalidCredentialsError,
-    );
+    expect(errorFor(403, { errors: [{ code: 89, message: 'Invalid or expired token.' }] })).toBeInstanceOf(XInvalidCredentialsError);
+    expect(errorFor(400, { errors: [{ code: 215, message: 'Bad authentication data.' }] })).toBeInstanceOf(XInvalidCredentialsError);
   });
 
   it("maps a v2 client-forbidden 403 to not-enrolled (a kind of forbidden), keeping X's detail and reason", () => {
     const error = errorFor(403, {
       client_id: '123',
       title: 'Client Forbidden',
-      detail:
-        'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens ' +
-        'from a Twitter developer App that is attached to a Project.',
+      detail: 'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens ' + 'from a Twitter developer App that is attached to a Project.',
       reason: 'client-not-enrolled',
       type: 'https://api.x.com/2/problems/client-forbidden',
     });
@@ -78,11 +72,7 @@ describe("mapping X's error answers to typed errors", () => {
   });
 
   it('maps 429 to rate limited with resetAt from x-rate-limit-reset (epoch seconds)', () => {
-    const error = errorFor(
-      429,
-      { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
-      { 'x-rate-limit-reset': '1767272400' },
-    );
+    const error = errorFor(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, { 'x-rate-limit-reset': '1767272400' });
     expect(error).toBeInstanceOf(XRateLimitedError);
     expect((error as XRateLimitedError).resetAt.toISOString()).toBe('2026-01-01T13:00:00.000Z');
     expect(error.retryable).toBe(true);
@@ -115,10 +105,7 @@ describe("mapping X's error answers to typed errors", () => {
   });
 
   it('reads the XML errors of the oauth endpoints', () => {
-    const error = errorFor(
-      403,
-      '<?xml version="1.0" encoding="UTF-8"?><errors><error code="415">Callback URL not approved for this client application.</error></errors>',
-    );
+    const error = errorFor(403, '<?xml version="1.0" encoding="UTF-8"?><errors><error code="415">Callback URL not approved for this client application.</error></errors>');
     expect(error).toMatchObject({ code: 'forbidden', xErrorCode: 415, detail: 'Callback URL not approved for this client application.' });
   });
 
@@ -152,7 +139,7 @@ describe("mapping X's error answers to typed errors", () => {
     expect(errorFor(503, { detail: 'CrcValidationFailed' })).toBeInstanceOf(XServerError);
   });
 
-  it("maps the oauth2/token refusal (403, code 99) to invalid credentials", () => {
+  it('maps the oauth2/token refusal (403, code 99) to invalid credentials', () => {
     const error = errorFor(403, { errors: [{ code: 99, message: 'Unable to verify your credentials', label: 'authenticity_token_error' }] });
     expect(error).toBeInstanceOf(XInvalidCredentialsError);
     expect(error).toMatchObject({ xErrorCode: 99, detail: 'Unable to verify your credentials' });

@@ -14,7 +14,7 @@ import {
   type XErrorDetails,
 } from './x-errors';
 
-/** Turns a non-2xx answer of X into a typed error, reading X's body shapes (PROTOCOL.md §2). */
+/** Turns a non-2xx answer of X into a typed error, reading X's body shapes (docs/X.md, "Errors, and what the admin sees"). */
 
 export interface XErrorResponse {
   status: number;
@@ -48,8 +48,7 @@ export function xErrorFromResponse(response: XErrorResponse): XApiError {
   const rejection = status === 400 ? WEBHOOK_REJECTION.exec(details.detail ?? '')?.[1] : undefined;
   if (rejection) return new XWebhookRejectedError(rejection as keyof typeof WEBHOOK_REJECTIONS, details);
   if (status === 403) {
-    const duplicate =
-      (code !== undefined && DUPLICATE_ERROR_CODES.has(code)) || /duplicate/i.test(details.detail ?? '');
+    const duplicate = (code !== undefined && DUPLICATE_ERROR_CODES.has(code)) || /duplicate/i.test(details.detail ?? '');
     return duplicate ? new XDuplicateError(details) : new XForbiddenError(details);
   }
   if (status >= 500) return new XServerError(details);
@@ -70,10 +69,9 @@ export function readErrorBody(bodyText: string): Pick<XErrorDetails, 'detail' | 
 
   const first = Array.isArray(body.errors) && isObject(body.errors[0]) ? body.errors[0] : undefined;
   // A v2 400 says "One or more parameters … invalid" on top and which one in errors[0].
-  const parts = [
-    stringField(body, 'detail') ?? stringField(body, 'title'),
-    first && (stringField(first, 'message') ?? stringField(first, 'detail') ?? stringField(first, 'title')),
-  ].filter((part): part is string => part !== undefined);
+  const parts = [stringField(body, 'detail') ?? stringField(body, 'title'), first && (stringField(first, 'message') ?? stringField(first, 'detail') ?? stringField(first, 'title'))].filter(
+    (part): part is string => part !== undefined,
+  );
   const detail = [...new Set(parts)].join(' — ');
   const xErrorCode = first && typeof first.code === 'number' ? first.code : undefined;
   const problem = /\/2\/problems\/([\w-]+)$/.exec(stringField(body, 'type') ?? '')?.[1];

@@ -1,14 +1,4 @@
-import {
-  XApiError,
-  XBadRequestError,
-  XDuplicateError,
-  XForbiddenError,
-  XInvalidCredentialsError,
-  XRateLimitedError,
-  XServerError,
-  XUnexpectedResponseError,
-  XUnreachableError,
-} from './x-errors';
+import { XApiError, XBadRequestError, XDuplicateError, XForbiddenError, XInvalidCredentialsError, XRateLimitedError, XServerError, XUnexpectedResponseError, XUnreachableError } from './x-errors';
 
 describe('X errors', () => {
   it.each([

@@ -4,16 +4,7 @@
  */
 
 export type XErrorCode =
-  | 'invalid-credentials'
-  | 'forbidden'
-  | 'duplicate'
-  | 'rate-limited'
-  | 'server-error'
-  | 'unreachable'
-  | 'bad-request'
-  | 'unexpected-response'
-  | 'not-enrolled'
-  | WebhookRejection;
+  'invalid-credentials' | 'forbidden' | 'duplicate' | 'rate-limited' | 'server-error' | 'unreachable' | 'bad-request' | 'unexpected-response' | 'not-enrolled' | WebhookRejection;
 
 /** Why X refused to register or keep a webhook (V2 Webhooks API), as X names it. */
 export const WEBHOOK_REJECTIONS = {

@@ -21,17 +21,55 @@ describe('media of incoming messages', () => {
   });
 
   it('Account Activity tweet without extended_entities: the one in entities.media; a long tweet: extended_tweet', () => {
-    const short = mapAaaItem('aaa-tweet', { item: { id_str: '2', text: 'x https://t.co/q', user: { id_str: '9' }, entities: { media: [{ id_str: '8', type: 'photo', media_url_https: 'https://pbs.twimg.com/media/c.png', url: 'https://t.co/q' }] } } });
+    const short = mapAaaItem('aaa-tweet', {
+      item: {
+        id_str: '2',
+        text: 'x https://t.co/q',
+        user: { id_str: '9' },
+        entities: { media: [{ id_str: '8', type: 'photo', media_url_https: 'https://pbs.twimg.com/media/c.png', url: 'https://t.co/q' }] },
+      },
+    });
     expect(short).toMatchObject({ text: 'x', media: [{ key: '8', url: 'https://pbs.twimg.com/media/c.png' }] });
     const long = mapAaaItem('aaa-tweet', {
-      item: { id_str: '3', text: 'cut…', truncated: true, user: { id_str: '9' }, extended_tweet: { full_text: 'the whole text https://t.co/z', extended_entities: { media: [{ id_str: '5', type: 'animated_gif', media_url_https: 'https://pbs.twimg.com/tweet_video_thumb/d.jpg', url: 'https://t.co/z', video_info: { variants: [{ bitrate: 0, content_type: 'video/mp4', url: 'https://video.twimg.com/tweet_video/d.mp4' }] } }] } } },
+      item: {
+        id_str: '3',
+        text: 'cut…',
+        truncated: true,
+        user: { id_str: '9' },
+        extended_tweet: {
+          full_text: 'the whole text https://t.co/z',
+          extended_entities: {
+            media: [
+              {
+                id_str: '5',
+                type: 'animated_gif',
+                media_url_https: 'https://pbs.twimg.com/tweet_video_thumb/d.jpg',
+                url: 'https://t.co/z',
+                video_info: { variants: [{ bitrate: 0, content_type: 'video/mp4', url: 'https://video.twimg.com/tweet_video/d.mp4' }] },
+              },
+            ],
+          },
+        },
+      },
     });
     expect(long).toMatchObject({ text: 'the whole text', media: [{ key: '5', type: 'animated_gif', videoUrl: 'https://video.twimg.com/tweet_video/d.mp4' }] });
   });
 
   it('Account Activity DM: message_data.attachment.media from ton.twitter.com', () => {
     const dm = mapAaaItem('aaa-dm', {
-      item: { type: 'message_create', id: '44', message_create: { target: { recipient_id: '1' }, sender_id: '9', message_data: { text: 'error https://t.co/m', entities: {}, attachment: { type: 'media', media: { id_str: '66', type: 'photo', media_url_https: 'https://ton.twitter.com/1.1/ton/data/dm/44/66/x.jpg', url: 'https://t.co/m' } } } } },
+      item: {
+        type: 'message_create',
+        id: '44',
+        message_create: {
+          target: { recipient_id: '1' },
+          sender_id: '9',
+          message_data: {
+            text: 'error https://t.co/m',
+            entities: {},
+            attachment: { type: 'media', media: { id_str: '66', type: 'photo', media_url_https: 'https://ton.twitter.com/1.1/ton/data/dm/44/66/x.jpg', url: 'https://t.co/m' } },
+          },
+        },
+      },
       users: {},
     });
     expect(dm).toMatchObject({ kind: 'dm', text: 'error', media: [{ key: '66', type: 'photo', url: 'https://ton.twitter.com/1.1/ton/data/dm/44/66/x.jpg' }] });
@@ -39,7 +77,15 @@ describe('media of incoming messages', () => {
 
   it('API v2: attachments.media_keys resolved in includes.media; unknown keys and types left out', () => {
     const page = tweetPageFromV2({
-      data: [{ id: '10', author_id: '9', text: 'photo https://t.co/p', attachments: { media_keys: ['3_1', '7_2', '3_404'] }, entities: { urls: [{ url: 'https://t.co/p', expanded_url: 'https://x.com/k/status/10/photo/1', media_key: '3_1' }] } }],
+      data: [
+        {
+          id: '10',
+          author_id: '9',
+          text: 'photo https://t.co/p',
+          attachments: { media_keys: ['3_1', '7_2', '3_404'] },
+          entities: { urls: [{ url: 'https://t.co/p', expanded_url: 'https://x.com/k/status/10/photo/1', media_key: '3_1' }] },
+        },
+      ],
       includes: {
         users: [{ id: '9', username: 'k', name: 'K' }],
         media: [

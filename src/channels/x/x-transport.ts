@@ -18,9 +18,7 @@ export interface XTransportOptions {
 }
 
 export type XAuthentication =
-  | { kind: 'oauth1'; credentials: OAuth1Credentials; oauthParams?: Record<string, string> }
-  | { kind: 'bearer'; token: string }
-  | { kind: 'basic'; user: string; password: string };
+  { kind: 'oauth1'; credentials: OAuth1Credentials; oauthParams?: Record<string, string> } | { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string };
 
 export interface XRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -114,7 +112,9 @@ export class XTransport {
 function encodeBody(request: XRequest): { body?: string; contentType?: string } {
   if (request.json !== undefined) return { body: JSON.stringify(request.json), contentType: 'application/json' };
   if (request.form !== undefined) {
-    const body = Object.entries(request.form).map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`).join('&');
+    const body = Object.entries(request.form)
+      .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
+      .join('&');
     return { body, contentType: 'application/x-www-form-urlencoded;charset=UTF-8' };
   }
   return {};

@@ -6,9 +6,7 @@ import { idString } from './exact-json';
  * `…/problems/resource-not-found`) for a handle nobody has — `"title":"Not Found Error"` — or whose
  * account is suspended — `"title":"Forbidden"`, `"detail":"User has been suspended: [name]."`.
  */
-export type XUserLookup =
-  | { kind: 'found'; user: { id: string; username: string; name: string } }
-  | { kind: 'not-found' | 'suspended'; detail: string };
+export type XUserLookup = { kind: 'found'; user: { id: string; username: string; name: string } } | { kind: 'not-found' | 'suspended'; detail: string };
 
 /** X's rule for usernames (the endpoint answers 400 to anything else). */
 export const X_USERNAME = /^[A-Za-z0-9_]{1,15}$/;

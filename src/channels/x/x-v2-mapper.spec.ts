@@ -90,7 +90,14 @@ describe('tweetPageFromV2', () => {
   });
 
   it('leaves out items without an id or author_id', () => {
-    expect(tweetPageFromV2({ data: [{ text: 'no id', author_id: '42' }, { id: '8', text: 'no author' }] }).messages).toEqual([]);
+    expect(
+      tweetPageFromV2({
+        data: [
+          { text: 'no id', author_id: '42' },
+          { id: '8', text: 'no author' },
+        ],
+      }).messages,
+    ).toEqual([]);
   });
 
   it('reads an empty answer (X leaves data out) as an empty page without a cursor', () => {
@@ -113,7 +120,14 @@ describe('tweetPageFromV2', () => {
   });
 
   it('computes the cursor from the ids when meta has no newest_id', () => {
-    expect(tweetPageFromV2({ data: [{ id: '999', author_id: '1' }, { id: '1000', author_id: '1' }] }).newestId).toBe('1000');
+    expect(
+      tweetPageFromV2({
+        data: [
+          { id: '999', author_id: '1' },
+          { id: '1000', author_id: '1' },
+        ],
+      }).newestId,
+    ).toBe('1000');
   });
 });
 

@@ -57,11 +57,7 @@ export function tweetFromV2(tweet: Json, users: Map<string, IncomingXUser>, incl
     ...(conversationId ? { conversationId } : {}),
     ...(inReplyToUserId ? { inReplyToUserId } : {}),
     mentionedUserIds: unique(listOf(entities.mentions).map((mention) => idString(mention.id))),
-    hashtags: unique(
-      listOf(entities.hashtags).map((hashtag) =>
-        typeof hashtag.tag === 'string' ? hashtag.tag.replace(/^#/, '').toLowerCase() : undefined,
-      ),
-    ),
+    hashtags: unique(listOf(entities.hashtags).map((hashtag) => (typeof hashtag.tag === 'string' ? hashtag.tag.replace(/^#/, '').toLowerCase() : undefined))),
     isRetweet: referenced.some((ref) => ref.type === 'retweeted'),
     ...(media.length ? { media } : {}),
   };
@@ -81,7 +77,13 @@ export function directMessageFromV2(event: Json, users: Map<string, IncomingXUse
   return {
     kind: 'dm',
     id,
-    text: expandUrls(withoutMediaLinks(stringOr(event.text, ''), links.filter((l): l is string => !!l)), entities),
+    text: expandUrls(
+      withoutMediaLinks(
+        stringOr(event.text, ''),
+        links.filter((l): l is string => !!l),
+      ),
+      entities,
+    ),
     sender: users.get(senderId) ?? { id: senderId, handle: '', name: '' },
     recipientId,
     ...(media.length ? { media } : {}),

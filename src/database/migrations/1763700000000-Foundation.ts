@@ -11,14 +11,7 @@ export class Foundation1763700000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'groups',
-        columns: [
-          c.id(),
-          c.varchar('name', 200),
-          c.varchar('comment', 250, { default: "''" }),
-          c.varchar('validity', 30, { default: "'valid'" }),
-          c.createdAt(),
-          c.changedAt(),
-        ],
+        columns: [c.id(), c.varchar('name', 200), c.varchar('comment', 250, { default: "''" }), c.varchar('validity', 30, { default: "'valid'" }), c.createdAt(), c.changedAt()],
         indices: [new TableIndex({ name: 'uq_groups_name', columnNames: ['name'], isUnique: true })],
       }),
     );
@@ -44,12 +37,7 @@ export class Foundation1763700000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'user_groups',
-        columns: [
-          c.id(),
-          { name: 'user_id', type: 'integer' },
-          { name: 'group_id', type: 'integer' },
-          c.varchar('permission', 2),
-        ],
+        columns: [c.id(), { name: 'user_id', type: 'integer' }, { name: 'group_id', type: 'integer' }, c.varchar('permission', 2)],
         indices: [new TableIndex({ name: 'uq_user_groups_user_group', columnNames: ['user_id', 'group_id'], isUnique: true })],
         foreignKeys: [
           new TableForeignKey({ name: 'fk_user_groups_user', columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
@@ -103,7 +91,7 @@ export class Foundation1763700000000 implements MigrationInterface {
     ]) {
       await q.query(sql(q, 'INSERT INTO groups (name, comment) VALUES (?, ?)'), [name, comment]);
     }
-    const [{ id: usersGroupId }] = await q.query(`SELECT id FROM groups WHERE name = 'users'`);
+    const [{ id: usersGroupId }] = (await q.query(`SELECT id FROM groups WHERE name = 'users'`)) as { id: number }[];
     for (const [name, comment] of [
       ['Postmaster', 'Default queue for incoming messages.'],
       ['Raw', 'All default incoming tickets.'],

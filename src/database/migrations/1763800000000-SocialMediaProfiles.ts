@@ -38,7 +38,14 @@ export class SocialMediaProfiles1763800000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'uq_social_media_profiles_name', columnNames: ['name'], isUnique: true })],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_social_media_profiles_target_queue', columnNames: ['target_queue_id'], referencedTableName: 'queues', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_social_media_profiles_target_queue',
+            columnNames: ['target_queue_id'],
+            referencedTableName: 'queues',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );
@@ -48,8 +55,22 @@ export class SocialMediaProfiles1763800000000 implements MigrationInterface {
         columns: [c.id(), { name: 'profile_id', type: 'integer' }, c.varchar('hashtag', 100), { name: 'queue_id', type: 'integer' }],
         indices: [new TableIndex({ name: 'uq_tracked_hashtags_profile_tag', columnNames: ['profile_id', 'hashtag'], isUnique: true })],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_tracked_hashtags_profile', columnNames: ['profile_id'], referencedTableName: 'social_media_profiles', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
-          new TableForeignKey({ name: 'fk_tracked_hashtags_queue', columnNames: ['queue_id'], referencedTableName: 'queues', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_tracked_hashtags_profile',
+            columnNames: ['profile_id'],
+            referencedTableName: 'social_media_profiles',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
+          new TableForeignKey({
+            name: 'fk_tracked_hashtags_queue',
+            columnNames: ['queue_id'],
+            referencedTableName: 'queues',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

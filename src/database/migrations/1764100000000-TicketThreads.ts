@@ -21,7 +21,14 @@ export class TicketThreads1764100000000 implements MigrationInterface {
           new TableIndex({ name: 'ix_ticket_threads_key', columnNames: ['profile_id', 'thread_key'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_ticket_threads_ticket', columnNames: ['ticket_id'], referencedTableName: 'tickets', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_ticket_threads_ticket',
+            columnNames: ['ticket_id'],
+            referencedTableName: 'tickets',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

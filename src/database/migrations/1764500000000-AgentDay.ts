@@ -34,7 +34,14 @@ export class AgentDay1764500000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'ix_ticket_history_ticket', columnNames: ['ticket_id', 'id'] })],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_ticket_history_ticket', columnNames: ['ticket_id'], referencedTableName: 'tickets', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_ticket_history_ticket',
+            columnNames: ['ticket_id'],
+            referencedTableName: 'tickets',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

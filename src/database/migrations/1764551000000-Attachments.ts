@@ -38,10 +38,7 @@ export class Attachments1764551000000 implements MigrationInterface {
           { name: 'x_media_expires_at', type: 'bigint', isNullable: true },
           c.createdAt(),
         ],
-        indices: [
-          new TableIndex({ name: 'ix_attachments_article', columnNames: ['article_id'] }),
-          new TableIndex({ name: 'ix_attachments_fetch', columnNames: ['status', 'next_attempt_at'] }),
-        ],
+        indices: [new TableIndex({ name: 'ix_attachments_article', columnNames: ['article_id'] }), new TableIndex({ name: 'ix_attachments_fetch', columnNames: ['status', 'next_attempt_at'] })],
         foreignKeys: [fk('fk_attachments_article', 'article_id', 'articles'), fk('fk_attachments_ticket', 'ticket_id', 'tickets')],
       }),
     );

@@ -18,11 +18,14 @@ export class TicketSearch1764552000000 implements MigrationInterface {
     const run = (sql: string, parameters: unknown[]) => q.query(sql, parameters);
     const placeholder = database === 'postgres' ? '$1' : '?';
 
-    for (let after = 0; ; ) {
-      const tickets: { id: number; number: string | null; title: string; customer_handle: string; customer_name: string }[] = await q.query(
-        `SELECT id, number, title, customer_handle, customer_name FROM tickets WHERE id > ${placeholder} ORDER BY id LIMIT ${BATCH}`,
-        [after],
-      );
+    for (let after = 0; ;) {
+      const tickets = (await q.query(`SELECT id, number, title, customer_handle, customer_name FROM tickets WHERE id > ${placeholder} ORDER BY id LIMIT ${BATCH}`, [after])) as {
+        id: number;
+        number: string | null;
+        title: string;
+        customer_handle: string;
+        customer_name: string;
+      }[];
       if (tickets.length === 0) break;
       await writeSearchDocuments(
         run,
@@ -31,10 +34,14 @@ export class TicketSearch1764552000000 implements MigrationInterface {
       );
       after = Number(tickets.at(-1)!.id);
     }
-    for (let after = 0; ; ) {
-      const articles: { id: number; ticket_id: number; body: string }[] = await q.query(`SELECT id, ticket_id, body FROM articles WHERE id > ${placeholder} ORDER BY id LIMIT ${BATCH}`, [after]);
+    for (let after = 0; ;) {
+      const articles = (await q.query(`SELECT id, ticket_id, body FROM articles WHERE id > ${placeholder} ORDER BY id LIMIT ${BATCH}`, [after])) as { id: number; ticket_id: number; body: string }[];
       if (articles.length === 0) break;
-      await writeSearchDocuments(run, database, articles.map((a) => articleDocument({ id: Number(a.id), ticketId: Number(a.ticket_id), body: a.body })));
+      await writeSearchDocuments(
+        run,
+        database,
+        articles.map((a) => articleDocument({ id: Number(a.id), ticketId: Number(a.ticket_id), body: a.body })),
+      );
       after = Number(articles.at(-1)!.id);
     }
   }

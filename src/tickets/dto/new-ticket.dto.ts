@@ -22,7 +22,7 @@ export class NewTicketDto {
   type: (typeof NEW_TICKET_TYPES)[number];
 
   /** The recipient's @handle, looked up on X when the ticket is created (required for a DM). */
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().replace(/^@/, '') : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().replace(/^@/, '') : value))
   @EmptyAsUndefined()
   @IsOptional()
   @Matches(/^[A-Za-z0-9_]{1,15}$/, { message: 'compose.error.handle' })

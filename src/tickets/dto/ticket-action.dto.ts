@@ -18,6 +18,16 @@ export class ArticleTextDto {
   @IsOptional()
   @IsString()
   channel?: string;
+
+  /** Reply only: the next state (OTRS's compose "Next state"). */
+  @IsOptional()
+  @IsString()
+  state?: string;
+
+  /** Reply only: the pending time for a pending next state, `datetime-local` in the agent's zone. */
+  @IsOptional()
+  @IsString()
+  pendingUntil?: string;
 }
 
 export class OwnerDto {

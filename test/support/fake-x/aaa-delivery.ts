@@ -25,22 +25,14 @@ export class AaaDelivery {
   }
 
   async deliverTweetEvents(tweet: FakeXTweet, accounts: string[], echo: boolean): Promise<FakeXDelivery[]> {
-    const perAccount = await Promise.all(
-      accounts.map((account) =>
-        this.webhooks.deliver(account, tweetCreateEventsBody(account, tweet, this.timeline), 'tweet_create_events', echo),
-      ),
-    );
+    const perAccount = await Promise.all(accounts.map((account) => this.webhooks.deliver(account, tweetCreateEventsBody(account, tweet, this.timeline), 'tweet_create_events', echo)));
     return perAccount.flat();
   }
 
   async deliverDirectMessageEvents(message: FakeXDirectMessage, echo: boolean): Promise<FakeXDelivery[]> {
     const app = this.accounts.appInfoById(message.sourceAppId);
     const accounts = [...new Set([message.sender.id, message.recipient.id])].filter((id) => this.webhooks.isSubscribed(id));
-    const perAccount = await Promise.all(
-      accounts.map((account) =>
-        this.webhooks.deliver(account, directMessageEventsBody(account, message, app), 'direct_message_events', echo),
-      ),
-    );
+    const perAccount = await Promise.all(accounts.map((account) => this.webhooks.deliver(account, directMessageEventsBody(account, message, app), 'direct_message_events', echo)));
     return perAccount.flat();
   }
 

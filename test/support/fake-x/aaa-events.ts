@@ -3,7 +3,7 @@ import { v11Media, type FakeXMedia } from './media';
 import { entityRanges, type FakeXDirectMessage, type FakeXPerson, type FakeXTimeline, type FakeXTweet } from './timeline';
 
 /**
- * Account Activity API envelopes as X POSTs them (PROTOCOL.md §3.3): v1.1 tweet objects with
+ * Account Activity API envelopes as X POSTs them (docs/X.md, "What a delivery looks like"): v1.1 tweet objects with
  * numeric ids written as bare JSON numbers next to their `*_str` twins, and DM events whose ids
  * are strings, with the `apps` and `users` maps keyed by id strings.
  */
@@ -55,12 +55,7 @@ export function directMessageEventsBody(forUserId: string, dm: FakeXDirectMessag
 function v11Tweet(tweet: FakeXTweet, timeline: FakeXTimeline, withRetweeted: boolean): Record<string, unknown> {
   const repliedTo = tweet.inReplyToUserId ? timeline.person(tweet.inReplyToUserId) : undefined;
   const original = tweet.retweetOf ? timeline.tweet(tweet.retweetOf) : undefined;
-  const retweetedStatus =
-    tweet.retweetOf && withRetweeted
-      ? original
-        ? v11Tweet(original, timeline, false)
-        : { id: bareNumber(tweet.retweetOf), id_str: tweet.retweetOf }
-      : undefined;
+  const retweetedStatus = tweet.retweetOf && withRetweeted ? (original ? v11Tweet(original, timeline, false) : { id: bareNumber(tweet.retweetOf), id_str: tweet.retweetOf }) : undefined;
   return {
     created_at: twitterDate(tweet.createdAtMs),
     id: bareNumber(tweet.id),
@@ -103,7 +98,10 @@ function withMediaLink(text: string, media: FakeXMedia[] | undefined): string {
 function tweetMedia(tweet: FakeXTweet): Record<string, unknown> {
   if (!tweet.media?.length) return {};
   const start = [...tweet.text].length + 1;
-  const all = tweet.media.map((m, i) => ({ ...v11Media(m, start, `https://x.com/${tweet.author.username}/status/${tweet.id}/${m.type === 'photo' ? 'photo' : 'video'}/${i + 1}`), url: tweet.media![0].shortUrl }));
+  const all = tweet.media.map((m, i) => ({
+    ...v11Media(m, start, `https://x.com/${tweet.author.username}/status/${tweet.id}/${m.type === 'photo' ? 'photo' : 'video'}/${i + 1}`),
+    url: tweet.media![0].shortUrl,
+  }));
   return { extended_entities: { media: all } };
 }
 
@@ -142,23 +140,27 @@ function dmUser(person: FakeXPerson, createdAtMs: number): Record<string, unknow
 }
 
 function v11Entities(text: string, hashtags: string[], mentions: FakeXPerson[]): Record<string, unknown> {
-  const hashtagRanges = entityRanges(text, hashtags.map((tag) => `#${tag}`));
-  const mentionRanges = entityRanges(text, mentions.map((person) => `@${person.username}`));
+  const hashtagRanges = entityRanges(
+    text,
+    hashtags.map((tag) => `#${tag}`),
+  );
+  const mentionRanges = entityRanges(
+    text,
+    mentions.map((person) => `@${person.username}`),
+  );
   return {
     hashtags: hashtags.map((tag, i) => withIndices({ text: tag }, hashtagRanges[i])),
     urls: [],
-    user_mentions: mentions.map((person, i) =>
-      withIndices(
-        { screen_name: person.username, name: person.name, id: bareNumber(person.id), id_str: person.id },
-        mentionRanges[i],
-      ),
-    ),
+    user_mentions: mentions.map((person, i) => withIndices({ screen_name: person.username, name: person.name, id: bareNumber(person.id), id_str: person.id }, mentionRanges[i])),
     symbols: [],
   };
 }
 
 function mentionedBy(text: string, people: FakeXPerson[]): FakeXPerson[] {
-  const ranges = entityRanges(text, people.map((person) => `@${person.username}`));
+  const ranges = entityRanges(
+    text,
+    people.map((person) => `@${person.username}`),
+  );
   return people.filter((_, i) => ranges[i] !== undefined);
 }
 
@@ -177,8 +179,5 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 function twitterDate(ms: number): string {
   const d = new Date(ms);
   const two = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ` +
-    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000 ${d.getUTCFullYear()}`
-  );
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ` + `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000 ${d.getUTCFullYear()}`;
 }

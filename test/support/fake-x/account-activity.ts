@@ -87,10 +87,12 @@ export class FakeXAccountActivity {
 
   /** X's periodic CRC of every webhook (hourly to daily on X); marks each valid or not. */
   async recheckAll(): Promise<void> {
-    await Promise.all(this.registry.all().map(async ({ consumerKey, id }) => {
-      const registration = this.registry.byId(consumerKey, id);
-      if (registration) registration.valid = (await this.runCrc(registration.url, consumerKey)).ok;
-    }));
+    await Promise.all(
+      this.registry.all().map(async ({ consumerKey, id }) => {
+        const registration = this.registry.byId(consumerKey, id);
+        if (registration) registration.valid = (await this.runCrc(registration.url, consumerKey)).ok;
+      }),
+    );
   }
 
   /** Authenticates the way the endpoint allows, then the mode and the app's access level, as X orders them. */

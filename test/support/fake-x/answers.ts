@@ -1,4 +1,4 @@
-/** The fake X API's HTTP answers, in the shapes X uses (PROTOCOL.md §1.7, §2). */
+/** The fake X API's HTTP answers, in the shapes X uses (docs/X.md, "Signing a request" and "Errors, and what the admin sees"). */
 
 export interface Answer {
   status: number;
@@ -41,11 +41,7 @@ export function invalidRequest(message: string, parameters?: Record<string, stri
 }
 
 export function callbackNotApproved(): Answer {
-  return v11Error(
-    403,
-    415,
-    'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings',
-  );
+  return v11Error(403, 415, 'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings');
 }
 
 export function form(status: number, fields: Record<string, string>): Answer {
@@ -59,9 +55,7 @@ export function text(status: number, body: string): Answer {
 export function html(status: number, body: string): Answer {
   return {
     status,
-    body:
-      '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
-      `<title>X / Authorize an application</title></head><body>${body}</body></html>`,
+    body: '<!doctype html><html lang="en"><head><meta charset="utf-8">' + `<title>X / Authorize an application</title></head><body>${body}</body></html>`,
     contentType: 'text/html; charset=utf-8',
   };
 }
@@ -79,9 +73,7 @@ export function v2Data(status: number, data: Record<string, unknown>, idsAsJsonN
   if (!idsAsJsonNumbers) return json(status, { data });
   // Ids as bare numbers, exactly as long as they are: JSON.stringify cannot write them.
   const fields = Object.entries(data).map(([key, value]) =>
-    /(^|_)id$/.test(key) && typeof value === 'string' && /^\d+$/.test(value)
-      ? `${JSON.stringify(key)}:${value}`
-      : `${JSON.stringify(key)}:${JSON.stringify(value)}`,
+    /(^|_)id$/.test(key) && typeof value === 'string' && /^\d+$/.test(value) ? `${JSON.stringify(key)}:${value}` : `${JSON.stringify(key)}:${JSON.stringify(value)}`,
   );
   return rawJson(status, `{"data":{${fields.join(',')}}}`);
 }

@@ -30,8 +30,7 @@ const MAX_BODY_BYTES = 100_000;
 export async function startFakeXControlServer(fake: FakeXApi, account: FakeXDemoAccount, port = 0): Promise<FakeXControlServer> {
   /** Whether the demo account is subscribed to any webhook: without one, X only keeps messages for polling. */
   const hasSubscription = () => fake.webhookRegistrations().some((registration) => registration.subscribers.includes(account.userId));
-  const webhookList = () =>
-    fake.webhookRegistrations().map(({ id, url, valid, subscribers }) => ({ id, url, valid, subscribed: subscribers.includes(account.userId) }));
+  const webhookList = () => fake.webhookRegistrations().map(({ id, url, valid, subscribers }) => ({ id, url, valid, subscribed: subscribers.includes(account.userId) }));
 
   async function handle(req: IncomingMessage): Promise<[number, unknown]> {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -94,11 +93,9 @@ export async function startFakeXControlServer(fake: FakeXApi, account: FakeXDemo
   }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    handle(req)
-      .catch((error: unknown): [number, unknown] => [
-        error instanceof ControlError ? 400 : 409,
-        { error: error instanceof Error ? error.message : String(error) },
-      ])
+    // handle()'s errors become the 400/409 answer below; nothing is left to reject.
+    void handle(req)
+      .catch((error: unknown): [number, unknown] => [error instanceof ControlError ? 400 : 409, { error: error instanceof Error ? error.message : String(error) }])
       .then(([status, body]) => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(body));

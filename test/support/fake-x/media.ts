@@ -95,7 +95,7 @@ export class FakeXMediaStore {
       width: input.width ?? 1,
       height: input.height ?? 1,
       ...(input.altText ? { altText: input.altText } : {}),
-      shortUrl: `https://t.co/${randomBytes(5).toString('base64url')}`,
+      shortUrl: `https://t.co/${tcoPath()}`,
       url: this.baseUrl() + (still ? path : `${path}.jpg`),
       ...(still ? {} : { variantUrl: this.baseUrl() + path }),
       ...(participants ? { participants: [...participants] } : {}),
@@ -203,4 +203,11 @@ function looksLike(mediaType: string, bytes: Buffer): boolean {
   if (mediaType === 'image/gif') return /^GIF8[79]a/.test(bytes.subarray(0, 6).toString('latin1'));
   if (mediaType === 'image/webp') return bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP';
   return true;
+}
+
+const T_CO_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A t.co path as X makes them: ten letters and digits (base64url's '-' and '_' never occur there). */
+function tcoPath(): string {
+  return Array.from(randomBytes(10), (byte) => T_CO_ALPHABET[byte % T_CO_ALPHABET.length]).join('');
 }

@@ -38,15 +38,12 @@ export class FakeXModes {
             required_enrollment: 'Appropriate Level of API Access',
             registration_url: 'https://developer.x.com/en/portal/product',
             title: 'Client Forbidden',
-            detail:
-              'This request must be made using an approved developer account that is enrolled in the requested endpoint.',
+            detail: 'This request must be made using an approved developer account that is enrolled in the requested endpoint.',
             reason: 'client-not-enrolled',
             type: 'https://api.x.com/2/problems/client-forbidden',
           });
         }
-        return request.path === '/oauth/request_token'
-          ? callbackNotApproved()
-          : v11Error(403, 261, 'Your App cannot perform write actions.');
+        return request.path === '/oauth/request_token' ? callbackNotApproved() : v11Error(403, 261, 'Your App cannot perform write actions.');
       case 'rate-limited': {
         const resetAt = this.options.resetAt ?? new Date(this.now() + RATE_LIMIT_WINDOW_MS);
         const headers = {
@@ -58,9 +55,7 @@ export class FakeXModes {
         return { ...answer, headers };
       }
       case 'server-error':
-        return dialect === 'v2'
-          ? json(503, { title: 'Service Unavailable', detail: 'Service Unavailable', type: 'about:blank', status: 503 })
-          : v11Error(503, 130, 'Over capacity');
+        return dialect === 'v2' ? json(503, { title: 'Service Unavailable', detail: 'Service Unavailable', type: 'about:blank', status: 503 }) : v11Error(503, 130, 'Over capacity');
       case 'duplicate':
         if (request.path === '/2/tweets') {
           return json(403, {

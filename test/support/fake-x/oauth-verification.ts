@@ -1,8 +1,4 @@
-import {
-  verifyOAuth1Request,
-  type OAuth1RejectionReason,
-  type OAuth1SecretLookup,
-} from '../../../src/channels/x/oauth1-verifier';
+import { verifyOAuth1Request, type OAuth1RejectionReason, type OAuth1SecretLookup } from '../../../src/channels/x/oauth1-verifier';
 import type { FakeXAccounts } from './accounts';
 import { v11Error, v2Unauthorized, type Answer } from './answers';
 import type { FakeRequest } from './http';
@@ -54,10 +50,7 @@ export class FakeXOAuth {
   private secretsFor(kind: AuthKind): OAuth1SecretLookup {
     return {
       consumerSecret: (key) => this.accounts.consumerSecret(key),
-      tokenSecret: (token, consumerKey) =>
-        kind === 'request-token'
-          ? this.options.requestTokenSecret(token, consumerKey)
-          : this.accounts.userByToken(token, consumerKey)?.accessTokenSecret,
+      tokenSecret: (token, consumerKey) => (kind === 'request-token' ? this.options.requestTokenSecret(token, consumerKey) : this.accounts.userByToken(token, consumerKey)?.accessTokenSecret),
     };
   }
 }

@@ -53,10 +53,7 @@ export class FakeXPosting {
     if (typeof attached === 'string') return invalidRequest(`attachments: ${attached}`);
     if ((typeof text !== 'string' || text.length === 0) && attached.length === 0) return invalidRequest('text: a non-empty string is required');
     const sender = this.userOf(auth);
-    const message = this.timeline.addDirectMessage(
-      { from: personOf(sender), toUserId: participantId, text: typeof text === 'string' ? text : '' },
-      this.accounts.appInfo(auth.consumerKey).id,
-    );
+    const message = this.timeline.addDirectMessage({ from: personOf(sender), toUserId: participantId, text: typeof text === 'string' ? text : '' }, this.accounts.appInfo(auth.consumerKey).id);
     if (attached.length) message.media = attached.map((upload) => this.mediaOf(upload, [sender.id, participantId]));
     const dmEventId = message.id;
     const dmConversationId = [sender.id, participantId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)).join('-');
@@ -70,10 +67,7 @@ export class FakeXPosting {
       consumerKey: auth.consumerKey,
       ...(attached.length ? { mediaIds: attached.map((upload) => upload.id) } : {}),
     });
-    return this.withEcho(
-      v2Data(201, { dm_conversation_id: dmConversationId, dm_event_id: dmEventId }, this.idsAsJsonNumbers),
-      () => this.aaa.deliverDirectMessageEvents(message, true),
-    );
+    return this.withEcho(v2Data(201, { dm_conversation_id: dmConversationId, dm_event_id: dmEventId }, this.idsAsJsonNumbers), () => this.aaa.deliverDirectMessageEvents(message, true));
   }
 
   /** POST /1.1/statuses/update.json */
@@ -85,10 +79,7 @@ export class FakeXPosting {
     if (!text) return v11Error(400, 170, 'Missing required parameter: status.');
     const user = this.userOf(auth);
     const { id, echo } = this.recordSentTweet(auth, text, inReplyTo);
-    return this.withEcho(
-      rawJson(200, `{${v11Id(id)},${jsonFields({ text })},"user":{${v11Id(user.id)},${jsonFields({ screen_name: user.username })}}}`),
-      echo,
-    );
+    return this.withEcho(rawJson(200, `{${v11Id(id)},${jsonFields({ text })},"user":{${v11Id(user.id)},${jsonFields({ screen_name: user.username })}}}`), echo);
   }
 
   clear(): void {

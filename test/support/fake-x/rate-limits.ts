@@ -1,5 +1,5 @@
 /**
- * X's per-user 15-minute windows (PROTOCOL.md §2.3): one counter per (endpoint, access token),
+ * X's per-user 15-minute windows (docs/X.md, "Rate limits"): one counter per (endpoint, access token),
  * the x-rate-limit-* headers on every authenticated answer, 429 once the window is used up.
  */
 

@@ -70,18 +70,14 @@ export class FakeXRouter {
       return this.limited(request, 'v2', 'POST /2/tweets', (auth) => posting.createTweet(request, auth));
     }
     if (method === 'POST' && dm) {
-      return this.limited(request, 'v2', 'POST /2/dm_conversations/with/:participant_id/messages', (auth) =>
-        posting.sendDirectMessage(request, auth, dm[1]),
-      );
+      return this.limited(request, 'v2', 'POST /2/dm_conversations/with/:participant_id/messages', (auth) => posting.sendDirectMessage(request, auth, dm[1]));
     }
     if (method === 'GET' && path === '/2/tweets/search/recent') {
       return this.limited(request, 'v2', 'GET /2/tweets/search/recent', () => searchRecentAnswer(request.query, timeline));
     }
     if (method === 'GET' && mentions) {
       return this.limited(request, 'v2', 'GET /2/users/:id/mentions', () =>
-        /^\d{1,19}$/.test(mentions[1])
-          ? mentionsAnswer(mentions[1], request.query, timeline)
-          : invalidRequest(`The \`id\` query parameter value [${mentions[1]}] does not match ^[0-9]{1,19}$`),
+        /^\d{1,19}$/.test(mentions[1]) ? mentionsAnswer(mentions[1], request.query, timeline) : invalidRequest(`The \`id\` query parameter value [${mentions[1]}] does not match ^[0-9]{1,19}$`),
       );
     }
     if (method === 'GET' && tweet && tweet[1] !== 'search') {

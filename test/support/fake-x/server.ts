@@ -66,7 +66,8 @@ export async function startFakeXServer(options: FakeXServerOptions): Promise<Fak
     if (echoes.length > 0 && options.echoMode() === 'after-response') {
       // 'close' also fires when the client went away, so waitForDeliveries() cannot hang on it.
       const answered = new Promise<void>((resolve) => res.once('close', () => resolve()));
-      webhooks.track(answered.then(runEchoes));
+      // Fire-and-forget: idle() waits for it, and it cannot reject (a failed delivery is logged with status 0).
+      void webhooks.track(answered.then(runEchoes));
     }
     res.end(answer.body);
   }

@@ -48,9 +48,7 @@ export class FakeXThreeLegged {
   exchangeRequestToken(request: FakeRequest, auth: Auth): Answer {
     const grant = this.requestTokens.get(auth.token as string) as RequestTokenGrant;
     const verifier =
-      auth.oauthParams.oauth_verifier ??
-      (isFormContentType(request.contentType) ? new URLSearchParams(request.body).get('oauth_verifier') : null) ??
-      request.query.get('oauth_verifier');
+      auth.oauthParams.oauth_verifier ?? (isFormContentType(request.contentType) ? new URLSearchParams(request.body).get('oauth_verifier') : null) ?? request.query.get('oauth_verifier');
     const user = grant.userId ? this.accounts.findUser(grant.consumerKey, grant.userId) : undefined;
     if (!grant.verifier || verifier !== grant.verifier || !user) {
       return text(401, 'Error processing your OAuth request: Invalid oauth_verifier parameter');
@@ -74,9 +72,7 @@ export class FakeXThreeLegged {
     // The most recently registered account of the app is the one "signed in" by default.
     const candidates = this.accounts.usersOfApp(grant.consumerKey).reverse();
     if (candidates.length === 0) return html(200, `<h1>Authorize ${appName}</h1><p>No X account to sign in with.</p>`);
-    const options = candidates
-      .map((user) => `<option value="${escapeHtml(user.id)}">@${escapeHtml(user.username)} (${escapeHtml(user.name)})</option>`)
-      .join('');
+    const options = candidates.map((user) => `<option value="${escapeHtml(user.id)}">@${escapeHtml(user.username)} (${escapeHtml(user.name)})</option>`).join('');
     return html(
       200,
       `<h1>Authorize ${appName} to access your account?</h1>
@@ -96,14 +92,10 @@ export class FakeXThreeLegged {
     if (!grant) return html(400, '<h1>Whoa there!</h1><p>The request token for this page is invalid.</p>');
     if (formBody.get('decision') === 'deny') {
       this.requestTokens.delete(oauthToken);
-      return grant.callback === 'oob'
-        ? html(200, '<p>You did not authorize the app.</p>')
-        : redirect(withQuery(grant.callback, { denied: oauthToken }));
+      return grant.callback === 'oob' ? html(200, '<p>You did not authorize the app.</p>') : redirect(withQuery(grant.callback, { denied: oauthToken }));
     }
     const target = this.approve(oauthToken, formBody.get('user_id') ?? undefined);
-    return target.startsWith('oob:')
-      ? html(200, `<p>Enter this PIN to complete authorization: <code id="pin">${escapeHtml(target.slice(4))}</code></p>`)
-      : redirect(target);
+    return target.startsWith('oob:') ? html(200, `<p>Enter this PIN to complete authorization: <code id="pin">${escapeHtml(target.slice(4))}</code></p>`) : redirect(target);
   }
 
   /** What clicking "Authorize app" does: the callback URL with oauth_token and oauth_verifier. */

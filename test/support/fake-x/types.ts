@@ -87,10 +87,10 @@ export interface FakeXApiOptions {
 }
 
 /**
- * When the echo of a tweet or DM the app sends (PROTOCOL.md §4.3) reaches the app's webhook:
+ * When the echo of a tweet or DM the app sends (docs/X.md, "Sending") reaches the app's webhook:
  * 'after-response' (default) once the API answer is sent; 'before-response' before it — the fake
  * waits for the app's webhook answer, then answers the API call, so the app sees its own message
- * before it learns the id X gave it (Zammad's race, ZAMMAD.md §5); 'off' never.
+ * before it learns the id X gave it (the race Zammad's channel loses, docs/X.md, "Sending"); 'off' never.
  */
 export type FakeXEchoMode = 'off' | 'after-response' | 'before-response';
 

@@ -52,9 +52,7 @@ export function dmEventsAnswer(userId: string, query: URLSearchParams, timeline:
   if (typeof max !== 'number') return max;
   const eventTypes = listParam(query, 'event_types');
   const wantsMessages = eventTypes.length === 0 || eventTypes.includes('MessageCreate');
-  const mine = timeline.directMessages.filter(
-    (dm) => wantsMessages && (dm.sender.id === userId || dm.recipient.id === userId),
-  );
+  const mine = timeline.directMessages.filter((dm) => wantsMessages && (dm.sender.id === userId || dm.recipient.id === userId));
   const page = paginate(newestFirst(mine, query), max, query.get('pagination_token') ?? undefined);
   const fields = new Set([...DEFAULT_DM_EVENT_FIELDS, ...listParam(query, 'dm_event.fields')]);
   const data = page.items.map((dm) => pick(v2DmEvent(dm), fields));
@@ -89,12 +87,15 @@ function tweetListAnswer(page: Page<FakeXTweet>, query: URLSearchParams, timelin
 }
 
 export function v2Tweet(tweet: FakeXTweet, timeline: FakeXTimeline): Record<string, unknown> {
-  const referenced = [
-    ...(tweet.inReplyToTweetId ? [{ type: 'replied_to', id: tweet.inReplyToTweetId }] : []),
-    ...(tweet.retweetOf ? [{ type: 'retweeted', id: tweet.retweetOf }] : []),
-  ];
-  const hashtagRanges = entityRanges(tweet.text, tweet.hashtags.map((tag) => `#${tag}`));
-  const mentionRanges = entityRanges(tweet.text, tweet.mentions.map((person) => `@${person.username}`));
+  const referenced = [...(tweet.inReplyToTweetId ? [{ type: 'replied_to', id: tweet.inReplyToTweetId }] : []), ...(tweet.retweetOf ? [{ type: 'retweeted', id: tweet.retweetOf }] : [])];
+  const hashtagRanges = entityRanges(
+    tweet.text,
+    tweet.hashtags.map((tag) => `#${tag}`),
+  );
+  const mentionRanges = entityRanges(
+    tweet.text,
+    tweet.mentions.map((person) => `@${person.username}`),
+  );
   const hashtags = tweet.hashtags.map((tag, i) => withRange({ tag }, hashtagRanges[i]));
   const mentions = tweet.mentions.map((person, i) => withRange({ username: person.username, id: person.id }, mentionRanges[i]));
   const mediaLink = mediaUrlEntity(tweet.text, tweet.media, `https://x.com/${tweet.author.username}/status/${tweet.id}/photo/1`);
@@ -139,7 +140,7 @@ export function includedMedia(query: URLSearchParams, items: { media?: FakeXMedi
 }
 
 /** X lists a tweet's media link (the t.co at the end of its text) among its URLs, with the media key. */
-function mediaUrlEntity(text: string, media: FakeXMedia[] | undefined, expandedUrl: string): Record<string, unknown> | undefined {
+function mediaUrlEntity(text: string, media: FakeXMedia[] | undefined, expandedUrl: string): { url: string; [field: string]: unknown } | undefined {
   if (!media?.length) return undefined;
   const start = [...text].length + 1;
   return { start, end: start + media[0].shortUrl.length, url: media[0].shortUrl, expanded_url: expandedUrl, display_url: `pic.x.com/${media[0].shortUrl.slice(-10)}`, media_key: media[0].key };
@@ -209,7 +210,11 @@ function newestFirst<T extends { id: string }>(items: T[], query: URLSearchParam
 
 /** Tokens are opaque to clients; here one names the last id of the previous page. */
 function paginate<T extends { id: string }>(items: T[], max: number, token: string | undefined): Page<T> {
-  const after = token ? Buffer.from(token, 'base64url').toString('utf8').replace(/^fake-x:/, '') : undefined;
+  const after = token
+    ? Buffer.from(token, 'base64url')
+        .toString('utf8')
+        .replace(/^fake-x:/, '')
+    : undefined;
   const rest = after && /^\d+$/.test(after) ? items.filter((item) => BigInt(item.id) < BigInt(after)) : items;
   const pageItems = rest.slice(0, max);
   const more = rest.length > max;

@@ -92,9 +92,7 @@ export class FakeXWebhookRegistry {
 
   /** Where the account's events go now: valid webhooks it is subscribed to (one per app). */
   targets(userId: string): FakeXWebhookTarget[] {
-    return this.registrations
-      .filter((registration) => registration.valid && registration.subscribers.includes(userId))
-      .map(({ url, consumerKey }) => ({ url, consumerKey }));
+    return this.registrations.filter((registration) => registration.valid && registration.subscribers.includes(userId)).map(({ url, consumerKey }) => ({ url, consumerKey }));
   }
 
   /** Whether any webhook, valid or not, has the account subscribed. */

@@ -5,7 +5,7 @@ import { crcResponseToken, webhookSignature } from '../../../src/channels/x/webh
 import type { FakeXWebhookRegistry } from './webhook-registry';
 
 /**
- * The sending half of Account Activity webhooks (PROTOCOL.md §3.2–§3.4): POSTs to the webhooks the
+ * The sending half of Account Activity webhooks (docs/X.md, "CRC and signatures", "Retries, duplicates, fan-out"): POSTs to the webhooks the
  * registry names for an account, signed over the raw body with the app's consumer secret;
  * the exact same bytes again on request (X's retries); and the CRC GET with X's check of the answer.
  */
