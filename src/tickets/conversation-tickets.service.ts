@@ -66,6 +66,29 @@ const ARTICLE_COLUMN_LIST = [
 const ARTICLE_COLUMNS = ARTICLE_COLUMN_LIST.join(', ');
 const ARTICLE_COLUMN_TYPES = ['integer', 'integer', 'varchar', 'varchar', 'text', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'integer', 'varchar', 'bigint', 'varchar'];
 
+type PlacedWithQueue = PlacedTicket & { queue: { followUp: FollowUpOption; followUpLock: boolean } };
+
+function placedFrom(row: PlacedRow): PlacedWithQueue {
+  const facts: TicketFacts = {
+    state: row.state,
+    locked: Boolean(row.locked),
+    ownerId: row.owner_id === null ? null : Number(row.owner_id),
+    queueId: Number(row.queue_id),
+    pendingUntil: row.pending_until === null ? null : Number(row.pending_until),
+  };
+  const id = Number(row.id);
+  return {
+    id,
+    number: row.number ?? String(id),
+    profileId: Number(row.profile_id),
+    state: row.state,
+    queueId: facts.queueId,
+    queueName: row.queue_name,
+    facts,
+    queue: { followUp: row.follow_up, followUpLock: Boolean(row.follow_up_lock) },
+  };
+}
+
 interface PlacedRow {
   id: number;
   number: string | null;
@@ -237,14 +260,24 @@ export class ConversationTickets {
       const lockKey = `${conversation.profileId}:${conversation.key}`;
       if (!(await lock(lockKey))) return { action: 'busy', lockKey };
     }
-    const candidates = await this.candidates(m, conversation);
-    const ticketId = conversationTicket(candidates);
-    if (ticketId === undefined) return { action: 'new-ticket' };
-    const join = conversation.key && candidates.holder === undefined && candidates.latest === undefined ? conversation.key : undefined;
-    // The ticket's own lock, so that two workers never act on one ticket at once even when it belongs
-    // to two conversations: its row lock on PostgreSQL, tried and never waited for (SKIP LOCKED).
-    const found = await this.placedTicket(m, ticketId);
-    if (!found) return { action: 'busy', lockKey: `ticket:${ticketId}` };
+    let found: PlacedWithQueue | undefined;
+    let ticketId: number | undefined;
+    let join: ConversationKey | undefined;
+    const keyed = this.postgres && conversation.key ? await this.keyedTicket(m, conversation.profileId, conversation.key) : undefined;
+    if (keyed) {
+      // PostgreSQL: the conversation's ticket, read under its lock in the same round trip as the conversation's rows.
+      ticketId = keyed.ticketId;
+      found = keyed.found;
+    } else {
+      const candidates = await this.candidates(m, conversation, keyed === null);
+      ticketId = conversationTicket(candidates);
+      if (ticketId === undefined) return { action: 'new-ticket' };
+      join = conversation.key && candidates.holder === undefined && candidates.latest === undefined ? conversation.key : undefined;
+      // The ticket's own lock, so that two workers never act on one ticket at once even when it belongs
+      // to two conversations: its row lock on PostgreSQL, tried and never waited for (SKIP LOCKED).
+      found = await this.placedTicket(m, ticketId);
+    }
+    if (found === undefined) return { action: 'busy', lockKey: `ticket:${ticketId}` };
     const { queue, ...ticket } = found;
     const decision = decideFollowUp(ticket.facts, queue);
     if (decision.action === 'append') return { action: 'append', ticket, newState: decision.newState, lock: decision.lock, ...(join ? { join } : {}) };
@@ -499,9 +532,10 @@ export class ConversationTickets {
     return rows.map((r) => ({ id: Number(r.id), number: r.number ?? String(r.id) }));
   }
 
-  private async candidates(m: EntityManager, conversation: Conversation): Promise<ConversationCandidates<number>> {
+  /** `keyless`: the conversation's key is known to hold no ticket (keyedTicket said so): only the message it answers can have one. */
+  private async candidates(m: EntityManager, conversation: Conversation, keyless = false): Promise<ConversationCandidates<number>> {
     const candidates: ConversationCandidates<number> = {};
-    if (conversation.key) {
+    if (conversation.key && !keyless) {
       const rows = await rawQuery<{ ticket_id: number; open_thread_key: string | null }>(m, 'SELECT ticket_id, open_thread_key FROM ticket_threads WHERE profile_id = ? AND thread_key = ?', [
         conversation.profileId,
         conversation.key,
@@ -541,10 +575,36 @@ export class ConversationTickets {
   }
 
   /**
+   * PostgreSQL: the ticket of a conversation key (its holder, else its latest: conversationTicket's
+   * rule in SQL) with its queue, under the ticket's row lock tried as placedTicket tries it, in one
+   * statement. `found` undefined: another transaction holds that ticket. Null: no ticket belongs to
+   * the key.
+   */
+  private async keyedTicket(m: EntityManager, profileId: number, key: ConversationKey): Promise<{ ticketId: number; found: PlacedWithQueue | undefined } | null> {
+    const [row] = await rawQuery<PlacedRow & { picked: number | null; id: number | null }>(
+      m,
+      `WITH keyed AS (SELECT ticket_id, open_thread_key FROM ticket_threads WHERE profile_id = ? AND thread_key = ?),
+            pick AS (SELECT COALESCE((SELECT ticket_id FROM keyed WHERE open_thread_key IS NOT NULL LIMIT 1), (SELECT MAX(ticket_id) FROM keyed)) AS id)
+       SELECT pick.id AS picked, t.id, t.number, t.profile_id, t.state, t.locked, t.owner_id, t.queue_id, t.pending_until, q.name AS queue_name, q.follow_up, q.follow_up_lock
+       FROM pick
+       LEFT JOIN LATERAL (SELECT * FROM tickets WHERE tickets.id = pick.id FOR UPDATE SKIP LOCKED) t ON true
+       LEFT JOIN queues q ON q.id = t.queue_id`,
+      [profileId, key],
+    );
+    if (!row || row.picked === null) return null;
+    const ticketId = Number(row.picked);
+    if (row.id === null) {
+      if ((await rawQuery(m, 'SELECT 1 FROM tickets WHERE id = ?', [ticketId])).length > 0) return { ticketId, found: undefined };
+      throw new Error(`Ticket ${ticketId} does not exist.`);
+    }
+    return { ticketId, found: placedFrom(row) };
+  }
+
+  /**
    * The ticket place() found, with its queue's follow-up settings. On PostgreSQL under its row lock
    * (as factsForUpdate takes it), or undefined when another transaction holds that lock.
    */
-  private async placedTicket(m: EntityManager, ticketId: number): Promise<(PlacedTicket & { queue: { followUp: FollowUpOption; followUpLock: boolean } }) | undefined> {
+  private async placedTicket(m: EntityManager, ticketId: number): Promise<PlacedWithQueue | undefined> {
     const [row] = await rawQuery<PlacedRow>(
       m,
       `SELECT t.id, t.number, t.profile_id, t.state, t.locked, t.owner_id, t.queue_id, t.pending_until, q.name AS queue_name, q.follow_up, q.follow_up_lock
@@ -555,24 +615,7 @@ export class ConversationTickets {
       if (this.postgres && (await rawQuery(m, 'SELECT 1 FROM tickets WHERE id = ?', [ticketId])).length > 0) return undefined;
       throw new Error(`Ticket ${ticketId} does not exist.`);
     }
-    const facts: TicketFacts = {
-      state: row.state,
-      locked: Boolean(row.locked),
-      ownerId: row.owner_id === null ? null : Number(row.owner_id),
-      queueId: Number(row.queue_id),
-      pendingUntil: row.pending_until === null ? null : Number(row.pending_until),
-    };
-    const id = Number(row.id);
-    return {
-      id,
-      number: row.number ?? String(id),
-      profileId: Number(row.profile_id),
-      state: row.state,
-      queueId: facts.queueId,
-      queueName: row.queue_name,
-      facts,
-      queue: { followUp: row.follow_up, followUpLock: Boolean(row.follow_up_lock) },
-    };
+    return placedFrom(row);
   }
 
   /**
