@@ -54,6 +54,8 @@ export class InboxIntake {
     this.db = new Database(path, { timeout: 0 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // The inbox thread checkpoints the intake after emptying it: no store's commit runs a checkpoint.
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS ${INTAKE_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, profile_id INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL,
          dedupe_key TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, next_attempt_at TEXT NOT NULL, conversation_id TEXT, error TEXT, processed_at TEXT,
@@ -106,4 +108,4 @@ export class InboxIntake {
 
 /** The inbox thread's side: move what the intake holds into inbox_events (see IntakeMover in the worker). */
 export const MOVE_INTAKE_SQL = `INSERT INTO inbox_events (${COLUMNS}, received_at)
-  SELECT ${COLUMNS}, received_at FROM intake.${INTAKE_TABLE} WHERE id <= ? ORDER BY id ON CONFLICT DO NOTHING`;
+  SELECT ${COLUMNS}, received_at FROM intake.${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id ON CONFLICT DO NOTHING`;

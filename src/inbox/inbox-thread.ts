@@ -48,6 +48,7 @@ export class InboxThread {
   private readonly drains = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private nextDrain = 1;
   private stopping = false;
+  private kickPending = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -75,8 +76,14 @@ export class InboxThread {
     return this.ready;
   }
 
+  /** One message per turn of the event loop, however many webhooks arrived in it. */
   kick(): void {
-    this.post({ type: 'kick' });
+    if (this.kickPending) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.post({ type: 'kick' });
+    });
   }
 
   /** The thread's InboxWorker.drain(): until nothing is due at once (tests and benchmarks). */

@@ -37,6 +37,8 @@ const BUSY_BUDGET_MS = 3;
 const IDLE_BUDGET_MS = 100;
 const WEBHOOKS_RECENT_MS = 100;
 const TICK_MS = 1_000;
+/** What was moved from the intake is deleted from it at most this often (each time after an fsync of the database's WAL). */
+const INTAKE_EMPTY_MS = 1_000;
 const ECHO_WAIT_MS = 500;
 const BUSY_RETRY_MS = 50;
 /**
@@ -78,6 +80,10 @@ export class InboxWorker implements OnModuleDestroy {
   private threadStarted?: Promise<void>;
   private intake?: InboxIntake;
   private intakeAttached = false;
+  /** The intake's rows up to this id are in the inbox; up to the other, deleted from the intake too. */
+  private intakeMovedUpTo = 0;
+  private intakeEmptiedUpTo = 0;
+  private intakeEmptiedAt = -Infinity;
   private databaseWal?: WalSync;
 
   constructor(
@@ -207,9 +213,11 @@ export class InboxWorker implements OnModuleDestroy {
   /**
    * SQLite: what the app's thread stored in the intake (InboxIntake, while this worker runs in its
    * own thread) goes into the inbox, in the order it arrived; a repeated delivery is dropped by the
-   * inbox's unique key, as when stored directly. Then it is deleted from the intake, in a statement
-   * of its own: should that not happen (a crash in between), the next move finds the rows in the
-   * inbox already. Returns how many rows it moved.
+   * inbox's unique key, as when stored directly. Every round moves what is new since the last move;
+   * at most once a second (INTAKE_EMPTY_MS) what was moved is deleted from the intake, in a
+   * statement of its own, after the database's WAL was synced (the moves commit without waiting for
+   * the disk: no power loss may take a row from both files). Should the delete not happen (a crash
+   * in between), the next move finds those rows in the inbox already. Returns how many rows it moved.
    */
   private async moveIntake(): Promise<number> {
     const { database } = this.config;
@@ -221,22 +229,33 @@ export class InboxWorker implements OnModuleDestroy {
       this.intakeAttached = true;
     }
     const [{ last }] = await this.dataSource.query<{ last: number | null }[]>(`SELECT MAX(id) AS last FROM intake.${INTAKE_TABLE}`);
-    if (last === null) return 0;
-    const moved = await this.transactions.run(async (m) => {
-      const [{ n }] = await m.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
-      await rawQuery(m, MOVE_INTAKE_SQL, [last]);
-      return Number(n);
-    });
-    // The inbox thread commits without waiting for the disk: the move is made durable before the intake forgets
-    // the rows, so that no power loss can take them from both (docs/THREADING.md, "Durability").
-    this.databaseWal ??= new WalSync(`${database.sqlitePath}-wal`);
+    let moved = 0;
+    if (last !== null && last > this.intakeMovedUpTo) {
+      const from = this.intakeMovedUpTo;
+      moved = await this.transactions.run(async (m) => {
+        const [{ n }] = await m.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE} WHERE id > ? AND id <= ?`, [from, last]);
+        await rawQuery(m, MOVE_INTAKE_SQL, [from, last]);
+        return Number(n);
+      });
+      this.intakeMovedUpTo = last;
+    }
+    if (this.intakeMovedUpTo > this.intakeEmptiedUpTo && performance.now() - this.intakeEmptiedAt >= INTAKE_EMPTY_MS) await this.emptyIntake();
+    return moved;
+  }
+
+  private async emptyIntake(): Promise<void> {
+    const upTo = this.intakeMovedUpTo;
+    this.intakeEmptiedAt = performance.now();
+    this.databaseWal ??= new WalSync(`${this.config.database.sqlitePath}-wal`);
     await this.databaseWal.sync();
     try {
-      await this.dataSource.query(`DELETE FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [last]);
+      await this.dataSource.query(`DELETE FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [upTo]);
+      this.intakeEmptiedUpTo = upTo;
+      // The app's thread never checkpoints the intake (InboxIntake): this one does, without taking its write lock.
+      await this.dataSource.query('PRAGMA intake.wal_checkpoint(PASSIVE)');
     } catch (error) {
-      this.logger.warn(`the intake could not be emptied now (${(error as Error).message}); the next round does it`);
+      this.logger.warn(`the intake could not be emptied now (${(error as Error).message}); it is tried again in a moment`);
     }
-    return moved;
   }
 
   /** Events the processor would take by `until` (epoch ms). */

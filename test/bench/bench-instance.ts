@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
 import { InboxStore } from '../../src/inbox/inbox-store.service';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
@@ -20,9 +21,10 @@ import { createTestApp, type TestApp } from '../utils/create-test-app';
 process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL = 'silent';
 
-type Command = 'profile' | 'store' | 'start' | 'drain' | 'check' | 'close';
+type Command = 'profile' | 'store' | 'start' | 'drain' | 'check' | 'delay' | 'close';
 
 let t: TestApp;
+const delay = monitorEventLoopDelay({ resolution: 1 });
 
 const commands: Record<Command, (args: never) => Promise<unknown>> = {
   /** A profile ready to receive, with an auto-reply (the workload's DMs each get one). */
@@ -41,6 +43,8 @@ const commands: Record<Command, (args: never) => Promise<unknown>> = {
   start: async () => {
     const jobs = t.app.get(Scheduler).start();
     await t.app.get(InboxWorker).started();
+    delay.reset();
+    delay.enable();
     return jobs;
   },
   /** Until nothing is due; returns the CPU time this process (all its threads) used meanwhile. */
@@ -49,6 +53,12 @@ const commands: Record<Command, (args: never) => Promise<unknown>> = {
     await t.app.get(InboxWorker).drain();
     const used = process.cpuUsage(before);
     return { cpuMs: (used.user + used.system) / 1000 };
+  },
+  /** How long this process's event loop (the app's thread) was held up since the jobs started: what a webhook waited for besides its own work. */
+  delay: () => {
+    delay.disable();
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    return Promise.resolve({ p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) });
   },
   /** The numbers behind the benchmark's check (ingest.bench.ts). */
   check: async () => {

@@ -408,10 +408,13 @@ async function measure(options: Options): Promise<void> {
       const ackLoad = workload(profile.accountId, ackEvents + WARM_UP);
       onX(ackLoad);
       const measured = await acknowledgement(instance.url(profile.id), ackLoad.requests.slice(warmCount), options.rate, ackLoad.requests.slice(0, warmCount));
+      const held = await instance.call<{ p50: number; p99: number; max: number }>('delay');
       await instance.call('drain');
       const check = verdict(await instance.call<Counts>('check'), ackLoad);
       await instance.close();
-      lines.push(`socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check})`);
+      lines.push(
+        `socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check}); app thread's event loop held up p99 ${held.p99} ms, max ${held.max} ms`,
+      );
     }
     console.log(`acknowledgement (ms), after ${WARM_UP} warm-up POSTs; the inbox worker (its own thread) processes meanwhile`);
     console.log('                                  p50       p99   offered/s  failures');
@@ -467,14 +470,16 @@ async function measure(options: Options): Promise<void> {
       acknowledgement(a.url(profile.id), share(measured, 0), options.rate / 2, share(warm, 0)),
       acknowledgement(b.url(profile.id), share(measured, 1), options.rate / 2, share(warm, 1)),
     ]);
+    const [heldA, heldB] = await Promise.all([a.call<{ p99: number; max: number }>('delay'), b.call<{ p99: number; max: number }>('delay')]);
     await Promise.all([a.call('drain'), b.call('drain')]);
     const check = verdict(await a.call<Counts>('check'), pgLoad);
     await b.close();
     await a.close();
     console.log(`\nacknowledgement (ms), PostgreSQL, two instances at ${options.rate}/s in all, their inbox workers processing meanwhile:`);
     console.log(`  bare node http (floor)  p50 ${fmt(bare.p50)} p99 ${fmt(bare.p99)} at ${options.rate}/s`);
-    console.log(`  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}`);
-    console.log(`  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (${check})`);
+    console.log(`  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}   (event loop held up p99 ${heldA.p99} ms, max ${heldA.max} ms)`);
+    console.log(`  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (event loop held up p99 ${heldB.p99} ms, max ${heldB.max} ms)`);
+    console.log(`  ${check}`);
   }
   console.log(`\nload average (1, 5, 15 min) at the end: ${load()}`);
 }
