@@ -68,6 +68,11 @@ const commands: Record<Command, (args: never) => Promise<unknown>> = {
       split: await one('SELECT COUNT(*) AS n FROM (SELECT thread_key FROM ticket_threads GROUP BY profile_id, thread_key HAVING COUNT(*) > 1) s'),
       articles: await one(`SELECT COUNT(*) AS n FROM articles WHERE sender = 'customer'`),
       left: await one(`SELECT COUNT(*) AS n FROM inbox_events WHERE status <> 'processed' AND NOT (status = 'ignored' AND error LIKE 'Already stored%')`),
+      // What the events left are, should there be any: the first thing to look at.
+      leftAs: await t.dataSource.query(
+        `SELECT status, attempts, SUBSTR(error, 1, 160) AS error, COUNT(*) AS n FROM inbox_events WHERE status <> 'processed' AND NOT (status = 'ignored' AND error LIKE 'Already stored%')
+         GROUP BY status, attempts, SUBSTR(error, 1, 160) ORDER BY COUNT(*) DESC LIMIT 3`,
+      ),
     };
   },
   close: async () => {
