@@ -181,7 +181,7 @@ export class InboxWorker implements OnModuleDestroy {
       }
       const horizon = this.clock.now() + DRAIN_HORIZON_MS;
       const soon = (await this.dueBy(horizon)) + (await this.parents.dueBy(horizon));
-      if (soon === 0) return;
+      if (soon === 0 && (await this.wakeStranded(this.clock.now())) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -436,6 +436,19 @@ export class InboxWorker implements OnModuleDestroy {
       );
     }
     return woken;
+  }
+
+  /**
+   * Replies still waiting for a tweet that is done: due now. Their wake-up is another batch's, run
+   * after that batch committed; drain() must not return in between (another pass, or another
+   * instance, may be right there), nor when that statement failed (they would wait PARENT_POLL_MS).
+   */
+  private wakeStranded(now: number): Promise<number> {
+    return this.affected(
+      `UPDATE inbox_events SET next_attempt_at = :now WHERE status = 'received' AND waits_for IS NOT NULL AND next_attempt_at > :now
+         AND EXISTS (SELECT 1 FROM inbox_events p WHERE p.profile_id = inbox_events.profile_id AND p.dedupe_key = 'tweet:' || inbox_events.waits_for AND p.status <> 'received')`,
+      { now },
+    );
   }
 
   /** Runs an UPDATE outside any transaction of ours (it may wait for another batch's rows) and counts the rows it changed. */

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
+import { Clock } from '../../src/common/clock';
 import { Transactions } from '../../src/database/transactions';
 import { WalSync } from '../../src/database/wal-sync';
 import { InboxIntake, INTAKE_TABLE, intakePath } from '../../src/inbox/inbox-intake';
@@ -14,7 +15,7 @@ import { Article } from '../../src/tickets/article.entity';
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
 import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
@@ -121,6 +122,29 @@ describe('the inbox ingest path', () => {
     } finally {
       await t.dataSource.getRepository(Queue).update({ id: queue.id }, { name: 'Raw', followUp: 'possible' });
     }
+  });
+
+  it('drain() does not return while a reply waits for a tweet that is done (its wake-up still on its way, or lost)', async () => {
+    const customer = newCustomer();
+    const tweetItems = (text: string, inReplyTo?: string) => {
+      const { body, id } = tweetBody({ forUserId: account.id, author: customer, text, mentions: [account], inReplyTo: inReplyTo ? { tweetId: inReplyTo, userId: customer.id } : undefined });
+      return { id, items: splitAaaDelivery(body).items };
+    };
+    const parent = tweetItems(`@${account.handle} my order is late`);
+    await t.app.get(InboxStore).store(profileId, 'webhook', parent.items);
+    await t.app.get(InboxWorker).drain();
+    // The reply as a batch leaves it when it met its parent still in the inbox: deferred until woken,
+    // and the batch that finished the parent woke nothing (it ran before, or its statement failed).
+    const reply = tweetItems(`@${account.handle} still nothing`, parent.id);
+    await t.app.get(InboxStore).store(profileId, 'webhook', reply.items);
+    const later = t.app.get(Clock).now() + 60_000;
+    await t.dataSource.query(`UPDATE inbox_events SET waits_for = '${parent.id}', hold_until = ${later}, next_attempt_at = ${later} WHERE dedupe_key = '${reply.items[0].dedupeKey}'`);
+    await t.app.get(InboxWorker).drain();
+    const [event] = await t.dataSource.query(`SELECT status FROM inbox_events WHERE dedupe_key = '${reply.items[0].dedupeKey}'`);
+    expect(event.status).toBe('processed');
+    const tickets = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+    expect(tickets).toHaveLength(1);
+    expect((await t.dataSource.getRepository(Article).findBy({ ticketId: tickets[0].id })).map((a) => a.body)).toEqual([`@${account.handle} my order is late`, `@${account.handle} still nothing`]);
   });
 
   postgresOnly('a ticket another transaction has locked defers its message instead of holding the batch', async () => {
