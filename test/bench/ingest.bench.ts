@@ -122,7 +122,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function fire(url: string, requests: Request[], ratePerSecond: number): Promise<{ latencies: number[]; statuses: number[]; seconds: number }> {
+function fire(url: string, requests: Request[], ratePerSecond: number): Promise<{ latencies: number[]; statuses: number[]; errors: string[]; seconds: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'load-generator.js'), { workerData: { url, requests, ratePerSecond } });
     worker.once('message', resolve);
@@ -306,10 +306,23 @@ async function postgresProcessingFloor(url: string, events: number): Promise<num
 /** Warms the app's code paths (JIT, statement cache) before measuring, then measures. */
 async function acknowledgement(url: string, requests: Request[], rate: number, warmUp: Request[] = []) {
   // A delivery that failed in the warm-up is not stored either: it counts (the check would miss it).
-  const warm = warmUp.length > 0 ? await fire(url, warmUp, rate / 2) : { statuses: [] };
-  const { latencies, statuses, seconds } = await fire(url, requests, rate);
-  const failures = [...warm.statuses, ...statuses].filter((s) => s !== 200).length;
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), offered: requests.length / seconds, failures };
+  const warm = warmUp.length > 0 ? await fire(url, warmUp, rate / 2) : { statuses: [], errors: [] };
+  const { latencies, statuses, errors, seconds } = await fire(url, requests, rate);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    offered: requests.length / seconds,
+    failures: describeFailures([...warm.statuses, ...statuses], [...warm.errors, ...errors]),
+  };
+}
+
+/** "0", or how many deliveries were not acknowledged and why ("2 (HTTP 503 ×1, ECONNRESET ×1)"): a failure is either the app's answer or the connection's. */
+function describeFailures(statuses: number[], connectionErrors: string[]): string {
+  const kinds = new Map<string, number>();
+  for (const status of statuses) if (status !== 200 && status !== 0) kinds.set(`HTTP ${status}`, (kinds.get(`HTTP ${status}`) ?? 0) + 1);
+  for (const error of connectionErrors) kinds.set(error, (kinds.get(error) ?? 0) + 1);
+  const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+  return total === 0 ? '0' : `${total} (${[...kinds].map(([kind, n]) => `${kind} ×${n}`).join(', ')})`;
 }
 
 /** A backlog stored first, then the server's jobs started on every instance: how fast the inbox is worked off. */

@@ -24,7 +24,7 @@ function post(request) {
         res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode }));
       },
     );
-    req.on('error', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0 }));
+    req.on('error', (err) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0, error: err.code ?? err.message }));
     req.end(request.body);
   });
 }
@@ -51,7 +51,7 @@ async function run() {
   const results = await Promise.all(pending);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   agent.destroy();
-  parentPort.postMessage({ latencies: results.map((r) => r.ms), statuses: results.map((r) => r.status), seconds });
+  parentPort.postMessage({ latencies: results.map((r) => r.ms), statuses: results.map((r) => r.status), errors: results.flatMap((r) => (r.error ? [r.error] : [])), seconds });
 }
 
 run();
