@@ -5,9 +5,9 @@ import type { PollCursor } from '../inbox/poll-cursor.entity';
 import { pollStreams } from '../inbox/poll-streams';
 import { ChannelHealthReader, type ChannelHealth } from '../social-media-profiles/channel-health';
 import { ProfileReceivingService } from '../social-media-profiles/profile-receiving.service';
-import { ProfilesService, wizardFacts, type ProfileListRow } from '../social-media-profiles/profiles.service';
+import { ProfileParticipation } from '../social-media-profiles/profile-participation';
+import { ProfilesService, type ProfileListRow } from '../social-media-profiles/profiles.service';
 import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
-import { isSetupComplete } from '../social-media-profiles/wizard-steps';
 import { attentionOf } from './attention';
 import { FailedRepliesQuery } from './failed-replies.query';
 
@@ -20,6 +20,7 @@ export class ChannelHealthService extends ChannelHealthReader {
   constructor(
     private readonly profiles: ProfilesService,
     private readonly receiving: ProfileReceivingService,
+    private readonly participation: ProfileParticipation,
     private readonly inbox: InboxHealthService,
     private readonly failedReplies: FailedRepliesQuery,
     private readonly clock: Clock,
@@ -50,7 +51,7 @@ export class ChannelHealthService extends ChannelHealthReader {
       const health: Omit<ChannelHealth, 'attention'> = {
         profileId: id,
         receivingMode: profile.receivingMode,
-        active: profile.validity === 'valid' && isSetupComplete(wizardFacts(profile)),
+        active: this.participation.check(profile, 'receive').ok,
         ...(lastEvents.has(id) ? { lastEvent: lastEvents.get(id) } : {}),
         ...(webhook && (profile.receivingMode !== 'polling' || webhook.subscribed)
           ? {

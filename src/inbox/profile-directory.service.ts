@@ -4,9 +4,8 @@ import { Repository } from 'typeorm';
 import type { XCredentials } from '../channels/x/x-api-client';
 import { Clock } from '../common/clock';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
-import { wizardFacts } from '../social-media-profiles/profiles.service';
+import { ProfileParticipation } from '../social-media-profiles/profile-participation';
 import { SocialMediaProfile, type ReceivingMode } from '../social-media-profiles/social-media-profile.entity';
-import { isSetupComplete } from '../social-media-profiles/wizard-steps';
 import type { RoutingProfile } from './message-routing';
 
 /** What the webhook and the worker need of a profile that takes part in X traffic. */
@@ -26,7 +25,7 @@ const TTL_MS = 2_000;
  * Profiles as the hot paths see them, decrypted once and kept for a moment: every webhook POST
  * needs the consumer secret, and decrypting plus three queries per event would dominate the
  * acknowledgement time. A change to a profile is seen within TTL_MS.
- * Profiles that are not valid or not fully set up are absent: they neither receive nor send.
+ * Profiles that may not receive (`ProfileParticipation`, the profiles module's one rule) are absent.
  */
 @Injectable()
 export class ProfileDirectory {
@@ -35,6 +34,7 @@ export class ProfileDirectory {
   constructor(
     @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
     private readonly credentials: ProfileCredentialsService,
+    private readonly participation: ProfileParticipation,
     private readonly clock: Clock,
   ) {}
 
@@ -81,16 +81,15 @@ export class ProfileDirectory {
 
   private async load(id: number): Promise<ActiveProfile | undefined> {
     const p = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
-    if (!p || p.validity !== 'valid' || !isSetupComplete(wizardFacts(p)) || !p.accountId || p.targetQueueId === null) return undefined;
-    // One X account, one profile: only the profile holding the account receives and processes its events.
-    if (p.heldAccountId !== p.accountId) return undefined;
-    const keys = this.credentials.credentialsOf(p);
-    if (!keys) return undefined;
+    if (!p) return undefined;
+    const receiving = this.participation.check(p, 'receive');
+    // The rule guarantees a verified account and a target queue; the checks below only tell the compiler.
+    if (!receiving.ok || !p.accountId || p.targetQueueId === null) return undefined;
     return {
       id: p.id,
       name: p.name,
       accountId: p.accountId,
-      credentials: keys,
+      credentials: receiving.credentials,
       targetQueueId: p.targetQueueId,
       mentionsEnabled: p.mentionsEnabled,
       hashtagQueues: [...p.hashtags].sort((a, b) => a.id - b.id).map((h) => ({ hashtag: h.hashtag, queueId: h.queueId })),

@@ -15,6 +15,7 @@ import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
 import { ConversationTickets } from './conversation-tickets.service';
 import { RecipientLookup } from './recipient-lookup.service';
+import { SendingProfiles } from './sending-profiles';
 import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { TicketActionsService } from './ticket-actions.service';
@@ -68,6 +69,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
     TicketAclService,
     ArticleDeliveryService,
     SentOnce,
+    SendingProfiles,
     RecipientLookup,
     ZoomCompose,
     Clock,

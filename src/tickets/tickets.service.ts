@@ -14,7 +14,7 @@ import { Article } from './article.entity';
 import { ConversationTickets } from './conversation-tickets.service';
 import { decodeReason } from './delivery-outcome';
 import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
-import { sendBlocker } from './profile-usability';
+import { SendingProfiles } from './sending-profiles';
 import type { TicketAclAction } from '../acl/acl-scope';
 import { ForbiddenActionException } from '../common/domain.exception';
 import { ACTION_REFUSED, type TicketAccess } from './ticket-access';
@@ -62,6 +62,7 @@ export class TicketsService {
     private readonly acl: TicketAclService,
     private readonly conversations: ConversationTickets,
     private readonly clock: Clock,
+    private readonly sending: SendingProfiles,
   ) {}
 
   /** Queues the agent may read (`read`) or work in (`act`), by name. */
@@ -184,7 +185,7 @@ export class TicketsService {
     const replyOffered = mayAct && access.offers('reply');
     const profileAllowed = replyOffered && access.mayUseProfile('reply');
     const mayResend = mayAct && access.offers('resend') && access.mayUseProfile('resend');
-    const blocker = sendBlocker(ticket.profile);
+    const blocker = this.sending.refusal(ticket.profile);
     const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
     // An open ticket that another one keeps out of its conversation says where new messages go.
     const threadHolders = CLOSED_STATES.includes(ticket.state) ? [] : await this.conversations.heldElsewhere(ticket.id);
@@ -264,7 +265,7 @@ export class TicketsService {
 
   /** Valid profiles that are set up and can send: what a new ticket may go out through, before the ACLs. */
   async sendingProfiles(): Promise<SocialMediaProfile[]> {
-    return (await this.profiles.find({ order: { name: 'ASC' } })).filter((p) => !sendBlocker(p));
+    return (await this.profiles.find({ order: { name: 'ASC' } })).filter((p) => !this.sending.refusal(p));
   }
 
   /**
