@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Session, SessionData } from 'express-session';
 import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
-import { PasswordHasher } from '../auth/password-hasher';
+import { PasswordHasher } from './password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
 import { DEFAULT_TIME_ZONE, knownTimeZone } from '../common/time-zone';
