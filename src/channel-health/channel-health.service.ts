@@ -8,8 +8,8 @@ import { ProfileReceivingService } from '../social-media-profiles/profile-receiv
 import { ProfileParticipation } from '../social-media-profiles/profile-participation';
 import { ProfilesService, type ProfileListRow } from '../social-media-profiles/profiles.service';
 import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { TicketsService } from '../tickets/tickets.service';
 import { attentionOf } from './attention';
-import { FailedRepliesQuery } from './failed-replies.query';
 
 const DAY_MS = 24 * 60 * 60_000;
 const OUTCOME_RANK = { ok: 0, 'rate-limited': 1, failed: 2, unauthorized: 3 } as const;
@@ -22,7 +22,7 @@ export class ChannelHealthService extends ChannelHealthReader {
     private readonly receiving: ProfileReceivingService,
     private readonly participation: ProfileParticipation,
     private readonly inbox: InboxHealthService,
-    private readonly failedReplies: FailedRepliesQuery,
+    private readonly tickets: TicketsService,
     private readonly clock: Clock,
   ) {
     super();
@@ -40,7 +40,7 @@ export class ChannelHealthService extends ChannelHealthReader {
       this.receiving.statesOf(profileIds),
       this.inbox.lastEvents(profileIds),
       this.inbox.failedSince(profileIds, since),
-      this.failedReplies.countSince(profileIds, since),
+      this.tickets.failedDeliveriesSince(profileIds, since),
       this.inbox.pollStates(profileIds),
     ]);
     const byId = new Map(profiles.map((profile) => [profile.id, profile]));

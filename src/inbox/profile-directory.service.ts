@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { XCredentials } from '../channels/x/x-api-client';
 import { Clock } from '../common/clock';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import { ProfileParticipation } from '../social-media-profiles/profile-participation';
-import { SocialMediaProfile, type ReceivingMode } from '../social-media-profiles/social-media-profile.entity';
+import { ProfilesService } from '../social-media-profiles/profiles.service';
+import type { ReceivingMode } from '../social-media-profiles/social-media-profile.entity';
 import type { RoutingProfile } from './message-routing';
 
 /** What the webhook and the worker need of a profile that takes part in X traffic. */
@@ -32,7 +31,7 @@ export class ProfileDirectory {
   private readonly cache = new Map<number, { profile: ActiveProfile; until: number }>();
 
   constructor(
-    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    private readonly profiles: ProfilesService,
     private readonly credentials: ProfileCredentialsService,
     private readonly participation: ProfileParticipation,
     private readonly clock: Clock,
@@ -57,16 +56,15 @@ export class ProfileDirectory {
   async webhookKeys(id: number): Promise<{ consumerKey: string; consumerSecret: string; accountId: string | null } | undefined> {
     const active = await this.active(id);
     if (active) return { consumerKey: active.credentials.consumerKey, consumerSecret: active.credentials.consumerSecret, accountId: active.accountId };
-    const profile = await this.profiles.findOne({ where: { id } });
+    const profile = await this.profiles.stored(id);
     const secret = profile?.consumerSecretEncrypted ? this.credentials.revealConsumerSecret(profile) : undefined;
     return profile && profile.consumerKey && secret ? { consumerKey: profile.consumerKey, consumerSecret: secret, accountId: profile.accountId } : undefined;
   }
 
   /** The active profile of this X account connected through this app (an app's profiles share one webhook). */
   async activeForAccount(accountId: string, consumerKey: string, consumerSecret: string): Promise<ActiveProfile | undefined> {
-    const candidates = await this.profiles.find({ where: { accountId, consumerKey, validity: 'valid' }, select: { id: true } });
-    for (const candidate of candidates) {
-      const profile = await this.active(candidate.id);
+    for (const id of await this.profiles.validIdsOfAccount(accountId, consumerKey)) {
+      const profile = await this.active(id);
       if (profile && profile.credentials.consumerSecret === consumerSecret) return profile;
     }
     return undefined;
@@ -74,13 +72,12 @@ export class ProfileDirectory {
 
   /** All profiles that may take part now (for polling). */
   async allActive(): Promise<ActiveProfile[]> {
-    const ids = await this.profiles.find({ where: { validity: 'valid' }, select: { id: true } });
-    const active = await Promise.all(ids.map((p) => this.active(p.id)));
+    const active = await Promise.all((await this.profiles.validIds()).map((id) => this.active(id)));
     return active.filter((p): p is ActiveProfile => !!p);
   }
 
   private async load(id: number): Promise<ActiveProfile | undefined> {
-    const p = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
+    const [p] = await this.profiles.byIds([id]);
     if (!p) return undefined;
     const receiving = this.participation.check(p, 'receive');
     // The rule guarantees a verified account and a target queue; the checks below only tell the compiler.
