@@ -5,12 +5,10 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { join, resolve } from 'node:path';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
 import { HtmlExceptionFilter } from './common/html-exception.filter';
 import { NulCharacterPipe } from './common/nul-character.pipe';
-import { HttpSession } from './common/http-session.entity';
 import { requestLocals } from './common/request-locals';
 import { TypeormSessionStore } from './common/typeorm-session.store';
 import { createFormValidationPipe } from './common/validation-pipe';
@@ -100,7 +98,7 @@ export function configureApp(app: NestExpressApplication): void {
   // their bodies only after the CSRF and access checks, in their own handlers (src/acl/acl-upload.ts,
   // src/attachments/reply-upload.ts).
 
-  const store = new TypeormSessionStore(app.get(DataSource).getRepository(HttpSession));
+  const store = app.get(TypeormSessionStore);
   app.get(Scheduler).every('session-pruner', PRUNE_EVERY_MS, () => store.prune());
   // The signing secret is settled when the app initialises (SharedKeysService), after this runs:
   // the middleware is made at the first request.

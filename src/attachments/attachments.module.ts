@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { XModule } from '../channels/x/x.module';
 import { Clock } from '../common/clock';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { AttachmentStorageModule } from './attachment-storage.module';
@@ -12,7 +11,7 @@ import { MediaFetcher } from './media-fetcher.service';
 
 /** Media of articles (docs/SEARCH-AND-MEDIA.md): fetching customers' media from X, serving stored files to agents. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Attachment, SocialMediaProfile]), AttachmentStorageModule, TicketsModule, SocialMediaProfilesModule, XModule],
+  imports: [TypeOrmModule.forFeature([Attachment]), AttachmentStorageModule, TicketsModule, SocialMediaProfilesModule, XModule],
   controllers: [AttachmentsController],
   providers: [MediaFetcher, Clock],
   exports: [MediaFetcher],

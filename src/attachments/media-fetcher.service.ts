@@ -8,7 +8,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { Scheduler } from '../scheduling/scheduler';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { ProfilesService } from '../social-media-profiles/profiles.service';
+import { TicketsService } from '../tickets/tickets.service';
 import { AttachmentStore, reason, type AttachmentReason } from './attachment-store.service';
 import { Attachment } from './attachment.entity';
 import { ALL_TYPES, checkedMedia, isMediaHost, maxBytesFor, tooLarge } from './media-rules';
@@ -37,7 +38,8 @@ export class MediaFetcher implements OnModuleDestroy {
 
   constructor(
     @InjectRepository(Attachment) private readonly attachments: Repository<Attachment>,
-    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    private readonly tickets: TicketsService,
+    private readonly profiles: ProfilesService,
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly store: AttachmentStore,
@@ -110,10 +112,8 @@ export class MediaFetcher implements OnModuleDestroy {
     if (!isMediaHost(url, this.config.xApiBaseUrl)) return this.fail(attachment, lease, { key: 'media.error.host' });
     let credentials;
     if (attachment.signedFetch) {
-      const [ticket]: { profile_id: number }[] = await this.dataSource.query(`SELECT profile_id FROM tickets WHERE id = ${this.dataSource.options.type === 'postgres' ? '$1' : '?'}`, [
-        attachment.ticketId,
-      ]);
-      const profile = ticket ? await this.profiles.findOneBy({ id: Number(ticket.profile_id) }) : null;
+      const profileId = await this.tickets.profileIdOf(attachment.ticketId);
+      const profile = profileId === undefined ? null : await this.profiles.stored(profileId);
       credentials = profile ? this.credentials.credentialsOf(profile) : undefined;
       if (!credentials) return this.fail(attachment, lease, { key: 'media.error.noCredentials' });
     }

@@ -3,7 +3,7 @@ import { DomainException } from '../common/domain.exception';
 import { AgentsService } from '../users/agents.service';
 import type { User } from '../users/user.entity';
 import { LoginThrottleService } from './login-throttle.service';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from '../users/password-hasher';
 
 @Injectable()
 export class AuthService {

@@ -4,7 +4,7 @@ import { DomainException } from '../common/domain.exception';
 import { AgentsService } from '../users/agents.service';
 import type { CurrentAgent } from './current-agent';
 import { LoginThrottleService } from './login-throttle.service';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from '../users/password-hasher';
 
 export interface OwnPasswordChange {
   currentPassword: string;

@@ -3,8 +3,8 @@ import { Clock } from '../common/clock';
 import { InboxModule } from '../inbox/inbox.module';
 import { ChannelHealthReader } from '../social-media-profiles/channel-health';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
+import { TicketsModule } from '../tickets/tickets.module';
 import { ChannelHealthService } from './channel-health.service';
-import { FailedRepliesQuery } from './failed-replies.query';
 
 /**
  * Channel health for the profile pages and the admin overview. Global, so the profile pages (a
@@ -12,8 +12,8 @@ import { FailedRepliesQuery } from './failed-replies.query';
  */
 @Global()
 @Module({
-  imports: [SocialMediaProfilesModule, InboxModule],
-  providers: [ChannelHealthService, FailedRepliesQuery, Clock, { provide: ChannelHealthReader, useExisting: ChannelHealthService }],
+  imports: [SocialMediaProfilesModule, InboxModule, TicketsModule],
+  providers: [ChannelHealthService, Clock, { provide: ChannelHealthReader, useExisting: ChannelHealthService }],
   exports: [ChannelHealthReader],
 })
 export class ChannelHealthModule {}

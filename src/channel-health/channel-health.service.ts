@@ -5,11 +5,11 @@ import type { PollCursor } from '../inbox/poll-cursor.entity';
 import { pollStreams } from '../inbox/poll-streams';
 import { ChannelHealthReader, type ChannelHealth } from '../social-media-profiles/channel-health';
 import { ProfileReceivingService } from '../social-media-profiles/profile-receiving.service';
-import { ProfilesService, wizardFacts, type ProfileListRow } from '../social-media-profiles/profiles.service';
+import { ProfileParticipation } from '../social-media-profiles/profile-participation';
+import { ProfilesService, type ProfileListRow } from '../social-media-profiles/profiles.service';
 import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
-import { isSetupComplete } from '../social-media-profiles/wizard-steps';
+import { TicketsService } from '../tickets/tickets.service';
 import { attentionOf } from './attention';
-import { FailedRepliesQuery } from './failed-replies.query';
 
 const DAY_MS = 24 * 60 * 60_000;
 const OUTCOME_RANK = { ok: 0, 'rate-limited': 1, failed: 2, unauthorized: 3 } as const;
@@ -20,8 +20,9 @@ export class ChannelHealthService extends ChannelHealthReader {
   constructor(
     private readonly profiles: ProfilesService,
     private readonly receiving: ProfileReceivingService,
+    private readonly participation: ProfileParticipation,
     private readonly inbox: InboxHealthService,
-    private readonly failedReplies: FailedRepliesQuery,
+    private readonly tickets: TicketsService,
     private readonly clock: Clock,
   ) {
     super();
@@ -39,7 +40,7 @@ export class ChannelHealthService extends ChannelHealthReader {
       this.receiving.statesOf(profileIds),
       this.inbox.lastEvents(profileIds),
       this.inbox.failedSince(profileIds, since),
-      this.failedReplies.countSince(profileIds, since),
+      this.tickets.failedDeliveriesSince(profileIds, since),
       this.inbox.pollStates(profileIds),
     ]);
     const byId = new Map(profiles.map((profile) => [profile.id, profile]));
@@ -50,7 +51,7 @@ export class ChannelHealthService extends ChannelHealthReader {
       const health: Omit<ChannelHealth, 'attention'> = {
         profileId: id,
         receivingMode: profile.receivingMode,
-        active: profile.validity === 'valid' && isSetupComplete(wizardFacts(profile)),
+        active: this.participation.check(profile, 'receive').ok,
         ...(lastEvents.has(id) ? { lastEvent: lastEvents.get(id) } : {}),
         ...(webhook && (profile.receivingMode !== 'polling' || webhook.subscribed)
           ? {

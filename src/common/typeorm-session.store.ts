@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Store, type SessionData } from 'express-session';
-import { LessThan, type Repository } from 'typeorm';
+import { LessThan, Not, type Repository } from 'typeorm';
 import { HttpSession } from './http-session.entity';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -10,7 +10,11 @@ export function storedSessionId(sid: string): string {
   return createHash('sha256').update(sid).digest('hex');
 }
 
-/** express-session store on the `http_sessions` table: one code path for SQLite and PostgreSQL. */
+/**
+ * express-session store on the `http_sessions` table: one code path for SQLite and PostgreSQL. The
+ * table's one owner: the session middleware reads and writes through it, and ending an agent's
+ * sessions (`AgentSessionsService`) asks it too. One instance per app (`SessionStoreModule`).
+ */
 export class TypeormSessionStore extends Store {
   constructor(
     private readonly sessions: Repository<HttpSession>,
@@ -49,6 +53,11 @@ export class TypeormSessionStore extends Store {
       .delete({ id: storedSessionId(sid) })
       .then(() => done?.())
       .catch((err) => done?.(err));
+  }
+
+  /** Deletes every stored session of the agent, except the one with session id `keepSessionId` (the request's own). */
+  async destroyAllOf(userId: number, keepSessionId?: string): Promise<void> {
+    await this.sessions.delete(keepSessionId === undefined ? { userId } : { userId, id: Not(storedSessionId(keepSessionId)) });
   }
 
   /** Removes expired rows; called periodically by the app. */

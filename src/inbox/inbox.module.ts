@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Clock } from '../common/clock';
 import { XModule } from '../channels/x/x.module';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { InboxAdminController } from './inbox-admin.controller';
@@ -19,7 +18,7 @@ import { TweetParents } from './tweet-parents.service';
 import { WebhookController } from './webhook.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor, SocialMediaProfile]), SocialMediaProfilesModule, TicketsModule, XModule],
+  imports: [TypeOrmModule.forFeature([InboxEvent, PollCursor]), SocialMediaProfilesModule, TicketsModule, XModule],
   controllers: [WebhookController, InboxAdminController],
   providers: [InboxStore, InboxWorker, InboxProcessor, TweetParents, ProfileDirectory, InboxAdminService, InboxHealthService, Poller, Clock],
   exports: [InboxStore, InboxWorker, ProfileDirectory, Poller, InboxHealthService],

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import type { XCredentials } from '../channels/x/x-api-client';
 import { Clock } from '../common/clock';
 import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
-import { wizardFacts } from '../social-media-profiles/profiles.service';
-import { SocialMediaProfile, type ReceivingMode } from '../social-media-profiles/social-media-profile.entity';
-import { isSetupComplete } from '../social-media-profiles/wizard-steps';
+import { ProfileParticipation } from '../social-media-profiles/profile-participation';
+import { ProfilesService } from '../social-media-profiles/profiles.service';
+import type { ReceivingMode } from '../social-media-profiles/social-media-profile.entity';
 import type { RoutingProfile } from './message-routing';
 
 /** What the webhook and the worker need of a profile that takes part in X traffic. */
@@ -26,15 +24,16 @@ const TTL_MS = 2_000;
  * Profiles as the hot paths see them, decrypted once and kept for a moment: every webhook POST
  * needs the consumer secret, and decrypting plus three queries per event would dominate the
  * acknowledgement time. A change to a profile is seen within TTL_MS.
- * Profiles that are not valid or not fully set up are absent: they neither receive nor send.
+ * Profiles that may not receive (`ProfileParticipation`, the profiles module's one rule) are absent.
  */
 @Injectable()
 export class ProfileDirectory {
   private readonly cache = new Map<number, { profile: ActiveProfile; until: number }>();
 
   constructor(
-    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    private readonly profiles: ProfilesService,
     private readonly credentials: ProfileCredentialsService,
+    private readonly participation: ProfileParticipation,
     private readonly clock: Clock,
   ) {}
 
@@ -57,16 +56,15 @@ export class ProfileDirectory {
   async webhookKeys(id: number): Promise<{ consumerKey: string; consumerSecret: string; accountId: string | null } | undefined> {
     const active = await this.active(id);
     if (active) return { consumerKey: active.credentials.consumerKey, consumerSecret: active.credentials.consumerSecret, accountId: active.accountId };
-    const profile = await this.profiles.findOne({ where: { id } });
+    const profile = await this.profiles.stored(id);
     const secret = profile?.consumerSecretEncrypted ? this.credentials.revealConsumerSecret(profile) : undefined;
     return profile && profile.consumerKey && secret ? { consumerKey: profile.consumerKey, consumerSecret: secret, accountId: profile.accountId } : undefined;
   }
 
   /** The active profile of this X account connected through this app (an app's profiles share one webhook). */
   async activeForAccount(accountId: string, consumerKey: string, consumerSecret: string): Promise<ActiveProfile | undefined> {
-    const candidates = await this.profiles.find({ where: { accountId, consumerKey, validity: 'valid' }, select: { id: true } });
-    for (const candidate of candidates) {
-      const profile = await this.active(candidate.id);
+    for (const id of await this.profiles.validIdsOfAccount(accountId, consumerKey)) {
+      const profile = await this.active(id);
       if (profile && profile.credentials.consumerSecret === consumerSecret) return profile;
     }
     return undefined;
@@ -74,23 +72,21 @@ export class ProfileDirectory {
 
   /** All profiles that may take part now (for polling). */
   async allActive(): Promise<ActiveProfile[]> {
-    const ids = await this.profiles.find({ where: { validity: 'valid' }, select: { id: true } });
-    const active = await Promise.all(ids.map((p) => this.active(p.id)));
+    const active = await Promise.all((await this.profiles.validIds()).map((id) => this.active(id)));
     return active.filter((p): p is ActiveProfile => !!p);
   }
 
   private async load(id: number): Promise<ActiveProfile | undefined> {
-    const p = await this.profiles.findOne({ where: { id }, relations: { hashtags: true } });
-    if (!p || p.validity !== 'valid' || !isSetupComplete(wizardFacts(p)) || !p.accountId || p.targetQueueId === null) return undefined;
-    // One X account, one profile: only the profile holding the account receives and processes its events.
-    if (p.heldAccountId !== p.accountId) return undefined;
-    const keys = this.credentials.credentialsOf(p);
-    if (!keys) return undefined;
+    const [p] = await this.profiles.byIds([id]);
+    if (!p) return undefined;
+    const receiving = this.participation.check(p, 'receive');
+    // The rule guarantees a verified account and a target queue; the checks below only tell the compiler.
+    if (!receiving.ok || !p.accountId || p.targetQueueId === null) return undefined;
     return {
       id: p.id,
       name: p.name,
       accountId: p.accountId,
-      credentials: keys,
+      credentials: receiving.credentials,
       targetQueueId: p.targetQueueId,
       mentionsEnabled: p.mentionsEnabled,
       hashtagQueues: [...p.hashtags].sort((a, b) => a.id - b.id).map((h) => ({ hashtag: h.hashtag, queueId: h.queueId })),

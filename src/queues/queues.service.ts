@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
 import { whereContains } from '../database/contains-filter';
 import { pageOf } from '../database/paged-query';
-import { Group } from '../users/group.entity';
+import { GroupsService } from '../users/groups.service';
 import type { QueueFormDto } from './dto/queue-form.dto';
 import { Queue } from './queue.entity';
 
@@ -13,7 +13,7 @@ import { Queue } from './queue.entity';
 export class QueuesService {
   constructor(
     @InjectRepository(Queue) private readonly queues: Repository<Queue>,
-    @InjectRepository(Group) private readonly groups: Repository<Group>,
+    private readonly groups: GroupsService,
   ) {}
 
   /** All queues with their groups, by name. */
@@ -29,6 +29,19 @@ export class QueuesService {
 
   listValid(): Promise<Queue[]> {
     return this.queues.find({ where: { validity: 'valid' }, order: { name: 'ASC' } });
+  }
+
+  /** Queues (with their group) whose group is one of these, by name; only valid queues with `validOnly`. */
+  inGroups(groupNames: string[], validOnly = false): Promise<Queue[]> {
+    if (groupNames.length === 0) return Promise.resolve([]);
+    const query = this.queues.createQueryBuilder('q').innerJoinAndSelect('q.group', 'g').where('g.name IN (:...groupNames)', { groupNames }).orderBy('q.name', 'ASC');
+    if (validOnly) query.andWhere("q.validity = 'valid'");
+    return query.getMany();
+  }
+
+  /** Id and name of the queues with these ids, in one query; unknown ids are left out. */
+  namesOf(ids: number[]): Promise<Pick<Queue, 'id' | 'name'>[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.queues.find({ where: { id: In(ids) }, select: { id: true, name: true } });
   }
 
   async get(id: number): Promise<Queue> {
@@ -67,6 +80,6 @@ export class QueuesService {
   }
 
   private async assertGroupExists(groupId: number): Promise<void> {
-    if (!(await this.groups.existsBy({ id: groupId }))) throw new DomainException('validation.choose', 'groupId');
+    if (!(await this.groups.exists(groupId))) throw new DomainException('validation.choose', 'groupId');
   }
 }

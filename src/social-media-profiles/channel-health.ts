@@ -10,7 +10,7 @@ import type { ReceivingMode } from './social-media-profile.entity';
 export interface ChannelHealth {
   profileId: number;
   receivingMode: ReceivingMode;
-  /** Whether the profile takes part in X traffic at all (valid and fully set up). */
+  /** Whether the profile takes part in X traffic at all: what arrives is filed (`ProfileParticipation`, receiving). */
   active: boolean;
   lastEvent?: { at: Date; source: 'webhook' | 'poll' };
   /** Only when the profile uses, or used, a webhook. */

@@ -67,6 +67,39 @@ export class ProfilesService {
     };
   }
 
+  /** Every profile as stored (secrets still encrypted, hashtags not loaded), by name. */
+  all(): Promise<SocialMediaProfile[]> {
+    return this.profiles.find({ order: { name: 'ASC' } });
+  }
+
+  /** Id and name of every profile, by name (filters and choices). */
+  names(): Promise<Pick<SocialMediaProfile, 'id' | 'name'>[]> {
+    return this.profiles.find({ select: { id: true, name: true }, order: { name: 'ASC' } });
+  }
+
+  /** Ids of the valid profiles (whether they may take part is `ProfileParticipation`'s question). */
+  async validIds(): Promise<number[]> {
+    return (await this.profiles.find({ where: { validity: 'valid' }, select: { id: true } })).map((p) => p.id);
+  }
+
+  /** Ids of the valid profiles of this X account connected through this app (consumer key). */
+  async validIdsOfAccount(accountId: string, consumerKey: string): Promise<number[]> {
+    return (await this.profiles.find({ where: { accountId, consumerKey, validity: 'valid' }, select: { id: true } })).map((p) => p.id);
+  }
+
+  /** One profile as stored (secrets still encrypted, hashtags not loaded), or null: what the delivery worker sends through. */
+  stored(id: number): Promise<SocialMediaProfile | null> {
+    return this.profiles.findOneBy({ id });
+  }
+
+  /**
+   * X answered 401 to a send: the profile needs re-authorisation until its credentials are verified
+   * again (`ProfileCredentialsService.verify` clears the flag). Who changed it stays the last admin.
+   */
+  async flagNeedsReauthorisation(id: number): Promise<void> {
+    await this.profiles.update({ id }, { needsReauthorisation: true });
+  }
+
   /** The profiles with these ids (with their hashtags), in no particular order; unknown ids are left out. */
   byIds(ids: number[]): Promise<SocialMediaProfile[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.profiles.find({ where: { id: In(ids) }, relations: { hashtags: true } });

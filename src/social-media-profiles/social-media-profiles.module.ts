@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { QueuesModule } from '../queues/queues.module';
 import { ProfileCredentialsService } from './profile-credentials.service';
 import { ProfilePagesService } from './profile-pages.service';
+import { ProfileParticipation } from './profile-participation';
 import { ProfileReceivingService } from './profile-receiving.service';
 import { ProfileWebhook } from './profile-webhook.entity';
 import { ProfileWizardController } from './profile-wizard.controller';
@@ -18,7 +19,7 @@ import { TrackedHashtag } from './tracked-hashtag.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([SocialMediaProfile, TrackedHashtag, ProfileWebhook]), QueuesModule, XModule],
   controllers: [ProfilesController, ProfileWizardController, SignInWithXController],
-  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, ProfileReceivingService, Clock],
-  exports: [ProfilesService, ProfileCredentialsService, ProfileReceivingService],
+  providers: [ProfilesService, ProfileWizardService, ProfileCredentialsService, ProfilePagesService, ProfileReceivingService, ProfileParticipation, Clock],
+  exports: [ProfilesService, ProfileCredentialsService, ProfileReceivingService, ProfileParticipation],
 })
 export class SocialMediaProfilesModule {}

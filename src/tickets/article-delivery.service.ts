@@ -9,13 +9,12 @@ import { Clock } from '../common/clock';
 import { OutgoingWorkSignal } from '../common/work-signal';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Scheduler } from '../scheduling/scheduler';
-import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { ProfilesService } from '../social-media-profiles/profiles.service';
 import { Article } from './article.entity';
 import { tweetConversation } from './conversation-key';
 import { ConversationTickets } from './conversation-tickets.service';
 import { DELIVERY_POLICY, deliveryOutcome, encodeReason, type DeliveryPolicy, type DeliveryReason } from './delivery-outcome';
-import { sendBlocker } from './profile-usability';
+import { SendingProfiles } from './sending-profiles';
 import { SYSTEM_ACTOR, TicketHistory, type HistoryDraft } from './ticket-history.service';
 import { Ticket } from './ticket.entity';
 import { isUniqueViolation } from '../database/unique-violation';
@@ -50,10 +49,10 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
-    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
+    private readonly profiles: ProfilesService,
     private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
-    private readonly credentials: ProfileCredentialsService,
+    private readonly sending: SendingProfiles,
     private readonly x: XApiClient,
     private readonly clock: Clock,
     private readonly signal: OutgoingWorkSignal,
@@ -159,12 +158,11 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
 
   private async deliver({ article, lease }: ClaimedArticle, limited: Map<string, { until: number; reason: DeliveryReason }>): Promise<void> {
     const ticket = await this.tickets.findOneBy({ id: article.ticketId });
-    const profile = ticket ? await this.profiles.findOneBy({ id: ticket.profileId }) : null;
+    const profile = ticket ? await this.profiles.stored(ticket.profileId) : null;
     if (!ticket || !profile) return this.fail(article, lease, { key: 'tickets.delivery.error.internal', params: { detail: 'ticket or profile missing' } }, false);
-    const blocker = sendBlocker(profile);
-    if (blocker) return this.fail(article, lease, blocker, false);
-    const credentials = this.credentials.credentialsOf(profile);
-    if (!credentials) return this.fail(article, lease, { key: 'tickets.profile.notSetUp', params: { name: profile.name } }, false);
+    const sending = this.sending.credentials(profile);
+    if (sending.refusal) return this.fail(article, lease, sending.refusal, false);
+    const { credentials } = sending;
     if (article.channel === 'note') return this.fail(article, lease, { key: 'tickets.delivery.error.note' }, false);
     if (article.channel === 'dm' && !/^\d+$/.test(ticket.customerXId)) return this.fail(article, lease, { key: 'tickets.delivery.error.noRecipient' }, false);
 
@@ -188,7 +186,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
         return this.retryLater(article, lease, outcome.nextAttemptAt, outcome.reason, outcome.countsAsAttempt);
       }
       await this.fail(article, lease, outcome.reason, outcome.countsAsAttempt);
-      if (outcome.flagProfile) await this.profiles.update({ id: profile.id }, { needsReauthorisation: true });
+      if (outcome.flagProfile) await this.profiles.flagNeedsReauthorisation(profile.id);
       return;
     }
     await this.markSent(article, lease, externalId, ticket);

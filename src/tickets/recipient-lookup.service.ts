@@ -3,8 +3,8 @@ import { XApiClient } from '../channels/x/x-api-client';
 import { XApiError, XRateLimitedError, XUnreachableError } from '../channels/x/x-errors';
 import type { XUserLookup } from '../channels/x/x-user-lookup';
 import { DomainException } from '../common/domain.exception';
-import { ProfileCredentialsService } from '../social-media-profiles/profile-credentials.service';
 import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { SendingProfiles } from './sending-profiles';
 
 export interface XRecipient {
   id: string;
@@ -21,12 +21,13 @@ export interface XRecipient {
 export class RecipientLookup {
   constructor(
     private readonly x: XApiClient,
-    private readonly credentials: ProfileCredentialsService,
+    private readonly sending: SendingProfiles,
   ) {}
 
   async byHandle(profile: SocialMediaProfile, handle: string, field: string): Promise<XRecipient> {
-    const keys = this.credentials.credentialsOf(profile);
-    if (!keys) throw new DomainException('tickets.profile.notSetUp', field, { name: profile.name });
+    const sending = this.sending.credentials(profile);
+    if (sending.refusal) throw new DomainException(sending.refusal.key, field, sending.refusal.params);
+    const keys = sending.credentials;
     let lookup: XUserLookup;
     try {
       lookup = await this.x.userByUsername(keys, handle);

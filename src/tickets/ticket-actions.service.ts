@@ -12,10 +12,10 @@ import { ArticleDeliveryService } from './article-delivery.service';
 import { dmConversation } from './conversation-key';
 import { ConversationHeldError, ConversationTickets, type ArticleDraft, type TicketRef } from './conversation-tickets.service';
 import type { NewTicketDto } from './dto/new-ticket.dto';
-import { sendBlocker } from './profile-usability';
 import { chosenNextState, nextStateChange } from './reply-next-state';
 import { chosenReplyChannel, type ReplyChannel } from './reply-channels';
 import { RecipientLookup } from './recipient-lookup.service';
+import { SendingProfiles } from './sending-profiles';
 import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { agentActor, TicketHistory } from './ticket-history.service';
@@ -64,6 +64,7 @@ export class TicketActionsService {
     private readonly history: TicketHistory,
     private readonly sentOnce: SentOnce,
     private readonly recipients: RecipientLookup,
+    private readonly sending: SendingProfiles,
   ) {}
 
   /**
@@ -84,8 +85,8 @@ export class TicketActionsService {
     access.require({ action: 'reply', nextState });
     const next = nextStateChange(agent, ticket, nextState as TicketState, form.pendingUntil, this.clock.now());
     const closes = next.state !== ticket.state && stateTypeOf(next.state) === 'closed';
-    const blocker = sendBlocker(ticket.profile);
-    if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
+    const refusal = this.sending.refusal(ticket.profile);
+    if (refusal) throw new DomainException(refusal.key, undefined, refusal.params);
     const channel = chosenReplyChannel(ticket.channel, form.channel);
     if (channel === 'dm' && !/^\d+$/.test(ticket.customerXId)) throw new DomainException('compose.error.noDmRecipient', 'channel');
     const body = checkedBody(form.body, channel);
@@ -171,8 +172,8 @@ export class TicketActionsService {
   async resend(agent: CurrentAgent, ticketId: number, articleId: number): Promise<void> {
     const { ticket } = await this.reader.findForAgent(agent, ticketId, 'act');
     (await this.acl.forTicket(agent, ticket)).require({ action: 'resend' });
-    const blocker = sendBlocker(ticket.profile);
-    if (blocker) throw new DomainException(blocker.key, undefined, blocker.params);
+    const refusal = this.sending.refusal(ticket.profile);
+    if (refusal) throw new DomainException(refusal.key, undefined, refusal.params);
     await this.transactions.run(async (m) => {
       const result = await m
         .createQueryBuilder()

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { agentTimeZone, type CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
 import type { FormState } from '../common/form-state';
 import { formatInstant, wallClockAt, toDateTimeLocal } from '../common/time-zone';
 import { translate, type MessageParams } from '../i18n/translator';
-import { Queue } from '../queues/queue.entity';
-import { User } from '../users/user.entity';
+import { QueuesService } from '../queues/queues.service';
+import { AgentsService } from '../users/agents.service';
 import { decodeReason } from './delivery-outcome';
 import { quickChoiceOptions, reminderReached } from './pending-time';
 import type { TicketHistoryEntry } from './ticket-history.entity';
@@ -40,8 +38,8 @@ const valueOf = (state: FormState | undefined, name: string): string | undefined
 @Injectable()
 export class TicketZoomPanelsService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(Queue) private readonly queues: Repository<Queue>,
+    private readonly agents: AgentsService,
+    private readonly queues: QueuesService,
     private readonly moves: TicketMoveService,
     private readonly history: TicketHistory,
     private readonly clock: Clock,
@@ -120,8 +118,8 @@ export class TicketZoomPanelsService {
       if (entry.kind === 'owner') for (const value of [entry.oldValue, entry.newValue]) if (value) userIds.add(Number(value));
       if (entry.kind === 'queue' || entry.kind === 'created') for (const value of [entry.oldValue, entry.newValue]) if (value) queueIds.add(Number(value));
     }
-    const users = new Map((userIds.size ? await this.users.find({ where: { id: In([...userIds]) }, select: { id: true, name: true, login: true } }) : []).map((u) => [u.id, `${u.name} (${u.login})`]));
-    const queues = new Map((queueIds.size ? await this.queues.find({ where: { id: In([...queueIds]) }, select: { id: true, name: true } }) : []).map((q) => [q.id, q.name]));
+    const users = new Map((await this.agents.namesOf([...userIds])).map((u) => [u.id, `${u.name} (${u.login})`]));
+    const queues = new Map((await this.queues.namesOf([...queueIds])).map((q) => [q.id, q.name]));
     const t = (key: string, params?: MessageParams) => translate(agent.language, key, params);
     const nobody = t('ticketHistory.nobody');
     const userName = (id: string | null) => (id ? (users.get(Number(id)) ?? `#${id}`) : nobody);

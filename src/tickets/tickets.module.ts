@@ -4,17 +4,17 @@ import { AclModule } from '../acl/acl.module';
 import { XModule } from '../channels/x/x.module';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { Queue } from '../queues/queue.entity';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { QueuesModule } from '../queues/queues.module';
 import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
 import { SearchIndexModule } from '../search/search-index.module';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
-import { User } from '../users/user.entity';
+import { UsersModule } from '../users/users.module';
 import { ArticleDeliveryService } from './article-delivery.service';
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
 import { ConversationTickets } from './conversation-tickets.service';
 import { RecipientLookup } from './recipient-lookup.service';
+import { SendingProfiles } from './sending-profiles';
 import { SentOnce } from './sent-once.service';
 import { TicketAclService } from './ticket-acl.service';
 import { TicketActionsService } from './ticket-actions.service';
@@ -43,14 +43,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
  * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([Ticket, Article, Queue, SocialMediaProfile, User, TicketHistoryEntry]),
-    XModule,
-    SocialMediaProfilesModule,
-    AclModule,
-    SearchIndexModule,
-    AttachmentStorageModule,
-  ],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, TicketHistoryEntry]), UsersModule, QueuesModule, XModule, SocialMediaProfilesModule, AclModule, SearchIndexModule, AttachmentStorageModule],
   controllers: [TicketsController, TicketWorkController],
   providers: [
     ConversationTickets,
@@ -68,6 +61,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
     TicketAclService,
     ArticleDeliveryService,
     SentOnce,
+    SendingProfiles,
     RecipientLookup,
     ZoomCompose,
     Clock,

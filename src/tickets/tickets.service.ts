@@ -1,20 +1,23 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { Clock } from '../common/clock';
 import { formValues, type FormState } from '../common/form-state';
 import { pageWindow, requestedPage } from '../common/pagination';
 import { pageIdsOf } from '../database/paged-query';
-import { Queue } from '../queues/queue.entity';
-import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
-import { User } from '../users/user.entity';
+import type { Queue } from '../queues/queue.entity';
+import { QueuesService } from '../queues/queues.service';
+import { ProfilesService } from '../social-media-profiles/profiles.service';
+import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
+import { AgentsService } from '../users/agents.service';
+import type { User } from '../users/user.entity';
 import type { Permission } from '../users/user-group.entity';
 import { Article } from './article.entity';
 import { ConversationTickets } from './conversation-tickets.service';
 import { decodeReason } from './delivery-outcome';
 import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
-import { sendBlocker } from './profile-usability';
+import { SendingProfiles } from './sending-profiles';
 import type { TicketAclAction } from '../acl/acl-scope';
 import { ForbiddenActionException } from '../common/domain.exception';
 import { ACTION_REFUSED, type TicketAccess } from './ticket-access';
@@ -56,21 +59,18 @@ export class TicketsService {
   constructor(
     @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
     @InjectRepository(Article) private readonly articles: Repository<Article>,
-    @InjectRepository(Queue) private readonly queues: Repository<Queue>,
-    @InjectRepository(SocialMediaProfile) private readonly profiles: Repository<SocialMediaProfile>,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly queues: QueuesService,
+    private readonly profiles: ProfilesService,
+    private readonly agents: AgentsService,
     private readonly acl: TicketAclService,
     private readonly conversations: ConversationTickets,
     private readonly clock: Clock,
+    private readonly sending: SendingProfiles,
   ) {}
 
   /** Queues the agent may read (`read`) or work in (`act`), by name. */
-  async queuesFor(agent: CurrentAgent, needed: 'read' | 'act', validOnly = false): Promise<Queue[]> {
-    const groups = groupNamesWith(agent, needed);
-    if (groups.length === 0) return [];
-    const query = this.queues.createQueryBuilder('q').innerJoinAndSelect('q.group', 'g').where('g.name IN (:...groups)', { groups }).orderBy('q.name', 'ASC');
-    if (validOnly) query.andWhere("q.validity = 'valid'");
-    return query.getMany();
+  queuesFor(agent: CurrentAgent, needed: 'read' | 'act', validOnly = false): Promise<Queue[]> {
+    return this.queues.inGroups(groupNamesWith(agent, needed), validOnly);
   }
 
   /**
@@ -89,9 +89,14 @@ export class TicketsService {
     return { ticket, permission };
   }
 
+  /** The profile a ticket came in through or goes out through; undefined for an unknown ticket. */
+  async profileIdOf(ticketId: number): Promise<number | undefined> {
+    return (await this.tickets.findOne({ where: { id: ticketId }, select: { id: true, profileId: true } }))?.profileId;
+  }
+
   async queueView(agent: CurrentAgent, query: TicketListQuery) {
     const queues = await this.queuesFor(agent, 'read');
-    const profiles = await this.acl.queueViewProfiles(agent, await this.profiles.find({ select: { id: true, name: true }, order: { name: 'ASC' } }));
+    const profiles = await this.acl.queueViewProfiles(agent, await this.profiles.names());
     const filter = {
       queueId: pickId(query.queueId, queues),
       state: (STATE_FILTERS as readonly unknown[]).includes(query.state) ? (query.state as StateFilter) : 'open-tickets',
@@ -177,14 +182,14 @@ export class TicketsService {
     const id = ticket.id;
     const articles = await this.articles.find({ where: { ticketId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const authorIds = [...new Set(articles.map((a) => a.createdById).filter((v): v is number => v !== null))];
-    const authors = new Map((authorIds.length ? await this.users.findBy({ id: In(authorIds) }) : []).map((u) => [u.id, u.name]));
+    const authors = new Map((await this.agents.namesOf(authorIds)).map((u) => [u.id, u.name]));
 
     // A ticket another agent has locked is read-only here (docs/AGENT-WORKSPACE.md, "Locks").
     const mayAct = canAct(permission) && !lockedByOther(ticket, agent.id);
     const replyOffered = mayAct && access.offers('reply');
     const profileAllowed = replyOffered && access.mayUseProfile('reply');
     const mayResend = mayAct && access.offers('resend') && access.mayUseProfile('resend');
-    const blocker = sendBlocker(ticket.profile);
+    const blocker = this.sending.refusal(ticket.profile);
     const target = ticket.channel === 'tweet' ? replyTarget(articles) : undefined;
     // An open ticket that another one keeps out of its conversation says where new messages go.
     const threadHolders = CLOSED_STATES.includes(ticket.state) ? [] : await this.conversations.heldElsewhere(ticket.id);
@@ -264,7 +269,7 @@ export class TicketsService {
 
   /** Valid profiles that are set up and can send: what a new ticket may go out through, before the ACLs. */
   async sendingProfiles(): Promise<SocialMediaProfile[]> {
-    return (await this.profiles.find({ order: { name: 'ASC' } })).filter((p) => !sendBlocker(p));
+    return (await this.profiles.all()).filter((p) => !this.sending.refusal(p));
   }
 
   /**
@@ -297,13 +302,22 @@ export class TicketsService {
 
   /** Valid agents with rw in the queue's group: who may own a ticket there. */
   ownerCandidates(groupId: number): Promise<User[]> {
-    return this.users
-      .createQueryBuilder('u')
-      .innerJoin('u.memberships', 'm', 'm.groupId = :groupId AND m.permission = :rw', { groupId, rw: 'rw' })
-      .innerJoin('m.group', 'g', "g.validity = 'valid'")
-      .where("u.validity = 'valid'")
-      .orderBy('u.name', 'ASC')
-      .getMany();
+    return this.agents.rwMembersOf(groupId);
+  }
+
+  /** Outgoing articles X did not take (delivery `failed`) per profile, created after `since`, in one query (channel health). */
+  async failedDeliveriesSince(profileIds: number[], since: Date): Promise<Map<number, number>> {
+    if (profileIds.length === 0) return new Map();
+    const rows = await this.articles
+      .createQueryBuilder('a')
+      .select('a.profileId', 'profileId')
+      .addSelect('COUNT(*)', 'failed')
+      .where('a.profileId IN (:...profileIds)', { profileIds })
+      .andWhere("a.deliveryStatus = 'failed'")
+      .andWhere('a.createdAt > :since', { since })
+      .groupBy('a.profileId')
+      .getRawMany<{ profileId: number | string; failed: number | string }>();
+    return new Map(rows.map((row) => [Number(row.profileId), Number(row.failed)]));
   }
 
   /** Open tickets (new, open, pending) per queue the agent may read, for the dashboard. */

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Session, SessionData } from 'express-session';
-import { Not, Repository } from 'typeorm';
-import { HttpSession } from '../common/http-session.entity';
-import { storedSessionId } from '../common/typeorm-session.store';
+import { Repository } from 'typeorm';
+import { TypeormSessionStore } from '../common/typeorm-session.store';
 import { User } from './user.entity';
 
 /**
@@ -16,7 +15,7 @@ import { User } from './user.entity';
 @Injectable()
 export class AgentSessionsService {
   constructor(
-    @InjectRepository(HttpSession) private readonly sessions: Repository<HttpSession>,
+    private readonly sessions: TypeormSessionStore,
     @InjectRepository(User) private readonly users: Repository<User>,
   ) {}
 
@@ -29,7 +28,7 @@ export class AgentSessionsService {
     await this.users.increment({ id: agentId }, 'sessionGeneration', 1);
     const { sessionGeneration } = await this.users.findOneOrFail({ where: { id: agentId }, select: { id: true, sessionGeneration: true } });
     const keep = options.keep?.userId === agentId ? options.keep : undefined;
-    await this.sessions.delete(keep ? { userId: agentId, id: Not(storedSessionId(keep.id)) } : { userId: agentId });
+    await this.sessions.destroyAllOf(agentId, keep?.id);
     if (keep) keep.sessionGeneration = sessionGeneration;
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Session, SessionData } from 'express-session';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
-import { PasswordHasher } from '../auth/password-hasher';
+import { PasswordHasher } from './password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
 import { DEFAULT_TIME_ZONE, knownTimeZone } from '../common/time-zone';
@@ -55,6 +55,22 @@ export class AgentsService {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new RecordNotFoundException('agents.error.notFound');
     return user;
+  }
+
+  /** Id, name and login of the agents with these ids, in one query; unknown ids are left out. */
+  namesOf(ids: number[]): Promise<Pick<User, 'id' | 'name' | 'login'>[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.users.find({ where: { id: In(ids) }, select: { id: true, name: true, login: true } });
+  }
+
+  /** Valid agents with `rw` in the group, while the group is valid, by name: who may own a ticket of its queues. */
+  rwMembersOf(groupId: number): Promise<User[]> {
+    return this.users
+      .createQueryBuilder('u')
+      .innerJoin('u.memberships', 'm', 'm.groupId = :groupId AND m.permission = :rw', { groupId, rw: 'rw' })
+      .innerJoin('m.group', 'g', "g.validity = 'valid'")
+      .where("u.validity = 'valid'")
+      .orderBy('u.name', 'ASC')
+      .getMany();
   }
 
   findByLogin(login: string): Promise<User | null> {

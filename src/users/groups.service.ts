@@ -32,6 +32,11 @@ export class GroupsService {
     return group;
   }
 
+  /** Whether a group with this id exists (valid or not). */
+  exists(id: number): Promise<boolean> {
+    return this.groups.existsBy({ id });
+  }
+
   findByName(name: string): Promise<Group | null> {
     return this.groups.createQueryBuilder('g').where('LOWER(g.name) = LOWER(:name)', { name }).getOne();
   }

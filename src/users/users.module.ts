@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PasswordHasher } from '../auth/password-hasher';
-import { HttpSession } from '../common/http-session.entity';
+import { PasswordHasher } from './password-hasher';
+import { SessionStoreModule } from '../common/session-store.module';
 import { AdminSeedService } from './admin-seed.service';
 import { AgentSessionsService } from './agent-sessions.service';
 import { AgentsController } from './agents.controller';
@@ -13,7 +13,7 @@ import { UserGroup } from './user-group.entity';
 import { User } from './user.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Group, UserGroup, HttpSession])],
+  imports: [TypeOrmModule.forFeature([User, Group, UserGroup]), SessionStoreModule],
   controllers: [AgentsController, GroupsController],
   providers: [AgentsService, AgentSessionsService, GroupsService, PasswordHasher, AdminSeedService],
   exports: [AgentsService, AgentSessionsService, GroupsService, PasswordHasher],

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
 import { Attachment } from '../../src/attachments/attachment.entity';
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/users/password-hasher';
 import { Clock } from '../../src/common/clock';
 import { DomainException } from '../../src/common/domain.exception';
 import { Transactions } from '../../src/database/transactions';

@@ -1,6 +1,6 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type TestAgent from 'supertest/lib/agent';
-import { PasswordHasher } from '../../src/auth/password-hasher';
+import { PasswordHasher } from '../../src/users/password-hasher';
 import { Clock } from '../../src/common/clock';
 import { AgentsService } from '../../src/users/agents.service';
 import { createTestApp, type TestApp } from '../utils/create-test-app';

@@ -2,9 +2,12 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
+import { ArticleDeliveryService } from '../../src/tickets/article-delivery.service';
+import { Article } from '../../src/tickets/article.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { dmBody, newXId, signed } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
+import { insertArticle, insertTicket } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
@@ -14,7 +17,8 @@ import { browserLike, csrfTokenOf, logIn } from '../utils/http';
  * Issue 8, defect 4: one X account on two profiles duplicated every DM and mention. Verifying (step
  * 5) or "Sign in with X" for an account another valid profile holds is refused with that profile's
  * name; an invalid profile frees the account; making a profile valid again while another holds its
- * account is refused; and only the holding profile ever receives the account's events.
+ * account is refused; and only the holding profile ever receives the account's events or sends
+ * through the account.
  */
 describe('one X account, one profile', () => {
   let t: TestApp;
@@ -145,5 +149,21 @@ describe('one X account, one profile', () => {
       [duplicate.id, 'rejected'],
     ]);
     expect(events[1].error).toContain('another profile holds its X account');
+  });
+
+  it('sends nothing through a valid profile that does not hold its account: the reply fails with the reason', async () => {
+    const queue = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+    // Receiving and sending ask the same rule (ProfileParticipation): the duplicate takes no part either way.
+    await createReadyProfile(t, { name: 'SendHolder', accountId: '1790000000000000888', targetQueueId: queue.id });
+    const duplicate = await createReadyProfile(t, { name: 'SendDuplicate', accountId: '1790000000000000888', targetQueueId: queue.id });
+    const { ticket, customer } = await insertTicket(t, { profileId: duplicate.id, queueId: queue.id, channel: 'dm' });
+    const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'From the duplicate', deliveryStatus: 'sending', nextAttemptAt: String(Date.now()) });
+
+    await t.app.get(ArticleDeliveryService).kick();
+
+    expect(fakeX.sent.filter((message) => message.text === 'From the duplicate')).toEqual([]);
+    const failed = await t.dataSource.getRepository(Article).findOneByOrFail({ id: queued.id });
+    expect(failed.deliveryStatus).toBe('failed');
+    expect(JSON.parse(failed.deliveryError!)).toEqual({ key: 'tickets.profile.accountHeldElsewhere', params: { name: 'SendDuplicate' } });
   });
 });

@@ -4,6 +4,11 @@ import { hash, verify } from '@node-rs/argon2';
 /** `Algorithm.Argon2id` of @node-rs/argon2; its const enum cannot be read under isolatedModules. */
 const ARGON2ID = 2;
 
+/**
+ * Agents' password hashes (argon2id). It lives with the agents whose `passwordHash` it makes:
+ * `AgentsService` hashes on create and reset, and the login and own-password change (auth/) verify
+ * through `UsersModule`'s export, so auth depends on users and never the other way round.
+ */
 @Injectable()
 export class PasswordHasher {
   hash(password: string): Promise<string> {
