@@ -4,11 +4,13 @@ import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { DomainException } from '../common/domain.exception';
-import { addFlash, redirectAfterSave } from '../common/flash';
+import type { FlashMessage } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, paginationLinks } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
+import type { StoredAcl } from './acl.entity';
 import { ACL_CHOICES, ACL_SCREEN_USES, HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS } from './acl-scope';
 import { AclSimulatorService, type SimulationQuery } from './acl-simulator.service';
 import { aclNotes, AclStoreService, type AclImportMode } from './acl-store.service';
@@ -74,11 +76,10 @@ export class AclController {
 
   @Post('new')
   @AdminOnly()
-  async create(@Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: AclFormDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const acl = await this.store.create(form, agent.login);
-    addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
-    for (const warning of aclNotes(engineAclOf(acl))) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: savedFlashes(acl) };
   }
 
   @Get('import')
@@ -103,7 +104,8 @@ export class AclController {
   @Post('import')
   @AdminOnly()
   @UseInterceptors(AclUploadInterceptor)
-  async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const upload = uploadOf(req);
     if (upload.problem) throw new DomainException(`acl.import.error.${upload.problem}`, 'file', { max: '1 MiB', files: ACL_IMPORT_MAX_FILES });
     const mode: AclImportMode = form.mode ?? (form.overwrite ? 'overwrite' : 'add');
@@ -113,10 +115,10 @@ export class AclController {
     const result = await this.store.importFiles(files, { mode, actor: agent.login });
     const names = [...result.added, ...result.updated];
     const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')} …` : names.join(', ');
-    addFlash(req, { type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names: shown } });
-    if (result.removed.length > 0) addFlash(req, { type: 'info', key: 'acl.flash.importRemoved', params: { count: result.removed.length } });
-    for (const warning of this.store.flashWarnings(result.warnings)) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    const flash: FlashMessage[] = [{ type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names: shown } }];
+    if (result.removed.length > 0) flash.push({ type: 'info', key: 'acl.flash.importRemoved', params: { count: result.removed.length } });
+    for (const warning of this.store.flashWarnings(result.warnings)) flash.push({ type: 'info', key: 'acl.flash.warning', params: { warning } });
+    return { redirect: '/admin/acl', flash };
   }
 
   /** The OTRS export file of all ACLs, of those ticked (`?id=1&id=4`), or one part of "Export as files". */
@@ -160,17 +162,18 @@ export class AclController {
 
   @Post('deploy')
   @AdminOnly()
-  async deploy(@Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async deploy(@Agent() agent: CurrentAgent): Promise<AfterSave> {
     const { count } = await this.store.deploy(agent.login);
-    addFlash(req, { type: 'success', key: 'acl.flash.deployed', params: { count } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deployed', params: { count } } };
   }
 
   /** Where a refused deploy lands (the error filter goes back to the posted path). */
   @Get('deploy')
   @AdminOnly()
-  deployPage(@Res() res: Response): void {
-    res.redirect(303, '/admin/acl');
+  @RedirectAfterSave()
+  deployPage(): AfterSave {
+    return { redirect: '/admin/acl' };
   }
 
   /** Confirmation for the ACLs ticked in the list. */
@@ -185,20 +188,14 @@ export class AclController {
 
   @Post('delete')
   @AdminOnly()
-  async deleteSelection(@Body() selection: AclSelectionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async deleteSelection(@Body() selection: AclSelectionDto): Promise<AfterSave> {
     const rows = await this.store.deleteMany(selection.id);
-    addFlash(req, {
-      type: 'success',
-      key: 'acl.flash.deletedMany',
-      params: {
-        count: rows.length,
-        names: rows
-          .slice(0, 20)
-          .map((row) => row.name)
-          .join(', '),
-      },
-    });
-    await redirectAfterSave(req, res, '/admin/acl');
+    const names = rows
+      .slice(0, 20)
+      .map((row) => row.name)
+      .join(', ');
+    return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deletedMany', params: { count: rows.length, names } } };
   }
 
   @Get('simulate')
@@ -242,11 +239,10 @@ export class AclController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const acl = await this.store.update(id, form, agent.login);
-    addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
-    for (const warning of aclNotes(engineAclOf(acl))) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: savedFlashes(acl) };
   }
 
   @Get(':id/delete')
@@ -259,15 +255,23 @@ export class AclController {
 
   @Post(':id/delete')
   @AdminOnly()
-  async delete(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async delete(@Param('id', RecordIdPipe) id: number): Promise<AfterSave> {
     const acl = await this.store.delete(id);
-    addFlash(req, { type: 'success', key: 'acl.flash.deleted', params: { name: acl.name } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deleted', params: { name: acl.name } } };
   }
 
   private formModel(title: string, values: Record<string, unknown>, rejected?: FormState) {
     return { title, nav: 'acl', values, errors: rejected?.errors ?? {}, validIdOptions: VALID_ID_OPTIONS };
   }
+}
+
+/** "Saved", then each note on the ACL just saved. */
+function savedFlashes(acl: StoredAcl): FlashMessage[] {
+  return [
+    { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } },
+    ...aclNotes(engineAclOf(acl)).map((warning): FlashMessage => ({ type: 'info', key: 'acl.flash.warning', params: { warning } })),
+  ];
 }
 
 /** An unticked checkbox sends nothing, so a rejected form's absent checkbox means "not ticked". */

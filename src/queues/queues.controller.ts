@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, listView } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { GroupsService } from '../users/groups.service';
 import { QueueFormDto } from './dto/queue-form.dto';
@@ -38,10 +37,10 @@ export class QueuesController {
 
   @Post('new')
   @AdminOnly()
-  async create(@Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: QueueFormDto): Promise<AfterSave> {
     const queue = await this.queues.create(form);
-    addFlash(req, { type: 'success', key: 'flash.created', params: { name: queue.name } });
-    await redirectAfterSave(req, res, '/admin/queues');
+    return { redirect: '/admin/queues', flash: { type: 'success', key: 'flash.created', params: { name: queue.name } } };
   }
 
   @Get(':id')
@@ -57,10 +56,10 @@ export class QueuesController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: QueueFormDto): Promise<AfterSave> {
     const queue = await this.queues.update(id, form);
-    addFlash(req, { type: 'success', key: 'flash.saved', params: { name: queue.name } });
-    await redirectAfterSave(req, res, '/admin/queues');
+    return { redirect: '/admin/queues', flash: { type: 'success', key: 'flash.saved', params: { name: queue.name } } };
   }
 
   private async formModel(title: string, values: Record<string, unknown>, rejected?: FormState) {

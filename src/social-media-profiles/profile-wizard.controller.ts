@@ -3,8 +3,8 @@ import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { RejectedForm, rememberRejectedForm, type FormState } from '../common/form-state';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { ProfilePagesService } from './profile-pages.service';
 import { ProfileWizardService } from './profile-wizard.service';
 import { parseStep } from './wizard-steps';
@@ -29,22 +29,15 @@ export class ProfileWizardController {
   /** Saves the step (every error in one round), then follows the button that was pressed. */
   @Post(':step')
   @AdminOnly()
-  async submit(
-    @Param('id', RecordIdPipe) id: number,
-    @Param('step') stepParam: string,
-    @Body() body: Record<string, unknown>,
-    @Agent() agent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  @RedirectAfterSave()
+  async submit(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const step = parseStep(stepParam);
     if (!step) throw new NotFoundException();
     const outcome = await this.wizard.submit(id, step, body, agent.login);
     if (outcome.kind === 'redisplay') {
       rememberRejectedForm(req, {});
-      return redirectAfterSave(req, res, req.originalUrl);
+      return { redirect: req.originalUrl };
     }
-    outcome.flashes.forEach((flash) => addFlash(req, flash));
-    await redirectAfterSave(req, res, outcome.location);
+    return { redirect: outcome.location, flash: outcome.flashes };
   }
 }
