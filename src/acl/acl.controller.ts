@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { DomainException } from '../common/domain.exception';
+import { isTicked } from '../common/dto/checkbox-field';
 import type { FlashMessage } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, paginationLinks } from '../common/list-query';
@@ -47,7 +48,7 @@ export class AclController {
   async list(@Query('filter') filter?: unknown, @Query('warnings') warnings?: unknown, @Query('page') page?: unknown) {
     const query = listQuery(filter, page);
     const term = query.filter;
-    const warningsOnly = warnings === '1';
+    const warningsOnly = isTicked(warnings);
     const overview = await this.store.overview({ filter: term, warningsOnly, page: query.page });
     return {
       title: 'acl.title',
@@ -70,8 +71,8 @@ export class AclController {
   @Get('new')
   @AdminOnly()
   @Render('pages/admin/acl/form')
-  newForm(@RejectedForm() rejected?: FormState) {
-    return this.formModel('acl.add', formValues(NEW_ACL, withUnticked(rejected)), rejected);
+  newForm(@RejectedForm(AclFormDto) rejected?: FormState) {
+    return this.formModel('acl.add', formValues(NEW_ACL, rejected), rejected);
   }
 
   @Post('new')
@@ -227,11 +228,11 @@ export class AclController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/acl/form')
-  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm(AclFormDto) rejected?: FormState) {
     const row = await this.store.get(id);
     const acl = engineAclOf(row);
     return {
-      ...this.formModel('acl.edit', formValues(formValuesOf(acl), withUnticked(rejected)), rejected),
+      ...this.formModel('acl.edit', formValues(formValuesOf(acl), rejected), rejected),
       acl: { ...row, validity: VALIDITY_BY_ID[row.validId] },
       warnings: [...aclNotes(acl), ...aclSetWarnings([acl])],
     };
@@ -272,9 +273,4 @@ function savedFlashes(acl: StoredAcl): FlashMessage[] {
     { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } },
     ...aclNotes(engineAclOf(acl)).map((warning): FlashMessage => ({ type: 'info', key: 'acl.flash.warning', params: { warning } })),
   ];
-}
-
-/** An unticked checkbox sends nothing, so a rejected form's absent checkbox means "not ticked". */
-function withUnticked(rejected: FormState | undefined, checkbox = 'stopAfterMatch'): FormState | undefined {
-  return rejected && { ...rejected, values: { [checkbox]: false, ...rejected.values } };
 }

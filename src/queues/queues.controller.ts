@@ -30,7 +30,7 @@ export class QueuesController {
   @Get('new')
   @AdminOnly()
   @Render('pages/admin/queues/form')
-  newForm(@RejectedForm() rejected?: FormState) {
+  newForm(@RejectedForm(QueueFormDto) rejected?: FormState) {
     const defaults = { name: '', groupId: '', followUp: 'possible', followUpLock: false, comment: '', validity: 'valid' };
     return this.formModel('queues.add', formValues(defaults, rejected), rejected);
   }
@@ -46,11 +46,10 @@ export class QueuesController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/queues/form')
-  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm(QueueFormDto) rejected?: FormState) {
     const queue = await this.queues.get(id);
     const stored = { name: queue.name, groupId: queue.groupId, followUp: queue.followUp, followUpLock: queue.followUpLock, comment: queue.comment, validity: queue.validity };
-    // An unticked checkbox sends nothing, so a rejected form's absent lock means "not ticked".
-    const values = formValues(stored, rejected && { ...rejected, values: { followUpLock: false, ...rejected.values } });
+    const values = formValues(stored, rejected);
     return { ...(await this.formModel('queues.edit', values, rejected)), queue };
   }
 
