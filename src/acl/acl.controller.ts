@@ -3,7 +3,7 @@ import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { DomainException } from '../common/domain.exception';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { isTicked } from '../common/dto/checkbox-field';
 import type { FlashMessage } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
@@ -29,7 +29,7 @@ const NEW_ACL = { name: '', comment: '', description: '', stopAfterMatch: false,
 /** `?id=3&id=8` → [3, 8]; anything else is refused as "not found". */
 function idsOf(value: unknown): number[] {
   const ids = [value ?? []].flat().map((id) => (typeof id === 'string' && /^\d{1,9}$/.test(id) ? Number(id) : NaN));
-  if (ids.some(Number.isNaN)) throw new DomainException('acl.error.notFound');
+  if (ids.some(Number.isNaN)) throw new RecordNotFoundException('acl.error.notFound');
   return ids;
 }
 

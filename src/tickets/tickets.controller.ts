@@ -65,11 +65,19 @@ export class TicketsController {
   }
 
   /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
-  @Get([':id/reply', ':id/note', ':id/lock', ':id/unlock', ':id/owner', ':id/state', ':id/articles/:articleId/resend'])
+  @Get([':id/reply', ':id/note', ':id/lock', ':id/unlock', ':id/owner', ':id/state'])
   @AgentOnly()
   @RedirectAfterSave()
   backToZoom(@Param('id', RecordIdPipe) id: number): AfterSave {
     return { redirect: ticketPath(id) };
+  }
+
+  /** The same for a refused resend, back at its article; an article id no article can have is a 404 here too. */
+  @Get(':id/articles/:articleId/resend')
+  @AgentOnly()
+  @RedirectAfterSave()
+  backToZoomFromResend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number): AfterSave {
+    return { redirect: `${ticketPath(id)}#article-${articleId}` };
   }
 
   /** Guarded first (agent, CSRF from the URL), then the multipart body is read (ReplyUploadInterceptor). */
