@@ -1,4 +1,5 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { RecordNotFoundException } from '../common/domain.exception';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
@@ -21,7 +22,7 @@ export class ProfileWizardController {
   @AdminOnly()
   async show(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @RejectedForm() rejected: FormState | undefined, @Res() res: Response): Promise<void> {
     const step = parseStep(stepParam);
-    if (!step) throw new NotFoundException();
+    if (!step) throw new RecordNotFoundException('error.notFound');
     const page = await this.pages.step(id, step, rejected);
     res.render(page.template, page);
   }
@@ -32,7 +33,7 @@ export class ProfileWizardController {
   @RedirectAfterSave()
   async submit(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const step = parseStep(stepParam);
-    if (!step) throw new NotFoundException();
+    if (!step) throw new RecordNotFoundException('error.notFound');
     const outcome = await this.wizard.submit(id, step, body, agent.login);
     if (outcome.kind === 'redisplay') {
       rememberRejectedForm(req, {});

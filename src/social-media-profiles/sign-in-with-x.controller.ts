@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
@@ -52,7 +52,7 @@ export class SignInWithXController {
     const pending = req.session.xSignIn;
     delete req.session.xSignIn;
     // `sealedTokenSecret` missing: a sign-in started before this version kept its secret in the clear; start again.
-    if (!pending?.sealedTokenSecret) throw new BadRequestException();
+    if (!pending?.sealedTokenSecret) throw new DomainException('profiles.error.signInNotStarted');
     const profile = await this.profiles.get(pending.profileId);
     const step4 = profilePath(profile, 4);
 
