@@ -5,6 +5,7 @@ const form = (changes: Partial<AclFormDto> = {}): AclFormDto => ({
   name: 'Limit Access to Twitter Profile',
   comment: 'Twitter access restriction',
   description: '',
+  stopAfterMatch: false,
   validId: 1,
   configMatch: "Properties:\n  User:\n    Group_rw:\n    - '[Not]twitter'\n",
   configChange: "PossibleNot:\n  Ticket:\n    TwitterProfileID:\n    - '1'\n",

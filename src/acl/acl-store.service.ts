@@ -184,7 +184,7 @@ export class AclStoreService {
   async getMany(ids: readonly number[]): Promise<StoredAcl[]> {
     const unique = [...new Set(ids)];
     const rows = unique.length > 0 ? await this.acls.findBy({ id: In(unique) }) : [];
-    if (rows.length !== unique.length) throw new DomainException('acl.error.notFound');
+    if (rows.length !== unique.length) throw new RecordNotFoundException('acl.error.notFound');
     return rows.sort((a, b) => compareCodePoints(a.name, b.name));
   }
 
@@ -217,7 +217,7 @@ export class AclStoreService {
       await this.pacer.inSlices(unique, 500, async (slice) => {
         rows.push(...(await repository.findBy({ id: In([...slice]) })));
       });
-      if (rows.length !== unique.length) throw new DomainException('acl.error.notFound');
+      if (rows.length !== unique.length) throw new RecordNotFoundException('acl.error.notFound');
       await this.pacer.inSlices(unique, 500, async (slice) => {
         await repository.delete({ id: In([...slice]) });
       });
@@ -348,7 +348,7 @@ export class AclStoreService {
     // Only what the version is made of, for all rows; the whole rows only for this part.
     const keys = (await this.acls.find({ select: { id: true, name: true, changedAt: true } })).sort((a, b) => compareCodePoints(a.name, b.name));
     if (versionOf(keys) !== version) throw new DomainException('acl.export.error.changed');
-    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > keys.length) throw new DomainException('acl.error.notFound');
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > keys.length) throw new RecordNotFoundException('acl.error.notFound');
     const rows = await this.getMany(keys.slice(start, start + count).map((row) => row.id));
     const bodies: string[] = [];
     await this.pacer.inSlices(rows, 250, (slice) => {

@@ -3,12 +3,15 @@ import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { DomainException } from '../common/domain.exception';
-import { addFlash, redirectAfterSave } from '../common/flash';
+import { DomainException, RecordNotFoundException } from '../common/domain.exception';
+import { isTicked } from '../common/dto/checkbox-field';
+import type { FlashMessage } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, paginationLinks } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { formValuesOf } from './acl-form';
 import { engineAclOf } from './acl-record';
+import type { StoredAcl } from './acl.entity';
 import { ACL_CHOICES, ACL_SCREEN_USES, HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, TICKET_ACTIONS } from './acl-scope';
 import { AclSimulatorService, type SimulationQuery } from './acl-simulator.service';
 import { aclNotes, AclStoreService, type AclImportMode } from './acl-store.service';
@@ -26,7 +29,7 @@ const NEW_ACL = { name: '', comment: '', description: '', stopAfterMatch: false,
 /** `?id=3&id=8` → [3, 8]; anything else is refused as "not found". */
 function idsOf(value: unknown): number[] {
   const ids = [value ?? []].flat().map((id) => (typeof id === 'string' && /^\d{1,9}$/.test(id) ? Number(id) : NaN));
-  if (ids.some(Number.isNaN)) throw new DomainException('acl.error.notFound');
+  if (ids.some(Number.isNaN)) throw new RecordNotFoundException('acl.error.notFound');
   return ids;
 }
 
@@ -45,7 +48,7 @@ export class AclController {
   async list(@Query('filter') filter?: unknown, @Query('warnings') warnings?: unknown, @Query('page') page?: unknown) {
     const query = listQuery(filter, page);
     const term = query.filter;
-    const warningsOnly = warnings === '1';
+    const warningsOnly = isTicked(warnings);
     const overview = await this.store.overview({ filter: term, warningsOnly, page: query.page });
     return {
       title: 'acl.title',
@@ -68,17 +71,16 @@ export class AclController {
   @Get('new')
   @AdminOnly()
   @Render('pages/admin/acl/form')
-  newForm(@RejectedForm() rejected?: FormState) {
-    return this.formModel('acl.add', formValues(NEW_ACL, withUnticked(rejected)), rejected);
+  newForm(@RejectedForm(AclFormDto) rejected?: FormState) {
+    return this.formModel('acl.add', formValues(NEW_ACL, rejected), rejected);
   }
 
   @Post('new')
   @AdminOnly()
-  async create(@Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: AclFormDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const acl = await this.store.create(form, agent.login);
-    addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
-    for (const warning of aclNotes(engineAclOf(acl))) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: savedFlashes(acl) };
   }
 
   @Get('import')
@@ -103,7 +105,8 @@ export class AclController {
   @Post('import')
   @AdminOnly()
   @UseInterceptors(AclUploadInterceptor)
-  async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const upload = uploadOf(req);
     if (upload.problem) throw new DomainException(`acl.import.error.${upload.problem}`, 'file', { max: '1 MiB', files: ACL_IMPORT_MAX_FILES });
     const mode: AclImportMode = form.mode ?? (form.overwrite ? 'overwrite' : 'add');
@@ -113,10 +116,10 @@ export class AclController {
     const result = await this.store.importFiles(files, { mode, actor: agent.login });
     const names = [...result.added, ...result.updated];
     const shown = names.length > 20 ? `${names.slice(0, 20).join(', ')} …` : names.join(', ');
-    addFlash(req, { type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names: shown } });
-    if (result.removed.length > 0) addFlash(req, { type: 'info', key: 'acl.flash.importRemoved', params: { count: result.removed.length } });
-    for (const warning of this.store.flashWarnings(result.warnings)) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    const flash: FlashMessage[] = [{ type: 'success', key: 'acl.flash.imported', params: { added: result.added.length, updated: result.updated.length, names: shown } }];
+    if (result.removed.length > 0) flash.push({ type: 'info', key: 'acl.flash.importRemoved', params: { count: result.removed.length } });
+    for (const warning of this.store.flashWarnings(result.warnings)) flash.push({ type: 'info', key: 'acl.flash.warning', params: { warning } });
+    return { redirect: '/admin/acl', flash };
   }
 
   /** The OTRS export file of all ACLs, of those ticked (`?id=1&id=4`), or one part of "Export as files". */
@@ -160,17 +163,18 @@ export class AclController {
 
   @Post('deploy')
   @AdminOnly()
-  async deploy(@Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async deploy(@Agent() agent: CurrentAgent): Promise<AfterSave> {
     const { count } = await this.store.deploy(agent.login);
-    addFlash(req, { type: 'success', key: 'acl.flash.deployed', params: { count } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deployed', params: { count } } };
   }
 
   /** Where a refused deploy lands (the error filter goes back to the posted path). */
   @Get('deploy')
   @AdminOnly()
-  deployPage(@Res() res: Response): void {
-    res.redirect(303, '/admin/acl');
+  @RedirectAfterSave()
+  deployPage(): AfterSave {
+    return { redirect: '/admin/acl' };
   }
 
   /** Confirmation for the ACLs ticked in the list. */
@@ -185,20 +189,14 @@ export class AclController {
 
   @Post('delete')
   @AdminOnly()
-  async deleteSelection(@Body() selection: AclSelectionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async deleteSelection(@Body() selection: AclSelectionDto): Promise<AfterSave> {
     const rows = await this.store.deleteMany(selection.id);
-    addFlash(req, {
-      type: 'success',
-      key: 'acl.flash.deletedMany',
-      params: {
-        count: rows.length,
-        names: rows
-          .slice(0, 20)
-          .map((row) => row.name)
-          .join(', '),
-      },
-    });
-    await redirectAfterSave(req, res, '/admin/acl');
+    const names = rows
+      .slice(0, 20)
+      .map((row) => row.name)
+      .join(', ');
+    return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deletedMany', params: { count: rows.length, names } } };
   }
 
   @Get('simulate')
@@ -230,11 +228,11 @@ export class AclController {
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/acl/form')
-  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm(AclFormDto) rejected?: FormState) {
     const row = await this.store.get(id);
     const acl = engineAclOf(row);
     return {
-      ...this.formModel('acl.edit', formValues(formValuesOf(acl), withUnticked(rejected)), rejected),
+      ...this.formModel('acl.edit', formValues(formValuesOf(acl), rejected), rejected),
       acl: { ...row, validity: VALIDITY_BY_ID[row.validId] },
       warnings: [...aclNotes(acl), ...aclSetWarnings([acl])],
     };
@@ -242,11 +240,10 @@ export class AclController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const acl = await this.store.update(id, form, agent.login);
-    addFlash(req, { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } });
-    for (const warning of aclNotes(engineAclOf(acl))) addFlash(req, { type: 'info', key: 'acl.flash.warning', params: { warning } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: savedFlashes(acl) };
   }
 
   @Get(':id/delete')
@@ -259,10 +256,10 @@ export class AclController {
 
   @Post(':id/delete')
   @AdminOnly()
-  async delete(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async delete(@Param('id', RecordIdPipe) id: number): Promise<AfterSave> {
     const acl = await this.store.delete(id);
-    addFlash(req, { type: 'success', key: 'acl.flash.deleted', params: { name: acl.name } });
-    await redirectAfterSave(req, res, '/admin/acl');
+    return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deleted', params: { name: acl.name } } };
   }
 
   private formModel(title: string, values: Record<string, unknown>, rejected?: FormState) {
@@ -270,7 +267,10 @@ export class AclController {
   }
 }
 
-/** An unticked checkbox sends nothing, so a rejected form's absent checkbox means "not ticked". */
-function withUnticked(rejected: FormState | undefined, checkbox = 'stopAfterMatch'): FormState | undefined {
-  return rejected && { ...rejected, values: { [checkbox]: false, ...rejected.values } };
+/** "Saved", then each note on the ACL just saved. */
+function savedFlashes(acl: StoredAcl): FlashMessage[] {
+  return [
+    { type: 'success', key: 'acl.flash.saved', params: { name: acl.name } },
+    ...aclNotes(engineAclOf(acl)).map((warning): FlashMessage => ({ type: 'info', key: 'acl.flash.warning', params: { warning } })),
+  ];
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { RecordNotFoundException } from '../common/domain.exception';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import { TicketsService } from '../tickets/tickets.service';
 import { AttachmentStore } from './attachment-store.service';
@@ -24,7 +25,7 @@ export class AttachmentsController {
   async file(@Param('ticketId', RecordIdPipe) ticketId: number, @Param('attachmentId', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Res() res: Response): Promise<void> {
     await this.tickets.findForAgent(agent, ticketId, 'read');
     const found = await this.store.content(ticketId, id);
-    if (!found) throw new NotFoundException();
+    if (!found) throw new RecordNotFoundException('error.notFound');
     const { attachment, bytes } = found;
     const type = attachment.contentType ?? 'application/octet-stream';
     const disposition = kindOf(type) === 'image' ? 'inline' : 'attachment';

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Post, Query, Render, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { addFlash, redirectAfterSave } from '../common/flash';
+import { Body, Controller, Get, Post, Query, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { AgentOnly, Public } from './access.decorators';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
@@ -20,23 +20,24 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  async login(@Body() form: LoginDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async login(@Body() form: LoginDto, @Req() req: Request): Promise<AfterSave> {
     const user = await this.auth.authenticate(form.login, form.password, req.ip);
     // A new session id at login, so a session fixed by someone else before login is worth nothing.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
     req.session.userId = user.id;
     req.session.sessionGeneration = user.sessionGeneration;
     req.session.language = user.language;
-    await redirectAfterSave(req, res, safeRedirectPath(form.next));
+    return { redirect: safeRedirectPath(form.next) };
   }
 
   @Post('logout')
   @AgentOnly()
-  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async logout(@Req() req: Request): Promise<AfterSave> {
     const language = req.session.language;
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err as Error) : resolve())));
     req.session.language = language;
-    addFlash(req, { type: 'success', key: 'flash.loggedOut' });
-    await redirectAfterSave(req, res, '/login');
+    return { redirect: '/login', flash: { type: 'success', key: 'flash.loggedOut' } };
   }
 }

@@ -42,11 +42,11 @@ export function parseCliArgs(argv: string[]): CliCommand {
       const o = options(rest, ['login', 'name', 'email', 'language', 'password']);
       const language = o.language ?? 'en';
       if (!isLanguage(language)) throw new CliUsageError(`--language must be one of ${LANGUAGES.join(', ')}`);
-      return { kind: 'user-add', login: required(o, 'login'), name: required(o, 'name'), email: o.email, language, password: o.password };
+      return { kind: 'user-add', login: formField(o, 'login'), name: formField(o, 'name'), email: o.email, language, password: o.password };
     }
     case 'group add': {
       const o = options(rest, ['name', 'comment']);
-      return { kind: 'group-add', name: required(o, 'name'), comment: o.comment };
+      return { kind: 'group-add', name: formField(o, 'name'), comment: o.comment };
     }
     case 'user groups': {
       const o = options(rest, ['login', 'group', 'permission']);
@@ -118,6 +118,16 @@ function count(value: string, name: string): number {
   const n = Number(value);
   if (!/^\d{1,7}$/.test(value) || n < 1) throw new CliUsageError(`--${name} must be a whole number from 1 to 9999999`);
   return n;
+}
+
+/**
+ * An option that fills a web form's field: only its absence is a usage error here. What it holds,
+ * empty or blank included, is judged by the form's DTO, so the messages are the web form's.
+ */
+function formField(values: Record<string, string | undefined>, name: string): string {
+  const value = values[name];
+  if (value === undefined) throw new CliUsageError(`--${name} is required`);
+  return value;
 }
 
 function required(values: Record<string, string | undefined>, name: string): string {

@@ -17,11 +17,17 @@ export function takeFlash(req: Request): FlashMessage[] {
   return messages;
 }
 
+/** Stores the session now: express-session would otherwise save it only after the headers went out. */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
+}
+
 /**
- * 303 to the next page once the session (with its flash) is stored: express-session would otherwise
- * save after the headers went out, and a fast browser could load the next page without the message.
+ * 303 to the next page once the session (with its flash) is stored, so a fast browser never loads the
+ * next page without the message. Handlers do not call this: they return `{ redirect, flash }` under
+ * `@RedirectAfterSave()` (redirect-after-save.ts); it is for the error filter, which has no handler.
  */
 export async function redirectAfterSave(req: Request, res: Response, url: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err as Error) : resolve())));
+  await saveSession(req);
   res.redirect(303, url);
 }

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { MessageParams } from '../i18n/translator';
+import { withUnticked, type DtoClass } from './dto/checkbox-field';
 
 export interface FieldError {
   key: string;
@@ -20,12 +21,16 @@ export function rememberRejectedForm(req: Request, errors: Record<string, FieldE
   req.session.forms = { ...(req.session.forms ?? {}), [req.path]: { values, errors } };
 }
 
-/** The values and errors of this path's rejected form, if the last post was rejected; removed once read. */
-export const RejectedForm = createParamDecorator((_: unknown, ctx: ExecutionContext): FormState | undefined => {
+/**
+ * The values and errors of this path's rejected form, if the last post was rejected; removed once read.
+ * Given the form's DTO (`@RejectedForm(QueueFormDto)`), its checkboxes that the post lacked come back
+ * unticked rather than as stored.
+ */
+export const RejectedForm = createParamDecorator((dto: DtoClass | undefined, ctx: ExecutionContext): FormState | undefined => {
   const req = ctx.switchToHttp().getRequest<Request>();
   const state = req.session?.forms?.[req.path];
   if (state) delete req.session.forms![req.path];
-  return state;
+  return dto ? withUnticked(dto, state) : state;
 });
 
 /** Typed values win over stored ones, so a rejected form comes back exactly as the user left it. */

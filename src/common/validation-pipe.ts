@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { FormValidationException } from './domain.exception';
 import type { FieldError } from './form-state';
 
@@ -24,9 +24,19 @@ export function fieldErrorsOf(errors: ValidationError[], prefix = ''): Record<st
   return result;
 }
 
+/**
+ * Route parameters are left as text: `RecordIdPipe` alone decides what an id is. Nest's own
+ * conversion is `+value`, which would make `/tickets/1e3` ticket 1000 and `/tickets/0x10` ticket 16.
+ */
+class FormValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    return metadata.type === 'param' ? value : super.transformPrimitive(value, metadata);
+  }
+}
+
 /** Whitelisting, type conversion, and errors as field → message for the form filter. */
 export function createFormValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new FormValidationPipe({
     whitelist: true,
     transform: true,
     stopAtFirstError: true,

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Post, Render, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Body, Controller, Get, Post, Render, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, agentTimeZone, type CurrentAgent } from '../auth/current-agent';
 import { OwnPasswordService } from '../auth/own-password.service';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, type FormState } from '../common/form-state';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { timeZones } from '../common/time-zone';
 import { LANGUAGES } from '../i18n/languages';
 import { AgentsService } from '../users/agents.service';
@@ -50,26 +50,27 @@ export class PreferencesController {
 
   @Post()
   @AgentOnly()
-  async save(@Body() form: PreferencesDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async save(@Body() form: PreferencesDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     await this.agents.setPreferences(agent.id, { language: form.language, timeZone: form.timeZone });
     req.session.language = form.language;
-    addFlash(req, { type: 'success', key: 'flash.preferencesSaved' });
-    await redirectAfterSave(req, res, PREFERENCES);
+    return { redirect: PREFERENCES, flash: { type: 'success', key: 'flash.preferencesSaved' } };
   }
 
   /** Where a rejected password form lands: the preferences page, which shows its messages. */
   @Get('password')
   @AgentOnly()
-  backToPreferences(@Res() res: Response): void {
-    res.redirect(303, PREFERENCES);
+  @RedirectAfterSave()
+  backToPreferences(): AfterSave {
+    return { redirect: PREFERENCES };
   }
 
   @Post('password')
   @AgentOnly()
-  async changePassword(@Body() form: ChangePasswordDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async changePassword(@Body() form: ChangePasswordDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     await this.passwords.change(agent, form, req.session, req.ip);
-    addFlash(req, { type: 'success', key: 'preferences.flash.passwordChanged' });
-    await redirectAfterSave(req, res, PREFERENCES);
+    return { redirect: PREFERENCES, flash: { type: 'success', key: 'preferences.flash.passwordChanged' } };
   }
 }
 

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, listView } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { GroupsService } from '../users/groups.service';
 import { QueueFormDto } from './dto/queue-form.dto';
@@ -31,36 +30,35 @@ export class QueuesController {
   @Get('new')
   @AdminOnly()
   @Render('pages/admin/queues/form')
-  newForm(@RejectedForm() rejected?: FormState) {
+  newForm(@RejectedForm(QueueFormDto) rejected?: FormState) {
     const defaults = { name: '', groupId: '', followUp: 'possible', followUpLock: false, comment: '', validity: 'valid' };
     return this.formModel('queues.add', formValues(defaults, rejected), rejected);
   }
 
   @Post('new')
   @AdminOnly()
-  async create(@Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: QueueFormDto): Promise<AfterSave> {
     const queue = await this.queues.create(form);
-    addFlash(req, { type: 'success', key: 'flash.created', params: { name: queue.name } });
-    await redirectAfterSave(req, res, '/admin/queues');
+    return { redirect: '/admin/queues', flash: { type: 'success', key: 'flash.created', params: { name: queue.name } } };
   }
 
   @Get(':id')
   @AdminOnly()
   @Render('pages/admin/queues/form')
-  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm() rejected?: FormState) {
+  async editForm(@Param('id', RecordIdPipe) id: number, @RejectedForm(QueueFormDto) rejected?: FormState) {
     const queue = await this.queues.get(id);
     const stored = { name: queue.name, groupId: queue.groupId, followUp: queue.followUp, followUpLock: queue.followUpLock, comment: queue.comment, validity: queue.validity };
-    // An unticked checkbox sends nothing, so a rejected form's absent lock means "not ticked".
-    const values = formValues(stored, rejected && { ...rejected, values: { followUpLock: false, ...rejected.values } });
+    const values = formValues(stored, rejected);
     return { ...(await this.formModel('queues.edit', values, rejected)), queue };
   }
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: QueueFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: QueueFormDto): Promise<AfterSave> {
     const queue = await this.queues.update(id, form);
-    addFlash(req, { type: 'success', key: 'flash.saved', params: { name: queue.name } });
-    await redirectAfterSave(req, res, '/admin/queues');
+    return { redirect: '/admin/queues', flash: { type: 'success', key: 'flash.saved', params: { name: queue.name } } };
   }
 
   private async formModel(title: string, values: Record<string, unknown>, rejected?: FormState) {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { withUnticked } from '../common/dto/checkbox-field';
 import { formValues, type FormState } from '../common/form-state';
 import { listView, type ListQuery } from '../common/list-query';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
@@ -67,8 +68,7 @@ export class ProfilePagesService {
       mentionsEnabled: profile.mentionsEnabled,
       receivingMode: profile.receivingMode,
     };
-    // Unticked checkboxes send nothing: in a rejected step 6 their absence means "off".
-    const typed = rejected && step === 6 ? { ...rejected, values: { autoReplyEnabled: false, mentionsEnabled: false, ...rejected.values } } : rejected;
+    const typed = withUnticked(definition.dto, rejected);
     return {
       template: definition.template,
       title: definition.title,

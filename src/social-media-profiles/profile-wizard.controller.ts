@@ -1,10 +1,11 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { RecordNotFoundException } from '../common/domain.exception';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { RejectedForm, rememberRejectedForm, type FormState } from '../common/form-state';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { ProfilePagesService } from './profile-pages.service';
 import { ProfileWizardService } from './profile-wizard.service';
 import { parseStep } from './wizard-steps';
@@ -21,7 +22,7 @@ export class ProfileWizardController {
   @AdminOnly()
   async show(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @RejectedForm() rejected: FormState | undefined, @Res() res: Response): Promise<void> {
     const step = parseStep(stepParam);
-    if (!step) throw new NotFoundException();
+    if (!step) throw new RecordNotFoundException('error.notFound');
     const page = await this.pages.step(id, step, rejected);
     res.render(page.template, page);
   }
@@ -29,22 +30,15 @@ export class ProfileWizardController {
   /** Saves the step (every error in one round), then follows the button that was pressed. */
   @Post(':step')
   @AdminOnly()
-  async submit(
-    @Param('id', RecordIdPipe) id: number,
-    @Param('step') stepParam: string,
-    @Body() body: Record<string, unknown>,
-    @Agent() agent: CurrentAgent,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
+  @RedirectAfterSave()
+  async submit(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const step = parseStep(stepParam);
-    if (!step) throw new NotFoundException();
+    if (!step) throw new RecordNotFoundException('error.notFound');
     const outcome = await this.wizard.submit(id, step, body, agent.login);
     if (outcome.kind === 'redisplay') {
       rememberRejectedForm(req, {});
-      return redirectAfterSave(req, res, req.originalUrl);
+      return { redirect: req.originalUrl };
     }
-    outcome.flashes.forEach((flash) => addFlash(req, flash));
-    await redirectAfterSave(req, res, outcome.location);
+    return { redirect: outcome.location, flash: outcome.flashes };
   }
 }

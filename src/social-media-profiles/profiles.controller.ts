@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { GeneralDto } from './dto/general.dto';
 import { ProfilePagesService } from './profile-pages.service';
 import { profilePath } from './profile-view-model';
@@ -37,10 +37,10 @@ export class ProfilesController {
 
   @Post('twitter/new')
   @AdminOnly()
-  async create(@Body() form: GeneralDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: GeneralDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const profile = await this.profiles.create(form, agent.login);
-    addFlash(req, { type: 'success', key: 'flash.created', params: { name: profile.name } });
-    await redirectAfterSave(req, res, profilePath(profile, 1));
+    return { redirect: profilePath(profile, 1), flash: { type: 'success', key: 'flash.created', params: { name: profile.name } } };
   }
 
   @Get('twitter/:id')
@@ -52,18 +52,17 @@ export class ProfilesController {
 
   @Post('twitter/:id')
   @AdminOnly()
-  async updateGeneral(@Param('id', RecordIdPipe) id: number, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async updateGeneral(@Param('id', RecordIdPipe) id: number, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const outcome = await this.wizard.submit(id, 'general', body, agent.login);
-    if (outcome.kind === 'saved') outcome.flashes.forEach((flash) => addFlash(req, flash));
-    await redirectAfterSave(req, res, outcome.kind === 'saved' ? outcome.location : req.originalUrl);
+    return outcome.kind === 'saved' ? { redirect: outcome.location, flash: outcome.flashes } : { redirect: req.originalUrl };
   }
 
   /** "Check again": X runs its CRC check of the webhook again; the account is subscribed if it is not. */
   @Post('twitter/:id/receiving/check')
   @AdminOnly()
-  async checkReceiving(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const flashes = await this.wizard.checkReceiving(id);
-    flashes.forEach((flash) => addFlash(req, flash));
-    await redirectAfterSave(req, res, profilePath({ id, type: 'twitter' }));
+  @RedirectAfterSave()
+  async checkReceiving(@Param('id', RecordIdPipe) id: number): Promise<AfterSave> {
+    return { redirect: profilePath({ id, type: 'twitter' }), flash: await this.wizard.checkReceiving(id) };
   }
 }

@@ -46,6 +46,8 @@ describe('wizard steps', () => {
     expect(parseStep('7')).toBeUndefined();
     expect(parseStep('x')).toBeUndefined();
     expect(parseStep('general')).toBeUndefined();
+    for (const alias of ['1e0', '0x1', ' 1', '1.0', '+1', '01', '']) expect(parseStep(alias)).toBeUndefined();
+    expect(parseStep(4)).toBeUndefined();
   });
 });
 

@@ -178,7 +178,8 @@ export function isSetupComplete(facts: WizardFacts): boolean {
   return firstMissingStep(facts) === undefined;
 }
 
+/** A step's number as the URL writes it: one digit, so `1e0` or `0x1` name no step (404). */
 export function parseStep(value: unknown): WizardStep | undefined {
-  const n = Number(value);
+  const n = typeof value === 'string' && /^[0-9]$/.test(value) ? Number(value) : NaN;
   return (WIZARD_STEPS as readonly number[]).includes(n) ? (n as WizardStep) : undefined;
 }

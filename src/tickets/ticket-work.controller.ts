@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { RecordIdPipe } from '../common/record-id.pipe';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { MoveDto, StateChangeDto } from './dto/ticket-work.dto';
 import { TicketLockService } from './ticket-lock.service';
 import { TicketMoveService } from './ticket-move.service';
@@ -23,39 +22,40 @@ export class TicketWorkController {
   /** Where a rejected move form lands (post-redirect-get): back to the zoom, which shows it. */
   @Get(':id/move')
   @AgentOnly()
-  backToZoom(@Param('id', RecordIdPipe) id: number, @Res() res: Response): void {
-    res.redirect(303, ticketPath(id));
+  @RedirectAfterSave()
+  backToZoom(@Param('id', RecordIdPipe) id: number): AfterSave {
+    return { redirect: ticketPath(id) };
   }
 
   @Post(':id/lock')
   @AgentOnly()
-  async lock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async lock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     await this.locks.lock(agent, id);
-    addFlash(req, { type: 'success', key: 'tickets.flash.locked' });
-    await redirectAfterSave(req, res, ticketPath(id));
+    return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.locked' } };
   }
 
   @Post(':id/unlock')
   @AgentOnly()
-  async unlock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async unlock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     await this.locks.unlock(agent, id);
-    addFlash(req, { type: 'success', key: 'tickets.flash.unlocked' });
-    await redirectAfterSave(req, res, ticketPath(id));
+    return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.unlocked' } };
   }
 
   @Post(':id/state')
   @AgentOnly()
-  async state(@Param('id', RecordIdPipe) id: number, @Body() form: StateChangeDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async state(@Param('id', RecordIdPipe) id: number, @Body() form: StateChangeDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     await this.states.setState(agent, id, form);
-    addFlash(req, { type: 'success', key: 'tickets.flash.stateSet' });
-    await redirectAfterSave(req, res, ticketPath(id));
+    return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.stateSet' } };
   }
 
   @Post(':id/move')
   @AgentOnly()
-  async move(@Param('id', RecordIdPipe) id: number, @Body() form: MoveDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async move(@Param('id', RecordIdPipe) id: number, @Body() form: MoveDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const queue = await this.moves.move(agent, id, form.queueId);
-    addFlash(req, { type: 'success', key: 'ticketMove.flash.moved', params: { queue: queue.name } });
-    await redirectAfterSave(req, res, ticketPath(id));
+    return { redirect: ticketPath(id), flash: { type: 'success', key: 'ticketMove.flash.moved', params: { queue: queue.name } } };
   }
 }

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req, UseInterceptors } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
 import { ReplyUploadInterceptor, replyImageOf } from '../attachments/reply-upload';
-import { addFlash, redirectAfterSave } from '../common/flash';
+import type { FlashMessage } from '../common/flash';
 import { RejectedForm, type FormState } from '../common/form-state';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { NewTicketDto } from './dto/new-ticket.dto';
 import { ArticleTextDto, OwnerDto } from './dto/ticket-action.dto';
 import { TicketActionsService } from './ticket-actions.service';
@@ -49,10 +50,10 @@ export class TicketsController {
 
   @Post('new')
   @AgentOnly()
-  async create(@Body() form: NewTicketDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: NewTicketDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const ticket = await this.actions.createOutgoing(agent, form);
-    addFlash(req, { type: 'success', key: 'tickets.flash.created', params: { number: ticket.number ?? String(ticket.id) } });
-    await redirectAfterSave(req, res, ticketPath(ticket.id));
+    return { redirect: ticketPath(ticket.id), flash: { type: 'success', key: 'tickets.flash.created', params: { number: ticket.number ?? String(ticket.id) } } };
   }
 
   @Get(':id')
@@ -64,45 +65,55 @@ export class TicketsController {
   }
 
   /** Where a rejected form of the zoom lands (post-redirect-get): back to the zoom, which shows it. */
-  @Get([':id/reply', ':id/note', ':id/lock', ':id/unlock', ':id/owner', ':id/state', ':id/articles/:articleId/resend'])
+  @Get([':id/reply', ':id/note', ':id/lock', ':id/unlock', ':id/owner', ':id/state'])
   @AgentOnly()
-  backToZoom(@Param('id', RecordIdPipe) id: number, @Res() res: Response): void {
-    res.redirect(303, ticketPath(id));
+  @RedirectAfterSave()
+  backToZoom(@Param('id', RecordIdPipe) id: number): AfterSave {
+    return { redirect: ticketPath(id) };
+  }
+
+  /** The same for a refused resend, back at its article; an article id no article can have is a 404 here too. */
+  @Get(':id/articles/:articleId/resend')
+  @AgentOnly()
+  @RedirectAfterSave()
+  backToZoomFromResend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number): AfterSave {
+    return { redirect: `${ticketPath(id)}#article-${articleId}` };
   }
 
   /** Guarded first (agent, CSRF from the URL), then the multipart body is read (ReplyUploadInterceptor). */
   @Post(':id/reply')
   @AgentOnly()
   @UseInterceptors(ReplyUploadInterceptor)
-  async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const { article, answersLandIn } = await this.actions.reply(agent, id, { ...form, image: () => replyImageOf(req) });
     const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
-    addFlash(req, { type: article.deliveryStatus === 'failed' ? 'error' : 'success', key });
-    if (answersLandIn) addFlash(req, { type: 'info', key: 'compose.flash.answersLandIn', params: { number: answersLandIn.number } });
-    await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
+    const flash: FlashMessage[] = [{ type: article.deliveryStatus === 'failed' ? 'error' : 'success', key }];
+    if (answersLandIn) flash.push({ type: 'info', key: 'compose.flash.answersLandIn', params: { number: answersLandIn.number } });
+    return { redirect: `${ticketPath(id)}#article-${article.id}`, flash };
   }
 
   @Post(':id/note')
   @AgentOnly()
-  async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     const article = await this.actions.note(agent, id, form);
-    addFlash(req, { type: 'success', key: 'tickets.flash.noteAdded' });
-    await redirectAfterSave(req, res, `${ticketPath(id)}#article-${article.id}`);
+    return { redirect: `${ticketPath(id)}#article-${article.id}`, flash: { type: 'success', key: 'tickets.flash.noteAdded' } };
   }
 
   @Post(':id/owner')
   @AgentOnly()
-  async owner(@Param('id', RecordIdPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async owner(@Param('id', RecordIdPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     await this.actions.setOwner(agent, id, form.ownerId);
-    addFlash(req, { type: 'success', key: 'tickets.flash.ownerSet' });
-    await redirectAfterSave(req, res, ticketPath(id));
+    return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.ownerSet' } };
   }
 
   @Post(':id/articles/:articleId/resend')
   @AgentOnly()
-  async resend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number, @Agent() agent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async resend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number, @Agent() agent: CurrentAgent): Promise<AfterSave> {
     await this.actions.resend(agent, id, articleId);
-    addFlash(req, { type: 'success', key: 'tickets.flash.resent' });
-    await redirectAfterSave(req, res, `${ticketPath(id)}#article-${articleId}`);
+    return { redirect: `${ticketPath(id)}#article-${articleId}`, flash: { type: 'success', key: 'tickets.flash.resent' } };
   }
 }

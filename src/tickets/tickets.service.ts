@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
@@ -19,7 +19,7 @@ import { decodeReason } from './delivery-outcome';
 import { NEW_TICKET_TYPES } from './dto/new-ticket.dto';
 import { SendingProfiles } from './sending-profiles';
 import type { TicketAclAction } from '../acl/acl-scope';
-import { ForbiddenActionException } from '../common/domain.exception';
+import { ForbiddenActionException, RecordNotFoundException } from '../common/domain.exception';
 import { ACTION_REFUSED, type TicketAccess } from './ticket-access';
 import { TicketAclService } from './ticket-acl.service';
 import { lockedByOther, mayUnlock } from './ticket-lock-rules';
@@ -81,9 +81,9 @@ export class TicketsService {
   async findForAgent(agent: CurrentAgent, id: number, needed: 'read' | 'act' | 'unlock'): Promise<TicketForAgent> {
     const ticket = await this.tickets.findOne({ where: { id }, relations: { queue: { group: true }, owner: true, profile: true } });
     const permission = ticket ? queuePermission(agent, ticket.queue.group.name) : undefined;
-    if (!ticket || !permission || !canRead(permission)) throw new NotFoundException();
+    if (!ticket || !permission || !canRead(permission)) throw new RecordNotFoundException('error.notFound');
     if (needed === 'read') return { ticket, permission };
-    if (!canAct(permission)) throw new ForbiddenException();
+    if (!canAct(permission)) throw new ForbiddenActionException('error.forbidden');
     const allowed = needed === 'unlock' ? mayUnlock(ticket, agent) : !lockedByOther(ticket, agent.id);
     if (!allowed) throw new TicketLockedException(ticket, ticket.owner ?? { name: '?', login: '?' });
     return { ticket, permission };

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Req } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
 import { Agent, type CurrentAgent } from '../auth/current-agent';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, listView } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { LANGUAGES } from '../i18n/languages';
 import { AgentsService } from './agents.service';
@@ -40,10 +40,10 @@ export class AgentsController {
 
   @Post('new')
   @AdminOnly()
-  async create(@Body() form: AgentFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: AgentFormDto): Promise<AfterSave> {
     const agent = await this.agents.createFromForm(form);
-    addFlash(req, { type: 'success', key: 'flash.created', params: { name: agent.login } });
-    await redirectAfterSave(req, res, '/admin/agents');
+    return { redirect: '/admin/agents', flash: { type: 'success', key: 'flash.created', params: { name: agent.login } } };
   }
 
   @Get(':id')
@@ -57,10 +57,10 @@ export class AgentsController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AgentFormDto, @Agent() actingAgent: CurrentAgent, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AgentFormDto, @Agent() actingAgent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const agent = await this.agents.updateFromForm(id, form, { agentId: actingAgent.id, session: req.session });
-    addFlash(req, { type: 'success', key: 'flash.saved', params: { name: agent.login } });
-    await redirectAfterSave(req, res, '/admin/agents');
+    return { redirect: '/admin/agents', flash: { type: 'success', key: 'flash.saved', params: { name: agent.login } } };
   }
 
   private async formModel(title: string, values: Record<string, unknown>, rejected: FormState | undefined, stored: Record<number, Permission>) {

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, listView } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { GroupFormDto } from './dto/group-form.dto';
 import { GroupsService } from './groups.service';
@@ -30,10 +29,10 @@ export class GroupsController {
 
   @Post('new')
   @AdminOnly()
-  async create(@Body() form: GroupFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async create(@Body() form: GroupFormDto): Promise<AfterSave> {
     const group = await this.groups.create(form);
-    addFlash(req, { type: 'success', key: 'flash.created', params: { name: group.name } });
-    await redirectAfterSave(req, res, '/admin/groups');
+    return { redirect: '/admin/groups', flash: { type: 'success', key: 'flash.created', params: { name: group.name } } };
   }
 
   @Get(':id')
@@ -46,10 +45,10 @@ export class GroupsController {
 
   @Post(':id')
   @AdminOnly()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: GroupFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: GroupFormDto): Promise<AfterSave> {
     const group = await this.groups.update(id, form);
-    addFlash(req, { type: 'success', key: 'flash.saved', params: { name: group.name } });
-    await redirectAfterSave(req, res, '/admin/groups');
+    return { redirect: '/admin/groups', flash: { type: 'success', key: 'flash.saved', params: { name: group.name } } };
   }
 
   private formModel(title: string, values: Record<string, unknown>, rejected?: FormState) {

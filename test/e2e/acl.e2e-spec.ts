@@ -430,7 +430,7 @@ describe('ACL administration', () => {
         .expect(200);
       const parsed = parseAclYaml(res.body as string);
       expect(parsed.ok && parsed.acls.map((a) => a.Name)).toEqual(['010-no-junk']);
-      await client.get('/admin/acl/export?id=999999').expect(400);
+      await client.get('/admin/acl/export?id=999999').expect(404);
     });
   });
 
@@ -596,13 +596,14 @@ describe('ACL administration', () => {
       const client = await admin();
       await importYaml(client, queueAcl('010-a'));
       expect((await client.get('/admin/acl/delete').expect(200)).text).toContain('Tick the ACLs to delete in the list first.');
-      await client.get('/admin/acl/delete?id=999999').expect(400);
+      await client.get('/admin/acl/delete?id=999999').expect(404);
       const token = csrfTokenOf((await client.get('/admin/acl').expect(200)).text);
       const refused = await client
         .post('/admin/acl/delete')
         .type('form')
         .send(`_csrf=${token}&id=${await idOf('010-a')}&id=999999`);
-      expect(refused.status).toBe(303);
+      expect(refused.status).toBe(404);
+      expect(refused.text).toContain('This ACL does not exist.');
       expect(await rows()).toHaveLength(1);
     });
   });

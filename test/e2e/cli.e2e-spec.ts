@@ -3,7 +3,16 @@ import { promisify } from 'node:util';
 import { parseCliArgs } from '../../src/cli/parse-cli-args';
 import { runCliCommand } from '../../src/cli/run-cli-command';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
-import { browserLike, logIn } from '../utils/http';
+import { browserLike, follow, logIn, submitForm } from '../utils/http';
+
+const decodeEntities = (html: string) =>
+  html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 describe('command line', () => {
   let t: TestApp;
@@ -55,6 +64,36 @@ describe('command line', () => {
     expect((await cli('user', 'add', '--login', 'erin', '--name', 'Erin', '--email', 'not-an-email')).err).toBe('error: --email: Please enter a valid e-mail address.');
     expect((await cli('group', 'add', '--name', 'g', '--comment', 'c'.repeat(251))).err).toMatch(/^error: --comment: /);
     expect(await t.dataSource.query(`SELECT login FROM users WHERE login IN ('bad login', 'erin')`)).toEqual([]);
+  });
+
+  it('says what the web form says, field by field, for the same input (blank and empty values included)', async () => {
+    const web = browserLike(t.app);
+    await logIn(web);
+    /** The messages next to the fields of the form the web answered with, as the CLI prints them. */
+    async function webErrors(formPath: string, fields: Record<string, string>) {
+      const form = await follow(web, await submitForm(web, formPath, fields));
+      return [...form.text.matchAll(/<p class="field-error" id="([^"]+)-error" role="alert">([^<]*)<\/p>/g)].map(([, field, text]) => `error: --${field}: ${decodeEntities(text)}`).join('\n');
+    }
+    const agents: Record<string, string>[] = [
+      { login: 'bad login', name: 'x', password: 'x' },
+      { login: '', name: '', password: 'long-enough-password' },
+      { login: '   ', name: '  ', password: 'long-enough-password' },
+      { login: 'frank', name: 'Frank', email: 'not-an-email', password: 'long-enough-password' },
+      { login: 'l'.repeat(201), name: 'n'.repeat(201), password: 'long-enough-password' },
+    ];
+    for (const agent of agents) {
+      const expected = await webErrors('/admin/agents/new', { email: '', language: 'en', validity: 'valid', ...agent });
+      expect(expected).not.toBe('');
+      const argv = Object.entries(agent).flatMap(([name, value]) => [`--${name}`, value]);
+      expect({ agent, ...(await cli('user', 'add', ...argv)) }).toEqual({ agent, code: 2, out: '', err: expected });
+    }
+    for (const group of [{ name: '' }, { name: ' ' }, { name: 'g'.repeat(201) }, { name: 'ok', comment: 'c'.repeat(251) }]) {
+      const expected = await webErrors('/admin/groups/new', { comment: '', validity: 'valid', ...group });
+      expect(expected).not.toBe('');
+      const argv = Object.entries(group).flatMap(([name, value]) => [`--${name}`, value]);
+      expect({ group, ...(await cli('group', 'add', ...argv)) }).toEqual({ group, code: 2, out: '', err: expected });
+    }
+    expect(await t.dataSource.query(`SELECT login FROM users WHERE login IN ('bad login', 'frank', '')`)).toEqual([]);
   });
 
   it('generates demo tickets that root can list and find, twice in a row', async () => {

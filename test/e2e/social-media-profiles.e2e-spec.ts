@@ -342,6 +342,12 @@ describe('social media profiles: the Twitter wizard', () => {
       expect(row.access_token).toBe('');
     });
 
+    it('answers a callback with no sign-in under way (used already, or never started) with 400 and what to do', async () => {
+      const res = await admin.get('/api/v1/external_credentials/twitter/callback?oauth_token=any&oauth_verifier=x');
+      expect(res.status).toBe(400);
+      expect(res.text).toContain('No sign-in with X is under way in this session');
+    });
+
     it('asks for the consumer keys first', async () => {
       const id = await newProfile('NoConsumer');
       const step4 = await page(`/admin/social-media-profiles/twitter/${id}/step/4`);

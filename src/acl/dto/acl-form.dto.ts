@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Checkbox, Trim } from '../../common/dto/transforms';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CheckboxField } from '../../common/dto/checkbox-field';
+import { Trim } from '../../common/dto/transforms';
 
 /** One ACL in the editor; ConfigMatch / ConfigChange as YAML text, checked by the service. */
 export class AclFormDto {
@@ -19,11 +20,8 @@ export class AclFormDto {
   @MaxLength(250, { message: 'validation.maxLength|max=$constraint1' })
   description?: string;
 
-  /** Absent when the checkbox is not ticked. */
-  @Checkbox()
-  @IsOptional()
-  @IsBoolean()
-  stopAfterMatch?: boolean;
+  @CheckboxField()
+  stopAfterMatch: boolean;
 
   @Type(() => Number)
   @IsIn([1, 2, 3], { message: 'validation.choose' })

@@ -1,5 +1,5 @@
-import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
-import { Checkbox } from '../../common/dto/transforms';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { CheckboxField } from '../../common/dto/checkbox-field';
 import type { AclImportMode } from '../acl-store.service';
 
 export const ACL_IMPORT_MODES: readonly AclImportMode[] = ['add', 'overwrite', 'replaceAll'];
@@ -18,8 +18,6 @@ export class AclImportDto {
   mode?: AclImportMode;
 
   /** The checkbox of earlier forms (and of OTRS): same as mode=overwrite. */
-  @Checkbox()
-  @IsOptional()
-  @IsBoolean()
-  overwrite?: boolean;
+  @CheckboxField()
+  overwrite: boolean;
 }

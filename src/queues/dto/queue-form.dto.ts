@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, MaxLength, Min } from 'class-validator';
-import { Checkbox, EmptyAsUndefined, Trim } from '../../common/dto/transforms';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, MaxLength, Min } from 'class-validator';
+import { CheckboxField } from '../../common/dto/checkbox-field';
+import { EmptyAsUndefined, Trim } from '../../common/dto/transforms';
 import { VALIDITIES, type Validity } from '../../common/validity';
 import { FOLLOW_UP_OPTIONS, type FollowUpOption } from '../queue.entity';
 
@@ -19,11 +20,8 @@ export class QueueFormDto {
   @IsIn(FOLLOW_UP_OPTIONS, { message: 'validation.choose' })
   followUp: FollowUpOption;
 
-  /** Absent when the checkbox is not ticked. */
-  @Checkbox()
-  @IsOptional()
-  @IsBoolean()
-  followUpLock?: boolean;
+  @CheckboxField()
+  followUpLock: boolean;
 
   @Trim()
   @IsOptional()

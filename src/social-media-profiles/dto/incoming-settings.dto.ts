@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { Checkbox, EmptyAsUndefined, Trim } from '../../common/dto/transforms';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CheckboxField } from '../../common/dto/checkbox-field';
+import { EmptyAsUndefined, Trim } from '../../common/dto/transforms';
 import { RECEIVING_MODES, type ReceivingMode } from '../social-media-profile.entity';
 import { WizardActionDto } from './wizard-action';
 
@@ -33,10 +34,8 @@ export class IncomingSettingsDto extends WizardActionDto {
   @Min(1, { message: 'validation.choose' })
   targetQueueId: number;
 
-  @Checkbox()
-  @IsOptional()
-  @IsBoolean()
-  autoReplyEnabled?: boolean;
+  @CheckboxField()
+  autoReplyEnabled: boolean;
 
   /** Required when auto-reply is ticked (checked by the service, which sees both fields). */
   @IsOptional()
@@ -44,10 +43,8 @@ export class IncomingSettingsDto extends WizardActionDto {
   @MaxLength(AUTO_REPLY_MAX_LENGTH, { message: 'validation.maxLength|max=$constraint1' })
   autoReplyText?: string;
 
-  @Checkbox()
-  @IsOptional()
-  @IsBoolean()
-  mentionsEnabled?: boolean;
+  @CheckboxField()
+  mentionsEnabled: boolean;
 
   @IsOptional()
   @IsArray()
