@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Post, Query, Render, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Render } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
-import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { addFlash, redirectAfterSave } from '../common/flash';
 import { listQuery, listView } from '../common/list-query';
+import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { INBOX_STATUSES, InboxAdminService } from './inbox-admin.service';
 
 @Controller('admin/inbox')
@@ -42,10 +41,10 @@ export class InboxAdminController {
 
   @Post(':id/retry')
   @AdminOnly()
-  async retry(@Param('id', RecordIdPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @RedirectAfterSave()
+  async retry(@Param('id', RecordIdPipe) id: number): Promise<AfterSave> {
     await this.inbox.retry(id);
-    addFlash(req, { type: 'success', key: 'inbox.flash.retried', params: { id } });
-    await redirectAfterSave(req, res, `/admin/inbox/${id}`);
+    return { redirect: `/admin/inbox/${id}`, flash: { type: 'success', key: 'inbox.flash.retried', params: { id } } };
   }
 }
 

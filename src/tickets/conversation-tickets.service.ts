@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import type { FollowUpOption } from '../queues/queue.entity';
 import { SearchIndex } from '../search/search-index.service';
 import { indexedText } from '../search/search-words';
-import { User } from '../users/user.entity';
+import { AgentsService } from '../users/agents.service';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';
@@ -225,6 +225,7 @@ export class ConversationTickets {
     private readonly history: TicketHistory,
     private readonly searchIndex: SearchIndex,
     private readonly attachments: AttachmentStore,
+    private readonly agents: AgentsService,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -633,8 +634,8 @@ export class ConversationTickets {
   private async checkedFacts(m: EntityManager, ticketId: number, actor: HistoryActor, options: ChangeOptions = {}): Promise<TicketFacts & { number: string | null }> {
     const before = await this.factsForUpdate(m, ticketId);
     if (actor.kind === 'agent' && !options.overrideLock && lockedByOther(before, actor.agentId)) {
-      const holder = await m.findOneOrFail(User, { where: { id: before.ownerId! }, select: { id: true, name: true, login: true } });
-      throw new TicketLockedException({ id: ticketId, number: before.number }, holder);
+      const [holder] = await this.agents.namesOf([before.ownerId!], m);
+      throw new TicketLockedException({ id: ticketId, number: before.number }, holder ?? { name: `#${before.ownerId}`, login: '' });
     }
     return before;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Session, SessionData } from 'express-session';
-import { In, Repository } from 'typeorm';
+import { In, Repository, type EntityManager } from 'typeorm';
 import type { CurrentAgent } from '../auth/current-agent';
 import { PasswordHasher } from './password-hasher';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
@@ -57,9 +57,13 @@ export class AgentsService {
     return user;
   }
 
-  /** Id, name and login of the agents with these ids, in one query; unknown ids are left out. */
-  namesOf(ids: number[]): Promise<Pick<User, 'id' | 'name' | 'login'>[]> {
-    return ids.length === 0 ? Promise.resolve([]) : this.users.find({ where: { id: In(ids) }, select: { id: true, name: true, login: true } });
+  /**
+   * Id, name and login of the agents with these ids, in one query; unknown ids are left out. Inside
+   * a caller's transaction pass its manager: on PostgreSQL a second connection while one is held
+   * could wait for a pool that transactions like it have emptied.
+   */
+  namesOf(ids: number[], m: EntityManager = this.users.manager): Promise<Pick<User, 'id' | 'name' | 'login'>[]> {
+    return ids.length === 0 ? Promise.resolve([]) : m.find(User, { where: { id: In(ids) }, select: { id: true, name: true, login: true } });
   }
 
   /** Valid agents with `rw` in the group, while the group is valid, by name: who may own a ticket of its queues. */
