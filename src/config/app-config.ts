@@ -41,9 +41,9 @@ export interface AppConfig {
    */
   jobs: Record<JobName, boolean>;
   /**
-   * The inbox worker, once started, works in a worker thread of its own with its own connection
-   * (SQLite) or pool (PostgreSQL), so that webhooks never wait for its batches nor for its event
-   * loop (docs/THREADING.md, "Speed"). INBOX_WORKER_THREAD=off keeps it in the app's thread.
+   * SQLite: the inbox worker, once started, works in a worker thread of its own with its own
+   * connection, so that webhooks never wait for its batches (docs/THREADING.md, "Speed").
+   * INBOX_WORKER_THREAD=off keeps it in the app's thread. PostgreSQL never needs it.
    */
   inboxWorkerThread: boolean;
   /** How often each polled stream (a #hashtag; mentions and DMs without webhook) is asked for news. */

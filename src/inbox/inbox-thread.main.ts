@@ -14,7 +14,7 @@ import { InboxWorker } from './inbox-worker.service';
 
 /**
  * The inbox worker thread (started by InboxThread, src/inbox/inbox-thread.ts): the app without
- * HTTP, on its own SQLite connection or PostgreSQL pool, with the settings the app gave it (AppConfigModule reads
+ * HTTP, on its own SQLite connection, with the settings the app gave it (AppConfigModule reads
  * them), running the inbox worker and nothing else.
  */
 
@@ -77,10 +77,7 @@ async function main(): Promise<void> {
   app.get(OutgoingWorkSignal).relayTo(() => send({ type: 'outgoing' }));
   const worker = app.get(InboxWorker);
   const dataSource = app.get(DataSource);
-  // SQLite: the app's connection leaves checkpoints to this thread. PostgreSQL checkpoints itself.
-  const checkpoints = setInterval(() => {
-    if (dataSource.options.type === 'better-sqlite3') void dataSource.query('PRAGMA wal_checkpoint(PASSIVE)').catch(() => undefined);
-  }, CHECKPOINT_EVERY_MS);
+  const checkpoints = setInterval(() => void dataSource.query('PRAGMA wal_checkpoint(PASSIVE)').catch(() => undefined), CHECKPOINT_EVERY_MS);
   checkpoints.unref();
 
   port.on('message', (message: ToInboxThread) => {

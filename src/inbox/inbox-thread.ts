@@ -31,13 +31,11 @@ export function inboxThreadConfig(config: AppConfig): AppConfig {
 }
 
 /**
- * The app's side of the inbox worker thread (docs/THREADING.md "Speed"). better-sqlite3 runs every
- * statement on the thread that calls it: a batch in the app's own thread holds every webhook
- * waiting for its 200 for the batch's whole length. On PostgreSQL the batch's statements do not
- * block, but the work between them (mapping, deciding, building the next statement) runs on the
- * event loop every webhook needs. In a thread of its own, with its own connection or pool, the
- * worker only ever makes a webhook wait for a lock (SQLite's write lock, which its short
- * transactions hand over within milliseconds) and for the CPU.
+ * The app's side of the inbox worker thread (SQLite, docs/THREADING.md "Speed"). better-sqlite3
+ * runs every statement on the thread that calls it: a batch in the app's own thread holds every
+ * webhook waiting for its 200 for the batch's whole length. In a thread of its own, with its own
+ * connection, the worker only ever makes a webhook wait for SQLite's write lock, which its short
+ * transactions hand over within milliseconds.
  *
  * The thread boots the same app (without HTTP) from the settings given here, works the inbox on
  * its own timer and on kicks, and reports stored auto-replies back (`outgoing`), for the delivery

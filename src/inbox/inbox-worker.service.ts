@@ -125,25 +125,21 @@ export class InboxWorker implements OnModuleDestroy {
   }
 
   /**
-   * When the server starts its jobs: the inbox worker moves to a thread of its own
-   * (INBOX_WORKER_THREAD, docs/THREADING.md "Speed"), so that a webhook's answer never waits for
-   * a batch's work on this event loop. On SQLite, webhooks store into the intake from then on, and
-   * the thread checkpoints the WAL, so that no commit of a webhook ever does (SQLite runs a
-   * checkpoint inside the commit that crosses the WAL's size limit). Until the thread is up, kicks
-   * wait in its port.
+   * When the server starts its jobs on SQLite: the inbox worker moves to a thread of its own
+   * (INBOX_WORKER_THREAD, docs/THREADING.md "Speed"). The thread checkpoints the WAL from then on,
+   * so that no commit of a webhook ever does (SQLite runs a checkpoint inside the commit that
+   * crosses the WAL's size limit). Until the thread is up, kicks wait in its port.
    */
   private startThread(): void {
     const { database } = this.config;
-    if (!this.config.inboxWorkerThread || (database.kind === 'sqlite' && database.sqlitePath === ':memory:')) return;
-    const thread = new InboxThread(inboxThreadConfig(this.config), () => this.outgoing.notify());
-    this.thread = thread;
-    let ready: Promise<unknown> = Promise.resolve();
-    if (database.kind === 'sqlite') {
-      this.intake = new InboxIntake(database.sqlitePath, database.sqliteSynchronous);
-      this.store.useIntake(this.intake);
-      ready = this.dataSource.query('PRAGMA wal_autocheckpoint = 0');
-    }
-    this.threadStarted = ready.then(() => thread.start()).catch((error: Error) => this.logger.error(error.message));
+    if (!this.config.inboxWorkerThread || database.kind !== 'sqlite' || database.sqlitePath === ':memory:') return;
+    this.thread = new InboxThread(inboxThreadConfig(this.config), () => this.outgoing.notify());
+    this.intake = new InboxIntake(database.sqlitePath, database.sqliteSynchronous);
+    this.store.useIntake(this.intake);
+    this.threadStarted = this.dataSource
+      .query('PRAGMA wal_autocheckpoint = 0')
+      .then(() => this.thread?.start())
+      .catch((error: Error) => this.logger.error(error.message));
   }
 
   /** Resolves when the inbox thread (if any) has started. For tests and benchmarks. */

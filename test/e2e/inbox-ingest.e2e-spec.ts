@@ -239,11 +239,12 @@ describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox 
   });
 });
 
-describe('the inbox worker thread', () => {
+describe('the inbox worker thread (SQLite)', () => {
   let t: TestApp;
   let fakeX: FakeXApi;
 
   beforeAll(async () => {
+    if (!onSqlite) return;
     fakeX = await startFakeXApi();
     registerXAccount(fakeX);
     // Only the inbox worker among the server's jobs: the delivery worker runs when the thread reports an auto-reply.
@@ -254,28 +255,29 @@ describe('the inbox worker thread', () => {
     await fakeX?.close();
   });
 
-  it('works the inbox in its own thread once the server starts its jobs: webhooks stored here, tickets and auto-replies there (SQLite: through the intake, the WAL checkpointed there)', async () => {
-    const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
-    const profile = await createReadyProfile(t, { targetQueueId: raw.id, consumerSecret: SECRET, autoReplyText: 'Thanks from the thread.' });
-    const account: XPerson = { id: profile.accountId!, handle: 'acme_support', name: 'ACME' };
-    expect(t.app.get(Scheduler).start()).toContain('inbox-worker');
-    await t.app.get(InboxWorker).started();
-    // The app's connection leaves checkpoints to the thread: none runs inside a webhook's commit.
-    if (onSqlite) expect((await t.dataSource.query('PRAGMA wal_autocheckpoint'))[0]).toEqual({ wal_autocheckpoint: 0 });
+  sqliteOnly(
+    'works the inbox in its own thread once the server starts its jobs: webhooks stored here, tickets and auto-replies there, the WAL checkpointed there',
+    async () => {
+      const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
+      const profile = await createReadyProfile(t, { targetQueueId: raw.id, consumerSecret: SECRET, autoReplyText: 'Thanks from the thread.' });
+      const account: XPerson = { id: profile.accountId!, handle: 'acme_support', name: 'ACME' };
+      expect(t.app.get(Scheduler).start()).toContain('inbox-worker');
+      await t.app.get(InboxWorker).started();
+      // The app's connection leaves checkpoints to the thread: none runs inside a webhook's commit.
+      expect((await t.dataSource.query('PRAGMA wal_autocheckpoint'))[0]).toEqual({ wal_autocheckpoint: 0 });
 
-    const customer: XPerson = { id: newXId(), handle: 'threaded', name: 'Threaded' };
-    const body = dmBody({ forUserId: account.id, from: customer, to: account, text: 'Hello thread' }).body;
-    await request(t.app.getHttpServer())
-      .post(`/webhooks/x/${profile.id}`)
-      .set('content-type', 'application/json')
-      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-      .send(body)
-      .expect(200);
-    await t.app.get(InboxWorker).drain();
+      const customer: XPerson = { id: newXId(), handle: 'threaded', name: 'Threaded' };
+      const body = dmBody({ forUserId: account.id, from: customer, to: account, text: 'Hello thread' }).body;
+      await request(t.app.getHttpServer())
+        .post(`/webhooks/x/${profile.id}`)
+        .set('content-type', 'application/json')
+        .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
+        .send(body)
+        .expect(200);
+      await t.app.get(InboxWorker).drain();
 
-    const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
-    expect(ticket).toBeDefined();
-    if (onSqlite) {
+      const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+      expect(ticket).toBeDefined();
       // The webhook stored it in the intake, which the thread moved and emptied.
       // Private, like the database: it holds what customers wrote.
       for (const file of [intakePath(t.config.database.sqlitePath), `${intakePath(t.config.database.sqlitePath)}-wal`]) expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -283,14 +285,15 @@ describe('the inbox worker thread', () => {
       expect(intake.prepare(`SELECT COUNT(*) AS n FROM ${INTAKE_TABLE}`).get()).toEqual({ n: 0 });
       expect(intake.prepare('SELECT seq FROM sqlite_sequence').get()).toEqual({ seq: 1 });
       intake.close();
-    }
-    // The thread's auto-reply reached the delivery worker of this thread, which sent it.
-    for (let i = 0; i < 100 && fakeX.sent.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    const articles = await t.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } });
-    expect(articles.map((a) => [a.sender, a.body, a.deliveryStatus])).toEqual([
-      ['customer', 'Hello thread', null],
-      ['system', 'Thanks from the thread.', 'sent'],
-    ]);
-    expect(fakeX.sent).toHaveLength(1);
-  }, 120_000);
+      // The thread's auto-reply reached the delivery worker of this thread, which sent it.
+      for (let i = 0; i < 100 && fakeX.sent.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const articles = await t.dataSource.getRepository(Article).find({ where: { ticketId: ticket.id }, order: { id: 'ASC' } });
+      expect(articles.map((a) => [a.sender, a.body, a.deliveryStatus])).toEqual([
+        ['customer', 'Hello thread', null],
+        ['system', 'Thanks from the thread.', 'sent'],
+      ]);
+      expect(fakeX.sent).toHaveLength(1);
+    },
+    120_000,
+  );
 });
