@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
 import { InboxStore } from '../../src/inbox/inbox-store.service';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
@@ -25,6 +25,9 @@ type Command = 'profile' | 'store' | 'start' | 'drain' | 'check' | 'delay' | 'cl
 
 let t: TestApp;
 const delay = monitorEventLoopDelay({ resolution: 1 });
+/** The app thread's garbage-collection pauses since the jobs started (ms): one thing that holds its event loop up. */
+let gcPauses: number[] = [];
+new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((entry) => entry.duration))).observe({ entryTypes: ['gc'] });
 
 const commands: Record<Command, (args: never) => Promise<unknown>> = {
   /** A profile ready to receive, with an auto-reply (the workload's DMs each get one). */
@@ -45,6 +48,7 @@ const commands: Record<Command, (args: never) => Promise<unknown>> = {
     await t.app.get(InboxWorker).started();
     delay.reset();
     delay.enable();
+    gcPauses = [];
     return jobs;
   },
   /** Until nothing is due; returns the CPU time this process (all its threads) used meanwhile. */
@@ -58,7 +62,8 @@ const commands: Record<Command, (args: never) => Promise<unknown>> = {
   delay: () => {
     delay.disable();
     const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-    return Promise.resolve({ p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) });
+    const gcMax = Math.round(Math.max(0, ...gcPauses) * 100) / 100;
+    return Promise.resolve({ p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max), gc: { pauses: gcPauses.length, max: gcMax } });
   },
   /** The numbers behind the benchmark's check (ingest.bench.ts). */
   check: async () => {

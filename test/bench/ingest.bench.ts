@@ -154,6 +154,14 @@ interface Counts {
   leftAs: unknown[];
 }
 
+/** How long an instance's event loop (the app's thread) was held up since its jobs started, and its GC pauses (bench-instance.ts). */
+interface Held {
+  p50: number;
+  p99: number;
+  max: number;
+  gc: { pauses: number; max: number };
+}
+
 class Instance {
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -176,7 +184,13 @@ class Instance {
       [JSON.stringify({ SECRETS_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', X_API_BASE_URL: fakeX.baseUrl, ...env, ...benchEnv() }), keepSchema ? 'keep' : ''],
       {
         // BENCH_CPU_PROF=<folder>: each instance writes CPU profiles (node --cpu-prof) of its threads there.
-        execArgv: ['--require', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+        execArgv: [
+          '--require',
+          'ts-node/register/transpile-only',
+          ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+          // BENCH_NODE_FLAGS: Node's own flags for the instances, e.g. the GC's (--max-semi-space-size=32).
+          ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        ],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       },
     );
@@ -428,12 +442,12 @@ async function measure(options: Options): Promise<void> {
       const ackLoad = workload(profile.accountId, ackEvents + WARM_UP);
       onX(ackLoad);
       const measured = await acknowledgement(instance.url(profile.id), ackLoad.requests.slice(warmCount), options.rate, ackLoad.requests.slice(0, warmCount));
-      const held = await instance.call<{ p50: number; p99: number; max: number }>('delay');
+      const held = await instance.call<Held>('delay');
       await instance.call('drain');
       const check = verdict(await instance.call<Counts>('check'), ackLoad);
       await instance.close();
       lines.push(
-        `socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check}); app thread's event loop held up p99 ${held.p99} ms, max ${held.max} ms`,
+        `socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check}); app thread's event loop held up p99 ${held.p99} ms, max ${held.max} ms; its GC paused it ${held.gc.pauses}×, at most ${held.gc.max} ms`,
       );
     }
     console.log(`acknowledgement (ms), after ${WARM_UP} warm-up POSTs; the inbox worker (its own thread) processes meanwhile`);
@@ -490,15 +504,19 @@ async function measure(options: Options): Promise<void> {
       acknowledgement(a.url(profile.id), share(measured, 0), options.rate / 2, share(warm, 0)),
       acknowledgement(b.url(profile.id), share(measured, 1), options.rate / 2, share(warm, 1)),
     ]);
-    const [heldA, heldB] = await Promise.all([a.call<{ p99: number; max: number }>('delay'), b.call<{ p99: number; max: number }>('delay')]);
+    const [heldA, heldB] = await Promise.all([a.call<Held>('delay'), b.call<Held>('delay')]);
     await Promise.all([a.call('drain'), b.call('drain')]);
     const check = verdict(await a.call<Counts>('check'), pgLoad);
     await b.close();
     await a.close();
     console.log(`\nacknowledgement (ms), PostgreSQL, two instances at ${options.rate}/s in all, their inbox workers processing meanwhile:`);
     console.log(`  bare node http (floor)  p50 ${fmt(bare.p50)} p99 ${fmt(bare.p99)} at ${options.rate}/s`);
-    console.log(`  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}   (event loop held up p99 ${heldA.p99} ms, max ${heldA.max} ms)`);
-    console.log(`  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (event loop held up p99 ${heldB.p99} ms, max ${heldB.max} ms)`);
+    console.log(
+      `  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}   (event loop held up p99 ${heldA.p99} ms, max ${heldA.max} ms; GC ${heldA.gc.pauses}×, at most ${heldA.gc.max} ms)`,
+    );
+    console.log(
+      `  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (event loop held up p99 ${heldB.p99} ms, max ${heldB.max} ms; GC ${heldB.gc.pauses}×, at most ${heldB.gc.max} ms)`,
+    );
     console.log(`  ${check}`);
   }
   console.log(`\nload average (1, 5, 15 min) at the end: ${load()}`);
