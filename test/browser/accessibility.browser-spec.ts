@@ -12,10 +12,9 @@ import { Group } from '../../src/users/group.entity';
 import { User } from '../../src/users/user.entity';
 import { setUpProfileThroughWizard } from '../factories/profile.factory';
 import { insertArticle, insertTicket } from '../factories/ticket.factory';
-import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
-import { freePort, launchBrowser } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import type { FakeXApi } from '../support/fake-x-api';
+import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
+import { ADMIN, type TestApp } from '../utils/create-test-app';
 import { browserLike, logIn } from '../utils/http';
 
 /**
@@ -55,9 +54,9 @@ function pageKind(url: URL): string {
 }
 
 describe('every page, in en, de and sr, for an admin and an agent: axe and narrow screens', () => {
+  let app: BrowserAppWithX;
   let t: TestApp;
   let fakeX: FakeXApi;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let baseUrl: string;
   const ids = { profile: 0, anna: 0, tickets: {} as Record<string, number> };
@@ -65,12 +64,9 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
   beforeAll(async () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     // A profile set up as an administrator does it: through the wizard, verified and subscribed at the fake X.
-    fakeX = await startFakeXApi({ loopbackDemo: true });
-    const account = registerXAccount(fakeX);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, BASE_URL: baseUrl } });
-    await t.app.listen(port, '127.0.0.1');
+    app = await startBrowserAppWithX();
+    ({ t, fakeX, page, baseUrl } = app);
+    const { account } = app;
     const admin = browserLike(t.app);
     await logIn(admin);
     const raw = await t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' });
@@ -125,15 +121,8 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     await store.deploy(ADMIN.login);
     const draft = `- Name: 200-no-priority-change\n  Comment: a condition socialdesk does not have\n  ConfigMatch:\n    Properties:\n      Ticket:\n        Priority:\n        - 5 very high\n  ConfigChange:\n    PossibleNot:\n      Action:\n      - AgentTicketPriority\n`;
     await store.importFiles([{ name: 'draft.yml', content: draft }], { mode: 'add', actor: ADMIN.login });
-
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await fakeX?.close();
-  });
+  afterAll(() => app?.close());
 
   /** axe's serious and critical violations, and colour contrasts it measured too low but left undecided. */
   async function axeProblems(rules?: string[]): Promise<string[]> {
@@ -227,7 +216,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
   }
 
   async function signInAs(login: string, password: string, language: Language): Promise<string[]> {
-    await browser.context.clearCookies();
+    await app.context.clearCookies();
     // The login page as a stranger sees it (in the browser's language), then with a refused password.
     // The context's locale would win over extra headers, so the header is set on each request.
     await page.route(`${baseUrl}/**`, (route) => route.continue({ headers: { ...route.request().headers(), 'accept-language': `${language},en;q=0.5` } }));

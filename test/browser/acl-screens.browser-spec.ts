@@ -10,10 +10,10 @@ import { Group } from '../../src/users/group.entity';
 import { User } from '../../src/users/user.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
-import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi, type FakeXSentDirectMessage } from '../support/fake-x-api';
-import { freePort, launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import type { FakeXApi, FakeXSentDirectMessage } from '../support/fake-x-api';
+import { signIn } from '../utils/browser';
+import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
+import { ADMIN, type TestApp } from '../utils/create-test-app';
 
 const FILE = join(__dirname, '..', '..', 'acl-examples', 'QueueAndActionRestriction.yml');
 /** Screenshots to look at (ACL_SCREENSHOTS=dir keeps them somewhere known). */
@@ -38,9 +38,9 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
  * a member of the group sees and uses everything, pressing Enter in the reply's pending time.
  */
 describe('an OTRS ACL file on the agent screens, in a real browser', () => {
+  let app: BrowserAppWithX;
   let t: TestApp;
   let fakeX: FakeXApi;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let baseUrl: string;
   let profileId: number;
@@ -49,11 +49,9 @@ describe('an OTRS ACL file on the agent screens, in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    fakeX = await startFakeXApi();
-    const account = registerXAccount(fakeX);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, BASE_URL: baseUrl, DELIVERY_INTERVAL_MS: '3600000' } });
+    app = await startBrowserAppWithX({ loopbackDemo: false, env: { DELIVERY_INTERVAL_MS: '3600000' } });
+    ({ t, fakeX, page, baseUrl } = app);
+    const { account } = app;
     const groups = t.dataSource.getRepository(Group);
     const support = await groups.save({ name: 'support', comment: '', validity: 'valid' });
     const escalation = await groups.save({ name: 'escalation', comment: '', validity: 'valid' });
@@ -68,18 +66,11 @@ describe('an OTRS ACL file on the agent screens, in a real browser', () => {
       await agents.setMembership(ids[login], support.id, 'rw');
       if (team) await agents.setMembership(ids[login], escalation.id, 'rw');
     }
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await fakeX?.close();
-  });
+  afterAll(() => app?.close());
 
   async function as(login: string, password: string): Promise<void> {
-    await browser.context.clearCookies();
+    await app.context.clearCookies();
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, baseUrl, login, password);
   }

@@ -7,8 +7,9 @@ import { Queue } from '../../src/queues/queue.entity';
 import { Group } from '../../src/users/group.entity';
 import { AgentsService } from '../../src/users/agents.service';
 import { createReadyProfile } from '../factories/profile.factory';
-import { freePort, launchBrowser, signIn } from '../utils/browser';
-import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
+import { signIn } from '../utils/browser';
+import { startBrowserApp, type BrowserApp } from '../utils/browser-app';
+import { ADMIN, type TestApp } from '../utils/create-test-app';
 
 const EXAMPLE_PATH = join(__dirname, '..', '..', 'acl-examples', 'TwitterAccessRestriction.yml');
 const EXAMPLE_NAME = 'Limit Access to Twitter Profile';
@@ -60,17 +61,17 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 }
 
 describe('an administrator manages OTRS ACLs in a real browser', () => {
+  let app: BrowserApp;
   let t: TestApp;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
   let baseUrl: string;
   let acmeId: number;
   let salesId: number;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { BASE_URL: baseUrl } });
+    app = await startBrowserApp();
+    ({ t, page, baseUrl } = app);
 
     // A queue both agents work in (rw in its group), and two ready profiles; the first is profile 1.
     const groups = t.dataSource.getRepository(Group);
@@ -89,20 +90,12 @@ describe('an administrator manages OTRS ACLs in a real browser', () => {
     const otto = await agents.create({ login: 'otto', name: 'Otto Other', password: 'otto-password' });
     await agents.setMembership(otto.id, support.id, 'rw');
     await agents.setMembership(otto.id, twitter.id, 'ro');
-
-    await t.app.listen(port, '127.0.0.1');
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
-  let page: Page;
   /** One browser, one person at a time: the cookies go, then the next one signs in. */
   async function pageAs(login: string, password: string): Promise<Page> {
-    await browser.context.clearCookies();
-    page ??= await browser.context.newPage();
+    await app.context.clearCookies();
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, baseUrl, login, password);
     return page;

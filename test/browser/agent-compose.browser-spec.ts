@@ -13,11 +13,11 @@ import { AgentsService } from '../../src/users/agents.service';
 import { Group } from '../../src/users/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
-import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi, type FakeXSentDirectMessage } from '../support/fake-x-api';
+import type { FakeXApi, FakeXSentDirectMessage } from '../support/fake-x-api';
 import { patternPng } from '../support/png';
-import { freePort, launchBrowser, signIn } from '../utils/browser';
-import { createTestApp, type TestApp } from '../utils/create-test-app';
+import { signIn } from '../utils/browser';
+import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
+import type { TestApp } from '../utils/create-test-app';
 
 /** Where the screenshots go, to be looked at (SCREENSHOT_DIR, else a folder in the temp dir). */
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'socialdesk-screenshots');
@@ -28,10 +28,10 @@ const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'socialdesk-screensho
  * at 1280 and 390 px in English, German and Serbian; axe on the changed pages.
  */
 describe('search, answer by DM with an image, and a double click, in a real browser', () => {
+  let app: BrowserAppWithX;
   let t: TestApp;
   let fakeX: FakeXApi;
-  let account: ReturnType<typeof registerXAccount>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let account: BrowserAppWithX['account'];
   let page: Page;
   let baseUrl: string;
   let profileId: number;
@@ -41,12 +41,8 @@ describe('search, answer by DM with an image, and a double click, in a real brow
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    fakeX = await startFakeXApi();
-    account = registerXAccount(fakeX);
-    const port = await freePort();
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, BASE_URL: `http://127.0.0.1:${port}`, DELIVERY_INTERVAL_MS: '3600000' } });
-    await t.app.listen(port, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${port}`;
+    app = await startBrowserAppWithX({ loopbackDemo: false, env: { DELIVERY_INTERVAL_MS: '3600000' } });
+    ({ t, fakeX, account, page, baseUrl } = app);
     const support = await t.dataSource.getRepository(Group).save({ name: 'support', comment: '', validity: 'valid' });
     queueId = (await t.dataSource.getRepository(Queue).save({ name: 'Support', groupId: support.id, followUp: 'possible' })).id;
     profileId = (await createReadyProfile(t, { accountId: account.userId, targetQueueId: queueId })).id;
@@ -56,18 +52,12 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     annaId = anna.id;
     await t.app.get(AgentsService).setMembership(anna.id, support.id, 'rw');
 
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(message.text());
     });
     await signIn(page, baseUrl, 'anna', 'anna-password');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await fakeX?.close();
-  });
+  afterAll(() => app?.close());
 
   const sentDms = () => fakeX.sent.filter((s): s is FakeXSentDirectMessage => s.kind === 'dm');
 

@@ -12,15 +12,16 @@ import { Group } from '../../src/users/group.entity';
 import { User } from '../../src/users/user.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
-import { launchBrowser, signIn } from '../utils/browser';
-import { createTestApp, type TestApp } from '../utils/create-test-app';
+import { signIn } from '../utils/browser';
+import { startBrowserApp, type BrowserApp } from '../utils/browser-app';
+import type { TestApp } from '../utils/create-test-app';
 
 /** Where the screenshots go to be looked at (not a test artefact that is compared). */
 const SHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'socialdesk-agent-day-shots');
 
 describe('an agent’s day in a real browser: open, move, pending reminder, history', () => {
+  let app: BrowserApp;
   let t: TestApp;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let baseUrl: string;
   let profileId: number;
@@ -30,9 +31,8 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    t = await createTestApp();
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = await t.app.getUrl();
+    app = await startBrowserApp();
+    ({ t, page, baseUrl } = app);
 
     const groups = t.dataSource.getRepository(Group);
     const support = await groups.save(groups.create({ name: 'support', comment: '', validity: 'valid' }));
@@ -50,17 +50,12 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
     }
     await t.dataSource.getRepository(User).update({ id: ids.anna }, { timeZone: 'Europe/Berlin' });
 
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(message.text());
     });
     await signIn(page, baseUrl, 'anna', 'anna-password');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => app?.close());
 
   /** Axe on the page: no violations, and no contrast it could not decide (a 1:1 ratio lands there). */
   async function expectAccessible() {
@@ -194,8 +189,8 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
     await t.dataSource.getRepository(User).update({ id: ids.anna }, { language: 'en' });
 
     // What another agent sees of Anna's locked ticket.
-    const other = await browser.context.browser()?.newContext();
-    const otto = other ? await other.newPage() : await browser.context.newPage();
+    const other = await app.context.browser()?.newContext();
+    const otto = other ? await other.newPage() : await app.context.newPage();
     if (other) {
       await signIn(otto, baseUrl, 'otto', 'otto-password');
       await otto.setViewportSize({ width: 390, height: 900 });

@@ -5,15 +5,15 @@ import { AgentsService } from '../../src/users/agents.service';
 import { Group } from '../../src/users/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
-import { registerXAccount } from '../factories/x-account.factory';
-import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
-import { launchBrowser, signIn } from '../utils/browser';
-import { createTestApp, type TestApp } from '../utils/create-test-app';
+import type { FakeXApi } from '../support/fake-x-api';
+import { signIn } from '../utils/browser';
+import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
+import type { TestApp } from '../utils/create-test-app';
 
 describe('an agent answers a ticket in a real browser', () => {
+  let app: BrowserAppWithX;
   let t: TestApp;
   let fakeX: FakeXApi;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let baseUrl: string;
   let profileId: number;
@@ -21,11 +21,8 @@ describe('an agent answers a ticket in a real browser', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    fakeX = await startFakeXApi();
-    registerXAccount(fakeX);
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl } });
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = await t.app.getUrl();
+    app = await startBrowserAppWithX({ loopbackDemo: false });
+    ({ t, fakeX, page, baseUrl } = app);
 
     const groups = t.dataSource.getRepository(Group);
     const support = await groups.save(groups.create({ name: 'support', comment: '', validity: 'valid' }));
@@ -36,8 +33,6 @@ describe('an agent answers a ticket in a real browser', () => {
     const anna = await agents.create({ login: 'anna', name: 'Anna Agent', password: 'anna-password' });
     await agents.setMembership(anna.id, support.id, 'rw');
 
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
     // A CSP violation (inline script or style) shows up as a console error.
     page.on('console', (message) => {
       // The browser asks for /favicon.ico on its own; the app has none.
@@ -45,11 +40,7 @@ describe('an agent answers a ticket in a real browser', () => {
     });
     await signIn(page, baseUrl, 'anna', 'anna-password');
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await fakeX?.close();
-  });
+  afterAll(() => app?.close());
 
   it('opens a DM ticket from the queue view, replies, and sees the reply sent', async () => {
     const { ticket, customer } = await insertTicket(t, { profileId, queueId, channel: 'dm', title: 'Where is my parcel?' });

@@ -38,21 +38,7 @@ import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, TINY_PNG, type FakeXApi } from '../support/fake-x-api';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
-
-/** Real time moved by `offset`: the app sees time pass, and a test moves it on in one step. */
-class TestClock extends Clock {
-  offset = 0;
-  override now(): number {
-    return Date.now() + this.offset;
-  }
-  /** From now on, about `iso` (time keeps running from there). */
-  setTo(iso: string): void {
-    this.offset = Date.parse(iso) - Date.now();
-  }
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-}
+import { TestClock } from '../utils/test-clock';
 
 const HOUR = 60 * 60 * 1000;
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';

@@ -14,14 +14,7 @@ import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, TINY_PNG, type FakeXApi, type FakeXMediaInput } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, logIn } from '../utils/http';
-
-/** Time runs, and a test can jump ahead. */
-class TestClock extends Clock {
-  offset = 0;
-  override now(): number {
-    return Date.now() + this.offset;
-  }
-}
+import { TestClock } from '../utils/test-clock';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const PARENT_WAIT_MS = 120_000;
@@ -176,7 +169,7 @@ describe('tweet conversations, whatever the order of arrival', () => {
     await logIn(admin);
     expect((await admin.get('/admin/inbox?status=received').expect(200)).text).toContain(`Waiting to fetch tweet ${mention.id}`);
 
-    clock.offset += PARENT_WAIT_MS + 1_000;
+    clock.advance(PARENT_WAIT_MS + 1_000);
     await drain();
     const [own] = await ticketsOf(customer);
     expect(await bodiesOf(own.id)).toEqual(['@acme_support hello?']);

@@ -4,6 +4,7 @@ import { Queue } from '../../src/queues/queue.entity';
 import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
+import { waitFor } from '../utils/wait-for';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const postgresUrl = process.env.DATABASE_URL;
@@ -80,7 +81,7 @@ const instance = (name: string) => ({ SECRETS_KEY, DATABASE_URL: withApplication
       .get(InboxWorker)
       .drain()
       .catch(() => undefined);
-    while ((await processed()) - before < 20) await new Promise((r) => setTimeout(r, 2));
+    await waitFor('the victim to process 20 events', async () => (await processed()) - before >= 20);
     // Kill the victim's database sessions while it works: PostgreSQL rolls its open batch back.
     await a.dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'socialdesk_victim'`);
     expect((await processed()) - before).toBeLessThan(200);

@@ -15,13 +15,7 @@ import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aa
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
-
-class TestClock extends Clock {
-  offset = 0;
-  override now(): number {
-    return Date.now() + this.offset;
-  }
-}
+import { PROFILE_DIRECTORY_TTL_PASSED_MS, TestClock } from '../utils/test-clock';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 
@@ -108,10 +102,19 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       await request(server()).post('/webhooks/x/999').set('content-type', 'application/json').send('{}').expect(404);
       await request(server()).get('/webhooks/x/999?crc_token=abcdefgh').expect(404);
       const other = await createReadyProfile(t, { name: 'Invalid', targetQueueId: queues.Raw, accountId: '55' });
+      const toOther = (text: string) => dmBody({ forUserId: '55', from: newCustomer(), to: { ...account, id: '55' }, text }).body;
+      const whileValid = toOther('while still valid');
+      // Received while valid, so the profile directory holds the profile when it turns invalid.
+      await request(server())
+        .post(`/webhooks/x/${other.id}`)
+        .set('content-type', 'application/json')
+        .set('x-twitter-webhooks-signature', signed(whileValid, SECRET).signature)
+        .send(whileValid)
+        .expect(200);
       await t.dataSource.query(`UPDATE social_media_profiles SET validity = 'invalid' WHERE id = ${other.id}`);
-      await new Promise((r) => setTimeout(r, 2100)); // the profile directory's cache
+      clock.advance(PROFILE_DIRECTORY_TTL_PASSED_MS); // past the profile directory's cache
       const before = await eventsCount();
-      const { body } = dmBody({ forUserId: '55', from: newCustomer(), to: { ...account, id: '55' }, text: 'to an invalid profile' });
+      const body = toOther('to an invalid profile');
       await request(server()).post(`/webhooks/x/${other.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(404);
       expect(await eventsCount()).toBe(before);
       // The CRC is still answered: other profiles of the same X app may receive through this URL (docs/X.md).

@@ -3,6 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { MediaFetcher } from '../../src/attachments/media-fetcher.service';
 import { replyUploadParsing } from '../../src/attachments/reply-upload';
 import { Attachment } from '../../src/attachments/attachment.entity';
+import { Clock } from '../../src/common/clock';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Poller } from '../../src/inbox/poller.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -17,6 +18,7 @@ import { startFakeXApi, TINY_MP4, TINY_PNG, type FakeXApi, type FakeXSentDirectM
 import { freePort } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, follow, logIn } from '../utils/http';
+import { PROFILE_DIRECTORY_TTL_PASSED_MS, TestClock } from '../utils/test-clock';
 
 /** A real JPEG's first bytes: enough for the magic-number check. */
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0', 'latin1'), Buffer.alloc(200, 7)]);
@@ -35,12 +37,16 @@ describe('media in tweets and DMs, both ways', () => {
   let profileId: number;
   let seq = 0;
   const agents: Record<string, TestAgent> = {};
+  const clock = new TestClock();
 
   beforeAll(async () => {
     fakeX = await startFakeXApi();
     account = registerXAccount(fakeX);
     const port = await freePort();
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, X_API_TIMEOUT_MS: '2000', BASE_URL: `http://127.0.0.1:${port}`, DELIVERY_INTERVAL_MS: '3600000' } });
+    t = await createTestApp({
+      env: { X_API_BASE_URL: fakeX.baseUrl, X_API_TIMEOUT_MS: '2000', BASE_URL: `http://127.0.0.1:${port}`, DELIVERY_INTERVAL_MS: '3600000' },
+      override: (b) => b.overrideProvider(Clock).useValue(clock),
+    });
     await t.app.listen(port, '127.0.0.1');
     const groups = t.dataSource.getRepository(Group);
     const support = await groups.save({ name: 'support', comment: '', validity: 'valid' });
@@ -192,7 +198,7 @@ describe('media in tweets and DMs, both ways', () => {
 
   it('polled DMs and mentions (API v2: attachments.media_keys, includes.media) bring their media too', async () => {
     await t.dataSource.getRepository(SocialMediaProfile).update({ id: profileId }, { aaaEnvironment: '' });
-    await new Promise((r) => setTimeout(r, 2100)); // the profile directory's cache
+    clock.advance(PROFILE_DIRECTORY_TTL_PASSED_MS); // past the profile directory's cache
     try {
       await t.app.get(Poller).pollDue(); // the first poll sets the cursors
       const c = customer();
@@ -207,7 +213,7 @@ describe('media in tweets and DMs, both ways', () => {
       expect(await attachmentsOf(await ticketOf(tweetId))).toEqual([expect.objectContaining({ status: 'linked', mediaType: 'video' })]);
     } finally {
       await t.dataSource.getRepository(SocialMediaProfile).update({ id: profileId }, { aaaEnvironment: 'prod' });
-      await new Promise((r) => setTimeout(r, 2100));
+      clock.advance(PROFILE_DIRECTORY_TTL_PASSED_MS);
     }
   });
 

@@ -8,13 +8,7 @@ import type { TicketState } from '../../src/tickets/ticket-states';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
-
-class TestClock extends Clock {
-  offset = 0;
-  override now(): number {
-    return Date.now() + this.offset;
-  }
-}
+import { TestClock } from '../utils/test-clock';
 
 const postgresUrl = process.env.DATABASE_URL;
 const withApplicationName = (name: string) => `${postgresUrl}${postgresUrl?.includes('?') ? '&' : '?'}application_name=${name}`;

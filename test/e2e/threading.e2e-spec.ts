@@ -60,9 +60,13 @@ describe('threading: close, reopen and the next message of a DM conversation', (
 
   async function drain(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_LIMIT_MS)));
-    await Promise.race([t.app.get(InboxWorker).drain(), limit]);
-    clearTimeout(timer);
+    // Rejects: a drain that goes on past the limit would otherwise keep working while the test reads the database.
+    const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('drain() did not return')), DRAIN_LIMIT_MS)));
+    try {
+      await Promise.race([t.app.get(InboxWorker).drain(), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A DM through the signed webhook, then the worker; returns the X id of the message. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
+import { Clock } from '../../src/common/clock';
 import { OutgoingWorkSignal } from '../../src/common/work-signal';
 import { Queue } from '../../src/queues/queue.entity';
 import { SocialMediaProfile } from '../../src/social-media-profiles/social-media-profile.entity';
@@ -17,8 +18,10 @@ import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi, type FakeXSentDirectMessage, type FakeXSentTweet } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
+import { TestClock } from '../utils/test-clock';
 
-const BACKOFF_MS = 50;
+/** A realistic backoff: the tests move the app's clock past it instead of waiting. */
+const BACKOFF_MS = 60_000;
 const MAX_ATTEMPTS = 3;
 
 describe('tickets: agent screens and outgoing delivery', () => {
@@ -32,6 +35,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
   let salesQueue: number;
   const ids: Record<string, number> = {};
   const clients: Record<string, TestAgent> = {};
+  const clock = new TestClock();
 
   beforeAll(async () => {
     fakeX = await startFakeXApi();
@@ -54,6 +58,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
         DELIVERY_BACKOFF_MS: String(BACKOFF_MS),
         DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       },
+      override: (b) => b.overrideProvider(Clock).useValue(clock),
     });
 
     const groups = t.dataSource.getRepository(Group);
@@ -119,7 +124,6 @@ describe('tickets: agent screens and outgoing delivery', () => {
   const supportTicket = (seed: Partial<TicketSeed> & Pick<TicketSeed, 'channel'>) => insertTicket(t, { profileId: acme.id, queueId: supportQueue, ...seed });
   const sentTweets = () => fakeX.sent.filter((s): s is FakeXSentTweet => s.kind === 'tweet');
   const sentDms = () => fakeX.sent.filter((s): s is FakeXSentDirectMessage => s.kind === 'dm');
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   /** GETs the page for its CSRF token, then posts the form. */
   async function post(login: string, pagePath: string, postPath: string, fields: Record<string, string> = {}) {
@@ -357,7 +361,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
   describe('delivery errors', () => {
     it('429: stays sending until x-rate-limit-reset, then is sent', async () => {
       const { ticket } = await supportTicket({ channel: 'dm' });
-      const resetAt = new Date(Date.now() + 2_000);
+      const resetAt = new Date(clock.now() + 15 * 60_000);
       fakeX.setMode('rate-limited', { resetAt });
       const res = await reply('anna', ticket.id, 'Rate limited reply');
       expect((await follow(clients.anna, res)).text).toContain('The reply is stored and will be sent as soon as X accepts it.');
@@ -370,7 +374,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
       fakeX.setMode('normal');
       await delivery().kick();
       expect(fakeX.sent).toHaveLength(0); // not due before the reset
-      await sleep(Math.max(0, resetMs - Date.now()) + 20);
+      clock.advance(resetMs - clock.now() + 1);
       await delivery().kick();
       expect(sentDms()).toHaveLength(1);
       expect(await lastArticle(ticket.id)).toMatchObject({ deliveryStatus: 'sent', externalId: sentDms()[0].dmEventId, deliveryError: null });
@@ -379,20 +383,20 @@ describe('tickets: agent screens and outgoing delivery', () => {
     it('5xx: backs off, tries again, and is sent when X recovers', async () => {
       const { ticket } = await supportTicket({ channel: 'tweet' });
       fakeX.setMode('server-error');
-      const before = Date.now();
+      const before = clock.now();
       await reply('anna', ticket.id, 'Server error reply');
       let article = await lastArticle(ticket.id);
       expect(article).toMatchObject({ deliveryStatus: 'sending', deliveryAttempts: 1 });
       expect(reason(article)?.key).toBe('tickets.delivery.error.server-error');
       expect(Number(article.nextAttemptAt)).toBeGreaterThanOrEqual(before + BACKOFF_MS);
 
-      await sleep(BACKOFF_MS + 10);
+      clock.advance(BACKOFF_MS + 10);
       await delivery().kick();
       article = await lastArticle(ticket.id);
       expect(article).toMatchObject({ deliveryStatus: 'sending', deliveryAttempts: 2 });
 
       fakeX.setMode('normal');
-      await sleep(2 * BACKOFF_MS + 10);
+      clock.advance(2 * BACKOFF_MS + 10);
       await delivery().kick();
       expect(sentTweets()).toHaveLength(1);
       expect(await lastArticle(ticket.id)).toMatchObject({ deliveryStatus: 'sent', deliveryAttempts: 3, externalId: sentTweets()[0].id });
@@ -403,7 +407,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
       fakeX.setMode('server-error');
       await reply('anna', ticket.id, 'Doomed reply');
       for (let i = 1; i < MAX_ATTEMPTS; i++) {
-        await sleep(BACKOFF_MS * 2 ** i + 10);
+        clock.advance(BACKOFF_MS * 2 ** i + 10);
         await delivery().kick();
       }
       const failed = await lastArticle(ticket.id);

@@ -1,3 +1,4 @@
+import { Clock } from '../../src/common/clock';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Poller } from '../../src/inbox/poller.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -11,6 +12,7 @@ import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { freePort } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, logIn } from '../utils/http';
+import { PROFILE_DIRECTORY_TTL_PASSED_MS, TestClock } from '../utils/test-clock';
 
 /** The app on a real port, X played by the fake over real HTTP in both directions. */
 describe('a conversation with X, end to end', () => {
@@ -20,12 +22,13 @@ describe('a conversation with X, end to end', () => {
   let queues: Record<string, number>;
   let profileId: number;
   let seq = 0;
+  const clock = new TestClock();
 
   beforeAll(async () => {
     fakeX = await startFakeXApi();
     account = registerXAccount(fakeX);
     const port = await freePort();
-    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, X_API_TIMEOUT_MS: '2000', BASE_URL: `http://127.0.0.1:${port}` } });
+    t = await createTestApp({ env: { X_API_BASE_URL: fakeX.baseUrl, X_API_TIMEOUT_MS: '2000', BASE_URL: `http://127.0.0.1:${port}` }, override: (b) => b.overrideProvider(Clock).useValue(clock) });
     await t.app.listen(port, '127.0.0.1');
     queues = Object.fromEntries((await t.dataSource.getRepository(Queue).find()).map((q) => [q.name, q.id]));
     const profile = await createReadyProfile(t, {
@@ -167,7 +170,7 @@ describe('a conversation with X, end to end', () => {
 
     it('polls mentions and DMs of a profile that has no webhook', async () => {
       await t.dataSource.query(`UPDATE social_media_profiles SET aaa_environment = '' WHERE id = ${profileId}`);
-      await new Promise((r) => setTimeout(r, 2100)); // the profile directory's cache
+      clock.advance(PROFILE_DIRECTORY_TTL_PASSED_MS); // past the profile directory's cache
       await t.app.get(Poller).pollDue(); // first poll: cursors start from now
       const c = customer();
       fakeX.postDirectMessage({ from: c, toUserId: account.userId, text: 'polled DM' });

@@ -1,4 +1,4 @@
-import { webhookSignature } from '../../src/channels/x/webhook-crypto';
+import { webhookSignature } from '../support/fake-x/webhook-signature';
 
 /**
  * Account Activity webhook bodies as X sends them (docs/X.md, "What a delivery looks like"), written as raw JSON text so

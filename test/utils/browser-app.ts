@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { freePort, launchBrowser, signIn } from './browser';
@@ -8,6 +8,8 @@ import { createTestApp, type TestApp } from './create-test-app';
 export interface BrowserApp {
   t: TestApp;
   page: Page;
+  /** The page's browser context, e.g. for a second page or to clear the cookies between people. */
+  context: BrowserContext;
   baseUrl: string;
   /** Closes the browser, then the app. */
   close(): Promise<void>;
@@ -22,11 +24,21 @@ export interface BrowserAppWithX extends BrowserApp {
 interface Options {
   /** Signs the page in first. */
   signedInAs?: { login: string; password: string };
+  /** Settings on top of the test app's, e.g. DELIVERY_INTERVAL_MS. */
+  env?: Record<string, string>;
+}
+
+interface OptionsWithX extends Options {
+  /**
+   * The fake X's loopback demo mode (on unless false): it then calls this instance at an http
+   * loopback BASE_URL, e.g. for the CRC check when the wizard subscribes a webhook.
+   */
+  loopbackDemo?: boolean;
 }
 
 /** The app on a free port with BASE_URL set to that address (where X and the browser are sent back), and a browser page. */
 export function startBrowserApp(options: Options = {}): Promise<BrowserApp> {
-  return start({}, options);
+  return start(options.env ?? {}, options);
 }
 
 /**
@@ -34,10 +46,10 @@ export function startBrowserApp(options: Options = {}): Promise<BrowserApp> {
  * this instance, e.g. for the CRC check, at BASE_URL, an http loopback address). close() lets the
  * fake's pending deliveries land before the app goes.
  */
-export async function startBrowserAppWithX(options: Options = {}): Promise<BrowserAppWithX> {
-  const fakeX = await startFakeXApi({ loopbackDemo: true });
+export async function startBrowserAppWithX(options: OptionsWithX = {}): Promise<BrowserAppWithX> {
+  const fakeX = await startFakeXApi({ loopbackDemo: options.loopbackDemo ?? true });
   const account = registerXAccount(fakeX);
-  const app = await start({ X_API_BASE_URL: fakeX.baseUrl }, options, () => fakeX.waitForDeliveries());
+  const app = await start({ ...options.env, X_API_BASE_URL: fakeX.baseUrl }, options, () => fakeX.waitForDeliveries());
   return {
     ...app,
     fakeX,
@@ -60,6 +72,7 @@ async function start(env: Record<string, string>, options: Options, beforeAppClo
   return {
     t,
     page,
+    context: browser.context,
     baseUrl,
     close: async () => {
       await browser.close();

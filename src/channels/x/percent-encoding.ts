@@ -12,15 +12,6 @@ export function percentEncode(value: string): string {
   return encoded;
 }
 
-/** Decodes one percent-encoded token; returns undefined when it is not valid UTF-8 %XX text. */
-export function percentDecode(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Name/value pairs of an application/x-www-form-urlencoded string ("+" means space), in order,
  * duplicates kept — the way the query string and a form body are read for signing.

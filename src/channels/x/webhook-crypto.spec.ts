@@ -1,4 +1,5 @@
-import { crcResponseToken, isTokenShapedCrcToken, isValidWebhookSignature, webhookSignature } from './webhook-crypto';
+import { webhookSignature } from '../../../test/support/fake-x/webhook-signature';
+import { crcResponseToken, isTokenShapedCrcToken, isValidWebhookSignature } from './webhook-crypto';
 
 const SECRET = 'DDD';
 const BODY = Buffer.from('{"for_user_id":"4337869213","direct_message_events":[{"type":"message_create","id":"954491830116155396"}]}');

@@ -22,11 +22,6 @@ export function isTokenShapedCrcToken(crcToken: unknown): crcToken is string {
   return typeof crcToken === 'string' && TOKEN_SHAPE.test(crcToken);
 }
 
-/** The x-twitter-webhooks-signature X would send for this raw body (used by tests and the fake). */
-export function webhookSignature(rawBody: Buffer | string, consumerSecret: string): string {
-  return SIGNATURE_PREFIX + hmacSha256(consumerSecret, rawBody).toString('base64');
-}
-
 /**
  * Checks x-twitter-webhooks-signature against the raw bytes received (re-serialized JSON would
  * differ). False for a missing, repeated or malformed header; the digest compare is constant-time.

@@ -177,13 +177,12 @@ describe('XApiClient against the fake X API', () => {
     });
 
     it('unreachable: gives up after its timeout when X is slow', async () => {
-      fake.setMode('slow', { delayMs: 2_000 });
+      // X would answer long after jest's own 5 s limit: the call can only end by giving up.
+      fake.setMode('slow', { delayMs: 10 * 60_000 });
       const impatient = new XApiClient({ baseUrl: fake.baseUrl, timeoutMs: 100 });
-      const started = Date.now();
       const error = await failureOf(impatient.getMe(CREDENTIALS));
       expect(error).toBeInstanceOf(XUnreachableError);
       expect(error).toMatchObject({ code: 'unreachable', reason: 'timeout' });
-      expect(Date.now() - started).toBeLessThan(1_000);
     });
 
     it('unreachable: nothing listens on the port', async () => {

@@ -1,4 +1,4 @@
-import { verifyOAuth1Request, type OAuth1RejectionReason, type OAuth1SecretLookup } from '../../../src/channels/x/oauth1-verifier';
+import { verifyOAuth1Request, type OAuth1RejectionReason, type OAuth1SecretLookup } from './oauth1-verifier';
 import type { FakeXAccounts } from './accounts';
 import { v11Error, v2Unauthorized, type Answer } from './answers';
 import type { FakeRequest } from './http';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { crcResponseToken, webhookSignature } from '../../../src/channels/x/webhook-crypto';
+import { crcResponseToken } from '../../../src/channels/x/webhook-crypto';
 import type { FakeXWebhookRegistry } from './webhook-registry';
+import { webhookSignature } from './webhook-signature';
 
 /**
  * The sending half of Account Activity webhooks (docs/X.md, "CRC and signatures", "Retries, duplicates, fan-out"): POSTs to the webhooks the

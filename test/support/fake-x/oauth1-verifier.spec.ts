@@ -1,5 +1,5 @@
-import { signRequest } from './oauth1-signer';
-import { parseAuthorizationHeader, verifyOAuth1Request, type OAuth1SecretLookup } from './oauth1-verifier';
+import { signRequest } from '../../../src/channels/x/oauth1-signer';
+import { parseAuthorizationHeader, percentDecode, verifyOAuth1Request, type OAuth1SecretLookup } from './oauth1-verifier';
 
 const APP = { consumerKey: 'app-key', consumerSecret: 'app-secret' };
 const USER = { token: '42-user-token', tokenSecret: 'user-token-secret' };
@@ -27,6 +27,13 @@ function signedTweet(overrides: { consumerSecret?: string; timestamp?: number } 
 }
 
 describe('OAuth 1.0a verification (what X does with a signed request)', () => {
+  it('percent-decodes header values and refuses broken escapes', () => {
+    expect(percentDecode('tnnArxj06cWHq44gCs1OSKk%2FjLY%3D')).toBe('tnnArxj06cWHq44gCs1OSKk/jLY=');
+    expect(percentDecode('%E2%98%83')).toBe('☃');
+    expect(percentDecode('%E2%98')).toBeUndefined();
+    expect(percentDecode('%zz')).toBeUndefined();
+  });
+
   it('accepts a request signed with the right secrets, form body included', () => {
     const result = verifyOAuth1Request(signedTweet(), secrets, { nowSeconds: NOW, maxClockSkewSeconds: 300 });
     expect(result).toEqual(expect.objectContaining({ ok: true, consumerKey: 'app-key', token: '42-user-token' }));

@@ -1,10 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startFakeXApi, type FakeXApi } from '../../../test/support/fake-x-api';
-import { startFakeXControlServer } from '../../../test/support/fake-x/control-server';
-import { parseJsonExact } from './exact-json';
-import { crcResponseToken, isValidWebhookSignature } from './webhook-crypto';
-import { XApiClient, type XCredentials } from './x-api-client';
+import { parseJsonExact } from '../../../src/channels/x/exact-json';
+import { crcResponseToken, isValidWebhookSignature } from '../../../src/channels/x/webhook-crypto';
+import { XApiClient, type XCredentials } from '../../../src/channels/x/x-api-client';
+import { startFakeXApi, type FakeXApi } from '../fake-x-api';
+import { startFakeXControlServer } from './control-server';
 
 // The fake X API playing X's side of Account Activity webhooks (docs/X.md, "Receiving"), checked by a
 // tiny HTTP server standing in for socialdesk.

@@ -1,5 +1,5 @@
-import { FakeXMediaStore, v2Media } from '../../../test/support/fake-x/media';
-import { directMessageFromV2 } from './x-v2-mapper';
+import { directMessageFromV2 } from '../../../src/channels/x/x-v2-mapper';
+import { FakeXMediaStore, v2Media } from './media';
 
 // The fake X's media links must look like X's: a polled DM's text ends with its medium's t.co link,
 // which the mapper recognises by its shape and takes out. The fake once made base64url paths

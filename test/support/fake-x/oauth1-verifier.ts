@@ -1,6 +1,5 @@
+import { collectParameters, hmacSha1Signature, signatureBaseString, signingKey, type SignableRequest } from '../../../src/channels/x/oauth1-signer';
 import { constantTimeEqual } from './constant-time';
-import { percentDecode } from './percent-encoding';
-import { collectParameters, hmacSha1Signature, signatureBaseString, signingKey, type SignableRequest } from './oauth1-signer';
 
 /** Server side of OAuth 1.0a, as X does it (docs/X.md, "Signing a request": verifying) — used by the fake X API. */
 
@@ -23,6 +22,15 @@ export interface VerifyOptions {
 export type OAuth1RejectionReason = 'missing-header' | 'malformed-header' | 'unsupported-signature-method' | 'unknown-consumer' | 'unknown-token' | 'stale-timestamp' | 'bad-signature';
 
 export type OAuth1Verification = { ok: true; consumerKey: string; token?: string; oauthParams: Record<string, string> } | { ok: false; reason: OAuth1RejectionReason };
+
+/** Decodes one percent-encoded token; returns undefined when it is not valid UTF-8 %XX text. */
+export function percentDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
 
 const REQUIRED_PARAMS = ['oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_signature_method', 'oauth_timestamp'];
 
