@@ -23,7 +23,7 @@ import { SchedulingModule } from './scheduling/scheduling.module';
 import { SearchModule } from './search/search.module';
 import { SocialMediaProfilesModule } from './social-media-profiles/social-media-profiles.module';
 import { TicketsModule } from './tickets/tickets.module';
-import { UsersModule } from './users/users.module';
+import { AgentsModule } from './agents/agents.module';
 
 @Module({
   imports: [
@@ -39,7 +39,7 @@ import { UsersModule } from './users/users.module';
     }),
     SchedulingModule,
     KeysModule,
-    UsersModule,
+    AgentsModule,
     AuthModule,
     QueuesModule,
     AclModule,

@@ -4,7 +4,7 @@ import type { FieldError } from '../common/form-state';
 import { QueuesService } from '../queues/queues.service';
 import { ProfilesService } from '../social-media-profiles/profiles.service';
 import { TICKET_STATES } from '../tickets/ticket-states';
-import { AgentsService } from '../users/agents.service';
+import { AgentsService } from '../agents/agents.service';
 import { agentAclContext, isAclSuperuser } from './acl-agent-context';
 import { AGENT_SCREENS, HONOURED_ACTIONS, HONOURED_TICKET_FIELDS, KNOWN_SCREEN_NAMES, matchOnFor } from './acl-scope';
 import { AclStoreService } from './acl-store.service';

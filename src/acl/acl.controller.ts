@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseInterce
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { DomainException, RecordNotFoundException } from '../common/domain.exception';
 import { isTicked } from '../common/dto/checkbox-field';
 import type { FlashMessage } from '../common/flash';
@@ -78,7 +78,7 @@ export class AclController {
   @Post('new')
   @AdminOnly()
   @RedirectAfterSave()
-  async create(@Body() form: AclFormDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async create(@Body() form: AclFormDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const acl = await this.store.create(form, agent.login);
     return { redirect: '/admin/acl', flash: savedFlashes(acl) };
   }
@@ -106,7 +106,7 @@ export class AclController {
   @AdminOnly()
   @UseInterceptors(AclUploadInterceptor)
   @RedirectAfterSave()
-  async import(@Body() form: AclImportDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async import(@Body() form: AclImportDto, @ActingAgent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const upload = uploadOf(req);
     if (upload.problem) throw new DomainException(`acl.import.error.${upload.problem}`, 'file', { max: '1 MiB', files: ACL_IMPORT_MAX_FILES });
     const mode: AclImportMode = form.mode ?? (form.overwrite ? 'overwrite' : 'add');
@@ -164,7 +164,7 @@ export class AclController {
   @Post('deploy')
   @AdminOnly()
   @RedirectAfterSave()
-  async deploy(@Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async deploy(@ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const { count } = await this.store.deploy(agent.login);
     return { redirect: '/admin/acl', flash: { type: 'success', key: 'acl.flash.deployed', params: { count } } };
   }
@@ -241,7 +241,7 @@ export class AclController {
   @Post(':id')
   @AdminOnly()
   @RedirectAfterSave()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AclFormDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const acl = await this.store.update(id, form, agent.login);
     return { redirect: '/admin/acl', flash: savedFlashes(acl) };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { RecordNotFoundException } from '../common/domain.exception';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import { TicketsService } from '../tickets/tickets.service';
@@ -22,7 +22,7 @@ export class AttachmentsController {
 
   @Get([':attachmentId', ':attachmentId/:fileName'])
   @AgentOnly()
-  async file(@Param('ticketId', RecordIdPipe) ticketId: number, @Param('attachmentId', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Res() res: Response): Promise<void> {
+  async file(@Param('ticketId', RecordIdPipe) ticketId: number, @Param('attachmentId', RecordIdPipe) id: number, @ActingAgent() agent: CurrentAgent, @Res() res: Response): Promise<void> {
     await this.tickets.findForAgent(agent, ticketId, 'read');
     const found = await this.store.content(ticketId, id);
     if (!found) throw new RecordNotFoundException('error.notFound');

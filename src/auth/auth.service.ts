@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '../common/domain.exception';
-import { AgentsService } from '../users/agents.service';
-import type { User } from '../users/user.entity';
+import { AgentsService } from '../agents/agents.service';
+import type { Agent } from '../agents/agent.entity';
 import { LoginThrottleService } from './login-throttle.service';
-import { PasswordHasher } from '../users/password-hasher';
+import { PasswordHasher } from '../agents/password-hasher';
 
 @Injectable()
 export class AuthService {
@@ -20,7 +20,7 @@ export class AuthService {
    * invalid, or the password is wrong; a login or an address with too many recent failures is
    * refused before the password is checked (the same answer for either limit).
    */
-  async authenticate(login: string, password: string, clientIp: string | undefined): Promise<User> {
+  async authenticate(login: string, password: string, clientIp: string | undefined): Promise<Agent> {
     const attempt = await this.throttle.begin(login, clientIp);
     if (!attempt.admitted) {
       throw new DomainException('login.error.locked', undefined, { minutes: Math.max(1, Math.ceil(attempt.lockedForMs / 60_000)) });

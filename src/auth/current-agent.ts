@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Language } from '../i18n/languages';
-import type { Permission } from '../users/user-group.entity';
+import type { Permission } from '../agents/group-membership.entity';
 
 /** The logged-in agent as the request sees it: loaded fresh from the database on every request. */
 export interface CurrentAgent {
@@ -31,8 +31,8 @@ export function agentTimeZone(agent: Pick<CurrentAgent, 'timeZone'>): string {
   return agent.timeZone ?? 'UTC';
 }
 
-export const Agent = createParamDecorator((_: unknown, ctx: ExecutionContext): CurrentAgent => {
+export const ActingAgent = createParamDecorator((_: unknown, ctx: ExecutionContext): CurrentAgent => {
   const agent = ctx.switchToHttp().getRequest<Request>().agent;
-  if (!agent) throw new Error('@Agent() used on a handler that is not behind the auth guard');
+  if (!agent) throw new Error('@ActingAgent() used on a handler that is not behind the auth guard');
   return agent;
 });

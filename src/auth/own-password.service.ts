@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Session, SessionData } from 'express-session';
 import { DomainException } from '../common/domain.exception';
-import { AgentsService } from '../users/agents.service';
+import { AgentsService } from '../agents/agents.service';
 import type { CurrentAgent } from './current-agent';
 import { LoginThrottleService } from './login-throttle.service';
-import { PasswordHasher } from '../users/password-hasher';
+import { PasswordHasher } from '../agents/password-hasher';
 
 export interface OwnPasswordChange {
   currentPassword: string;

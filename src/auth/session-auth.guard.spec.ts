@@ -1,6 +1,6 @@
 import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AgentsService } from '../users/agents.service';
+import type { AgentsService } from '../agents/agents.service';
 import { AgentOnly } from './access.decorators';
 import { SessionAuthGuard } from './session-auth.guard';
 

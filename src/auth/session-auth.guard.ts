@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, ForbiddenException, Injectable, Logger }
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { LoginRequiredException } from '../common/html-exception.filter';
-import { AgentsService } from '../users/agents.service';
+import { AgentsService } from '../agents/agents.service';
 import { ACCESS_KEY, type Access } from './access.decorators';
 
 /** Global guard: loads the session's agent and enforces the handler's declared access. */

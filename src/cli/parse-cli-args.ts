@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { isLanguage, LANGUAGES, type Language } from '../i18n/languages';
-import { PERMISSIONS, type Permission } from '../users/user-group.entity';
+import { PERMISSIONS, type Permission } from '../agents/group-membership.entity';
 
 export type CliCommand =
   | { kind: 'user-add'; login: string; name: string; email?: string; language: Language; password?: string }

@@ -8,10 +8,10 @@ import { generateDemoData } from '../demo/demo-data';
 import { DomainException, FormValidationException } from '../common/domain.exception';
 import { validateAs } from '../common/validation-pipe';
 import { translate } from '../i18n/translator';
-import { AgentsService } from '../users/agents.service';
-import { AgentFormDto } from '../users/dto/agent-form.dto';
-import { GroupFormDto } from '../users/dto/group-form.dto';
-import { GroupsService } from '../users/groups.service';
+import { AgentsService } from '../agents/agents.service';
+import { AgentFormDto } from '../agents/dto/agent-form.dto';
+import { GroupFormDto } from '../agents/dto/group-form.dto';
+import { GroupsService } from '../agents/groups.service';
 import type { CliCommand } from './parse-cli-args';
 
 export interface CliOutput {

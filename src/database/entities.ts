@@ -14,15 +14,15 @@ import { Article } from '../tickets/article.entity';
 import { TicketHistoryEntry } from '../tickets/ticket-history.entity';
 import { TicketThread } from '../tickets/ticket-thread.entity';
 import { Ticket } from '../tickets/ticket.entity';
-import { Group } from '../users/group.entity';
-import { UserGroup } from '../users/user-group.entity';
-import { User } from '../users/user.entity';
+import { Group } from '../agents/group.entity';
+import { GroupMembership } from '../agents/group-membership.entity';
+import { Agent } from '../agents/agent.entity';
 
 /** Explicit lists (no globs): identical under ts-node, ts-jest and dist/. */
 export const ENTITIES = [
-  User,
+  Agent,
   Group,
-  UserGroup,
+  GroupMembership,
   Queue,
   HttpSession,
   LoginThrottleCounter,

@@ -1,6 +1,6 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { AgentDashboardService } from '../tickets/agent-dashboard.service';
 import { TicketsService } from '../tickets/tickets.service';
 
@@ -14,7 +14,7 @@ export class DashboardController {
   @Get()
   @AgentOnly()
   @Render('pages/dashboard')
-  async show(@Agent() agent: CurrentAgent) {
+  async show(@ActingAgent() agent: CurrentAgent) {
     return { title: 'dashboard.title', openTickets: await this.tickets.openCounts(agent), lists: await this.dashboard.dashboard(agent) };
   }
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Post, Render, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, agentTimeZone, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, agentTimeZone, type CurrentAgent } from '../auth/current-agent';
 import { OwnPasswordService } from '../auth/own-password.service';
 import { formValues, type FormState } from '../common/form-state';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { timeZones } from '../common/time-zone';
 import { LANGUAGES } from '../i18n/languages';
-import { AgentsService } from '../users/agents.service';
+import { AgentsService } from '../agents/agents.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { PreferencesDto } from './dto/preferences.dto';
 
@@ -35,7 +35,7 @@ export class PreferencesController {
   @Get()
   @AgentOnly()
   @Render('pages/preferences')
-  show(@Agent() agent: CurrentAgent, @Req() req: Request) {
+  show(@ActingAgent() agent: CurrentAgent, @Req() req: Request) {
     const rejected = takeRejected(req, PREFERENCES);
     return {
       title: 'preferences.title',
@@ -51,7 +51,7 @@ export class PreferencesController {
   @Post()
   @AgentOnly()
   @RedirectAfterSave()
-  async save(@Body() form: PreferencesDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async save(@Body() form: PreferencesDto, @ActingAgent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     await this.agents.setPreferences(agent.id, { language: form.language, timeZone: form.timeZone });
     req.session.language = form.language;
     return { redirect: PREFERENCES, flash: { type: 'success', key: 'flash.preferencesSaved' } };
@@ -68,7 +68,7 @@ export class PreferencesController {
   @Post('password')
   @AgentOnly()
   @RedirectAfterSave()
-  async changePassword(@Body() form: ChangePasswordDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async changePassword(@Body() form: ChangePasswordDto, @ActingAgent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     await this.passwords.change(agent, form, req.session, req.ip);
     return { redirect: PREFERENCES, flash: { type: 'success', key: 'preferences.flash.passwordChanged' } };
   }

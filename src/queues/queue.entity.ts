@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Validity } from '../common/validity';
-import { Group } from '../users/group.entity';
+import { Group } from '../agents/group.entity';
 
 /** What happens when a customer writes to a closed ticket (docs/QUEUES.md, "Follow-up options"). */
 export const FOLLOW_UP_OPTIONS = ['possible', 'reject', 'new-ticket'] as const;

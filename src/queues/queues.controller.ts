@@ -5,7 +5,7 @@ import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, listView } from '../common/list-query';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { VALIDITY_OPTIONS } from '../common/validity-options';
-import { GroupsService } from '../users/groups.service';
+import { GroupsService } from '../agents/groups.service';
 import { QueueFormDto } from './dto/queue-form.dto';
 import { FOLLOW_UP_OPTIONS } from './queue.entity';
 import { QueuesService } from './queues.service';

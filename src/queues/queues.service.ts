@@ -5,7 +5,7 @@ import { DomainException, RecordNotFoundException } from '../common/domain.excep
 import { ADMIN_LIST_PAGE_SIZE, type ListPage, type ListQuery } from '../common/list-query';
 import { whereContains } from '../database/contains-filter';
 import { pageOf } from '../database/paged-query';
-import { GroupsService } from '../users/groups.service';
+import { GroupsService } from '../agents/groups.service';
 import type { QueueFormDto } from './dto/queue-form.dto';
 import { Queue } from './queue.entity';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { TicketSearch } from './ticket-search.service';
 
 /** The results of the top bar's search box. */
@@ -11,7 +11,7 @@ export class SearchController {
   @Get()
   @AgentOnly()
   @Render('pages/search/results')
-  async results(@Agent() agent: CurrentAgent, @Query('q') q: unknown, @Query('page') page: unknown) {
+  async results(@ActingAgent() agent: CurrentAgent, @Query('q') q: unknown, @Query('page') page: unknown) {
     const results = await this.search.search(agent, q, page);
     return { title: 'search.title', nav: 'tickets', searchQuery: results.query, results };
   }

@@ -3,7 +3,7 @@ import { RecordNotFoundException } from '../common/domain.exception';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request, Response } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { RejectedForm, rememberRejectedForm, type FormState } from '../common/form-state';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { ProfilePagesService } from './profile-pages.service';
@@ -31,7 +31,13 @@ export class ProfileWizardController {
   @Post(':step')
   @AdminOnly()
   @RedirectAfterSave()
-  async submit(@Param('id', RecordIdPipe) id: number, @Param('step') stepParam: string, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async submit(
+    @Param('id', RecordIdPipe) id: number,
+    @Param('step') stepParam: string,
+    @Body() body: Record<string, unknown>,
+    @ActingAgent() agent: CurrentAgent,
+    @Req() req: Request,
+  ): Promise<AfterSave> {
     const step = parseStep(stepParam);
     if (!step) throw new RecordNotFoundException('error.notFound');
     const outcome = await this.wizard.submit(id, step, body, agent.login);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Render, Req } from '@nestjs/
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery } from '../common/list-query';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
@@ -38,7 +38,7 @@ export class ProfilesController {
   @Post('twitter/new')
   @AdminOnly()
   @RedirectAfterSave()
-  async create(@Body() form: GeneralDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async create(@Body() form: GeneralDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const profile = await this.profiles.create(form, agent.login);
     return { redirect: profilePath(profile, 1), flash: { type: 'success', key: 'flash.created', params: { name: profile.name } } };
   }
@@ -53,7 +53,7 @@ export class ProfilesController {
   @Post('twitter/:id')
   @AdminOnly()
   @RedirectAfterSave()
-  async updateGeneral(@Param('id', RecordIdPipe) id: number, @Body() body: Record<string, unknown>, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async updateGeneral(@Param('id', RecordIdPipe) id: number, @Body() body: Record<string, unknown>, @ActingAgent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const outcome = await this.wizard.submit(id, 'general', body, agent.login);
     return outcome.kind === 'saved' ? { redirect: outcome.location, flash: outcome.flashes } : { redirect: req.originalUrl };
   }

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { DomainException } from '../common/domain.exception';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { ProfileCredentialsService } from './profile-credentials.service';
@@ -46,7 +46,7 @@ export class SignInWithXController {
     @Query('oauth_token') token: string | undefined,
     @Query('oauth_verifier') verifier: string | undefined,
     @Query('denied') denied: string | undefined,
-    @Agent() agent: CurrentAgent,
+    @ActingAgent() agent: CurrentAgent,
     @Req() req: Request,
   ): Promise<AfterSave> {
     const pending = req.session.xSignIn;

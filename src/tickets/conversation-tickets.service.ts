@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import type { FollowUpOption } from '../queues/queue.entity';
 import { SearchIndex } from '../search/search-index.service';
 import { indexedText } from '../search/search-words';
-import { AgentsService } from '../users/agents.service';
+import { AgentsService } from '../agents/agents.service';
 import { Article, type ArticleChannel, type ArticleSender, type DeliveryStatus } from './article.entity';
 import type { ConversationKey } from './conversation-key';
 import { conversationTicket, holderAndLatest, type ConversationCandidates } from './conversation-rule';

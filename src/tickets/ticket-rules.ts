@@ -1,5 +1,5 @@
 import type { CurrentAgent } from '../auth/current-agent';
-import type { Permission } from '../users/user-group.entity';
+import type { Permission } from '../agents/group-membership.entity';
 import type { TicketState } from './ticket-states';
 
 /**

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { RecordIdPipe } from '../common/record-id.pipe';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { MoveDto, StateChangeDto } from './dto/ticket-work.dto';
@@ -30,7 +30,7 @@ export class TicketWorkController {
   @Post(':id/lock')
   @AgentOnly()
   @RedirectAfterSave()
-  async lock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async lock(@Param('id', RecordIdPipe) id: number, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     await this.locks.lock(agent, id);
     return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.locked' } };
   }
@@ -38,7 +38,7 @@ export class TicketWorkController {
   @Post(':id/unlock')
   @AgentOnly()
   @RedirectAfterSave()
-  async unlock(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async unlock(@Param('id', RecordIdPipe) id: number, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     await this.locks.unlock(agent, id);
     return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.unlocked' } };
   }
@@ -46,7 +46,7 @@ export class TicketWorkController {
   @Post(':id/state')
   @AgentOnly()
   @RedirectAfterSave()
-  async state(@Param('id', RecordIdPipe) id: number, @Body() form: StateChangeDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async state(@Param('id', RecordIdPipe) id: number, @Body() form: StateChangeDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     await this.states.setState(agent, id, form);
     return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.stateSet' } };
   }
@@ -54,7 +54,7 @@ export class TicketWorkController {
   @Post(':id/move')
   @AgentOnly()
   @RedirectAfterSave()
-  async move(@Param('id', RecordIdPipe) id: number, @Body() form: MoveDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async move(@Param('id', RecordIdPipe) id: number, @Body() form: MoveDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const queue = await this.moves.move(agent, id, form.queueId);
     return { redirect: ticketPath(id), flash: { type: 'success', key: 'ticketMove.flash.moved', params: { queue: queue.name } } };
   }

@@ -5,7 +5,7 @@ import type { FormState } from '../common/form-state';
 import { formatInstant, wallClockAt, toDateTimeLocal } from '../common/time-zone';
 import { translate, type MessageParams } from '../i18n/translator';
 import { QueuesService } from '../queues/queues.service';
-import { AgentsService } from '../users/agents.service';
+import { AgentsService } from '../agents/agents.service';
 import { decodeReason } from './delivery-outcome';
 import { quickChoiceOptions, reminderReached } from './pending-time';
 import type { TicketHistoryEntry } from './ticket-history.entity';

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
-import { User } from '../users/user.entity';
+import { Agent } from '../agents/agent.entity';
 import { Article } from './article.entity';
 import type { TicketState } from './ticket-states';
 
@@ -50,9 +50,9 @@ export class Ticket {
   @Column({ name: 'owner_id', type: 'integer', nullable: true })
   ownerId: number | null;
 
-  @ManyToOne(() => User, { nullable: true })
+  @ManyToOne(() => Agent, { nullable: true })
   @JoinColumn({ name: 'owner_id', foreignKeyConstraintName: 'fk_tickets_owner' })
-  owner: User | null;
+  owner: Agent | null;
 
   @Column({ name: 'profile_id', type: 'integer' })
   profileId: number;

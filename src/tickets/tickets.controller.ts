@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Render, Req, UseInterceptors
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request } from 'express';
 import { AgentOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { ReplyUploadInterceptor, replyImageOf } from '../attachments/reply-upload';
 import type { FlashMessage } from '../common/flash';
 import { RejectedForm, type FormState } from '../common/form-state';
@@ -37,21 +37,21 @@ export class TicketsController {
   @Get()
   @AgentOnly()
   @Render('pages/tickets/list')
-  async list(@Agent() agent: CurrentAgent, @Query() query: TicketListQuery) {
+  async list(@ActingAgent() agent: CurrentAgent, @Query() query: TicketListQuery) {
     return { title: 'tickets.title', nav: 'tickets', ...(await this.tickets.queueView(agent, query)) };
   }
 
   @Get('new')
   @AgentOnly()
   @Render('pages/tickets/new')
-  async newForm(@Agent() agent: CurrentAgent, @RejectedForm() rejected?: FormState) {
+  async newForm(@ActingAgent() agent: CurrentAgent, @RejectedForm() rejected?: FormState) {
     return { title: 'tickets.new.title', nav: 'tickets', ...(await this.tickets.newTicketForm(agent, rejected)) };
   }
 
   @Post('new')
   @AgentOnly()
   @RedirectAfterSave()
-  async create(@Body() form: NewTicketDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async create(@Body() form: NewTicketDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const ticket = await this.actions.createOutgoing(agent, form);
     return { redirect: ticketPath(ticket.id), flash: { type: 'success', key: 'tickets.flash.created', params: { number: ticket.number ?? String(ticket.id) } } };
   }
@@ -59,7 +59,7 @@ export class TicketsController {
   @Get(':id')
   @AgentOnly()
   @Render('pages/tickets/zoom')
-  async zoom(@Param('id', RecordIdPipe) id: number, @Agent() agent: CurrentAgent, @Req() req: Request) {
+  async zoom(@Param('id', RecordIdPipe) id: number, @ActingAgent() agent: CurrentAgent, @Req() req: Request) {
     const rejected = Object.fromEntries((['reply', 'note', 'state', 'move'] as const).map((form) => [form, takeRejected(req, `${ticketPath(id)}/${form}`)]));
     return { title: 'tickets.zoom.title', nav: 'tickets', ...(await this.zoomPage.render(agent, id, rejected)) };
   }
@@ -85,7 +85,7 @@ export class TicketsController {
   @AgentOnly()
   @UseInterceptors(ReplyUploadInterceptor)
   @RedirectAfterSave()
-  async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async reply(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @ActingAgent() agent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const { article, answersLandIn } = await this.actions.reply(agent, id, { ...form, image: () => replyImageOf(req) });
     const key = article.deliveryStatus === 'sent' ? 'tickets.flash.replySent' : article.deliveryStatus === 'failed' ? 'tickets.flash.replyFailed' : 'tickets.flash.replyQueued';
     const flash: FlashMessage[] = [{ type: article.deliveryStatus === 'failed' ? 'error' : 'success', key }];
@@ -96,7 +96,7 @@ export class TicketsController {
   @Post(':id/note')
   @AgentOnly()
   @RedirectAfterSave()
-  async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async note(@Param('id', RecordIdPipe) id: number, @Body() form: ArticleTextDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     const article = await this.actions.note(agent, id, form);
     return { redirect: `${ticketPath(id)}#article-${article.id}`, flash: { type: 'success', key: 'tickets.flash.noteAdded' } };
   }
@@ -104,7 +104,7 @@ export class TicketsController {
   @Post(':id/owner')
   @AgentOnly()
   @RedirectAfterSave()
-  async owner(@Param('id', RecordIdPipe) id: number, @Body() form: OwnerDto, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async owner(@Param('id', RecordIdPipe) id: number, @Body() form: OwnerDto, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     await this.actions.setOwner(agent, id, form.ownerId);
     return { redirect: ticketPath(id), flash: { type: 'success', key: 'tickets.flash.ownerSet' } };
   }
@@ -112,7 +112,7 @@ export class TicketsController {
   @Post(':id/articles/:articleId/resend')
   @AgentOnly()
   @RedirectAfterSave()
-  async resend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number, @Agent() agent: CurrentAgent): Promise<AfterSave> {
+  async resend(@Param('id', RecordIdPipe) id: number, @Param('articleId', RecordIdPipe) articleId: number, @ActingAgent() agent: CurrentAgent): Promise<AfterSave> {
     await this.actions.resend(agent, id, articleId);
     return { redirect: `${ticketPath(id)}#article-${articleId}`, flash: { type: 'success', key: 'tickets.flash.resent' } };
   }

@@ -8,7 +8,7 @@ import { QueuesModule } from '../queues/queues.module';
 import { AttachmentStorageModule } from '../attachments/attachment-storage.module';
 import { SearchIndexModule } from '../search/search-index.module';
 import { SocialMediaProfilesModule } from '../social-media-profiles/social-media-profiles.module';
-import { UsersModule } from '../users/users.module';
+import { AgentsModule } from '../agents/agents.module';
 import { ArticleDeliveryService } from './article-delivery.service';
 import { Article } from './article.entity';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './delivery-outcome';
@@ -43,7 +43,7 @@ const BACKOFF_MAX_MS = 60 * 60 * 1000;
  * `sending` articles sent now, and TicketsService for counts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, Article, TicketHistoryEntry]), UsersModule, QueuesModule, XModule, SocialMediaProfilesModule, AclModule, SearchIndexModule, AttachmentStorageModule],
+  imports: [TypeOrmModule.forFeature([Ticket, Article, TicketHistoryEntry]), AgentsModule, QueuesModule, XModule, SocialMediaProfilesModule, AclModule, SearchIndexModule, AttachmentStorageModule],
   controllers: [TicketsController, TicketWorkController],
   providers: [
     ConversationTickets,

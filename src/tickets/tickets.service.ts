@@ -10,9 +10,9 @@ import type { Queue } from '../queues/queue.entity';
 import { QueuesService } from '../queues/queues.service';
 import { ProfilesService } from '../social-media-profiles/profiles.service';
 import type { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
-import { AgentsService } from '../users/agents.service';
-import type { User } from '../users/user.entity';
-import type { Permission } from '../users/user-group.entity';
+import { AgentsService } from '../agents/agents.service';
+import type { Agent } from '../agents/agent.entity';
+import type { Permission } from '../agents/group-membership.entity';
 import { Article } from './article.entity';
 import { ConversationTickets } from './conversation-tickets.service';
 import { decodeReason } from './delivery-outcome';
@@ -301,7 +301,7 @@ export class TicketsService {
   }
 
   /** Valid agents with rw in the queue's group: who may own a ticket there. */
-  ownerCandidates(groupId: number): Promise<User[]> {
+  ownerCandidates(groupId: number): Promise<Agent[]> {
     return this.agents.rwMembersOf(groupId);
   }
 

@@ -1,5 +1,5 @@
-import { AgentsService } from '../../src/users/agents.service';
-import { GroupsService } from '../../src/users/groups.service';
+import { AgentsService } from '../../src/agents/agents.service';
+import { GroupsService } from '../../src/agents/groups.service';
 import { DEMO_GROUP, generateDemoData, RARE_WORD, type DemoSummary } from '../../src/demo/demo-data';
 import { freePort } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';

@@ -7,9 +7,9 @@ import { AclStoreService } from '../../src/acl/acl-store.service';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
-import { User } from '../../src/users/user.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
+import { Agent } from '../../src/agents/agent.entity';
 import { setUpProfileThroughWizard } from '../factories/profile.factory';
 import { insertArticle, insertTicket } from '../factories/ticket.factory';
 import type { FakeXApi } from '../support/fake-x-api';
@@ -89,7 +89,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
     ids.anna = anna.id;
     await agents.setMembership(anna.id, twitter.id, 'rw');
     await agents.setMembership(anna.id, users.id, 'ro');
-    const root = await t.dataSource.getRepository(User).findOneByOrFail({ login: ADMIN.login });
+    const root = await t.dataSource.getRepository(Agent).findOneByOrFail({ login: ADMIN.login });
     await agents.setMembership(root.id, twitter.id, 'rw');
     const lockedByAnna = await insertTicket(t, {
       profileId: ids.profile,
@@ -242,8 +242,8 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
   }
 
   async function crawl(who: { login: string; password: string; admin: boolean }, language: Language) {
-    const userId = (await t.dataSource.getRepository(User).findOneByOrFail({ login: who.login })).id;
-    await t.dataSource.getRepository(User).update({ id: userId }, { language });
+    const userId = (await t.dataSource.getRepository(Agent).findOneByOrFail({ login: who.login })).id;
+    await t.dataSource.getRepository(Agent).update({ id: userId }, { language });
     const problems = await signInAs(who.login, who.password, language);
     const seen = new Map<string, string>();
     const queue: { url: URL; kind: string }[] = [];

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Queue } from '../../src/queues/queue.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
-import { User } from '../../src/users/user.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
+import { Agent } from '../../src/agents/agent.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import type { FakeXApi, FakeXSentDirectMessage } from '../support/fake-x-api';
@@ -98,7 +98,7 @@ describe('an OTRS ACL file on the agent screens, in a real browser', () => {
     await expect(options('#queueId')).resolves.toEqual([String(queues.Support)]);
 
     for (const language of ['en', 'de', 'sr'] as const) {
-      await t.dataSource.getRepository(User).update({ id: ids.nina }, { language });
+      await t.dataSource.getRepository(Agent).update({ id: ids.nina }, { language });
       await page.goto(`${baseUrl}/tickets/${ticket.id}`);
       for (const form of ['reply', 'lock', 'owner', 'state', 'move']) await expect(page.locator(`form[action^="/tickets/${ticket.id}/${form}"]`).count()).resolves.toBe(0);
       await expect(page.locator('#note-body').isVisible()).resolves.toBe(true);
@@ -112,7 +112,7 @@ describe('an OTRS ACL file on the agent screens, in a real browser', () => {
     await shot('zoom-restricted-sr-390');
     const widths = await page.evaluate<{ page: number; view: number }>('({ page: document.documentElement.scrollWidth, view: window.innerWidth })');
     expect(widths.page).toBeLessThanOrEqual(widths.view);
-    await t.dataSource.getRepository(User).update({ id: ids.nina }, { language: 'en' });
+    await t.dataSource.getRepository(Agent).update({ id: ids.nina }, { language: 'en' });
 
     // The note still works, with Enter nowhere near a submit: it is typed and sent.
     await page.setViewportSize({ width: 1280, height: 900 });

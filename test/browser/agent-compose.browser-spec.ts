@@ -8,9 +8,9 @@ import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { SocialMediaProfile } from '../../src/social-media-profiles/social-media-profile.entity';
 import { Article } from '../../src/tickets/article.entity';
-import { User } from '../../src/users/user.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
+import { Agent } from '../../src/agents/agent.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import type { FakeXApi, FakeXSentDirectMessage } from '../support/fake-x-api';
@@ -127,7 +127,7 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     expect(await accessibilityProblems()).toEqual([]);
 
     for (const language of ['en', 'de', 'sr'] as const) {
-      await t.dataSource.getRepository(User).update({ id: annaId }, { language });
+      await t.dataSource.getRepository(Agent).update({ id: annaId }, { language });
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(`${baseUrl}/tickets/${ticketId}`);
@@ -141,7 +141,7 @@ describe('search, answer by DM with an image, and a double click, in a real brow
       }
       expect([language, await accessibilityProblems()]).toEqual([language, []]);
     }
-    await t.dataSource.getRepository(User).update({ id: annaId }, { language: 'en' });
+    await t.dataSource.getRepository(Agent).update({ id: annaId }, { language: 'en' });
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(consoleErrors).toEqual([]);
   });

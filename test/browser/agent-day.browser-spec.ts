@@ -7,9 +7,9 @@ import type { Page } from 'playwright-core';
 import { Queue } from '../../src/queues/queue.entity';
 import { quickChoiceOptions } from '../../src/tickets/pending-time';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
-import { User } from '../../src/users/user.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
+import { Agent } from '../../src/agents/agent.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import { signIn } from '../utils/browser';
@@ -48,7 +48,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
       await agents.setMembership(agent.id, support.id, 'rw');
       await agents.setMembership(agent.id, sales.id, 'rw');
     }
-    await t.dataSource.getRepository(User).update({ id: ids.anna }, { timeZone: 'Europe/Berlin' });
+    await t.dataSource.getRepository(Agent).update({ id: ids.anna }, { timeZone: 'Europe/Berlin' });
 
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(message.text());
@@ -166,7 +166,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
     await t.dataSource.getRepository(Ticket).update({ id: due.id }, { pendingUntil: String(Date.now() - 60_000) });
 
     for (const language of ['en', 'de', 'sr'] as const) {
-      await t.dataSource.getRepository(User).update({ id: ids.anna }, { language });
+      await t.dataSource.getRepository(Agent).update({ id: ids.anna }, { language });
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: 900 });
         await page.goto(`${baseUrl}/tickets/${ticket.id}#history`);
@@ -186,7 +186,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
         if (width === 1280) await expectAccessible();
       }
     }
-    await t.dataSource.getRepository(User).update({ id: ids.anna }, { language: 'en' });
+    await t.dataSource.getRepository(Agent).update({ id: ids.anna }, { language: 'en' });
 
     // What another agent sees of Anna's locked ticket.
     const other = await app.context.browser()?.newContext();

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { Queue } from '../../src/queues/queue.entity';
 import { Article } from '../../src/tickets/article.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import type { FakeXApi } from '../support/fake-x-api';

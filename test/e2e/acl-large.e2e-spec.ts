@@ -6,8 +6,8 @@ import { AclFilterService } from '../../src/acl/acl-filter.service';
 import { uploadParsing } from '../../src/acl/acl-upload';
 import { StoredAcl } from '../../src/acl/acl.entity';
 import { WorkPacer } from '../../src/acl/work-pacer';
-import { AgentsService } from '../../src/users/agents.service';
-import { GroupsService } from '../../src/users/groups.service';
+import { AgentsService } from '../../src/agents/agents.service';
+import { GroupsService } from '../../src/agents/groups.service';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 

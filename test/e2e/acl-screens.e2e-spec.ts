@@ -6,8 +6,8 @@ import type { SocialMediaProfile } from '../../src/social-media-profiles/social-
 import { Article } from '../../src/tickets/article.entity';
 import { TicketHistoryEntry } from '../../src/tickets/ticket-history.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertArticle, insertTicket, type TicketSeed } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';

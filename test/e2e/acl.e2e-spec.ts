@@ -9,8 +9,8 @@ import { uploadParsing } from '../../src/acl/acl-upload';
 import { parseAclYaml } from '../../src/acl/yaml/acl-yaml';
 import { Queue } from '../../src/queues/queue.entity';
 import { SocialMediaProfile } from '../../src/social-media-profiles/social-media-profile.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { GroupsService } from '../../src/users/groups.service';
+import { AgentsService } from '../../src/agents/agents.service';
+import { GroupsService } from '../../src/agents/groups.service';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn, submitForm } from '../utils/http';
 

@@ -1,4 +1,4 @@
-import { AgentsService } from '../../src/users/agents.service';
+import { AgentsService } from '../../src/agents/agents.service';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn, submitForm } from '../utils/http';
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AclStoreService } from '../../src/acl/acl-store.service';
 import { Attachment } from '../../src/attachments/attachment.entity';
-import { PasswordHasher } from '../../src/users/password-hasher';
+import { PasswordHasher } from '../../src/agents/password-hasher';
 import { Clock } from '../../src/common/clock';
 import { DomainException } from '../../src/common/domain.exception';
 import { Transactions } from '../../src/database/transactions';
@@ -28,9 +28,9 @@ import { TicketStateService } from '../../src/tickets/ticket-state.service';
 import { CLOSED_STATES, isPendingState } from '../../src/tickets/ticket-states';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
-import { User } from '../../src/users/user.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
+import { Agent } from '../../src/agents/agent.entity';
 import { dmBody, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket, newCustomer, type TicketSeed } from '../factories/ticket.factory';
@@ -109,7 +109,7 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       await logIn(clients[login], login, `${login}-password`);
     }
     // Anna works from Berlin.
-    await t.dataSource.getRepository(User).update({ id: ids.anna }, { timeZone: 'Europe/Berlin' });
+    await t.dataSource.getRepository(Agent).update({ id: ids.anna }, { timeZone: 'Europe/Berlin' });
     const root = await agents.findByLogin(ADMIN.login);
     ids.root = root!.id;
     await agents.setMembership(ids.root, support, 'rw');
@@ -621,12 +621,12 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       expect(history).toContain('Moved from queue Support to Sales');
       expect(history).toContain(`<td class="nowrap"><time>2026-12-02 09:0`);
       expect(history).toContain(`<a href="#article-${note.id}">`);
-      await t.dataSource.getRepository(User).update({ id: ids.otto }, { language: 'de' });
+      await t.dataSource.getRepository(Agent).update({ id: ids.otto }, { language: 'de' });
       const german = /data-test="history"[\s\S]*?<\/details>/.exec((await clients.otto.get(zoom)).text)![0];
       expect(german).toContain('Von Queue Support nach Sales verschoben');
       expect(german).toContain('Status von warten zur Erinnerung auf offen geändert');
       expect(german).toContain('<time>2026-12-02 08:0');
-      await t.dataSource.getRepository(User).update({ id: ids.otto }, { language: 'en' });
+      await t.dataSource.getRepository(Agent).update({ id: ids.otto }, { language: 'en' });
     });
 
     it('writes history in the change’s transaction: a refused change leaves none', async () => {
@@ -678,7 +678,7 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
         .type('form')
         .send({ _csrf: csrfTokenOf(page.text), language: 'sr', timeZone: 'Europe/Belgrade' });
       expect(res.status).toBe(303);
-      expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
+      expect(await t.dataSource.getRepository(Agent).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
       const { ticket } = await supportTicket();
       const created = (await ticketOf(ticket.id)).createdAt;
       const belgrade = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Belgrade', dateStyle: 'short', timeStyle: 'short' }).format(created);
@@ -691,14 +691,14 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
         .send({ _csrf: csrfTokenOf(again.text), language: 'en', timeZone: 'Mars/Olympus' });
       const shown = await follow(client, bad);
       expect(shown.text).toMatch(/id="timeZone-error"[^>]*>/);
-      expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
+      expect(await t.dataSource.getRepository(Agent).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'sr', timeZone: 'Europe/Belgrade' });
       // A form without the zone (an older page, a script) changes the language only.
       const third = await client.get('/preferences');
       await client
         .post('/preferences')
         .type('form')
         .send({ _csrf: csrfTokenOf(third.text), language: 'en' });
-      expect(await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'en', timeZone: 'Europe/Belgrade' });
+      expect(await t.dataSource.getRepository(Agent).findOneByOrFail({ id: ids.nick })).toMatchObject({ language: 'en', timeZone: 'Europe/Belgrade' });
     });
   });
 
@@ -733,7 +733,7 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
         expect(decoded(page.text)).toMatch(new RegExp(`id="${field}-error"[^>]*>${message.replace(/[.]/g, '\\.')}`));
         for (const typed of [fields.currentPassword, fields.newPassword, fields.newPasswordRepeat].filter(Boolean)) expect(page.text).not.toContain(`value="${typed}"`);
       }
-      const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.pia });
+      const user = await t.dataSource.getRepository(Agent).findOneByOrFail({ id: ids.pia });
       expect(await t.app.get(PasswordHasher).verify(user.passwordHash, 'pia-password')).toBe(true);
     });
 
@@ -767,14 +767,14 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
       }
       const locked = await changePassword(rita, { currentPassword: 'rita-password', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' });
       expect(locked.text).toMatch(/id="currentPassword-error"[^>]*>Too many failed logins\. Please try again in 15 minutes\./);
-      const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.rita });
+      const user = await t.dataSource.getRepository(Agent).findOneByOrFail({ id: ids.rita });
       expect(await t.app.get(PasswordHasher).verify(user.passwordHash, 'rita-password')).toBe(true);
     });
 
     it('refuses a change without the form’s CSRF token', async () => {
       const res = await clients.anna.post('/preferences/password').type('form').send({ currentPassword: 'anna-password', newPassword: 'new-password-1', newPasswordRepeat: 'new-password-1' });
       expect(res.status).toBe(403);
-      const user = await t.dataSource.getRepository(User).findOneByOrFail({ id: ids.anna });
+      const user = await t.dataSource.getRepository(Agent).findOneByOrFail({ id: ids.anna });
       expect(await t.app.get(PasswordHasher).verify(user.passwordHash, 'anna-password')).toBe(true);
     });
   });

@@ -1,6 +1,6 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import { Clock } from '../../src/common/clock';
-import { AgentsService } from '../../src/users/agents.service';
+import { AgentsService } from '../../src/agents/agents.service';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn, submitForm } from '../utils/http';
 

@@ -10,7 +10,7 @@ import { decideFollowUp } from '../../src/tickets/follow-up-decision';
 import { stateTypeOf, type TicketState } from '../../src/tickets/ticket-states';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { Group } from '../../src/users/group.entity';
+import { Group } from '../../src/agents/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { newCustomer, newXId } from '../factories/ticket.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';

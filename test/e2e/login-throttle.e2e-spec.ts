@@ -1,8 +1,8 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
 import type TestAgent from 'supertest/lib/agent';
-import { PasswordHasher } from '../../src/users/password-hasher';
+import { PasswordHasher } from '../../src/agents/password-hasher';
 import { Clock } from '../../src/common/clock';
-import { AgentsService } from '../../src/users/agents.service';
+import { AgentsService } from '../../src/agents/agents.service';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow } from '../utils/http';
 

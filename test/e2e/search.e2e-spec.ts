@@ -4,8 +4,8 @@ import { TicketSearch1764552000000 } from '../../src/database/migrations/1764552
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { AgentsService } from '../../src/users/agents.service';
-import { AgentSessionsService } from '../../src/users/agent-sessions.service';
+import { AgentsService } from '../../src/agents/agents.service';
+import { AgentSessionsService } from '../../src/agents/agent-sessions.service';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, logIn, submitForm } from '../utils/http';
 

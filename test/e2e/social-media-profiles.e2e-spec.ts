@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type TestAgent from 'supertest/lib/agent';
-import { AgentsService } from '../../src/users/agents.service';
+import { AgentsService } from '../../src/agents/agents.service';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';

@@ -6,7 +6,7 @@ import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { Article } from '../../src/tickets/article.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { Group } from '../../src/users/group.entity';
+import { Group } from '../../src/agents/group.entity';
 import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';

@@ -10,8 +10,8 @@ import { ArticleDeliveryService } from '../../src/tickets/article-delivery.servi
 import { Article } from '../../src/tickets/article.entity';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { AgentsService } from '../../src/users/agents.service';
-import { Group } from '../../src/users/group.entity';
+import { AgentsService } from '../../src/agents/agents.service';
+import { Group } from '../../src/agents/group.entity';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertArticle, insertTicket, newCustomer, newXId, type TicketSeed } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';

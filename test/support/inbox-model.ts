@@ -8,7 +8,7 @@ import { ArticleDeliveryService } from '../../src/tickets/article-delivery.servi
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
 import { agentActor } from '../../src/tickets/ticket-history.service';
 import { stateTypeOf, type TicketState } from '../../src/tickets/ticket-states';
-import { User } from '../../src/users/user.entity';
+import { Agent } from '../../src/agents/agent.entity';
 import { dmBody, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
@@ -220,7 +220,7 @@ export class InboxModelHarness {
       override: (b) => b.overrideProvider(Clock).useValue(this.clock),
     });
     this.queueId = (await this.t.dataSource.getRepository(Queue).findOneByOrFail({ name: 'Raw' })).id;
-    this.agentId = (await this.t.dataSource.getRepository(User).findOneByOrFail({ login: 'root@localhost' })).id;
+    this.agentId = (await this.t.dataSource.getRepository(Agent).findOneByOrFail({ login: 'root@localhost' })).id;
     this.profileId = (await createReadyProfile(this.t, { targetQueueId: this.queueId, accountId: x.userId, autoReplyText: AUTO_REPLY })).id;
     this.account = { id: x.userId, handle: x.username, name: x.name };
   }

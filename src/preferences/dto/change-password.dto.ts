@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
-import { MIN_PASSWORD_LENGTH } from '../../users/dto/agent-form.dto';
+import { MIN_PASSWORD_LENGTH } from '../../agents/dto/agent-form.dto';
 
 /** Preferences → change password. Passwords are never trimmed: every character counts. */
 export class ChangePasswordDto {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Group } from './group.entity';
-import { User } from './user.entity';
+import { Agent } from './agent.entity';
 
 /** `rw` includes everything `ro` allows. */
 export const PERMISSIONS = ['ro', 'rw'] as const;
@@ -8,7 +8,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 @Entity({ name: 'user_groups' })
 @Index('uq_user_groups_user_group', ['userId', 'groupId'], { unique: true })
-export class UserGroup {
+export class GroupMembership {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
 
@@ -21,9 +21,9 @@ export class UserGroup {
   @Column({ name: 'permission', type: 'varchar', length: 2 })
   permission: Permission;
 
-  @ManyToOne(() => User, (u) => u.memberships, { onDelete: 'CASCADE' })
+  @ManyToOne(() => Agent, (u) => u.memberships, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_groups_user' })
-  user: User;
+  user: Agent;
 
   @ManyToOne(() => Group, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'group_id', foreignKeyConstraintName: 'fk_user_groups_group' })

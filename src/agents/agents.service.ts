@@ -14,8 +14,8 @@ import type { Language } from '../i18n/languages';
 import { AgentSessionsService } from './agent-sessions.service';
 import type { AgentFormDto } from './dto/agent-form.dto';
 import { Group } from './group.entity';
-import { PERMISSIONS, UserGroup, type Permission } from './user-group.entity';
-import { User } from './user.entity';
+import { PERMISSIONS, GroupMembership, type Permission } from './group-membership.entity';
+import { Agent } from './agent.entity';
 
 export interface NewAgent {
   login: string;
@@ -30,19 +30,19 @@ export interface NewAgent {
 @Injectable()
 export class AgentsService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(UserGroup) private readonly memberships: Repository<UserGroup>,
+    @InjectRepository(Agent) private readonly users: Repository<Agent>,
+    @InjectRepository(GroupMembership) private readonly memberships: Repository<GroupMembership>,
     @InjectRepository(Group) private readonly groups: Repository<Group>,
     private readonly hasher: PasswordHasher,
     private readonly sessions: AgentSessionsService,
   ) {}
 
-  list(): Promise<User[]> {
+  list(): Promise<Agent[]> {
     return this.users.find({ order: { login: 'ASC' } });
   }
 
   /** One page of the admin list: agents whose login, name or e-mail contains the filter (in SQL, any case). */
-  listPage(query: ListQuery): Promise<ListPage<User>> {
+  listPage(query: ListQuery): Promise<ListPage<Agent>> {
     const agents = this.users.createQueryBuilder('u').orderBy('u.login', 'ASC');
     return pageOf(whereContains(agents, ['u.login', 'u.name', 'u.email'], query.filter), query.page, ADMIN_LIST_PAGE_SIZE);
   }
@@ -51,7 +51,7 @@ export class AgentsService {
     return this.users.count();
   }
 
-  async get(id: number): Promise<User> {
+  async get(id: number): Promise<Agent> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new RecordNotFoundException('agents.error.notFound');
     return user;
@@ -62,12 +62,12 @@ export class AgentsService {
    * a caller's transaction pass its manager: on PostgreSQL a second connection while one is held
    * could wait for a pool that transactions like it have emptied.
    */
-  namesOf(ids: number[], m: EntityManager = this.users.manager): Promise<Pick<User, 'id' | 'name' | 'login'>[]> {
-    return ids.length === 0 ? Promise.resolve([]) : m.find(User, { where: { id: In(ids) }, select: { id: true, name: true, login: true } });
+  namesOf(ids: number[], m: EntityManager = this.users.manager): Promise<Pick<Agent, 'id' | 'name' | 'login'>[]> {
+    return ids.length === 0 ? Promise.resolve([]) : m.find(Agent, { where: { id: In(ids) }, select: { id: true, name: true, login: true } });
   }
 
   /** Valid agents with `rw` in the group, while the group is valid, by name: who may own a ticket of its queues. */
-  rwMembersOf(groupId: number): Promise<User[]> {
+  rwMembersOf(groupId: number): Promise<Agent[]> {
     return this.users
       .createQueryBuilder('u')
       .innerJoin('u.memberships', 'm', 'm.groupId = :groupId AND m.permission = :rw', { groupId, rw: 'rw' })
@@ -77,7 +77,7 @@ export class AgentsService {
       .getMany();
   }
 
-  findByLogin(login: string): Promise<User | null> {
+  findByLogin(login: string): Promise<Agent | null> {
     return this.users.createQueryBuilder('u').where('LOWER(u.login) = LOWER(:login)', { login: login.trim() }).getOne();
   }
 
@@ -109,7 +109,7 @@ export class AgentsService {
     return Object.fromEntries(rows.map((m) => [m.groupId, m.permission]));
   }
 
-  async create(agent: NewAgent): Promise<User> {
+  async create(agent: NewAgent): Promise<Agent> {
     await this.assertLoginFree(agent.login);
     return this.users.save(
       this.users.create({
@@ -123,7 +123,7 @@ export class AgentsService {
     );
   }
 
-  async createFromForm(form: AgentFormDto): Promise<User> {
+  async createFromForm(form: AgentFormDto): Promise<Agent> {
     if (!form.password) throw new DomainException('validation.required', 'password');
     // Checked before anything is written, so a refused form leaves nothing half-saved.
     const memberships = await this.validMemberships(form.memberships);
@@ -136,7 +136,7 @@ export class AgentsService {
    * The admin's edit form. A new password ends the agent's other sessions (the acting admin's own
    * session stays when they edit themselves); setting the agent invalid ends all of them.
    */
-  async updateFromForm(id: number, form: AgentFormDto, acting: { agentId: number; session?: Session & Partial<SessionData> }): Promise<User> {
+  async updateFromForm(id: number, form: AgentFormDto, acting: { agentId: number; session?: Session & Partial<SessionData> }): Promise<Agent> {
     const user = await this.get(id);
     await this.assertLoginFree(form.login, id);
     const memberships = await this.validMemberships(form.memberships);
@@ -145,7 +145,7 @@ export class AgentsService {
       throw new DomainException('agents.error.cannotLockOutSelf', 'validity');
     }
     const endsSessions = !!form.password || (user.validity === 'valid' && form.validity !== 'valid');
-    const changes: Partial<User> = { login: form.login, name: form.name, email: form.email ?? '', language: form.language, validity: form.validity };
+    const changes: Partial<Agent> = { login: form.login, name: form.name, email: form.email ?? '', language: form.language, validity: form.validity };
     if (form.password) changes.passwordHash = await this.hasher.hash(form.password);
     // Only these columns: a save() of the whole row could write back a session generation read before a concurrent reset.
     await this.users.update({ id }, changes);

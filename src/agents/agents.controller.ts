@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Render, Req } from '@nestjs/
 import { RecordIdPipe } from '../common/record-id.pipe';
 import type { Request } from 'express';
 import { AdminOnly } from '../auth/access.decorators';
-import { Agent, type CurrentAgent } from '../auth/current-agent';
+import { ActingAgent, type CurrentAgent } from '../auth/current-agent';
 import { formValues, RejectedForm, type FormState } from '../common/form-state';
 import { listQuery, listView } from '../common/list-query';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
@@ -11,7 +11,7 @@ import { LANGUAGES } from '../i18n/languages';
 import { AgentsService } from './agents.service';
 import { AgentFormDto } from './dto/agent-form.dto';
 import { GroupsService } from './groups.service';
-import type { Permission } from './user-group.entity';
+import type { Permission } from './group-membership.entity';
 
 const LANGUAGE_OPTIONS = LANGUAGES.map((value) => ({ value, label: `language.${value}` }));
 
@@ -58,7 +58,7 @@ export class AgentsController {
   @Post(':id')
   @AdminOnly()
   @RedirectAfterSave()
-  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AgentFormDto, @Agent() actingAgent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
+  async update(@Param('id', RecordIdPipe) id: number, @Body() form: AgentFormDto, @ActingAgent() actingAgent: CurrentAgent, @Req() req: Request): Promise<AfterSave> {
     const agent = await this.agents.updateFromForm(id, form, { agentId: actingAgent.id, session: req.session });
     return { redirect: '/admin/agents', flash: { type: 'success', key: 'flash.saved', params: { name: agent.login } } };
   }

@@ -9,13 +9,13 @@ import { AgentsService } from './agents.service';
 import { Group } from './group.entity';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
-import { UserGroup } from './user-group.entity';
-import { User } from './user.entity';
+import { GroupMembership } from './group-membership.entity';
+import { Agent } from './agent.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Group, UserGroup]), SessionStoreModule],
+  imports: [TypeOrmModule.forFeature([Agent, Group, GroupMembership]), SessionStoreModule],
   controllers: [AgentsController, GroupsController],
   providers: [AgentsService, AgentSessionsService, GroupsService, PasswordHasher, AdminSeedService],
   exports: [AgentsService, AgentSessionsService, GroupsService, PasswordHasher],
 })
-export class UsersModule {}
+export class AgentsModule {}

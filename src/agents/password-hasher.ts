@@ -7,7 +7,7 @@ const ARGON2ID = 2;
 /**
  * Agents' password hashes (argon2id). It lives with the agents whose `passwordHash` it makes:
  * `AgentsService` hashes on create and reset, and the login and own-password change (auth/) verify
- * through `UsersModule`'s export, so auth depends on users and never the other way round.
+ * through `AgentsModule`'s export, so auth depends on agents and never the other way round.
  */
 @Injectable()
 export class PasswordHasher {

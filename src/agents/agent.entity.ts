@@ -1,11 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Validity } from '../common/validity';
 import type { Language } from '../i18n/languages';
-import { UserGroup } from './user-group.entity';
+import { GroupMembership } from './group-membership.entity';
 
 @Entity({ name: 'users' })
 @Index('uq_users_login', ['login'], { unique: true })
-export class User {
+export class Agent {
   @PrimaryGeneratedColumn({ name: 'id' })
   id: number;
 
@@ -35,8 +35,8 @@ export class User {
   @Column({ name: 'session_generation', type: 'integer', default: 0 })
   sessionGeneration: number;
 
-  @OneToMany(() => UserGroup, (m) => m.user)
-  memberships: UserGroup[];
+  @OneToMany(() => GroupMembership, (m) => m.user)
+  memberships: GroupMembership[];
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Session, SessionData } from 'express-session';
 import { Repository } from 'typeorm';
 import { TypeormSessionStore } from '../common/typeorm-session.store';
-import { User } from './user.entity';
+import { Agent } from './agent.entity';
 
 /**
  * Ends an agent's sessions on every instance: after a password change or reset (all but the session
@@ -16,7 +16,7 @@ import { User } from './user.entity';
 export class AgentSessionsService {
   constructor(
     private readonly sessions: TypeormSessionStore,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Agent) private readonly users: Repository<Agent>,
   ) {}
 
   /**
