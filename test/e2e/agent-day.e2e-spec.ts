@@ -31,7 +31,7 @@ import { Ticket } from '../../src/tickets/ticket.entity';
 import { AgentsService } from '../../src/agents/agents.service';
 import { Group } from '../../src/agents/group.entity';
 import { Agent } from '../../src/agents/agent.entity';
-import { dmBody, signed, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket, newCustomer, type TicketSeed } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
@@ -39,6 +39,7 @@ import { startFakeXApi, TINY_PNG, type FakeXApi } from '../support/fake-x-api';
 import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 import { TestClock } from '../utils/test-clock';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const HOUR = 60 * 60 * 1000;
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
@@ -525,12 +526,7 @@ describe('the agent’s day: move, lock, pending time, history, dashboard, time 
 
   async function webhookDm(from: XPerson, text: string) {
     const { body } = dmBody({ forUserId: account.id, from, to: account, text });
-    await request(t.app.getHttpServer())
-      .post(`/webhooks/x/${profile.id}`)
-      .set('content-type', 'application/json')
-      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-      .send(body)
-      .expect(200);
+    await postSignedWebhook(t.app.getHttpServer(), profile.id, body, SECRET).expect(200);
     await t.app.get(InboxWorker).drain();
   }
 

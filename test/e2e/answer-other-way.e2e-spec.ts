@@ -1,4 +1,3 @@
-import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
@@ -8,12 +7,13 @@ import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { AgentsService } from '../../src/agents/agents.service';
 import { Group } from '../../src/agents/group.entity';
-import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi, type FakeXSentDirectMessage, type FakeXSentTweet } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 
@@ -68,12 +68,7 @@ describe('answering a mention by DM, and a DM ticket by a public tweet', () => {
   });
 
   async function deliver(body: string): Promise<void> {
-    await request(t.app.getHttpServer())
-      .post(`/webhooks/x/${profileId}`)
-      .set('content-type', 'application/json')
-      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-      .send(body)
-      .expect(200);
+    await postSignedWebhook(t.app.getHttpServer(), profileId, body, SECRET).expect(200);
     await t.app.get(InboxWorker).drain();
   }
   async function mention(from: XPerson, text: string): Promise<Ticket> {

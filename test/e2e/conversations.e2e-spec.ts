@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { Attachment } from '../../src/attachments/attachment.entity';
 import { MediaFetcher } from '../../src/attachments/media-fetcher.service';
 import { Clock } from '../../src/common/clock';
@@ -8,13 +7,14 @@ import { Article } from '../../src/tickets/article.entity';
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { QueryFailedError } from 'typeorm';
-import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, TINY_PNG, type FakeXApi, type FakeXMediaInput } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, logIn } from '../utils/http';
 import { TestClock } from '../utils/test-clock';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const PARENT_WAIT_MS = 120_000;
@@ -87,12 +87,7 @@ describe('tweet conversations, whatever the order of arrival', () => {
   async function deliver(...tweets: Tweet[]): Promise<void> {
     const items = tweets.map(({ body }) => body.slice(body.indexOf('"tweet_create_events":[') + '"tweet_create_events":['.length, -2));
     const body = `{"for_user_id":"${account.id}","tweet_create_events":[${items.join(',')}]}`;
-    await request(t.app.getHttpServer())
-      .post(`/webhooks/x/${profileId}`)
-      .set('content-type', 'application/json')
-      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-      .send(body)
-      .expect(200);
+    await postSignedWebhook(t.app.getHttpServer(), profileId, body, SECRET).expect(200);
   }
 
   it('a reply processed before its parent arrives fetches the parent, and the parent arriving later changes nothing', async () => {
@@ -241,12 +236,7 @@ describe('tweet conversations, whatever the order of arrival', () => {
     });
     try {
       const built = dmBody({ forUserId: account.id, from: customer, to: account, text: 'hello?' });
-      await request(t.app.getHttpServer())
-        .post(`/webhooks/x/${profileId}`)
-        .set('content-type', 'application/json')
-        .set('x-twitter-webhooks-signature', signed(built.body, SECRET).signature)
-        .send(built.body)
-        .expect(200);
+      await postSignedWebhook(t.app.getHttpServer(), profileId, built.body, SECRET).expect(200);
       await drain();
       const event = await eventOf(built.id);
       expect(event).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });

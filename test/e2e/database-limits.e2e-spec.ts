@@ -1,13 +1,13 @@
-import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { Article } from '../../src/tickets/article.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, follow, logIn, submitForm } from '../utils/http';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const NUL = '\u0000';
@@ -42,7 +42,7 @@ describe('nothing the database refuses', () => {
   const articlesOf = (ticketId: number) => t.dataSource.getRepository(Article).find({ where: { ticketId }, order: { id: 'ASC' } });
   const eventsWith = (key: string) => t.dataSource.query(`SELECT id, status, error, payload, dedupe_key FROM inbox_events WHERE dedupe_key LIKE '${key}%' ORDER BY id`);
   function deliver(body: string) {
-    return request(t.app.getHttpServer()).post(`/webhooks/x/${profileId}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body);
+    return postSignedWebhook(t.app.getHttpServer(), profileId, body, SECRET);
   }
   /** The items of several webhook bodies as one delivery (string surgery: tweet ids are bare numbers beyond 2^53). */
   function oneDelivery(kind: 'tweet_create_events' | 'direct_message_events', bodies: string[]): string {

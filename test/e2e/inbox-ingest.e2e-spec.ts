@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { splitAaaDelivery } from '../../src/channels/x/aaa-webhook-body';
 import { Clock } from '../../src/common/clock';
@@ -15,11 +14,12 @@ import { Article } from '../../src/tickets/article.entity';
 import { ConversationTickets } from '../../src/tickets/conversation-tickets.service';
 import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 /**
  * The path of an incoming message as docs/THREADING.md "Speed" describes it: stores committed
@@ -268,12 +268,7 @@ describe('the inbox worker thread (SQLite)', () => {
 
       const customer: XPerson = { id: newXId(), handle: 'threaded', name: 'Threaded' };
       const body = dmBody({ forUserId: account.id, from: customer, to: account, text: 'Hello thread' }).body;
-      await request(t.app.getHttpServer())
-        .post(`/webhooks/x/${profile.id}`)
-        .set('content-type', 'application/json')
-        .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-        .send(body)
-        .expect(200);
+      await postSignedWebhook(t.app.getHttpServer(), profile.id, body, SECRET).expect(200);
       await t.app.get(InboxWorker).drain();
 
       const [ticket] = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });

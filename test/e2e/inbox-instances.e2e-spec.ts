@@ -1,10 +1,10 @@
-import request from 'supertest';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
-import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { waitFor } from '../utils/wait-for';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const postgresUrl = process.env.DATABASE_URL;
@@ -43,12 +43,7 @@ const instance = (name: string) => ({ SECRETS_KEY, DATABASE_URL: withApplication
         customers.map((from) => {
           const { body } = dmBody({ forUserId: account.id, from, to: account, text: `message ${round}` });
           const app = apps[n++ % apps.length];
-          return request(app.app.getHttpServer())
-            .post(`/webhooks/x/${profileId}`)
-            .set('content-type', 'application/json')
-            .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-            .send(body)
-            .expect(200);
+          return postSignedWebhook(app.app.getHttpServer(), profileId, body, SECRET).expect(200);
         }),
       );
     }

@@ -16,6 +16,7 @@ import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 import { PROFILE_DIRECTORY_TTL_PASSED_MS, TestClock } from '../utils/test-clock';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 
@@ -105,17 +106,12 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       const toOther = (text: string) => dmBody({ forUserId: '55', from: newCustomer(), to: { ...account, id: '55' }, text }).body;
       const whileValid = toOther('while still valid');
       // Received while valid, so the profile directory holds the profile when it turns invalid.
-      await request(server())
-        .post(`/webhooks/x/${other.id}`)
-        .set('content-type', 'application/json')
-        .set('x-twitter-webhooks-signature', signed(whileValid, SECRET).signature)
-        .send(whileValid)
-        .expect(200);
+      await postSignedWebhook(server(), other.id, whileValid, SECRET).expect(200);
       await t.dataSource.query(`UPDATE social_media_profiles SET validity = 'invalid' WHERE id = ${other.id}`);
       clock.advance(PROFILE_DIRECTORY_TTL_PASSED_MS); // past the profile directory's cache
       const before = await eventsCount();
       const body = toOther('to an invalid profile');
-      await request(server()).post(`/webhooks/x/${other.id}`).set('content-type', 'application/json').set('x-twitter-webhooks-signature', signed(body, SECRET).signature).send(body).expect(404);
+      await postSignedWebhook(server(), other.id, body, SECRET).expect(404);
       expect(await eventsCount()).toBe(before);
       // The CRC is still answered: other profiles of the same X app may receive through this URL (docs/X.md).
       const crc = await request(server()).get(`/webhooks/x/${other.id}?crc_token=abcdefgh`).expect(200);

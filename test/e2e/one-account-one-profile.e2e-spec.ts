@@ -1,17 +1,17 @@
-import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { InboxWorker } from '../../src/inbox/inbox-worker.service';
 import { Queue } from '../../src/queues/queue.entity';
 import { ArticleDeliveryService } from '../../src/tickets/article-delivery.service';
 import { Article } from '../../src/tickets/article.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
-import { dmBody, newXId, signed } from '../factories/aaa-event.factory';
+import { dmBody, newXId } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { insertArticle, insertTicket } from '../factories/ticket.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, logIn } from '../utils/http';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 /**
  * Issue 8, defect 4: one X account on two profiles duplicated every DM and mention. Verifying (step
@@ -125,12 +125,7 @@ describe('one X account, one profile', () => {
 
     const customer = { id: newXId(), handle: 'twice', name: 'Twice' };
     const built = dmBody({ forUserId: '1790000000000000777', from: customer, to: { id: '1790000000000000777', handle: 'acme', name: 'Acme' }, text: 'hello both' });
-    const deliver = (profileId: number) =>
-      request(t.app.getHttpServer())
-        .post(`/webhooks/x/${profileId}`)
-        .set('content-type', 'application/json')
-        .set('x-twitter-webhooks-signature', signed(built.body, account.consumerSecret).signature)
-        .send(built.body);
+    const deliver = (profileId: number) => postSignedWebhook(t.app.getHttpServer(), profileId, built.body, account.consumerSecret);
     await deliver(holder.id).expect(200);
     // Profiles of one X app share a webhook URL (docs/X.md): for_user_id sends the duplicate's delivery to the holder, stored once.
     await deliver(duplicate.id).expect(200);

@@ -6,10 +6,11 @@ import { Queue } from '../../src/queues/queue.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { AgentsService } from '../../src/agents/agents.service';
 import { Group } from '../../src/agents/group.entity';
-import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, logIn } from '../utils/http';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 
@@ -60,12 +61,7 @@ describe('ticket search (top bar): full text on both databases, limited to the a
 
   const customer = (name = `Customer ${seq + 1}`): XPerson => ({ id: newXId(), handle: `kunde_${++seq}`, name });
   async function deliver(profile: 'support' | 'sales', body: string) {
-    await request(t.app.getHttpServer())
-      .post(`/webhooks/x/${profiles[profile].id}`)
-      .set('content-type', 'application/json')
-      .set('x-twitter-webhooks-signature', signed(body, SECRET).signature)
-      .send(body)
-      .expect(200);
+    await postSignedWebhook(t.app.getHttpServer(), profiles[profile].id, body, SECRET).expect(200);
     await t.app.get(InboxWorker).drain();
   }
   /** A customer's DM, through the webhook and the inbox: the real path that writes tickets and articles. */

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { TicketThreads1764100000000 } from '../../src/database/migrations/1764100000000-TicketThreads';
 import { Transactions } from '../../src/database/transactions';
@@ -7,12 +6,13 @@ import { Queue } from '../../src/queues/queue.entity';
 import { Article } from '../../src/tickets/article.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Group } from '../../src/agents/group.entity';
-import { dmBody, newXId, signed, type XPerson } from '../factories/aaa-event.factory';
+import { dmBody, newXId, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, follow, logIn, submitForm } from '../utils/http';
+import { postSignedWebhook } from '../utils/post-webhook';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 /** Longer than any healthy drain here; a worker stuck on one event must fail the test, not hang it. */
@@ -72,12 +72,7 @@ describe('threading: close, reopen and the next message of a DM conversation', (
   /** A DM through the signed webhook, then the worker; returns the X id of the message. */
   async function dm(from: XPerson, to: XPerson, text: string): Promise<string> {
     const built = dmBody({ forUserId: account.id, from, to, text });
-    await request(t.app.getHttpServer())
-      .post(`/webhooks/x/${profileId}`)
-      .set('content-type', 'application/json')
-      .set('x-twitter-webhooks-signature', signed(built.body, SECRET).signature)
-      .send(built.body)
-      .expect(200);
+    await postSignedWebhook(t.app.getHttpServer(), profileId, built.body, SECRET).expect(200);
     await drain();
     return built.id;
   }
