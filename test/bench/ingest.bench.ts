@@ -34,7 +34,8 @@ import type { FakeXDirectMessageInput } from '../support/fake-x/timeline';
  *
  * To see what a figure depends on: BENCH_ENV='{"DELIVERY_WORKER":"off"}' (settings for every
  * instance), BENCH_CPU_PROF=<folder> (CPU profiles of the instances, node --cpu-prof),
- * BENCH_LOG_LEVEL=warn (their logs).
+ * BENCH_LOG_LEVEL=warn (their logs), BENCH_NODE_FLAGS='--max-semi-space-size=32' (Node's own flags for
+ * the instances). Beside each instance's event-loop delay it prints its GC pauses.
  */
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
