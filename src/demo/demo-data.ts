@@ -2,6 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { articleDocument, ticketDocument, writeSearchDocuments, type SearchDatabase, type SearchDocument } from '../search/search-documents';
 import { ticketNumber } from '../tickets/ticket-number';
 import { isPendingState, type TicketState } from '../tickets/ticket-states';
+import { mulberry32 } from '../common/seeded-random';
 
 /**
  * Demo data for trying socialdesk with a realistic amount of history, and for the agent
@@ -268,16 +269,4 @@ function pick<T>(random: () => number, weighted: [T, number][]): T {
 /** `YYYY-MM-DD HH:MM:SS` (UTC), as both databases store the app's timestamps. */
 function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** A small seeded PRNG, so a seed always gives the same data. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

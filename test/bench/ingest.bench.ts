@@ -11,6 +11,7 @@ import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aa
 import { registerXAccount } from '../factories/x-account.factory';
 import { startFakeXApi, type FakeXApi, type FakeXTweetInput } from '../support/fake-x-api';
 import type { FakeXDirectMessageInput } from '../support/fake-x/timeline';
+import { mulberry32 } from '../../src/common/seeded-random';
 
 /**
  * `npm run bench -- ingest [--events N] [--rate N] [--only ack-sqlite,processing,ack-postgres]`:
@@ -109,18 +110,6 @@ export function workload(accountId: string, events: number, seed = 8): Workload 
     [delivered[i], delivered[j]] = [delivered[j], delivered[i]];
   }
   return { requests: delivered.map((body) => signed(body, SECRET)), threads: Math.min(THREADS, events), messages: events, tweets, dms };
-}
-
-/** A small seeded PRNG, so that every run shuffles alike. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function fire(url: string, requests: Request[], ratePerSecond: number): Promise<{ latencies: number[]; statuses: number[]; errors: string[]; seconds: number }> {
