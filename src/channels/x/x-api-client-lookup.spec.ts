@@ -1,29 +1,17 @@
-import { startFakeXApi, type FakeXApi } from '../../../test/support/fake-x-api';
-import { XApiClient, type XCredentials } from './x-api-client';
+import type { FakeXApi } from '../../../test/support/fake-x-api';
+import { ALICE, credentialsOf, HELPDESK, startFakeXClient } from '../../../test/support/fake-x/client-fixture';
+import { XApiClient } from './x-api-client';
 import { XRateLimitedError, XServerError, XUnreachableError } from './x-errors';
 
 // GET /2/tweets/:id — a reply's parent, with its conversation — against the fake X API over HTTP.
 
-const APP = { consumerKey: 'lookup-consumer-key', consumerSecret: 'lookup-consumer-secret', name: 'socialdesk test' };
-const HELPDESK = {
-  id: '1498765432109876543',
-  username: 'acme_help',
-  name: 'ACME Help',
-  accessToken: '1498765432109876543-lookupAccessToken',
-  accessTokenSecret: 'lookup-access-token-secret',
-  consumerKey: APP.consumerKey,
-};
-const CREDENTIALS: XCredentials = { ...APP, accessToken: HELPDESK.accessToken, accessTokenSecret: HELPDESK.accessTokenSecret };
-const ALICE = { id: '1205290247124217856', username: 'alice', name: 'Alice Example' };
+const CREDENTIALS = credentialsOf(HELPDESK);
 
 let fake: FakeXApi;
 let client: XApiClient;
 
 beforeAll(async () => {
-  fake = await startFakeXApi();
-  fake.registerApp(APP);
-  fake.registerUser(HELPDESK);
-  client = new XApiClient({ baseUrl: fake.baseUrl, timeoutMs: 2_000 });
+  ({ fake, client } = await startFakeXClient());
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.reset());

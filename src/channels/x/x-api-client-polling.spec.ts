@@ -1,34 +1,21 @@
-import { startFakeXApi, type FakeXApi } from '../../../test/support/fake-x-api';
+import type { FakeXApi } from '../../../test/support/fake-x-api';
+import { ALICE, credentialsOf, HELPDESK, startFakeXClient, TEST_APP } from '../../../test/support/fake-x/client-fixture';
 import { signRequest } from './oauth1-signer';
-import { XApiClient, type XCredentials } from './x-api-client';
+import type { XApiClient } from './x-api-client';
 import { XBadRequestError, XRateLimitedError } from './x-errors';
 
 // The polling half of the client (search, mentions, DM events) against the fake X API over HTTP.
 
-const APP = { consumerKey: 'poll-consumer-key', consumerSecret: 'poll-consumer-secret', name: 'socialdesk test' };
-const HELPDESK = {
-  id: '1498765432109876543',
-  username: 'acme_help',
-  name: 'ACME Help',
-  accessToken: '1498765432109876543-pollAccessToken',
-  accessTokenSecret: 'poll-access-token-secret',
-  consumerKey: APP.consumerKey,
-};
 const OTHER_DESK = { ...HELPDESK, id: '1498765432109876999', username: 'other_desk', accessToken: '1498765432109876999-other' };
-const CREDENTIALS: XCredentials = { ...APP, accessToken: HELPDESK.accessToken, accessTokenSecret: HELPDESK.accessTokenSecret };
-const OTHER_CREDENTIALS: XCredentials = { ...APP, accessToken: OTHER_DESK.accessToken, accessTokenSecret: OTHER_DESK.accessTokenSecret };
-const ALICE = { id: '1205290247124217856', username: 'alice', name: 'Alice Example' };
+const CREDENTIALS = credentialsOf(HELPDESK);
+const OTHER_CREDENTIALS = credentialsOf(OTHER_DESK);
 const BOB = { id: '1205290247124217857', username: 'bob', name: 'Bob Example' };
 
 let fake: FakeXApi;
 let client: XApiClient;
 
 beforeAll(async () => {
-  fake = await startFakeXApi();
-  fake.registerApp(APP);
-  fake.registerUser(HELPDESK);
-  fake.registerUser(OTHER_DESK);
-  client = new XApiClient({ baseUrl: fake.baseUrl, timeoutMs: 2_000 });
+  ({ fake, client } = await startFakeXClient([HELPDESK, OTHER_DESK]));
 });
 
 afterAll(() => fake.close());
@@ -188,7 +175,7 @@ describe('getDirectMessageEvents (GET /2/dm_events)', () => {
 
   it('the fake answers since_id on /2/dm_events with 400, as X does', async () => {
     const url = `${fake.baseUrl}/2/dm_events?since_id=1`;
-    const { authorization } = signRequest({ method: 'GET', url }, { ...APP, token: HELPDESK.accessToken, tokenSecret: HELPDESK.accessTokenSecret });
+    const { authorization } = signRequest({ method: 'GET', url }, { ...TEST_APP, token: HELPDESK.accessToken, tokenSecret: HELPDESK.accessTokenSecret });
     const response = await fetch(url, { headers: { authorization } });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { errors: Array<{ message: string }> }).errors[0].message).toMatch(/^The query parameter \[since_id\] is not one of \[/);

@@ -1,26 +1,14 @@
 import { createServer } from 'node:net';
 import { startFakeXApi, type FakeXApi } from '../../../test/support/fake-x-api';
+import { credentialsOf, HELPDESK, startFakeXClient, TEST_APP } from '../../../test/support/fake-x/client-fixture';
 import { authorizationHeader, hmacSha1Signature, percentEncode, signingKey, signRequest } from './oauth1-signer';
-import { XApiClient, type XCredentials } from './x-api-client';
+import { XApiClient } from './x-api-client';
 import { XApiError, XDuplicateError, XForbiddenError, XInvalidCredentialsError, XRateLimitedError, XServerError, XUnreachableError } from './x-errors';
 
 // The real client against the fake X API over real HTTP on 127.0.0.1.
 
-const APP = { consumerKey: 'fake-consumer-key', consumerSecret: 'fake-consumer-secret', name: 'socialdesk test' };
-const HELPDESK = {
-  id: '1498765432109876543', // > 2^53: would be rounded if it ever went through a JSON number
-  username: 'acme_help',
-  name: 'ACME Help',
-  accessToken: '1498765432109876543-helpdeskAccessToken',
-  accessTokenSecret: 'helpdesk-access-token-secret',
-  consumerKey: APP.consumerKey,
-};
-const CREDENTIALS: XCredentials = {
-  consumerKey: APP.consumerKey,
-  consumerSecret: APP.consumerSecret,
-  accessToken: HELPDESK.accessToken,
-  accessTokenSecret: HELPDESK.accessTokenSecret,
-};
+const APP = TEST_APP;
+const CREDENTIALS = credentialsOf(HELPDESK);
 const CUSTOMER_ID = '1205290247124217856';
 const CALLBACK = 'http://localhost:3000/admin/profiles/x/callback';
 
@@ -28,10 +16,7 @@ let fake: FakeXApi;
 let client: XApiClient;
 
 beforeAll(async () => {
-  fake = await startFakeXApi();
-  fake.registerApp(APP);
-  fake.registerUser(HELPDESK);
-  client = new XApiClient({ baseUrl: fake.baseUrl, timeoutMs: 2_000 });
+  ({ fake, client } = await startFakeXClient());
 });
 
 afterAll(() => fake.close());
