@@ -15,6 +15,7 @@ import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, logIn } from '../utils/http';
 import { TestClock } from '../utils/test-clock';
 import { postSignedWebhook } from '../utils/post-webhook';
+import { drainWithin } from '../utils/drain-within';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 const PARENT_WAIT_MS = 120_000;
@@ -62,15 +63,7 @@ describe('tweet conversations, whatever the order of arrival', () => {
   const eventOf = async (id: string) =>
     (await t.dataSource.query(`SELECT status, source, error, parent_lookup, conversation_id, attempts FROM inbox_events WHERE dedupe_key = 'tweet:${id}' OR dedupe_key = 'dm:${id}'`))[0];
 
-  async function drain(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('drain() did not return')), DRAIN_LIMIT_MS)));
-    try {
-      await Promise.race([t.app.get(InboxWorker).drain(), limit]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const drain = () => drainWithin(t.app.get(InboxWorker), DRAIN_LIMIT_MS);
 
   interface Tweet {
     id: string;

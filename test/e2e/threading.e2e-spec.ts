@@ -13,6 +13,7 @@ import { startFakeXApi, type FakeXApi } from '../support/fake-x-api';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, follow, logIn, submitForm } from '../utils/http';
 import { postSignedWebhook } from '../utils/post-webhook';
+import { drainWithin } from '../utils/drain-within';
 
 const SECRET = 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw';
 /** Longer than any healthy drain here; a worker stuck on one event must fail the test, not hang it. */
@@ -58,16 +59,7 @@ describe('threading: close, reopen and the next message of a DM conversation', (
     (await t.dataSource.getRepository(Article).find({ where: { ticketId }, order: { id: 'ASC' } })).filter((a) => a.sender !== 'system').map((a) => a.body);
   const eventOf = async (dedupeKey: string) => (await t.dataSource.query(`SELECT status, error FROM inbox_events WHERE dedupe_key = '${dedupeKey}'`))[0];
 
-  async function drain(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    // Rejects: a drain that goes on past the limit would otherwise keep working while the test reads the database.
-    const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('drain() did not return')), DRAIN_LIMIT_MS)));
-    try {
-      await Promise.race([t.app.get(InboxWorker).drain(), limit]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const drain = () => drainWithin(t.app.get(InboxWorker), DRAIN_LIMIT_MS);
 
   /** A DM through the signed webhook, then the worker; returns the X id of the message. */
   async function dm(from: XPerson, to: XPerson, text: string): Promise<string> {
