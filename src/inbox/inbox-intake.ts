@@ -106,6 +106,43 @@ export class InboxIntake {
   }
 }
 
-/** The inbox thread's side: move what the intake holds into inbox_events (see IntakeMover in the worker). */
-export const MOVE_INTAKE_SQL = `INSERT INTO inbox_events (${COLUMNS}, received_at)
-  SELECT ${COLUMNS}, received_at FROM intake.${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id ON CONFLICT DO NOTHING`;
+/** An intake row as the inbox thread reads it, to be inserted into inbox_events as it is (received_at included). */
+export type IntakeRecord = Record<string, unknown>;
+
+/** The columns an intake row carries into inbox_events. */
+export const MOVED_COLUMNS = `${COLUMNS}, received_at`;
+
+/**
+ * The inbox thread's side of the intake: a connection of its own to the intake file, never
+ * attached to the database's connection. Attached, every transaction of the inbox thread would
+ * hold the intake's write lock too (SQLite's BEGIN IMMEDIATE takes it on every attached database),
+ * and each webhook's store would wait for the inbox thread's batch to end. Reading takes no lock in
+ * WAL mode; the delete of what was moved is one short statement.
+ */
+export class IntakeReader {
+  private readonly db: Database.Database;
+
+  constructor(sqlitePath: string) {
+    // A short wait for a store's commit (the app's thread never holds the intake for long).
+    this.db = new Database(intakePath(sqlitePath), { fileMustExist: true, timeout: 100 });
+  }
+
+  lastId(): number | null {
+    return (this.db.prepare(`SELECT MAX(id) AS last FROM ${INTAKE_TABLE}`).get() as { last: number | null }).last;
+  }
+
+  /** Rows after `from` up to `upTo`, in arrival order. */
+  rows(from: number, upTo: number): IntakeRecord[] {
+    return this.db.prepare(`SELECT ${MOVED_COLUMNS} FROM ${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id`).all(from, upTo) as IntakeRecord[];
+  }
+
+  /** Forgets what was moved, and checkpoints the intake (the app's thread never does: InboxIntake). */
+  deleteUpTo(upTo: number): void {
+    this.db.prepare(`DELETE FROM ${INTAKE_TABLE} WHERE id <= ?`).run(upTo);
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

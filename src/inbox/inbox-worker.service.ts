@@ -16,7 +16,7 @@ import { dmConversation } from '../tickets/conversation-key';
 import { inboxMessage } from './inbox-message';
 import { InboxProcessor, StoredMessages, type ProcessOutcome } from './inbox-processor';
 import { InboxThread, inboxThreadConfig } from './inbox-thread';
-import { InboxIntake, INTAKE_TABLE, intakePath, MOVE_INTAKE_SQL } from './inbox-intake';
+import { InboxIntake, IntakeReader, intakePath, MOVED_COLUMNS, type IntakeRecord } from './inbox-intake';
 import { InboxStore } from './inbox-store.service';
 import { existsSync } from 'node:fs';
 import { WalSync } from '../database/wal-sync';
@@ -79,7 +79,7 @@ export class InboxWorker implements OnModuleDestroy {
   private thread?: InboxThread;
   private threadStarted?: Promise<void>;
   private intake?: InboxIntake;
-  private intakeAttached = false;
+  private intakeReader?: IntakeReader;
   /** The intake's rows up to this id are in the inbox; up to the other, deleted from the intake too. */
   private intakeMovedUpTo = 0;
   private intakeEmptiedUpTo = 0;
@@ -115,6 +115,7 @@ export class InboxWorker implements OnModuleDestroy {
     this.store.useIntake(undefined);
     this.intake?.close();
     await this.running;
+    this.intakeReader?.close();
   }
 
   /** New events arrived (webhook, poll, retry): work soon, and keep batches short while they keep coming. */
@@ -222,21 +223,16 @@ export class InboxWorker implements OnModuleDestroy {
   private async moveIntake(): Promise<number> {
     const { database } = this.config;
     if (database.kind !== 'sqlite' || database.sqlitePath === ':memory:') return 0;
-    if (!this.intakeAttached) {
-      const path = intakePath(database.sqlitePath);
-      if (!existsSync(path)) return 0;
-      await this.transactions.exclusive(() => this.dataSource.query('ATTACH DATABASE ? AS intake', [path]));
-      this.intakeAttached = true;
+    if (!this.intakeReader) {
+      if (!existsSync(intakePath(database.sqlitePath))) return 0;
+      this.intakeReader = new IntakeReader(database.sqlitePath);
     }
-    const [{ last }] = await this.dataSource.query<{ last: number | null }[]>(`SELECT MAX(id) AS last FROM intake.${INTAKE_TABLE}`);
+    const last = this.intakeReader.lastId();
     let moved = 0;
     if (last !== null && last > this.intakeMovedUpTo) {
-      const from = this.intakeMovedUpTo;
-      moved = await this.transactions.run(async (m) => {
-        const [{ n }] = await m.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM intake.${INTAKE_TABLE} WHERE id > ? AND id <= ?`, [from, last]);
-        await rawQuery(m, MOVE_INTAKE_SQL, [from, last]);
-        return Number(n);
-      });
+      const rows = this.intakeReader.rows(this.intakeMovedUpTo, last);
+      await this.transactions.run((m) => insertMoved(m, rows));
+      moved = rows.length;
       this.intakeMovedUpTo = last;
     }
     if (this.intakeMovedUpTo > this.intakeEmptiedUpTo && performance.now() - this.intakeEmptiedAt >= INTAKE_EMPTY_MS) await this.emptyIntake();
@@ -249,10 +245,8 @@ export class InboxWorker implements OnModuleDestroy {
     this.databaseWal ??= new WalSync(`${this.config.database.sqlitePath}-wal`);
     await this.databaseWal.sync();
     try {
-      await this.dataSource.query(`DELETE FROM intake.${INTAKE_TABLE} WHERE id <= ?`, [upTo]);
+      this.intakeReader!.deleteUpTo(upTo);
       this.intakeEmptiedUpTo = upTo;
-      // The app's thread never checkpoints the intake (InboxIntake): this one does, without taking its write lock.
-      await this.dataSource.query('PRAGMA intake.wal_checkpoint(PASSIVE)');
     } catch (error) {
       this.logger.warn(`the intake could not be emptied now (${(error as Error).message}); it is tried again in a moment`);
     }
@@ -645,4 +639,21 @@ function oldestMessageFirst(events: InboxEvent[]): InboxEvent[] {
 /** Lets waiting requests in between two batches. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Rows per INSERT when moving the intake: 11 values each, far below SQLite's limit on parameters. */
+const MOVED_ROWS_PER_INSERT = 500;
+
+/** Inserts rows moved from the intake into the inbox as they are; a repeated delivery is dropped by the inbox's unique key. */
+async function insertMoved(m: EntityManager, rows: IntakeRecord[]): Promise<void> {
+  const columns = MOVED_COLUMNS.split(', ');
+  for (let from = 0; from < rows.length; from += MOVED_ROWS_PER_INSERT) {
+    const chunk = rows.slice(from, from + MOVED_ROWS_PER_INSERT);
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    await rawQuery(
+      m,
+      `INSERT INTO inbox_events (${MOVED_COLUMNS}) VALUES ${Array(chunk.length).fill(tuple).join(', ')} ON CONFLICT DO NOTHING`,
+      chunk.flatMap((row) => columns.map((column) => row[column])),
+    );
+  }
 }
