@@ -124,6 +124,41 @@ describe('the inbox ingest path', () => {
     }
   });
 
+  it('an event whose write the database refuses fails alone: its neighbours in the batch are stored once, it is retried later', async () => {
+    // A trigger makes the database refuse one message's article, mid-batch, as a real refusal would
+    // (on PostgreSQL the batch's transaction is aborted; an optimistic batch is worked again event by event).
+    const refuse = onSqlite
+      ? [`CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN NEW.body = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END`]
+      : [
+          `CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.body = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$`,
+          'CREATE TRIGGER refuse_poison BEFORE INSERT ON articles FOR EACH ROW EXECUTE FUNCTION refuse_poison()',
+        ];
+    for (const sql of refuse) await t.dataSource.query(sql);
+    try {
+      const customers = [newCustomer(), newCustomer(), newCustomer()];
+      const [before, poisoned, after] = customers;
+      const poison = dmItems(poisoned, 'poison');
+      await t.app.get(InboxStore).store(profileId, 'webhook', [...dmItems(before, 'before'), ...poison, ...dmItems(after, 'after')]);
+      await t.app.get(InboxWorker).drain();
+      for (const [customer, body] of [
+        [before, 'before'],
+        [after, 'after'],
+      ] as const) {
+        const tickets = await t.dataSource.getRepository(Ticket).findBy({ customerXId: customer.id });
+        expect(tickets).toHaveLength(1);
+        const articles = await t.dataSource.getRepository(Article).findBy({ ticketId: tickets[0].id, sender: 'customer' });
+        expect(articles.map((a) => a.body)).toEqual([body]);
+      }
+      const [event] = await t.dataSource.query(`SELECT status, attempts, error FROM inbox_events WHERE dedupe_key = '${poison[0].dedupeKey}'`);
+      expect(event).toMatchObject({ status: 'received', attempts: 1 });
+      expect(event.error).toContain('poison refused');
+      expect(await t.dataSource.getRepository(Ticket).findBy({ customerXId: poisoned.id })).toEqual([]);
+    } finally {
+      await t.dataSource.query('DROP TRIGGER refuse_poison' + (onSqlite ? '' : ' ON articles'));
+      if (!onSqlite) await t.dataSource.query('DROP FUNCTION refuse_poison()');
+    }
+  });
+
   it('drain() does not return while a reply waits for a tweet that is done (its wake-up still on its way, or lost)', async () => {
     const customer = newCustomer();
     const tweetItems = (text: string, inReplyTo?: string) => {
