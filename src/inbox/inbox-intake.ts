@@ -30,10 +30,10 @@ export interface IntakeRow {
   dedupeKey: string;
   payload: string;
   status: string;
-  nextAttemptAt: string;
+  nextAttemptAt: number;
   conversationId: string | null;
   error: string | null;
-  processedAt: string | null;
+  processedAt: number | null;
 }
 
 const COLUMNS = 'profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at';

@@ -388,22 +388,22 @@ export class InboxWorker implements OnModuleDestroy {
     switch (outcome.status) {
       case 'wants-parent':
         this.parentsWanted = true;
-        return { parentLookup: 'wanted', holdUntil: String(holdUntil), nextAttemptAt: String(now), error: outcome.note };
+        return { parentLookup: 'wanted', holdUntil, nextAttemptAt: now, error: outcome.note };
       case 'deferred':
-        if (outcome.reason === 'echo') return { ...conversation, attempts: event.attempts + 1, nextAttemptAt: String(now + ECHO_WAIT_MS), error: outcome.note };
-        if (outcome.reason === 'busy') return { ...conversation, nextAttemptAt: String(now + BUSY_RETRY_MS) };
+        if (outcome.reason === 'echo') return { ...conversation, attempts: event.attempts + 1, nextAttemptAt: now + ECHO_WAIT_MS, error: outcome.note };
+        if (outcome.reason === 'busy') return { ...conversation, nextAttemptAt: now + BUSY_RETRY_MS };
         // The parent goes first: woken when it is done (wakeReplies), never later than the hold allows.
         return {
           ...conversation,
-          holdUntil: String(holdUntil),
+          holdUntil,
           waitsFor: outcome.parentId ?? null,
-          nextAttemptAt: String(Math.min(holdUntil, Math.max(outcome.until ?? 0, now + PARENT_POLL_MS))),
+          nextAttemptAt: Math.min(holdUntil, Math.max(outcome.until ?? 0, now + PARENT_POLL_MS)),
           error: outcome.note,
         };
       default: {
         // Placed without its parent (X had none, or could not be reached): the event says why.
         const withoutParent = event.parentLookup === 'missing' || event.parentLookup === 'gave-up' ? event.error : null;
-        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, waitsFor: null, error: outcome.note ?? withoutParent, processedAt: String(now) };
+        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, waitsFor: null, error: outcome.note ?? withoutParent, processedAt: now };
       }
     }
   }
@@ -510,7 +510,7 @@ export class InboxWorker implements OnModuleDestroy {
       attempts,
       error: message,
       status: failed ? 'failed' : 'received',
-      nextAttemptAt: String(now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts))),
+      nextAttemptAt: now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts)),
     });
     return failed;
   }

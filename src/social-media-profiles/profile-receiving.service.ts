@@ -199,7 +199,7 @@ export class ProfileReceivingService {
         url: check.url,
         valid: check.valid,
         subscribed: check.subscribed,
-        checkedAt: String(check.checkedAt),
+        checkedAt: check.checkedAt,
         problemKey: check.problem?.key ?? null,
         problemParams: check.problem ? JSON.stringify(check.problem.params) : null,
       },

@@ -1,4 +1,5 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
 import type { MessageParams } from '../i18n/translator';
 import { SocialMediaProfile } from './social-media-profile.entity';
 
@@ -32,8 +33,8 @@ export class ProfileWebhook {
   subscribed: boolean | null;
 
   /** Epoch ms of our last check (registration or "Check again", which makes X run its CRC). */
-  @Column({ name: 'checked_at', type: 'bigint', nullable: true })
-  checkedAt: string | null;
+  @EpochMsColumn({ name: 'checked_at', nullable: true })
+  checkedAt: number | null;
 
   /** Why the last check failed, as a catalog key; null when it succeeded. */
   @Column({ name: 'problem_key', type: 'varchar', length: 100, nullable: true })

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
 import type { Validity } from '../common/validity';
 import { Queue } from '../queues/queue.entity';
 import { TrackedHashtag } from './tracked-hashtag.entity';
@@ -86,8 +87,8 @@ export class SocialMediaProfile {
   @Column({ name: 'account_name', type: 'varchar', length: 200, nullable: true })
   accountName: string | null;
 
-  @Column({ name: 'verified_at', type: 'bigint', nullable: true })
-  verifiedAt: string | null;
+  @EpochMsColumn({ name: 'verified_at', nullable: true })
+  verifiedAt: number | null;
 
   @Column({ name: 'target_queue_id', type: 'integer', nullable: true })
   targetQueueId: number | null;

@@ -54,7 +54,7 @@ export class AgentDashboardService {
     const [locked, reminders, fresh] = await Promise.all([lockedByMe, remindersReached, newTickets].map((query) => query.addOrderBy('t.id', 'DESC').limit(DASHBOARD_LIMIT).getManyAndCount()));
     return {
       lockedByMe: { total: locked[1], rows: locked[0].map((t) => row(t, t.changedAt)) },
-      remindersReached: { total: reminders[1], rows: reminders[0].map((t) => row(t, new Date(Number(t.pendingUntil)))) },
+      remindersReached: { total: reminders[1], rows: reminders[0].map((t) => row(t, new Date(t.pendingUntil!))) },
       newTickets: { total: fresh[1], rows: fresh[0].map((t) => row(t, t.createdAt)) },
       failedReplies: await this.failedReplies(queueIds),
     };

@@ -42,7 +42,7 @@ function ticketSets(effective: TicketChanges): [string[], unknown[]] {
     const value = effective[field];
     if (value === undefined) continue;
     sets.push(`${column} = ?`);
-    values.push(field === 'pendingUntil' && value !== null ? String(value) : value);
+    values.push(value);
   }
   return [sets, values];
 }
@@ -166,7 +166,7 @@ export interface ArticleDraft {
   authorHandle?: string;
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
-  nextAttemptAt?: string | null;
+  nextAttemptAt?: number | null;
   /** The agent's one-time form key (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
   formKey?: string | null;
   /** A customer's photos, GIFs, videos: recorded with the article, fetched from X later. */
@@ -454,7 +454,7 @@ export class ConversationTickets {
          ON CONFLICT (id) DO UPDATE SET ticket_id = EXCLUDED.ticket_id, words = EXCLUDED.words)`,
     );
     const entries = [...options.history, own];
-    const occurredAt = String(this.clock.now());
+    const occurredAt = this.clock.now();
     const history = entries.map(
       (e, i) =>
         `(${i}, ${p(e.kind, 'varchar')}, ${p(e.actor.kind, 'varchar')}, ${p(e.actor.kind === 'agent' ? e.actor.agentId : null, 'integer')}, ${p(e.oldValue ?? null, 'varchar')}, ${p(e.newValue ?? null, 'varchar')}, ${p(e.articleId ?? null, 'integer')}, ${p(e.detail ?? null, 'text')}, ${i === entries.length - 1})`,

@@ -212,7 +212,7 @@ describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox 
       dedupeKey: item.dedupeKey,
       payload: JSON.stringify(item.payload),
       status: 'received',
-      nextAttemptAt: '0',
+      nextAttemptAt: 0,
       conversationId: null,
       error: null,
       processedAt: null,

@@ -152,7 +152,7 @@ describe('one X account, one profile', () => {
     await createReadyProfile(t, { name: 'SendHolder', accountId: '1790000000000000888', targetQueueId: queue.id });
     const duplicate = await createReadyProfile(t, { name: 'SendDuplicate', accountId: '1790000000000000888', targetQueueId: queue.id });
     const { ticket, customer } = await insertTicket(t, { profileId: duplicate.id, queueId: queue.id, channel: 'dm' });
-    const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'From the duplicate', deliveryStatus: 'sending', nextAttemptAt: String(Date.now()) });
+    const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'From the duplicate', deliveryStatus: 'sending', nextAttemptAt: Date.now() });
 
     await t.app.get(ArticleDeliveryService).kick();
 

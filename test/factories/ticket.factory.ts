@@ -36,7 +36,7 @@ export interface ArticleSeed {
   authorHandle?: string;
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
-  nextAttemptAt?: string | null;
+  nextAttemptAt?: number | null;
 }
 
 export interface TicketSeed {
