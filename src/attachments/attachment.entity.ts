@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochMsColumn } from '../database/epoch-ms-column';
+import { CreatedAtColumn } from '../database/row-times';
 import { Article } from '../tickets/article.entity';
 import { Ticket } from '../tickets/ticket.entity';
 
@@ -95,6 +96,6 @@ export class Attachment {
   @EpochMsColumn({ name: 'x_media_expires_at', nullable: true })
   xMediaExpiresAt: number | null;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 }

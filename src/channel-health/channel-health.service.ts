@@ -34,7 +34,7 @@ export class ChannelHealthService extends ChannelHealthReader {
 
   async forProfiles(profileIds: number[]): Promise<ChannelHealth[]> {
     const now = this.clock.now();
-    const since = new Date(now - DAY_MS);
+    const since = now - DAY_MS;
     const [profiles, webhooks, lastEvents, inboxFailed, repliesFailed, cursors] = await Promise.all([
       this.profiles.byIds(profileIds),
       this.receiving.statesOf(profileIds),

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochMsColumn } from '../database/epoch-ms-column';
+import { CreatedAtColumn } from '../database/row-times';
 
 export type InboxStatus = 'received' | 'processed' | 'rejected' | 'ignored' | 'failed';
 /** Which wire shape `payload` has: Account Activity webhook items (v1.1) or API v2 objects from polling. */
@@ -77,8 +78,8 @@ export class InboxEvent {
   @Column({ name: 'ticket_id', type: 'integer', nullable: true })
   ticketId: number | null;
 
-  @CreateDateColumn({ name: 'received_at' })
-  receivedAt: Date;
+  @CreatedAtColumn('received_at')
+  receivedAt: number;
 
   @EpochMsColumn({ name: 'processed_at', nullable: true })
   processedAt: number | null;

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { prepareSqliteFiles } from '../common/private-files';
+import { sqliteDatetimeToEpochMs } from '../database/sqlite-datetime-to-epoch-ms';
 import { WalSync } from '../database/wal-sync';
 
 /**
@@ -34,9 +35,11 @@ export interface IntakeRow {
   conversationId: string | null;
   error: string | null;
   processedAt: number | null;
+  /** Epoch ms from Clock, when the store took it. */
+  receivedAt: number;
 }
 
-const COLUMNS = 'profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at';
+const COLUMNS = 'profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at, received_at';
 const ROWS_PER_INSERT = 500;
 
 /** The app thread's writer of the intake. */
@@ -59,7 +62,7 @@ export class InboxIntake {
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS ${INTAKE_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, profile_id INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL,
          dedupe_key TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, next_attempt_at TEXT NOT NULL, conversation_id TEXT, error TEXT, processed_at TEXT,
-         received_at TEXT NOT NULL DEFAULT (datetime('now')), UNIQUE (profile_id, dedupe_key))`,
+         received_at INTEGER NOT NULL, UNIQUE (profile_id, dedupe_key))`,
     );
     if (synchronous === 'FULL') this.walSync = new WalSync(`${path}-wal`);
   }
@@ -75,8 +78,8 @@ export class InboxIntake {
     try {
       for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
         const chunk = rows.slice(from, from + ROWS_PER_INSERT);
-        this.statement(`INSERT INTO ${INTAKE_TABLE} (${COLUMNS}) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`).run(
-          ...chunk.flatMap((r) => [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt]),
+        this.statement(`INSERT INTO ${INTAKE_TABLE} (${COLUMNS}) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`).run(
+          ...chunk.flatMap((r) => [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt, r.receivedAt]),
         );
       }
       this.statement('COMMIT').run();
@@ -106,6 +109,14 @@ export class InboxIntake {
   }
 }
 
+/**
+ * An intake file made before the app stored received_at as epoch ms keeps its table (CREATE TABLE
+ * IF NOT EXISTS): a TEXT column whose rows may still hold `datetime('now')` text, converted here
+ * as the migration converted inbox_events (1764600000000-EpochMsTimes); epoch ms, stored as digits
+ * in that column or as an integer in a new one, never holds a '-'.
+ */
+const RECEIVED_AT = `CASE WHEN received_at LIKE '%-%' THEN ${sqliteDatetimeToEpochMs('received_at')} ELSE CAST(received_at AS INTEGER) END`;
+
 /** The inbox thread's side: move what the intake holds into inbox_events (see IntakeMover in the worker). */
-export const MOVE_INTAKE_SQL = `INSERT INTO inbox_events (${COLUMNS}, received_at)
-  SELECT ${COLUMNS}, received_at FROM intake.${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id ON CONFLICT DO NOTHING`;
+export const MOVE_INTAKE_SQL = `INSERT INTO inbox_events (${COLUMNS})
+  SELECT ${COLUMNS.replace('received_at', RECEIVED_AT)} FROM intake.${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id ON CONFLICT DO NOTHING`;

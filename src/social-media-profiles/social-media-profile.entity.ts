@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochMsColumn } from '../database/epoch-ms-column';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import type { Validity } from '../common/validity';
 import { Queue } from '../queues/queue.entity';
 import { TrackedHashtag } from './tracked-hashtag.entity';
@@ -122,9 +123,9 @@ export class SocialMediaProfile {
   @Column({ name: 'changed_by', type: 'varchar', length: 200 })
   changedBy: string;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

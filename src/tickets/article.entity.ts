@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochMsColumn } from '../database/epoch-ms-column';
+import { CreatedAtColumn } from '../database/row-times';
 import { Ticket } from './ticket.entity';
 
 export type ArticleSender = 'customer' | 'agent' | 'system';
@@ -80,6 +81,6 @@ export class Article {
   @Column({ name: 'form_key', type: 'varchar', length: 64, nullable: true })
   formKey: string | null;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 }

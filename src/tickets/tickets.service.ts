@@ -305,8 +305,8 @@ export class TicketsService {
     return this.agents.rwMembersOf(groupId);
   }
 
-  /** Outgoing articles X did not take (delivery `failed`) per profile, created after `since`, in one query (channel health). */
-  async failedDeliveriesSince(profileIds: number[], since: Date): Promise<Map<number, number>> {
+  /** Outgoing articles X did not take (delivery `failed`) per profile, created after `since` (epoch ms), in one query (channel health). */
+  async failedDeliveriesSince(profileIds: number[], since: number): Promise<Map<number, number>> {
     if (profileIds.length === 0) return new Map();
     const rows = await this.articles
       .createQueryBuilder('a')

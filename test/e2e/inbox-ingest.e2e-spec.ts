@@ -216,6 +216,7 @@ describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox 
       conversationId: null,
       error: null,
       processedAt: null,
+      receivedAt: Date.now(),
     });
     expect(intake.commit([row(first), row(second)])).toBe(true);
     intake.close();

@@ -132,7 +132,7 @@ describe('one X account, one profile', () => {
     expect(await t.dataSource.query(`SELECT profile_id FROM inbox_events WHERE dedupe_key = 'dm:${built.id}'`)).toEqual([{ profile_id: holder.id }]);
     // An event stored for the duplicate before (its webhook used to answer) is not processed by it.
     await t.dataSource.query(
-      `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, attempts, next_attempt_at) SELECT ${duplicate.id}, source, format, dedupe_key, payload, 'received', 0, 0 FROM inbox_events WHERE dedupe_key = 'dm:${built.id}'`,
+      `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, attempts, next_attempt_at, received_at) SELECT ${duplicate.id}, source, format, dedupe_key, payload, 'received', 0, 0, received_at FROM inbox_events WHERE dedupe_key = 'dm:${built.id}'`,
     );
     await t.app.get(InboxWorker).drain();
 
