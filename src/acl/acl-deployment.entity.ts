@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '../database/row-times';
 
 /**
  * One press of "Deploy ACLs": the valid ACLs at that moment, in engine shape, as JSON text.
@@ -15,6 +16,6 @@ export class AclDeployment {
   @Column({ name: 'deployed_by', type: 'varchar', length: 200 })
   deployedBy: string;
 
-  @CreateDateColumn({ name: 'deployed_at' })
-  deployedAt: Date;
+  @CreatedAtColumn('deployed_at')
+  deployedAt: number;
 }

@@ -50,7 +50,7 @@ export interface AclImportResult {
 }
 
 export interface AclDeployStatus {
-  readonly lastDeployment?: { readonly id: number; readonly deployedBy: string; readonly deployedAt: Date; readonly count: number };
+  readonly lastDeployment?: { readonly id: number; readonly deployedBy: string; readonly deployedAt: number; readonly count: number };
   readonly comparison: DeployComparison;
 }
 
@@ -135,14 +135,14 @@ export class AclStoreService {
     @InjectRepository(AclDeployment) private readonly deployments: Repository<AclDeployment>,
     private readonly transactions: Transactions,
     private readonly pacer: WorkPacer,
-    clock: Clock,
+    private readonly clock: Clock,
   ) {
     this.cache = new DeployedAclCache(
       {
         latestId: async () => (await this.latestDeployment(false))?.id ?? null,
         load: async (id) => parseSnapshot((await this.deployments.findOneByOrFail({ id })).acls),
       },
-      () => clock.now(),
+      () => this.clock.now(),
       undefined,
       (acls) => this.compileDeployed(acls),
     );
@@ -294,6 +294,7 @@ export class AclStoreService {
         await updateAclRows(
           manager,
           slice.map((acl) => ({ id: byName.get(folded(acl.Name))!.id, ...columnsOf(acl), changedBy: options.actor })),
+          this.clock.now(),
         );
       });
       const inserts = acls.filter((acl) => !byName.has(folded(acl.Name)));
@@ -302,6 +303,7 @@ export class AclStoreService {
         await insertAclRows(
           manager,
           slice.map((acl) => ({ ...columnsOf(acl), createdBy: options.actor, changedBy: options.actor })),
+          this.clock.now(),
         );
       });
       return { added: inserts.map((acl) => acl.Name), updated: updates.map((acl) => acl.Name), removed: removed.map((row) => row.name) };
@@ -506,6 +508,6 @@ function parseSnapshot(json: string): Acl[] {
 /** A short digest of what the drafts are now (ids, names and change times). */
 function versionOf(rows: readonly Pick<StoredAcl, 'id' | 'name' | 'changedAt'>[]): string {
   const hash = createHash('sha256');
-  for (const row of rows) hash.update(`${row.id}\u0000${row.name}\u0000${new Date(row.changedAt).getTime()}\n`);
+  for (const row of rows) hash.update(`${row.id}\u0000${row.name}\u0000${row.changedAt}\n`);
   return hash.digest('hex').slice(0, 16);
 }

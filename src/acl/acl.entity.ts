@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import type { AclValidId } from './engine';
 
 /**
@@ -41,9 +42,9 @@ export class StoredAcl {
   @Column({ name: 'changed_by', type: 'varchar', length: 200 })
   changedBy: string;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import type { Validity } from '../common/validity';
 import type { Language } from '../i18n/languages';
 import { GroupMembership } from './group-membership.entity';
@@ -38,9 +39,9 @@ export class Agent {
   @OneToMany(() => GroupMembership, (m) => m.user)
   memberships: GroupMembership[];
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import type { Validity } from '../common/validity';
 
 @Entity({ name: 'groups' })
@@ -16,9 +17,9 @@ export class Group {
   @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
   validity: Validity;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

@@ -82,7 +82,7 @@ export class AttachmentStore {
         fileName: fileNameOf(source ?? medium.videoUrl ?? ''),
         altText: medium.altText ?? null,
         error,
-        nextAttemptAt: status === 'pending' ? '0' : null,
+        nextAttemptAt: status === 'pending' ? 0 : null,
       });
     }
   }
@@ -142,7 +142,7 @@ export class AttachmentStore {
 
   /** The media id X gave the upload, reused by a retry of the same article until it expires. */
   async rememberUpload(id: number, mediaId: string, expiresAt: number): Promise<void> {
-    await this.attachments.update({ id }, { xMediaId: mediaId, xMediaExpiresAt: String(expiresAt) });
+    await this.attachments.update({ id }, { xMediaId: mediaId, xMediaExpiresAt: expiresAt });
   }
 
   /** Writes a fetched file's bytes and marks it stored (the fetcher, in its own transaction). */

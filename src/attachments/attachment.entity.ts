@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
+import { CreatedAtColumn } from '../database/row-times';
 import { Article } from '../tickets/article.entity';
 import { Ticket } from '../tickets/ticket.entity';
 
@@ -84,16 +86,16 @@ export class Attachment {
   attempts: number;
 
   /** Epoch ms: when a pending fetch is due (or a fetcher's lease ends). */
-  @Column({ name: 'next_attempt_at', type: 'bigint', nullable: true })
-  nextAttemptAt: string | null;
+  @EpochMsColumn({ name: 'next_attempt_at', nullable: true })
+  nextAttemptAt: number | null;
 
   /** Outgoing: the media id X gave on upload, reused by retries until it expires. */
   @Column({ name: 'x_media_id', type: 'varchar', length: 30, nullable: true })
   xMediaId: string | null;
 
-  @Column({ name: 'x_media_expires_at', type: 'bigint', nullable: true })
-  xMediaExpiresAt: string | null;
+  @EpochMsColumn({ name: 'x_media_expires_at', nullable: true })
+  xMediaExpiresAt: number | null;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 }

@@ -83,7 +83,7 @@ export class MediaFetcher implements OnModuleDestroy {
     return claimed.length;
   }
 
-  private claimDue(): Promise<{ attachment: Attachment; lease: string }[]> {
+  private claimDue(): Promise<{ attachment: Attachment; lease: number }[]> {
     return this.transactions.run(async (m) => {
       const now = this.clock.now();
       const query = m
@@ -96,7 +96,7 @@ export class MediaFetcher implements OnModuleDestroy {
       if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const due = await query.getMany();
       if (due.length === 0) return [];
-      const lease = String(now + this.leaseMs);
+      const lease = now + this.leaseMs;
       await m
         .createQueryBuilder()
         .update(Attachment)
@@ -107,7 +107,7 @@ export class MediaFetcher implements OnModuleDestroy {
     });
   }
 
-  private async fetchOne(attachment: Attachment, lease: string): Promise<void> {
+  private async fetchOne(attachment: Attachment, lease: number): Promise<void> {
     const url = attachment.sourceUrl ?? '';
     if (!isMediaHost(url, this.config.xApiBaseUrl)) return this.fail(attachment, lease, { key: 'media.error.host' });
     let credentials;
@@ -129,7 +129,7 @@ export class MediaFetcher implements OnModuleDestroy {
       if (!retryable) return this.fail(attachment, lease, { key: 'media.error.http', params: { status: error.status ?? 0 } }, attempts);
       if (attempts >= MAX_FETCH_ATTEMPTS) return this.fail(attachment, lease, { key: 'media.error.gaveUp', params: { attempts } }, attempts);
       const wait = error instanceof XRateLimitedError ? Math.max(error.resetAt.getTime() - this.clock.now(), BACKOFF_BASE_MS) : Math.min(BACKOFF_BASE_MS * 2 ** attachment.attempts, BACKOFF_MAX_MS);
-      return this.settle(attachment, lease, { attempts, nextAttemptAt: String(this.clock.now() + wait), error: reason({ key: 'media.error.retrying' }) });
+      return this.settle(attachment, lease, { attempts, nextAttemptAt: this.clock.now() + wait, error: reason({ key: 'media.error.retrying' }) });
     }
     const checked = checkedMedia(file.contentType, file.bytes, attachment.mediaType === 'photo' ? ALL_TYPES.filter((t) => t.startsWith('image/')) : ALL_TYPES, maxBytes);
     if ('problem' in checked) return this.fail(attachment, lease, checked.problem, attachment.attempts + 1);
@@ -138,24 +138,24 @@ export class MediaFetcher implements OnModuleDestroy {
     });
   }
 
-  private fail(attachment: Attachment, lease: string, why: AttachmentReason, attempts = attachment.attempts): Promise<void> {
+  private fail(attachment: Attachment, lease: number, why: AttachmentReason, attempts = attachment.attempts): Promise<void> {
     this.logger.warn(`attachment ${attachment.id}: not stored (${why.key})`);
     return this.settle(attachment, lease, { status: 'failed', attempts, nextAttemptAt: null, error: reason(why) });
   }
 
   /** Writes the outcome only while our lease stands: an attachment claimed again after a crash is never overwritten. */
-  private async settle(attachment: Attachment, lease: string, changes: Partial<Attachment>): Promise<void> {
+  private async settle(attachment: Attachment, lease: number, changes: Partial<Attachment>): Promise<void> {
     await this.attachments
       .createQueryBuilder()
       .update(Attachment)
       .set(changes)
       .where('id = :id', { id: attachment.id })
       .andWhere("status = 'pending'")
-      .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
+      .andWhere('next_attempt_at = :lease', { lease })
       .execute();
   }
 
-  private stillLeased(m: import('typeorm').EntityManager, attachment: Attachment, lease: string): Promise<boolean> {
+  private stillLeased(m: import('typeorm').EntityManager, attachment: Attachment, lease: number): Promise<boolean> {
     return m.exists(Attachment, { where: { id: attachment.id, status: 'pending', nextAttemptAt: lease } });
   }
 }

@@ -25,7 +25,7 @@ export class OutgoingMedia {
     const image = await this.store.outgoingImage(articleId);
     if (!image) return [];
     const { attachment, bytes } = image;
-    if (attachment.xMediaId && Number(attachment.xMediaExpiresAt) > this.clock.now() + EXPIRY_MARGIN_MS) return [attachment.xMediaId];
+    if (attachment.xMediaId && attachment.xMediaExpiresAt !== null && attachment.xMediaExpiresAt > this.clock.now() + EXPIRY_MARGIN_MS) return [attachment.xMediaId];
     const uploaded = await this.x.uploadMedia(credentials, { bytes, contentType: attachment.contentType ?? 'image/jpeg', category: channel === 'dm' ? 'dm_image' : 'tweet_image' });
     await this.store.rememberUpload(attachment.id, uploaded.mediaId, this.clock.now() + uploaded.expiresAfterSeconds * 1000);
     return [uploaded.mediaId];

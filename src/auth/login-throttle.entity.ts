@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
 
 /**
  * One counter of failed logins per typed login (`login:<name>`) and per client address
@@ -18,6 +19,6 @@ export class LoginThrottleCounter {
   failures: number;
 
   /** Epoch milliseconds of the window's first failure. */
-  @Column({ name: 'window_started_at', type: 'bigint' })
-  windowStartedAt: string;
+  @EpochMsColumn({ name: 'window_started_at' })
+  windowStartedAt: number;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { epochMsOf } from '../database/epoch-ms-column';
 import { clientAddressKey } from './client-address';
 
 /** An attempt that was counted as a failure before its password is checked. */
@@ -12,12 +13,12 @@ export interface LoginAttempt {
   /** When refused: how long until the window that holds the lock ends. */
   lockedForMs: number;
   /** The counters this attempt incremented, with the window it was counted in. */
-  counted: { bucket: string; windowStartedAt: string }[];
+  counted: { bucket: string; windowStartedAt: number }[];
 }
 
 interface Counter {
   failures: number;
-  windowStartedAt: string;
+  windowStartedAt: number;
 }
 
 /**
@@ -57,7 +58,7 @@ export class LoginThrottleService {
     if (!overLogin && !overAddress) return { admitted: true, lockedForMs: 0, counted };
 
     await this.takeBack(counted);
-    const lockEnd = Math.max(...[overLogin && perLogin, overAddress && perAddress].map((c) => (c ? Number(c.windowStartedAt) + this.limits.windowMs : 0)));
+    const lockEnd = Math.max(...[overLogin && perLogin, overAddress && perAddress].map((c) => (c ? c.windowStartedAt + this.limits.windowMs : 0)));
     return { admitted: false, lockedForMs: Math.max(0, lockEnd - now), counted };
   }
 
@@ -76,7 +77,7 @@ export class LoginThrottleService {
 
   /** Adds one failure, opening a new window when the last one has ended; the counter as it is now. */
   private async increment(bucket: string, now: number): Promise<Counter> {
-    const windowEnded = String(now - this.limits.windowMs);
+    const windowEnded = now - this.limits.windowMs;
     // Twice is enough unless the row vanishes again and again between the two statements.
     for (let tries = 0; tries < 5; tries++) {
       // Both CASEs read the row as it was before this UPDATE (SQLite and PostgreSQL alike).
@@ -86,12 +87,12 @@ export class LoginThrottleService {
                 window_started_at = CASE WHEN window_started_at <= ? THEN ? ELSE window_started_at END
           WHERE bucket = ?
           RETURNING failures, window_started_at`,
-        [windowEnded, windowEnded, String(now), bucket],
+        [windowEnded, windowEnded, now, bucket],
       );
       if (updated.length > 0) return updated[0];
       const inserted = await this.records('INSERT INTO login_throttle (bucket, failures, window_started_at) VALUES (?, 1, ?) ON CONFLICT (bucket) DO NOTHING RETURNING failures, window_started_at', [
         bucket,
-        String(now),
+        now,
       ]);
       if (inserted.length > 0) return inserted[0];
       // Another attempt created the row in between: count on it.
@@ -108,7 +109,7 @@ export class LoginThrottleService {
 
   /** Counters of ended windows carry no information any more. */
   private async prune(): Promise<void> {
-    await this.dataSource.query(this.sql('DELETE FROM login_throttle WHERE window_started_at <= ?'), [String(this.clock.now() - this.limits.windowMs)]);
+    await this.dataSource.query(this.sql('DELETE FROM login_throttle WHERE window_started_at <= ?'), [this.clock.now() - this.limits.windowMs]);
   }
 
   private async records(text: string, parameters: unknown[]): Promise<Counter[]> {
@@ -119,7 +120,7 @@ export class LoginThrottleService {
     } finally {
       await runner.release();
     }
-    return (result.records as { failures: number | string; window_started_at: number | string }[]).map((r) => ({ failures: Number(r.failures), windowStartedAt: String(r.window_started_at) }));
+    return (result.records as { failures: number | string; window_started_at: number | string }[]).map((r) => ({ failures: Number(r.failures), windowStartedAt: epochMsOf(r.window_started_at) }));
   }
 
   /** `?` placeholders as the connected driver wants them ($1, $2 … on PostgreSQL). */

@@ -34,7 +34,7 @@ export class ChannelHealthService extends ChannelHealthReader {
 
   async forProfiles(profileIds: number[]): Promise<ChannelHealth[]> {
     const now = this.clock.now();
-    const since = new Date(now - DAY_MS);
+    const since = now - DAY_MS;
     const [profiles, webhooks, lastEvents, inboxFailed, repliesFailed, cursors] = await Promise.all([
       this.profiles.byIds(profileIds),
       this.receiving.statesOf(profileIds),
@@ -60,7 +60,7 @@ export class ChannelHealthService extends ChannelHealthReader {
                 url: webhook.url,
                 valid: webhook.valid,
                 subscribed: webhook.subscribed,
-                checkedAt: webhook.checkedAt ? new Date(Number(webhook.checkedAt)) : null,
+                checkedAt: webhook.checkedAt ? new Date(webhook.checkedAt) : null,
                 ...(webhook.problem() ? { problem: webhook.problem() } : {}),
               },
             }
@@ -87,7 +87,7 @@ function pollingOf(profile: SocialMediaProfile, cursors: PollCursor[], now: numb
   const polled = current.filter((cursor) => cursor.lastOutcome !== null);
   const worst = polled.reduce<PollCursor | undefined>((a, b) => (!a || OUTCOME_RANK[b.lastOutcome!] > OUTCOME_RANK[a.lastOutcome!] ? b : a), undefined);
   const latest = Math.max(0, ...polled.map((cursor) => Number(cursor.lastPolledAt ?? 0)));
-  const next = Math.min(Infinity, ...current.map((cursor) => Number(cursor.nextPollAt)));
+  const next = Math.min(Infinity, ...current.map((cursor) => cursor.nextPollAt));
   const limitedUntil = Math.max(0, ...current.map((cursor) => Number(cursor.rateLimitedUntil ?? 0)));
   return {
     streams,

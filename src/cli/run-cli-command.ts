@@ -5,6 +5,7 @@ import { AclStoreService, CLI_ACTOR } from '../acl/acl-store.service';
 import { answerEvaluateInput } from '../acl/engine';
 import { DataSource } from 'typeorm';
 import { generateDemoData } from '../demo/demo-data';
+import { Clock } from '../common/clock';
 import { DomainException, FormValidationException } from '../common/domain.exception';
 import { validateAs } from '../common/validation-pipe';
 import { translate } from '../i18n/translator';
@@ -103,7 +104,8 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
         return exitCode;
       }
       case 'demo-generate': {
-        const summary = await generateDemoData(app.get(DataSource), { tickets: command.tickets, articles: command.articles, seed: Date.now() % 2 ** 31, log: (line) => io.err(line) });
+        const now = app.get(Clock).now();
+        const summary = await generateDemoData(app.get(DataSource), { tickets: command.tickets, articles: command.articles, seed: now % 2 ** 31, now, log: (line) => io.err(line) });
         io.out(`Added ${command.tickets} tickets with ${command.articles} articles to ${Object.keys(summary.queues).join(', ')} (group users); ticket ${summary.zoomTicketId} has 50 articles.`);
         return 0;
       }

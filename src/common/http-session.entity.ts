@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
 
 /** express-session rows, shared by all app instances. */
 @Entity({ name: 'http_sessions' })
@@ -13,8 +14,8 @@ export class HttpSession {
   data: string;
 
   /** Epoch milliseconds. */
-  @Column({ name: 'expires_at', type: 'bigint' })
-  expiresAt: string;
+  @EpochMsColumn({ name: 'expires_at' })
+  expiresAt: number;
 
   /** The logged-in agent, so their sessions can be ended (src/users/agent-sessions.service.ts). */
   @Column({ name: 'user_id', type: 'integer', nullable: true })

@@ -27,14 +27,14 @@ export class TypeormSessionStore extends Store {
     this.sessions
       .findOneBy({ id: storedSessionId(sid) })
       .then((row) => {
-        if (!row || Number(row.expiresAt) <= this.now()) return done(null, null);
+        if (!row || row.expiresAt <= this.now()) return done(null, null);
         done(null, JSON.parse(row.data) as SessionData);
       })
       .catch(done);
   }
 
   override set(sid: string, session: SessionData, done?: (err?: unknown) => void): void {
-    const row = { id: storedSessionId(sid), data: JSON.stringify(session), expiresAt: String(this.expiryOf(session)), userId: session.userId ?? null };
+    const row = { id: storedSessionId(sid), data: JSON.stringify(session), expiresAt: this.expiryOf(session), userId: session.userId ?? null };
     this.sessions
       .upsert(row, ['id'])
       .then(() => done?.())
@@ -43,7 +43,7 @@ export class TypeormSessionStore extends Store {
 
   override touch(sid: string, session: SessionData, done?: (err?: unknown) => void): void {
     this.sessions
-      .update({ id: storedSessionId(sid) }, { expiresAt: String(this.expiryOf(session)) })
+      .update({ id: storedSessionId(sid) }, { expiresAt: this.expiryOf(session) })
       .then(() => done?.())
       .catch((err) => done?.(err));
   }
@@ -62,7 +62,7 @@ export class TypeormSessionStore extends Store {
 
   /** Removes expired rows; called periodically by the app. */
   async prune(): Promise<number> {
-    const result = await this.sessions.delete({ expiresAt: LessThan(String(this.now())) });
+    const result = await this.sessions.delete({ expiresAt: LessThan(this.now()) });
     return result.affected ?? 0;
   }
 

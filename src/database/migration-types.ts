@@ -8,6 +8,11 @@ export function columnKit(queryRunner: QueryRunner) {
   const isPostgres = queryRunner.connection.options.type === 'postgres';
   return {
     id: (): TableColumnOptions => ({ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' }),
+    /**
+     * createdAt, changedAt: the database's own timestamp, as the migrations before
+     * 1764600000000-EpochMsTimes created these columns; times are epoch ms from Clock since
+     * (docs/ARCHITECTURE.md, "Time"), and later migrations write `bigint` columns.
+     */
     createdAt: (): TableColumnOptions => ({
       name: 'created_at',
       type: isPostgres ? 'timestamp' : 'datetime',

@@ -24,6 +24,8 @@ export interface DemoOptions {
   /** Share of articles that contain RARE_WORD. */
   rareShare?: number;
   seed?: number;
+  /** Epoch ms the data ends at (the app's Clock): tickets were created and changed in the year before. */
+  now: number;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
 }
@@ -82,11 +84,11 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
 
   const runner = dataSource.createQueryRunner();
   try {
-    const queues = await ensureQueues(runner, p);
-    const profileId = await ensureProfile(runner, p, queues[QUEUES[0][0]]);
+    const queues = await ensureQueues(runner, p, options.now);
+    const profileId = await ensureProfile(runner, p, queues[QUEUES[0][0]], options.now);
     const firstTicket = Number((await select<{ n: number | string }>(runner, 'SELECT COALESCE(MAX(id), 0) AS n FROM tickets'))[0].n) + 1;
     const firstArticle = Number((await select<{ n: number | string }>(runner, 'SELECT COALESCE(MAX(id), 0) AS n FROM articles'))[0].n) + 1;
-    const now = Date.now();
+    const { now } = options;
 
     // Which ticket each article belongs to: one each, the zoom ticket its fifty, the rest at random.
     const perTicket = new Uint16Array(options.tickets).fill(1);
@@ -136,8 +138,8 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
           customer.id,
           customer.handle,
           customer.name,
-          stamp(created),
-          stamp(changed),
+          created,
+          changed,
           pendingUntil,
         ]);
         // The first article is the customer's: the customer opened the ticket.
@@ -152,7 +154,6 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
             rareTickets.add(id);
           }
           const atMs = created + Math.floor(((changed - created) * (n + 1)) / (perTicket[i] + 1));
-          const at = stamp(atMs);
           articles.push([
             articleId,
             id,
@@ -164,7 +165,7 @@ export async function generateDemoData(dataSource: DataSource, options: DemoOpti
             fromCustomer ? customer.handle : 'acme_demo',
             body,
             fromCustomer ? null : 'sent',
-            at,
+            atMs,
           ]);
           // Agent articles without an author agent, as articles sent from X directly are: the system's.
           history.push([id, 'article', fromCustomer ? 'customer' : 'system', channel, articleId, atMs]);
@@ -217,13 +218,18 @@ function select<T>(runner: QueryRunner, sql: string, parameters?: unknown[]): Pr
   return runner.query(sql, parameters) as Promise<T[]>;
 }
 
-async function ensureQueues(runner: QueryRunner, p: (n: number) => string): Promise<Record<string, number>> {
+async function ensureQueues(runner: QueryRunner, p: (n: number) => string, now: number): Promise<Record<string, number>> {
   const [group] = await select<{ id: number }>(runner, `SELECT id FROM groups WHERE name = ${p(1)}`, [DEMO_GROUP]);
   const queues: Record<string, number> = {};
   for (const [name] of QUEUES) {
     let [row] = await select<{ id: number }>(runner, `SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
     if (!row) {
-      await runner.query(`INSERT INTO queues (name, group_id, follow_up, comment) VALUES (${p(1)}, ${p(2)}, 'possible', 'Demo data')`, [name, group.id]);
+      await runner.query(`INSERT INTO queues (name, group_id, follow_up, comment, created_at, changed_at) VALUES (${p(1)}, ${p(2)}, 'possible', 'Demo data', ${p(3)}, ${p(4)})`, [
+        name,
+        group.id,
+        now,
+        now,
+      ]);
       [row] = await select<{ id: number }>(runner, `SELECT id FROM queues WHERE name = ${p(1)}`, [name]);
     }
     queues[name] = Number(row.id);
@@ -232,13 +238,13 @@ async function ensureQueues(runner: QueryRunner, p: (n: number) => string): Prom
 }
 
 /** A profile the demo tickets belong to: valid, but without keys, so nothing is ever sent to X. */
-async function ensureProfile(runner: QueryRunner, p: (n: number) => string, queueId: number): Promise<number> {
+async function ensureProfile(runner: QueryRunner, p: (n: number) => string, queueId: number, now: number): Promise<number> {
   const name = 'DemoProfile';
   let [row] = await select<{ id: number }>(runner, `SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
   if (!row) {
     await runner.query(
-      `INSERT INTO social_media_profiles (type, name, description, app_name, account_handle, account_name, target_queue_id, validity, created_by, changed_by) VALUES ('twitter', ${p(1)}, 'Demo data: no keys, sends nothing', 'Demo', 'acme_demo', 'ACME Demo', ${p(2)}, 'valid', 'demo', 'demo')`,
-      [name, queueId],
+      `INSERT INTO social_media_profiles (type, name, description, app_name, account_handle, account_name, target_queue_id, validity, created_by, changed_by, created_at, changed_at) VALUES ('twitter', ${p(1)}, 'Demo data: no keys, sends nothing', 'Demo', 'acme_demo', 'ACME Demo', ${p(2)}, 'valid', 'demo', 'demo', ${p(3)}, ${p(4)})`,
+      [name, queueId, now, now],
     );
     [row] = await select<{ id: number }>(runner, `SELECT id FROM social_media_profiles WHERE name = ${p(1)}`, [name]);
   }
@@ -264,9 +270,4 @@ function pick<T>(random: () => number, weighted: [T, number][]): T {
     if ((r -= weight) < 0) return value;
   }
   return weighted[weighted.length - 1][0];
-}
-
-/** `YYYY-MM-DD HH:MM:SS` (UTC), as both databases store the app's timestamps. */
-function stamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }

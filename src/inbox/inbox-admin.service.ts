@@ -49,7 +49,7 @@ export class InboxAdminService {
   async retry(id: number): Promise<void> {
     const result = await this.events.update(
       { id, status: In(['failed', 'rejected', 'ignored']) },
-      { status: 'received', attempts: 0, nextAttemptAt: '0', error: null, parentLookup: null, holdUntil: null, waitsFor: null },
+      { status: 'received', attempts: 0, nextAttemptAt: 0, error: null, parentLookup: null, holdUntil: null, waitsFor: null },
     );
     if (!result.affected) throw new DomainException('inbox.error.notRetryable');
     this.worker.kick();

@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
+import { CreatedAtColumn } from '../database/row-times';
 
 export type InboxStatus = 'received' | 'processed' | 'rejected' | 'ignored' | 'failed';
 /** Which wire shape `payload` has: Account Activity webhook items (v1.1) or API v2 objects from polling. */
@@ -55,8 +57,8 @@ export class InboxEvent {
   error: string | null;
 
   /** Epoch ms: not before this time (backoff after a failure). */
-  @Column({ name: 'next_attempt_at', type: 'bigint', default: 0 })
-  nextAttemptAt: string;
+  @EpochMsColumn({ name: 'next_attempt_at', default: 0 })
+  nextAttemptAt: number;
 
   /** Tweets: X's conversation_id, as soon as it is known (from X, or from the tweet it answers). */
   @Column({ name: 'conversation_id', type: 'varchar', length: 30, nullable: true })
@@ -66,8 +68,8 @@ export class InboxEvent {
   parentLookup: ParentLookup | null;
 
   /** Epoch ms: a reply waits for its parent (in the inbox, or from X) at most until then. */
-  @Column({ name: 'hold_until', type: 'bigint', nullable: true })
-  holdUntil: string | null;
+  @EpochMsColumn({ name: 'hold_until', nullable: true })
+  holdUntil: number | null;
 
   /** A reply deferred until the tweet it answers is done: that tweet's id; the worker wakes it then. */
   @Column({ name: 'waits_for', type: 'varchar', length: 30, nullable: true })
@@ -76,9 +78,9 @@ export class InboxEvent {
   @Column({ name: 'ticket_id', type: 'integer', nullable: true })
   ticketId: number | null;
 
-  @CreateDateColumn({ name: 'received_at' })
-  receivedAt: Date;
+  @CreatedAtColumn('received_at')
+  receivedAt: number;
 
-  @Column({ name: 'processed_at', type: 'bigint', nullable: true })
-  processedAt: string | null;
+  @EpochMsColumn({ name: 'processed_at', nullable: true })
+  processedAt: number | null;
 }

@@ -29,11 +29,11 @@ export class InboxHealthService {
         this.events.findOne({ where: { profileId, source: In(RECEIVED_BY) }, order: { receivedAt: 'DESC', id: 'DESC' }, select: { id: true, source: true, receivedAt: true } }),
       ),
     );
-    return new Map(found.flatMap((event, index) => (event ? [[profileIds[index], { at: event.receivedAt, source: event.source as LastInboxEvent['source'] }]] : [])));
+    return new Map(found.flatMap((event, index) => (event ? [[profileIds[index], { at: new Date(event.receivedAt), source: event.source as LastInboxEvent['source'] }]] : [])));
   }
 
-  /** Events that could not be processed, received after `since`, per profile. */
-  async failedSince(profileIds: number[], since: Date): Promise<Map<number, number>> {
+  /** Events that could not be processed, received after `since` (epoch ms), per profile. */
+  async failedSince(profileIds: number[], since: number): Promise<Map<number, number>> {
     if (profileIds.length === 0) return new Map();
     const rows: Array<{ profileId: number; failed: string | number }> = await this.events
       .createQueryBuilder('e')

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { prepareSqliteFiles } from '../common/private-files';
+import { sqliteDatetimeToEpochMs } from '../database/sqlite-datetime-to-epoch-ms';
 import { WalSync } from '../database/wal-sync';
 
 /**
@@ -30,13 +31,15 @@ export interface IntakeRow {
   dedupeKey: string;
   payload: string;
   status: string;
-  nextAttemptAt: string;
+  nextAttemptAt: number;
   conversationId: string | null;
   error: string | null;
-  processedAt: string | null;
+  processedAt: number | null;
+  /** Epoch ms from Clock, when the store took it. */
+  receivedAt: number;
 }
 
-const COLUMNS = 'profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at';
+const COLUMNS = 'profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at, received_at';
 const ROWS_PER_INSERT = 500;
 
 /** The app thread's writer of the intake. */
@@ -59,7 +62,7 @@ export class InboxIntake {
     this.db.exec(
       `CREATE TABLE IF NOT EXISTS ${INTAKE_TABLE} (id INTEGER PRIMARY KEY AUTOINCREMENT, profile_id INTEGER NOT NULL, source TEXT NOT NULL, format TEXT NOT NULL,
          dedupe_key TEXT NOT NULL, payload TEXT NOT NULL, status TEXT NOT NULL, next_attempt_at TEXT NOT NULL, conversation_id TEXT, error TEXT, processed_at TEXT,
-         received_at TEXT NOT NULL DEFAULT (datetime('now')), UNIQUE (profile_id, dedupe_key))`,
+         received_at INTEGER NOT NULL, UNIQUE (profile_id, dedupe_key))`,
     );
     if (synchronous === 'FULL') this.walSync = new WalSync(`${path}-wal`);
   }
@@ -75,8 +78,8 @@ export class InboxIntake {
     try {
       for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
         const chunk = rows.slice(from, from + ROWS_PER_INSERT);
-        this.statement(`INSERT INTO ${INTAKE_TABLE} (${COLUMNS}) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`).run(
-          ...chunk.flatMap((r) => [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt]),
+        this.statement(`INSERT INTO ${INTAKE_TABLE} (${COLUMNS}) VALUES ${Array(chunk.length).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`).run(
+          ...chunk.flatMap((r) => [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt, r.receivedAt]),
         );
       }
       this.statement('COMMIT').run();
@@ -106,11 +109,34 @@ export class InboxIntake {
   }
 }
 
-/** An intake row as the inbox thread reads it, to be inserted into inbox_events as it is (received_at included). */
+/**
+ * An intake file made before the app stored received_at as epoch ms keeps its table (CREATE TABLE
+ * IF NOT EXISTS): a TEXT column whose rows may still hold `datetime('now')` text, converted here
+ * as the migration converted inbox_events (1764600000000-EpochMsTimes); epoch ms, stored as digits
+ * in that column or as an integer in a new one, never holds a '-'.
+ */
+const RECEIVED_AT = `CASE WHEN received_at LIKE '%-%' THEN ${sqliteDatetimeToEpochMs('received_at')} ELSE CAST(received_at AS INTEGER) END`;
+
+/** An intake row as the inbox thread reads it (IntakeReader), to be inserted into inbox_events as it is. */
 export type IntakeRecord = Record<string, unknown>;
 
-/** The columns an intake row carries into inbox_events. */
-export const MOVED_COLUMNS = `${COLUMNS}, received_at`;
+/** Rows per INSERT when moving: 11 values each, far below SQLite's limit on parameters. */
+const MOVED_ROWS_PER_INSERT = 500;
+
+/** The INSERTs that put moved rows into inbox_events; a repeated delivery is dropped there by the inbox's unique key. */
+export function movedRowsInserts(rows: IntakeRecord[]): { sql: string; values: unknown[] }[] {
+  const columns = COLUMNS.split(', ');
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const inserts: { sql: string; values: unknown[] }[] = [];
+  for (let from = 0; from < rows.length; from += MOVED_ROWS_PER_INSERT) {
+    const chunk = rows.slice(from, from + MOVED_ROWS_PER_INSERT);
+    inserts.push({
+      sql: `INSERT INTO inbox_events (${COLUMNS}) VALUES ${Array(chunk.length).fill(tuple).join(', ')} ON CONFLICT DO NOTHING`,
+      values: chunk.flatMap((row) => columns.map((column) => row[column])),
+    });
+  }
+  return inserts;
+}
 
 /**
  * The inbox thread's side of the intake: a connection of its own to the intake file, never
@@ -131,9 +157,10 @@ export class IntakeReader {
     return (this.db.prepare(`SELECT MAX(id) AS last FROM ${INTAKE_TABLE}`).get() as { last: number | null }).last;
   }
 
-  /** Rows after `from` up to `upTo`, in arrival order. */
+  /** Rows after `from` up to `upTo`, in arrival order, received_at in epoch ms. */
   rows(from: number, upTo: number): IntakeRecord[] {
-    return this.db.prepare(`SELECT ${MOVED_COLUMNS} FROM ${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id`).all(from, upTo) as IntakeRecord[];
+    const columns = COLUMNS.replace('received_at', `${RECEIVED_AT} AS received_at`);
+    return this.db.prepare(`SELECT ${columns} FROM ${INTAKE_TABLE} WHERE id > ? AND id <= ? ORDER BY id`).all(from, upTo) as IntakeRecord[];
   }
 
   /** Forgets what was moved, and checkpoints the intake (the app's thread never does: InboxIntake). */

@@ -121,7 +121,7 @@ export class InboxProcessor {
     const articles = [customerArticle(dm)];
     // The auto-reply greets a new conversation once; follow-ups, echoes and duplicates never get it.
     if (profile.autoReplyText) {
-      articles.push({ sender: 'system', channel: 'dm', body: profile.autoReplyText, deliveryStatus: 'sending', nextAttemptAt: String(now.getTime()) });
+      articles.push({ sender: 'system', channel: 'dm', body: profile.autoReplyText, deliveryStatus: 'sending', nextAttemptAt: now.getTime() });
     }
     const ticket = await this.tickets.open(m, { profileId: profile.id, queueId: profile.targetQueueId, channel: 'dm', customer: dm.sender, conversations: [key] }, articles);
     return { status: 'processed', ticketId: ticket.id, autoReply: !!profile.autoReplyText };

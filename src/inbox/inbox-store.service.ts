@@ -139,17 +139,17 @@ export class InboxStore {
 }
 
 function insertSql(rows: number): string {
-  return `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at)
-         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`;
+  return `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, next_attempt_at, conversation_id, error, processed_at, received_at)
+         VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT DO NOTHING`;
 }
 
 function values(r: InboxRow): unknown[] {
-  return [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt];
+  return [r.profileId, r.source, r.format, r.dedupeKey, r.payload, r.status, r.nextAttemptAt, r.conversationId, r.error, r.processedAt, r.receivedAt];
 }
 
 function row(profileId: number, source: InboxSource, item: NewInboxItem, now: number) {
   // JSON text escapes NUL and lone surrogates, so the payload is kept exactly on both databases.
-  const common = { profileId, source, format: item.format, payload: JSON.stringify(item.payload), nextAttemptAt: '0' };
+  const common = { profileId, source, format: item.format, payload: JSON.stringify(item.payload), nextAttemptAt: 0, receivedAt: now };
   const id = /^(?:tweet|dm):(.*)$/s.exec(item.dedupeKey)?.[1];
   if (id === undefined || !isXId(id)) {
     const problem = id === undefined ? `Not a message key: ${describeBadId(item.dedupeKey)}` : `The message id is not an X id: ${describeBadId(id)}`;
@@ -159,7 +159,7 @@ function row(profileId: number, source: InboxSource, item: NewInboxItem, now: nu
       status: 'rejected' as InboxStatus,
       conversationId: null,
       error: `${problem}. Nothing was stored.` as string | null,
-      processedAt: String(now) as string | null,
+      processedAt: now as number | null,
     };
   }
   const conversationId = item.conversationId ?? payloadConversation(item);

@@ -16,7 +16,7 @@ import { dmConversation } from '../tickets/conversation-key';
 import { inboxMessage } from './inbox-message';
 import { InboxProcessor, StoredMessages, type ProcessOutcome } from './inbox-processor';
 import { InboxThread, inboxThreadConfig } from './inbox-thread';
-import { InboxIntake, IntakeReader, intakePath, MOVED_COLUMNS, type IntakeRecord } from './inbox-intake';
+import { InboxIntake, IntakeReader, intakePath, movedRowsInserts } from './inbox-intake';
 import { InboxStore } from './inbox-store.service';
 import { existsSync } from 'node:fs';
 import { WalSync } from '../database/wal-sync';
@@ -231,7 +231,9 @@ export class InboxWorker implements OnModuleDestroy {
     let moved = 0;
     if (last !== null && last > this.intakeMovedUpTo) {
       const rows = this.intakeReader.rows(this.intakeMovedUpTo, last);
-      await this.transactions.run((m) => insertMoved(m, rows));
+      await this.transactions.run(async (m) => {
+        for (const insert of movedRowsInserts(rows)) await rawQuery(m, insert.sql, insert.values);
+      });
       moved = rows.length;
       this.intakeMovedUpTo = last;
     }
@@ -382,22 +384,22 @@ export class InboxWorker implements OnModuleDestroy {
     switch (outcome.status) {
       case 'wants-parent':
         this.parentsWanted = true;
-        return { parentLookup: 'wanted', holdUntil: String(holdUntil), nextAttemptAt: String(now), error: outcome.note };
+        return { parentLookup: 'wanted', holdUntil, nextAttemptAt: now, error: outcome.note };
       case 'deferred':
-        if (outcome.reason === 'echo') return { ...conversation, attempts: event.attempts + 1, nextAttemptAt: String(now + ECHO_WAIT_MS), error: outcome.note };
-        if (outcome.reason === 'busy') return { ...conversation, nextAttemptAt: String(now + BUSY_RETRY_MS) };
+        if (outcome.reason === 'echo') return { ...conversation, attempts: event.attempts + 1, nextAttemptAt: now + ECHO_WAIT_MS, error: outcome.note };
+        if (outcome.reason === 'busy') return { ...conversation, nextAttemptAt: now + BUSY_RETRY_MS };
         // The parent goes first: woken when it is done (wakeReplies), never later than the hold allows.
         return {
           ...conversation,
-          holdUntil: String(holdUntil),
+          holdUntil,
           waitsFor: outcome.parentId ?? null,
-          nextAttemptAt: String(Math.min(holdUntil, Math.max(outcome.until ?? 0, now + PARENT_POLL_MS))),
+          nextAttemptAt: Math.min(holdUntil, Math.max(outcome.until ?? 0, now + PARENT_POLL_MS)),
           error: outcome.note,
         };
       default: {
         // Placed without its parent (X had none, or could not be reached): the event says why.
         const withoutParent = event.parentLookup === 'missing' || event.parentLookup === 'gave-up' ? event.error : null;
-        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, waitsFor: null, error: outcome.note ?? withoutParent, processedAt: String(now) };
+        return { ...conversation, status: outcome.status, ticketId: outcome.ticketId ?? null, waitsFor: null, error: outcome.note ?? withoutParent, processedAt: now };
       }
     }
   }
@@ -504,7 +506,7 @@ export class InboxWorker implements OnModuleDestroy {
       attempts,
       error: message,
       status: failed ? 'failed' : 'received',
-      nextAttemptAt: String(now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts))),
+      nextAttemptAt: now.getTime() + (raced ? BUSY_RETRY_MS : backoffMs(attempts)),
     });
     return failed;
   }
@@ -639,21 +641,4 @@ function oldestMessageFirst(events: InboxEvent[]): InboxEvent[] {
 /** Lets waiting requests in between two batches. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Rows per INSERT when moving the intake: 11 values each, far below SQLite's limit on parameters. */
-const MOVED_ROWS_PER_INSERT = 500;
-
-/** Inserts rows moved from the intake into the inbox as they are; a repeated delivery is dropped by the inbox's unique key. */
-async function insertMoved(m: EntityManager, rows: IntakeRecord[]): Promise<void> {
-  const columns = MOVED_COLUMNS.split(', ');
-  for (let from = 0; from < rows.length; from += MOVED_ROWS_PER_INSERT) {
-    const chunk = rows.slice(from, from + MOVED_ROWS_PER_INSERT);
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    await rawQuery(
-      m,
-      `INSERT INTO inbox_events (${MOVED_COLUMNS}) VALUES ${Array(chunk.length).fill(tuple).join(', ')} ON CONFLICT DO NOTHING`,
-      chunk.flatMap((row) => columns.map((column) => row[column])),
-    );
-  }
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
 
 /** Where polling of one stream (mentions, DMs, one #hashtag) of a profile stopped, and when to ask again. */
 @Entity({ name: 'poll_cursors' })
@@ -19,12 +20,12 @@ export class PollCursor {
   sinceId: string | null;
 
   /** Epoch ms: not before this (the interval, X's x-rate-limit-reset, or the backoff after failures). */
-  @Column({ name: 'next_poll_at', type: 'bigint', default: 0 })
-  nextPollAt: string;
+  @EpochMsColumn({ name: 'next_poll_at', default: 0 })
+  nextPollAt: number;
 
   /** Epoch ms of the last poll that got an answer or an error. */
-  @Column({ name: 'last_polled_at', type: 'bigint', nullable: true })
-  lastPolledAt: string | null;
+  @EpochMsColumn({ name: 'last_polled_at', nullable: true })
+  lastPolledAt: number | null;
 
   @Column({ name: 'last_outcome', type: 'varchar', length: 20, nullable: true })
   lastOutcome: PollOutcome | null;
@@ -38,8 +39,8 @@ export class PollCursor {
   failures: number;
 
   /** Epoch ms X's rate limit for this stream resets, while it is used up. */
-  @Column({ name: 'rate_limited_until', type: 'bigint', nullable: true })
-  rateLimitedUntil: string | null;
+  @EpochMsColumn({ name: 'rate_limited_until', nullable: true })
+  rateLimitedUntil: number | null;
 }
 
 /** ok; rate-limited (429, waiting for the reset); unauthorized (401: re-authorise); failed (anything else). */

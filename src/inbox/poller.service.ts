@@ -21,7 +21,7 @@ const MAX_BACKOFF_MS = 30 * 60_000;
 const MAX_ERROR_LENGTH = 500;
 /** What the channel health screens read about the last poll of a stream. */
 function outcome(lastOutcome: PollOutcome, now: number, extra: Partial<PollCursor> = {}): Partial<PollCursor> {
-  return { lastOutcome, lastPolledAt: String(now), lastError: null, ...extra };
+  return { lastOutcome, lastPolledAt: now, lastError: null, ...extra };
 }
 
 /** The cursor of a stream whose first poll found nothing: polled from now on, without since_id. */
@@ -83,8 +83,8 @@ export class Poller {
         { id: cursor.id },
         {
           sinceId: result.newestId ?? cursor.sinceId ?? STARTED_EMPTY,
-          nextPollAt: String(exhausted ? Math.max(result.rateLimit!.resetAt.getTime(), now + this.config.pollIntervalMs) : now + this.config.pollIntervalMs),
-          ...outcome('ok', now, { failures: 0, rateLimitedUntil: exhausted ? String(result.rateLimit!.resetAt.getTime()) : null }),
+          nextPollAt: exhausted ? Math.max(result.rateLimit!.resetAt.getTime(), now + this.config.pollIntervalMs) : now + this.config.pollIntervalMs,
+          ...outcome('ok', now, { failures: 0, rateLimitedUntil: exhausted ? result.rateLimit!.resetAt.getTime() : null }),
         },
       );
       return firstPoll ? 0 : result.messages.length;
@@ -98,14 +98,14 @@ export class Poller {
   private afterFailure(err: unknown, cursor: PollCursor, profile: ActiveProfile, stream: string, now: number): Partial<PollCursor> {
     if (err instanceof XRateLimitedError) {
       const resetAt = err.resetAt.getTime();
-      return { nextPollAt: String(resetAt), ...outcome('rate-limited', now, { rateLimitedUntil: String(resetAt) }) };
+      return { nextPollAt: resetAt, ...outcome('rate-limited', now, { rateLimitedUntil: resetAt }) };
     }
     const failures = cursor.failures + 1;
     const wait = Math.min(this.config.pollIntervalMs * 2 ** (failures - 1), Math.max(MAX_BACKOFF_MS, this.config.pollIntervalMs));
     const message = (err as Error).message;
     this.logger.warn(`polling ${stream} of profile ${profile.id} failed (${failures} in a row, next try in ${Math.round(wait / 1000)} s): ${message}`);
     return {
-      nextPollAt: String(now + wait),
+      nextPollAt: now + wait,
       ...outcome(err instanceof XInvalidCredentialsError ? 'unauthorized' : 'failed', now, { failures, rateLimitedUntil: null, lastError: message.slice(0, MAX_ERROR_LENGTH) }),
     };
   }
@@ -118,11 +118,11 @@ export class Poller {
 
   /** The stream's cursor when it is due and this instance got it (an atomic compare-and-set). */
   private async leaseIfDue(profileId: number, stream: string): Promise<PollCursor | undefined> {
-    await this.cursors.createQueryBuilder().insert().into(PollCursor).values({ profileId, stream, sinceId: null, nextPollAt: '0' }).orIgnore().execute();
+    await this.cursors.createQueryBuilder().insert().into(PollCursor).values({ profileId, stream, sinceId: null, nextPollAt: 0 }).orIgnore().execute();
     const cursor = await this.cursors.findOneByOrFail({ profileId, stream });
     const now = this.clock.now();
-    if (Number(cursor.nextPollAt) > now) return undefined;
-    const leased = await this.cursors.update({ id: cursor.id, nextPollAt: cursor.nextPollAt }, { nextPollAt: String(now + LEASE_MS) });
+    if (cursor.nextPollAt > now) return undefined;
+    const leased = await this.cursors.update({ id: cursor.id, nextPollAt: cursor.nextPollAt }, { nextPollAt: now + LEASE_MS });
     return leased.affected ? cursor : undefined;
   }
 }

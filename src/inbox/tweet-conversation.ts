@@ -45,7 +45,7 @@ export async function tweetConversation(m: EntityManager, event: InboxEvent, twe
     [profileId, `tweet:${parentId}`],
   );
   // Only an older tweet can be a parent (X's ids grow with time): two events can never wait for each other.
-  const mayWait = compareIds(parentId, tweet.id) < 0 && (event.holdUntil === null || now < Number(event.holdUntil));
+  const mayWait = compareIds(parentId, tweet.id) < 0 && (event.holdUntil === null || now < event.holdUntil);
   if (parentEvent?.status === 'received' && mayWait) return { kind: 'wait', parentId, parentDueAt: Number(parentEvent.next_attempt_at) };
 
   const known = direct ?? parentEvent?.conversation_id ?? undefined;

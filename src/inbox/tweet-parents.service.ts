@@ -89,7 +89,7 @@ export class TweetParents {
         .limit(BATCH_SIZE);
       if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const due = await query.getMany();
-      if (due.length > 0) await m.update(InboxEvent, { id: In(due.map((e) => e.id)) }, { nextAttemptAt: String(now + this.leaseMs) });
+      if (due.length > 0) await m.update(InboxEvent, { id: In(due.map((e) => e.id)) }, { nextAttemptAt: now + this.leaseMs });
       return due;
     });
   }
@@ -107,7 +107,7 @@ export class TweetParents {
 
   private async lookup(wanted: Wanted, limitedUntil: Map<number, number>): Promise<Lookup> {
     // Replies whose hold time is over are not kept waiting for another call to X.
-    if (wanted.replies.every((reply) => reply.holdUntil !== null && this.clock.now() >= Number(reply.holdUntil))) return { error: new HoldTimeOver() };
+    if (wanted.replies.every((reply) => reply.holdUntil !== null && this.clock.now() >= reply.holdUntil)) return { error: new HoldTimeOver() };
     const until = limitedUntil.get(wanted.profileId);
     if (until !== undefined && until > this.clock.now()) return { error: new XRateLimitedError(new Date(until)) };
     const profile = await this.profiles.active(wanted.profileId);
@@ -125,13 +125,13 @@ export class TweetParents {
     const replies = { id: In(wanted.replies.map((e) => e.id)), status: 'received' as const, parentLookup: 'wanted' as const };
     if ('tweet' in lookup) {
       await this.storeParent(m, wanted.profileId, lookup.tweet);
-      await m.update(InboxEvent, replies, { parentLookup: 'fetched', conversationId: lookup.tweet.conversationId ?? null, nextAttemptAt: String(now), error: null });
+      await m.update(InboxEvent, replies, { parentLookup: 'fetched', conversationId: lookup.tweet.conversationId ?? null, nextAttemptAt: now, error: null });
       return;
     }
     if ('missing' in lookup) {
       await m.update(InboxEvent, replies, {
         parentLookup: 'missing',
-        nextAttemptAt: String(now),
+        nextAttemptAt: now,
         error: storableText(`Tweet ${parentId}, which it answers, is not available on X (${lookup.missing}): placed without it.`),
       });
       return;
@@ -142,7 +142,7 @@ export class TweetParents {
       this.logger.warn(`fetching tweet ${parentId} for profile ${wanted.profileId} failed: ${reason}`);
       await m.update(InboxEvent, replies, {
         parentLookup: 'missing',
-        nextAttemptAt: String(now),
+        nextAttemptAt: now,
         error: storableText(`Tweet ${parentId}, which it answers, could not be fetched (${reason}): placed without it.`),
       });
       return;
@@ -156,9 +156,9 @@ export class TweetParents {
         InboxEvent,
         { id: reply.id, status: 'received', parentLookup: 'wanted' },
         overdue
-          ? { parentLookup: 'gave-up', nextAttemptAt: String(now), error: storableText(`X could not be reached for tweet ${parentId}, which it answers (${reason}): placed without it.`) }
+          ? { parentLookup: 'gave-up', nextAttemptAt: now, error: storableText(`X could not be reached for tweet ${parentId}, which it answers (${reason}): placed without it.`) }
           : {
-              nextAttemptAt: String(Math.min(holdUntil, Math.max(retryAt, now + 1))),
+              nextAttemptAt: Math.min(holdUntil, Math.max(retryAt, now + 1)),
               error: storableText(`Waiting to fetch tweet ${parentId}, which it answers: ${reason}. Held until ${new Date(holdUntil).toISOString()} at most.`),
             },
       );
@@ -181,7 +181,7 @@ export class TweetParents {
         dedupeKey: `tweet:${tweet.id}`,
         payload: JSON.stringify(tweet),
         status: 'received',
-        nextAttemptAt: '0',
+        nextAttemptAt: 0,
         conversationId: tweet.conversationId ?? null,
       })
       .orIgnore()

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import type { Validity } from '../common/validity';
 import { Group } from '../agents/group.entity';
 
@@ -34,9 +35,9 @@ export class Queue {
   @Column({ name: 'validity', type: 'varchar', length: 30, default: 'valid' })
   validity: Validity;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

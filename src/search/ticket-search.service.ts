@@ -18,7 +18,8 @@ export interface SearchHit {
   queue: string;
   state: string;
   channel: string;
-  changedAt: Date;
+  /** Epoch ms. */
+  changedAt: number;
   /** The newest matching article, around its first match. */
   article?: { id: number; channel: string; sender: string; text: TextSegment[] };
 }

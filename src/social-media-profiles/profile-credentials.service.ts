@@ -48,7 +48,7 @@ export class ProfileCredentialsService {
     try {
       const me = await this.x.getMe(credentials);
       // Working credentials end a "needs re-authorisation" flag set by a 401 on sending.
-      return await this.profiles.save(profile, { accountId: me.id, accountHandle: me.username, accountName: me.name, verifiedAt: String(this.clock.now()), needsReauthorisation: false }, by);
+      return await this.profiles.save(profile, { accountId: me.id, accountHandle: me.username, accountName: me.name, verifiedAt: this.clock.now(), needsReauthorisation: false }, by);
     } catch (err) {
       throw xErrorAsDomainException(err);
     }

@@ -199,9 +199,11 @@ export class ProfileReceivingService {
         url: check.url,
         valid: check.valid,
         subscribed: check.subscribed,
-        checkedAt: String(check.checkedAt),
+        checkedAt: check.checkedAt,
         problemKey: check.problem?.key ?? null,
         problemParams: check.problem ? JSON.stringify(check.problem.params) : null,
+        // Named here: an upsert's update takes only the columns given, and the row changed when it was checked.
+        changedAt: check.checkedAt,
       },
       ['profileId'],
     );

@@ -51,7 +51,7 @@ export function profileSummary(profile: SocialMediaProfile) {
     accountId: profile.accountId,
     accountHandle: profile.accountHandle,
     accountName: profile.accountName,
-    verifiedAt: profile.verifiedAt ? new Date(Number(profile.verifiedAt)) : null,
+    verifiedAt: profile.verifiedAt ? new Date(profile.verifiedAt) : null,
     hasConsumerSecret: !!profile.consumerSecretEncrypted,
     hasAccessTokenSecret: !!profile.accessTokenSecretEncrypted,
     consumerSecretUnreadable: !!profile.unreadableSecrets?.includes('consumerSecret'),

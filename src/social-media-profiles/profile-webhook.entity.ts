@@ -1,4 +1,6 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
+import { ChangedAtColumn } from '../database/row-times';
 import type { MessageParams } from '../i18n/translator';
 import { SocialMediaProfile } from './social-media-profile.entity';
 
@@ -32,8 +34,8 @@ export class ProfileWebhook {
   subscribed: boolean | null;
 
   /** Epoch ms of our last check (registration or "Check again", which makes X run its CRC). */
-  @Column({ name: 'checked_at', type: 'bigint', nullable: true })
-  checkedAt: string | null;
+  @EpochMsColumn({ name: 'checked_at', nullable: true })
+  checkedAt: number | null;
 
   /** Why the last check failed, as a catalog key; null when it succeeded. */
   @Column({ name: 'problem_key', type: 'varchar', length: 100, nullable: true })
@@ -43,8 +45,8 @@ export class ProfileWebhook {
   @Column({ name: 'problem_params', type: 'text', nullable: true })
   problemParams: string | null;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 
   problem(): { key: string; params: MessageParams } | undefined {
     return this.problemKey ? { key: this.problemKey, params: this.problemParams ? (JSON.parse(this.problemParams) as MessageParams) : {} } : undefined;

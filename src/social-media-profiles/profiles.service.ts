@@ -23,7 +23,8 @@ export interface ProfileListRow {
   /** X answered 401 to a send: the admin must verify the credentials again. */
   needsReauthorisation: boolean;
   receivingMode: ReceivingMode;
-  changedAt: Date;
+  /** Epoch ms. */
+  changedAt: number;
   changedBy: string;
 }
 

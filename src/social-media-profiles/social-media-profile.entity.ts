@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import type { Validity } from '../common/validity';
 import { Queue } from '../queues/queue.entity';
 import { TrackedHashtag } from './tracked-hashtag.entity';
@@ -86,8 +88,8 @@ export class SocialMediaProfile {
   @Column({ name: 'account_name', type: 'varchar', length: 200, nullable: true })
   accountName: string | null;
 
-  @Column({ name: 'verified_at', type: 'bigint', nullable: true })
-  verifiedAt: string | null;
+  @EpochMsColumn({ name: 'verified_at', nullable: true })
+  verifiedAt: number | null;
 
   @Column({ name: 'target_queue_id', type: 'integer', nullable: true })
   targetQueueId: number | null;
@@ -121,9 +123,9 @@ export class SocialMediaProfile {
   @Column({ name: 'changed_by', type: 'varchar', length: 200 })
   changedBy: string;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

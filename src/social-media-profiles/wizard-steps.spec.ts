@@ -10,7 +10,7 @@ const complete: WizardFacts = {
   hasConsumerSecret: true,
   accessToken: 'at',
   hasAccessTokenSecret: true,
-  verifiedAt: '1763700000000',
+  verifiedAt: 1763700000000,
   targetQueueId: 3,
 };
 

@@ -25,7 +25,7 @@ export interface WizardFacts {
   hasConsumerSecret: boolean;
   accessToken: string;
   hasAccessTokenSecret: boolean;
-  verifiedAt: string | null;
+  verifiedAt: number | null;
   targetQueueId: number | null;
 }
 

@@ -18,7 +18,8 @@ interface TicketRow {
   title: string;
   queue: string;
   customerHandle: string;
-  at: Date;
+  /** Epoch ms. */
+  at: number;
 }
 
 /**
@@ -54,7 +55,7 @@ export class AgentDashboardService {
     const [locked, reminders, fresh] = await Promise.all([lockedByMe, remindersReached, newTickets].map((query) => query.addOrderBy('t.id', 'DESC').limit(DASHBOARD_LIMIT).getManyAndCount()));
     return {
       lockedByMe: { total: locked[1], rows: locked[0].map((t) => row(t, t.changedAt)) },
-      remindersReached: { total: reminders[1], rows: reminders[0].map((t) => row(t, new Date(Number(t.pendingUntil)))) },
+      remindersReached: { total: reminders[1], rows: reminders[0].map((t) => row(t, t.pendingUntil!)) },
       newTickets: { total: fresh[1], rows: fresh[0].map((t) => row(t, t.createdAt)) },
       failedReplies: await this.failedReplies(queueIds),
     };
@@ -88,6 +89,6 @@ function empty(): { total: number; rows: TicketRow[] } {
   return { total: 0, rows: [] };
 }
 
-function row(t: Ticket, at: Date): TicketRow {
+function row(t: Ticket, at: number): TicketRow {
   return { id: t.id, number: t.number ?? String(t.id), title: t.title, queue: t.queue?.name ?? '', customerHandle: t.customerHandle, at };
 }

@@ -22,7 +22,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 /** A `sending` article this instance has claimed: `lease` is the next_attempt_at it wrote, proving the claim. */
 interface ClaimedArticle {
   article: Article;
-  lease: string;
+  lease: number;
 }
 
 const BATCH_SIZE = 20;
@@ -144,7 +144,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
       if (this.dataSource.options.type === 'postgres') query.setLock('pessimistic_write').setOnLocked('skip_locked');
       const due = await query.getMany();
       if (due.length === 0) return [];
-      const lease = String(now + this.leaseMs);
+      const lease = now + this.leaseMs;
       await manager
         .createQueryBuilder()
         .update(Article)
@@ -199,7 +199,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
    * to it land there — a DM ticket's public tweet, a new tweet ticket (docs/THREADING.md,
    * docs/SEARCH-AND-MEDIA.md).
    */
-  private async markSent(article: Article, lease: string, externalId: string, ticket: Ticket): Promise<void> {
+  private async markSent(article: Article, lease: number, externalId: string, ticket: Ticket): Promise<void> {
     const sent = { deliveryStatus: 'sent' as const, deliveryError: null, nextAttemptAt: null, deliveryAttempts: () => 'delivery_attempts + 1' };
     const entry: HistoryDraft = { kind: 'delivery-sent', articleId: article.id, newValue: externalId };
     // A tweet that answers nothing starts its conversation: it records that id, and replies to it find this ticket (docs/THREADING.md).
@@ -216,15 +216,15 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
     }
   }
 
-  private async retryLater(article: Article, lease: string, nextAttemptAt: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
+  private async retryLater(article: Article, lease: number, nextAttemptAt: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
     await this.finish(article, lease, {
-      nextAttemptAt: String(nextAttemptAt),
+      nextAttemptAt,
       deliveryError: encodeReason(reason),
       ...(countsAsAttempt ? { deliveryAttempts: () => 'delivery_attempts + 1' } : {}),
     });
   }
 
-  private fail(article: Article, lease: string, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
+  private fail(article: Article, lease: number, reason: DeliveryReason, countsAsAttempt: boolean): Promise<void> {
     const deliveryError = encodeReason(reason);
     return this.finish(
       article,
@@ -244,7 +244,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
    * overwritten. A final outcome (sent, failed) goes into the ticket's history in the same transaction,
    * as does `alongside` (what the outcome implies, e.g. a sent tweet's conversation joining the ticket).
    */
-  private async finish(article: Article, lease: string, changes: Record<string, unknown>, entry?: HistoryDraft, alongside?: (m: EntityManager) => Promise<void>): Promise<void> {
+  private async finish(article: Article, lease: number, changes: Record<string, unknown>, entry?: HistoryDraft, alongside?: (m: EntityManager) => Promise<void>): Promise<void> {
     const stored = await this.transactions.run(async (m) => {
       const result = await m
         .createQueryBuilder()
@@ -252,7 +252,7 @@ export class ArticleDeliveryService implements OnApplicationBootstrap, OnModuleD
         .set(changes)
         .where('id = :id', { id: article.id })
         .andWhere('delivery_status = :sending', { sending: 'sending' })
-        .andWhere('next_attempt_at = :lease', { lease: Number(lease) })
+        .andWhere('next_attempt_at = :lease', { lease })
         .execute();
       if (result.affected === 0) return false;
       if (entry) await this.history.record(m, article.ticketId, SYSTEM_ACTOR, [entry]);

@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
+import { CreatedAtColumn } from '../database/row-times';
 import { Ticket } from './ticket.entity';
 
 export type ArticleSender = 'customer' | 'agent' | 'system';
@@ -72,13 +74,13 @@ export class Article {
   deliveryAttempts: number;
 
   /** Epoch ms; the delivery worker picks `sending` articles whose time has come. */
-  @Column({ name: 'next_attempt_at', type: 'bigint', nullable: true })
-  nextAttemptAt: string | null;
+  @EpochMsColumn({ name: 'next_attempt_at', nullable: true })
+  nextAttemptAt: number | null;
 
   /** The one-time key of the agent's form that wrote it: a second POST with it shows this article instead of sending again. */
   @Column({ name: 'form_key', type: 'varchar', length: 64, nullable: true })
   formKey: string | null;
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 }

@@ -42,7 +42,7 @@ function ticketSets(effective: TicketChanges): [string[], unknown[]] {
     const value = effective[field];
     if (value === undefined) continue;
     sets.push(`${column} = ?`);
-    values.push(field === 'pendingUntil' && value !== null ? String(value) : value);
+    values.push(value);
   }
   return [sets, values];
 }
@@ -62,9 +62,10 @@ const ARTICLE_COLUMN_LIST = [
   'delivery_status',
   'next_attempt_at',
   'form_key',
+  'created_at',
 ];
 const ARTICLE_COLUMNS = ARTICLE_COLUMN_LIST.join(', ');
-const ARTICLE_COLUMN_TYPES = ['integer', 'integer', 'varchar', 'varchar', 'text', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'integer', 'varchar', 'bigint', 'varchar'];
+const ARTICLE_COLUMN_TYPES = ['integer', 'integer', 'varchar', 'varchar', 'text', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'integer', 'varchar', 'bigint', 'varchar', 'bigint'];
 
 type PlacedWithQueue = PlacedTicket & { queue: { followUp: FollowUpOption; followUpLock: boolean } };
 
@@ -166,7 +167,7 @@ export interface ArticleDraft {
   authorHandle?: string;
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
-  nextAttemptAt?: string | null;
+  nextAttemptAt?: number | null;
   /** The agent's one-time form key (idempotent sends, docs/SEARCH-AND-MEDIA.md). */
   formKey?: string | null;
   /** A customer's photos, GIFs, videos: recorded with the article, fetched from X later. */
@@ -316,20 +317,34 @@ export class ConversationTickets {
     const title = storableLine(draft.title?.trim() || ticketTitle(articles[0]?.body ?? ''), TITLE_COLUMN_LENGTH);
     const customerHandle = storableLine(draft.customer.handle, HANDLE_COLUMN_LENGTH);
     const customerName = storableLine(draft.customer.name, NAME_COLUMN_LENGTH);
-    const values = [title, draft.queueId, draft.state ?? 'new', draft.locked ?? false, draft.ownerId ?? null, draft.profileId, draft.channel, draft.customer.id, customerHandle, customerName];
-    const columns = 'title, queue_id, state, locked, owner_id, profile_id, channel, customer_x_id, customer_handle, customer_name';
+    const openedAt = this.clock.now();
+    const values = [
+      title,
+      draft.queueId,
+      draft.state ?? 'new',
+      draft.locked ?? false,
+      draft.ownerId ?? null,
+      draft.profileId,
+      draft.channel,
+      draft.customer.id,
+      customerHandle,
+      customerName,
+      openedAt,
+      openedAt,
+    ];
+    const columns = 'title, queue_id, state, locked, owner_id, profile_id, channel, customer_x_id, customer_handle, customer_name, created_at, changed_at';
     let id: number;
     let number: string;
     if (this.postgres) {
       // Number and all in one statement: the id comes from the sequence first.
-      const now = new Date(this.clock.now());
+      const now = new Date(openedAt);
       const day = ticketNumber(now, 0).slice(0, 8);
       const [inserted] = await rawQuery<{ id: number; number: string }>(
         m,
         `WITH next AS (SELECT nextval(pg_get_serial_sequence('tickets', 'id')) AS id)
          INSERT INTO tickets (id, number, ${columns})
          SELECT next.id, ?::text || CASE WHEN length(next.id::text) >= 8 THEN next.id::text ELSE lpad(next.id::text, 8, '0') END,
-           ?::varchar, ?::integer, ?::varchar, ?::boolean, ?::integer, ?::integer, ?::varchar, ?::varchar, ?::varchar, ?::varchar FROM next
+           ?::varchar, ?::integer, ?::varchar, ?::boolean, ?::integer, ?::integer, ?::varchar, ?::varchar, ?::varchar, ?::varchar, ?::bigint, ?::bigint FROM next
          RETURNING id, number`,
         [day, ...values],
       );
@@ -338,9 +353,9 @@ export class ConversationTickets {
       // ticketNumber() is the rule; the statement above writes the same.
       if (number !== ticketNumber(now, id)) throw new Error(`ticket ${id} was numbered ${number}, not ${ticketNumber(now, id)}`);
     } else {
-      const [inserted] = await rawQuery<{ id: number }>(m, `INSERT INTO tickets (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, values);
+      const [inserted] = await rawQuery<{ id: number }>(m, `INSERT INTO tickets (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, values);
       id = Number(inserted.id);
-      number = ticketNumber(new Date(this.clock.now()), id);
+      number = ticketNumber(new Date(openedAt), id);
       await rawQuery(m, 'UPDATE tickets SET number = ? WHERE id = ?', [number, id]);
     }
     await this.searchIndex.indexTicket(m, { id, number, title, customerHandle, customerName });
@@ -408,6 +423,7 @@ export class ConversationTickets {
       article.deliveryStatus ?? null,
       article.nextAttemptAt ?? null,
       article.formKey ?? null,
+      this.clock.now(),
     ];
     const own = (id: number) => ({ ...articleEntry(id, article.channel), actor: articleActor(article) });
     if (this.postgres && !article.media?.length && !article.upload) {
@@ -446,7 +462,7 @@ export class ConversationTickets {
     if (options.change) {
       const [sets, values] = ticketSets(options.change);
       const assignments = sets.map((set, i) => set.replace('?', p(values[i], TICKET_COLUMN_TYPES[set.slice(0, set.indexOf(' '))])));
-      parts.push(`changed AS (UPDATE tickets SET ${[...assignments, 'changed_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ${p(ticketId, 'integer')})`);
+      parts.push(`changed AS (UPDATE tickets SET ${[...assignments, `changed_at = ${p(this.clock.now(), 'bigint')}`].join(', ')} WHERE id = ${p(ticketId, 'integer')})`);
     }
     parts.push(`article AS (INSERT INTO articles (${ARTICLE_COLUMNS}) VALUES (${row.map((value, i) => p(value, ARTICLE_COLUMN_TYPES[i])).join(', ')}) RETURNING id)`);
     parts.push(
@@ -454,7 +470,7 @@ export class ConversationTickets {
          ON CONFLICT (id) DO UPDATE SET ticket_id = EXCLUDED.ticket_id, words = EXCLUDED.words)`,
     );
     const entries = [...options.history, own];
-    const occurredAt = String(this.clock.now());
+    const occurredAt = this.clock.now();
     const history = entries.map(
       (e, i) =>
         `(${i}, ${p(e.kind, 'varchar')}, ${p(e.actor.kind, 'varchar')}, ${p(e.actor.kind === 'agent' ? e.actor.agentId : null, 'integer')}, ${p(e.oldValue ?? null, 'varchar')}, ${p(e.newValue ?? null, 'varchar')}, ${p(e.articleId ?? null, 'integer')}, ${p(e.detail ?? null, 'text')}, ${i === entries.length - 1})`,
@@ -569,10 +585,10 @@ export class ConversationTickets {
     return historyOfChanges(before, effective);
   }
 
-  /** Writes effective changes and moves the ticket's "changed" time, so the queue view sorts it up. */
+  /** Writes effective changes and moves the ticket's "changed" time (the clock's), so the queue view sorts it up. */
   private async writeTicket(m: EntityManager, ticketId: number, effective: TicketChanges): Promise<void> {
     const [sets, values] = ticketSets(effective);
-    await rawQuery(m, `UPDATE tickets SET ${[...sets, 'changed_at = CURRENT_TIMESTAMP'].join(', ')} WHERE id = ?`, [...values, ticketId]);
+    await rawQuery(m, `UPDATE tickets SET ${[...sets, 'changed_at = ?'].join(', ')} WHERE id = ?`, [...values, this.clock.now(), ticketId]);
   }
 
   /**

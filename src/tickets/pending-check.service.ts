@@ -64,7 +64,7 @@ export class PendingCheckService {
       }
       if (due.length < BATCH_SIZE) return closed;
       const last = due[due.length - 1];
-      after = { pendingUntil: Number(last.pendingUntil), id: last.id };
+      after = { pendingUntil: last.pendingUntil!, id: last.id };
     }
   }
 

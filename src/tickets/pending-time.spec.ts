@@ -46,8 +46,8 @@ describe('pending time', () => {
 
   it('counts a reminder as reached from its minute on, and only for pending reminder', () => {
     const due = at('2026-12-03T08:00:00Z');
-    expect(reminderReached({ state: 'pending reminder', pendingUntil: String(due) }, due - 1)).toBe(false);
-    expect(reminderReached({ state: 'pending reminder', pendingUntil: String(due) }, due)).toBe(true);
+    expect(reminderReached({ state: 'pending reminder', pendingUntil: due }, due - 1)).toBe(false);
+    expect(reminderReached({ state: 'pending reminder', pendingUntil: due }, due)).toBe(true);
     expect(reminderReached({ state: 'pending auto close+', pendingUntil: due }, due)).toBe(false);
     expect(reminderReached({ state: 'pending reminder', pendingUntil: null }, due)).toBe(false);
   });

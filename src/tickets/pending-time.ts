@@ -57,6 +57,6 @@ export function requestedPendingTime(input: { quick?: unknown; at?: unknown }, n
 }
 
 /** A pending reminder whose time has come: it stays pending and shows as "reminder reached". */
-export function reminderReached(ticket: { state: TicketState; pendingUntil: string | number | null }, now: number): boolean {
-  return ticket.state === 'pending reminder' && ticket.pendingUntil !== null && Number(ticket.pendingUntil) <= now;
+export function reminderReached(ticket: { state: TicketState; pendingUntil: number | null }, now: number): boolean {
+  return ticket.state === 'pending reminder' && ticket.pendingUntil !== null && ticket.pendingUntil <= now;
 }

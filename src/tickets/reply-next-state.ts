@@ -14,12 +14,12 @@ import { isPendingState, type TicketState } from './ticket-states';
 /** The ticket's facts the next state depends on. */
 export interface NextStateTicket {
   readonly state: TicketState;
-  /** Epoch ms as stored, or null. */
-  readonly pendingUntil: string | number | null;
+  /** Epoch ms, or null. */
+  readonly pendingUntil: number | null;
 }
 
 const pendingAsTyped = (ticket: NextStateTicket, timeZone: string): string =>
-  ticket.pendingUntil !== null && isPendingState(ticket.state) ? toDateTimeLocal(wallClockAt(Number(ticket.pendingUntil), timeZone)) : '';
+  ticket.pendingUntil !== null && isPendingState(ticket.state) ? toDateTimeLocal(wallClockAt(ticket.pendingUntil, timeZone)) : '';
 
 /** The field as the reply form shows it: the options the ACLs leave, labelled in the agent's language. */
 export function nextStateField(agent: CurrentAgent, ticket: NextStateTicket, access: TicketAccess, rejected?: FormState) {

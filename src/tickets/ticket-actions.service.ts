@@ -178,7 +178,7 @@ export class TicketActionsService {
       const result = await m
         .createQueryBuilder()
         .update(Article)
-        .set({ deliveryStatus: 'sending', deliveryError: null, deliveryAttempts: 0, nextAttemptAt: String(this.clock.now()) })
+        .set({ deliveryStatus: 'sending', deliveryError: null, deliveryAttempts: 0, nextAttemptAt: this.clock.now() })
         .where('id = :articleId AND ticket_id = :ticketId', { articleId, ticketId })
         .andWhere("delivery_status = 'failed' AND channel <> 'note' AND sender <> 'customer'")
         .execute();
@@ -258,7 +258,7 @@ export class TicketActionsService {
       createdById: agent.id,
       body,
       deliveryStatus: 'sending',
-      nextAttemptAt: String(this.clock.now()),
+      nextAttemptAt: this.clock.now(),
     };
   }
 

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
 import { Ticket } from './ticket.entity';
 
 /** What happened (docs/AGENT-WORKSPACE.md, "History"). */
@@ -49,6 +50,6 @@ export class TicketHistoryEntry {
   detail: string | null;
 
   /** Epoch ms from the app's clock. */
-  @Column({ name: 'occurred_at', type: 'bigint' })
-  occurredAt: string;
+  @EpochMsColumn({ name: 'occurred_at' })
+  occurredAt: number;
 }

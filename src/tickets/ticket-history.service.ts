@@ -72,7 +72,7 @@ export class TicketHistory {
    */
   async recordEach(m: EntityManager, ticketId: number, entries: Array<HistoryDraft & { actor: HistoryActor }>): Promise<void> {
     if (entries.length === 0) return;
-    const occurredAt = String(this.clock.now());
+    const occurredAt = this.clock.now();
     const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
     await rawQuery(
       m,

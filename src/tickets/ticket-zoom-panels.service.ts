@@ -51,7 +51,7 @@ export class TicketZoomPanelsService {
     const timeZone = agentTimeZone(agent);
     const byOther = lockedByOther(ticket, agent.id);
     const mayAct = canAct(permission) && !byOther;
-    const pendingUntil = ticket.pendingUntil === null ? null : Number(ticket.pendingUntil);
+    const pendingUntil = ticket.pendingUntil;
 
     const chosenState = valueOf(rejected.state, 'state') ?? ticket.state;
     return {
@@ -82,7 +82,7 @@ export class TicketZoomPanelsService {
   private statePanel(access: TicketAccess, ticket: Ticket, chosenState: string, timeZone: string, now: number, rejected?: FormState) {
     const states = access.states(AGENT_STATES);
     if (states.length === 0) return null;
-    const pendingUntil = ticket.pendingUntil === null ? null : Number(ticket.pendingUntil);
+    const pendingUntil = ticket.pendingUntil;
     return {
       options: states.map((value) => ({ value, label: `tickets.state.${value}` })),
       value: chosenState,
@@ -162,7 +162,7 @@ export class TicketZoomPanelsService {
     return entries.map((entry) => ({
       id: entry.id,
       kind: entry.kind,
-      when: new Date(Number(entry.occurredAt)),
+      when: new Date(entry.occurredAt),
       who: who(entry),
       actor: entry.actor,
       what: describe(entry),

@@ -1,4 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { EpochMsColumn } from '../database/epoch-ms-column';
+import { ChangedAtColumn, CreatedAtColumn } from '../database/row-times';
 import { Queue } from '../queues/queue.entity';
 import { SocialMediaProfile } from '../social-media-profiles/social-media-profile.entity';
 import { Agent } from '../agents/agent.entity';
@@ -44,8 +46,8 @@ export class Ticket {
    * When a pending state's time is reached (epoch ms of the app's clock); null outside pending
    * states. A reminder shows as reached, auto close+/- closes (docs/AGENT-WORKSPACE.md).
    */
-  @Column({ name: 'pending_until', type: 'bigint', nullable: true })
-  pendingUntil: string | null;
+  @EpochMsColumn({ name: 'pending_until', nullable: true })
+  pendingUntil: number | null;
 
   @Column({ name: 'owner_id', type: 'integer', nullable: true })
   ownerId: number | null;
@@ -78,9 +80,9 @@ export class Ticket {
   @OneToMany(() => Article, (a) => a.ticket)
   articles: Article[];
 
-  @CreateDateColumn({ name: 'created_at' })
-  createdAt: Date;
+  @CreatedAtColumn()
+  createdAt: number;
 
-  @UpdateDateColumn({ name: 'changed_at' })
-  changedAt: Date;
+  @ChangedAtColumn()
+  changedAt: number;
 }

@@ -160,7 +160,7 @@ export class TicketsService {
         channel: t.channel,
         queue: t.queue.name,
         changedAt: t.changedAt,
-        pendingUntil: t.pendingUntil === null ? null : Number(t.pendingUntil),
+        pendingUntil: t.pendingUntil,
         reminderReached: reminderReached(t, now),
       })),
       pagination: { page: filter.page, pages, previous: filter.page > 1 ? pageUrl(filter.page - 1) : null, next: filter.page < pages ? pageUrl(filter.page + 1) : null },
@@ -260,7 +260,7 @@ export class TicketsService {
           deliveryStatus: outgoing ? a.deliveryStatus : null,
           deliveryReason: outgoing ? reason : undefined,
           deliveryAttempts: a.deliveryAttempts,
-          nextAttemptAt: a.deliveryStatus === 'sending' && a.nextAttemptAt ? new Date(Number(a.nextAttemptAt)) : null,
+          nextAttemptAt: a.deliveryStatus === 'sending' && a.nextAttemptAt ? new Date(a.nextAttemptAt) : null,
           canResend: isResendable(a) && mayResend && !blocker,
         };
       }),
@@ -305,8 +305,8 @@ export class TicketsService {
     return this.agents.rwMembersOf(groupId);
   }
 
-  /** Outgoing articles X did not take (delivery `failed`) per profile, created after `since`, in one query (channel health). */
-  async failedDeliveriesSince(profileIds: number[], since: Date): Promise<Map<number, number>> {
+  /** Outgoing articles X did not take (delivery `failed`) per profile, created after `since` (epoch ms), in one query (channel health). */
+  async failedDeliveriesSince(profileIds: number[], since: number): Promise<Map<number, number>> {
     if (profileIds.length === 0) return new Map();
     const rows = await this.articles
       .createQueryBuilder('a')

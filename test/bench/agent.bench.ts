@@ -1,5 +1,6 @@
 import { AgentsService } from '../../src/agents/agents.service';
 import { GroupsService } from '../../src/agents/groups.service';
+import { Clock } from '../../src/common/clock';
 import { DEMO_GROUP, generateDemoData, RARE_WORD, type DemoSummary } from '../../src/demo/demo-data';
 import { freePort } from '../utils/browser';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
@@ -41,7 +42,7 @@ async function runOn(label: string, env: Record<string, string>, options: Option
     await t.app.listen(port, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
     const started = performance.now();
-    const demo = await generateDemoData(t.dataSource, { tickets: options.tickets, articles: options.articles, log: progress });
+    const demo = await generateDemoData(t.dataSource, { tickets: options.tickets, articles: options.articles, now: t.app.get(Clock).now(), log: progress });
     process.stdout.write('\r');
     console.log(
       `generated in ${((performance.now() - started) / 1000).toFixed(1)} s: zoom ticket ${demo.zoomTicketId}, "${RARE_WORD}" in ${demo.rareWordArticles} articles of ${demo.rareWordTickets} tickets`,

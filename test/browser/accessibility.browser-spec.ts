@@ -109,7 +109,7 @@ describe('every page, in en, de and sr, for an admin and an agent: axe and narro
       locked: true,
       title: 'Locked by the administrator',
     });
-    await t.dataSource.getRepository(Ticket).update({ id: lockedByRoot.ticket.id }, { pendingUntil: String(Date.now() - 60_000) });
+    await t.dataSource.getRepository(Ticket).update({ id: lockedByRoot.ticket.id }, { pendingUntil: Date.now() - 60_000 });
     const failed = await insertTicket(t, { profileId: ids.profile, queueId: raw.id, channel: 'tweet', state: 'open', ownerId: anna.id, locked: true, title: 'A reply that X refused' });
     await insertArticle(t, failed.ticket, failed.customer, { sender: 'agent', body: 'We are on it.', createdById: anna.id, deliveryStatus: 'failed' });
     ids.tickets = { 'locked by the agent': lockedByAnna.ticket.id, 'locked by the admin, reminder reached': lockedByRoot.ticket.id, 'failed reply': failed.ticket.id };

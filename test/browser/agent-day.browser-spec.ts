@@ -163,7 +163,7 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
     await page.waitForURL(`${baseUrl}/tickets/${ticket.id}`);
     // A reminder already reached, for the dashboard.
     const { ticket: due } = await insertTicket(t, { profileId, queueId: queues.Support, channel: 'dm', state: 'pending reminder', ownerId: ids.anna, locked: true, title: 'Call the customer back' });
-    await t.dataSource.getRepository(Ticket).update({ id: due.id }, { pendingUntil: String(Date.now() - 60_000) });
+    await t.dataSource.getRepository(Ticket).update({ id: due.id }, { pendingUntil: Date.now() - 60_000 });
 
     for (const language of ['en', 'de', 'sr'] as const) {
       await t.dataSource.getRepository(Agent).update({ id: ids.anna }, { language });

@@ -428,7 +428,7 @@ describe('ACLs on every agent screen: hidden and enforced', () => {
       expect(await ticketRepo().findOneByOrFail({ id: fresh.id })).toMatchObject({ state: 'open', locked: true, ownerId: ids.free });
 
       const { ticket: pending } = await supportTicket({ state: 'pending reminder' });
-      await ticketRepo().update({ id: pending.id }, { pendingUntil: String(Date.now() - 60_000) });
+      await ticketRepo().update({ id: pending.id }, { pendingUntil: Date.now() - 60_000 });
       expect(await zoom('free', pending.id)).toMatch(/<option value="pending reminder" selected>pending reminder \(unchanged\)<\/option>/);
       // A reached reminder is answered without a new time: state and time stay.
       expect((await forged('free', `/tickets/${pending.id}/reply`, { body: 'Still on it', channel: 'dm', state: 'pending reminder', pendingUntil: '' })).status).toBe(303);

@@ -130,7 +130,7 @@ describe('the inbox ingest path', () => {
     const refuse = onSqlite
       ? [`CREATE TRIGGER refuse_poison BEFORE INSERT ON articles WHEN NEW.body = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END`]
       : [
-          `CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.body = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$`,
+          `CREATE OR REPLACE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.body = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$`,
           'CREATE TRIGGER refuse_poison BEFORE INSERT ON articles FOR EACH ROW EXECUTE FUNCTION refuse_poison()',
         ];
     for (const sql of refuse) await t.dataSource.query(sql);
@@ -247,10 +247,11 @@ describe('the intake of a SQLite inbox (SQLITE_SYNCHRONOUS=NORMAL, as the inbox 
       dedupeKey: item.dedupeKey,
       payload: JSON.stringify(item.payload),
       status: 'received',
-      nextAttemptAt: '0',
+      nextAttemptAt: 0,
       conversationId: null,
       error: null,
       processedAt: null,
+      receivedAt: Date.now(),
     });
     expect(intake.commit([row(first), row(second)])).toBe(true);
     intake.close();

@@ -324,7 +324,7 @@ describe('media in tweets and DMs, both ways', () => {
       expect(fakeX.uploads.length).toBe(before + 1);
       const article = await t.dataSource.getRepository(Article).findOneByOrFail({ ticketId, sender: 'agent' });
       expect(article.deliveryStatus).toBe('sending');
-      await t.dataSource.getRepository(Article).update({ id: article.id }, { nextAttemptAt: String(Date.now()) });
+      await t.dataSource.getRepository(Article).update({ id: article.id }, { nextAttemptAt: Date.now() });
       await t.app.get(ArticleDeliveryService).kick();
       expect(fakeX.uploads.length).toBe(before + 1);
       expect(sentDms().at(-1)).toMatchObject({ text: 'Second try works', mediaIds: [fakeX.uploads.at(-1)!.id] });

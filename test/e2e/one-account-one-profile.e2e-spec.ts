@@ -132,7 +132,7 @@ describe('one X account, one profile', () => {
     expect(await t.dataSource.query(`SELECT profile_id FROM inbox_events WHERE dedupe_key = 'dm:${built.id}'`)).toEqual([{ profile_id: holder.id }]);
     // An event stored for the duplicate before (its webhook used to answer) is not processed by it.
     await t.dataSource.query(
-      `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, attempts, next_attempt_at) SELECT ${duplicate.id}, source, format, dedupe_key, payload, 'received', 0, 0 FROM inbox_events WHERE dedupe_key = 'dm:${built.id}'`,
+      `INSERT INTO inbox_events (profile_id, source, format, dedupe_key, payload, status, attempts, next_attempt_at, received_at) SELECT ${duplicate.id}, source, format, dedupe_key, payload, 'received', 0, 0, received_at FROM inbox_events WHERE dedupe_key = 'dm:${built.id}'`,
     );
     await t.app.get(InboxWorker).drain();
 
@@ -152,7 +152,7 @@ describe('one X account, one profile', () => {
     await createReadyProfile(t, { name: 'SendHolder', accountId: '1790000000000000888', targetQueueId: queue.id });
     const duplicate = await createReadyProfile(t, { name: 'SendDuplicate', accountId: '1790000000000000888', targetQueueId: queue.id });
     const { ticket, customer } = await insertTicket(t, { profileId: duplicate.id, queueId: queue.id, channel: 'dm' });
-    const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'From the duplicate', deliveryStatus: 'sending', nextAttemptAt: String(Date.now()) });
+    const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'From the duplicate', deliveryStatus: 'sending', nextAttemptAt: Date.now() });
 
     await t.app.get(ArticleDeliveryService).kick();
 

@@ -45,7 +45,7 @@ describe(`pending check: due tickets closed once, ${postgresUrl ? 'two app insta
       const due = i % 5 !== 0;
       const { ticket } = await insertTicket(a, { profileId: profile.id, queueId: raw.id, channel: 'dm', state, locked: i % 2 === 0, ownerId: null });
       // Due a moment ago, or tomorrow. Seeded in shuffled pending order, so the keyset walk meets equal and unordered times.
-      await a.dataSource.getRepository(Ticket).update({ id: ticket.id }, { pendingUntil: String(due ? now - ((i * 7919) % 97) * 1000 : now + DAY) });
+      await a.dataSource.getRepository(Ticket).update({ id: ticket.id }, { pendingUntil: due ? now - ((i * 7919) % 97) * 1000 : now + DAY });
       seeded.push({ id: ticket.id, state, due });
     }
 

@@ -1,4 +1,5 @@
 import { ReceivingMode1764200000000 } from '../../src/database/migrations/1764200000000-ReceivingMode';
+import { Transactions } from '../../src/database/transactions';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
 /** Existing profiles keep receiving the way they did before the receiving mode became explicit. */
@@ -11,6 +12,10 @@ describe('migration ReceivingMode', () => {
 
   it('sets webhook where step 2 had an Account Activity environment label, polling elsewhere, and can be undone', async () => {
     const migration = new ReceivingMode1764200000000();
+    // The tables as this migration left them: 1764600000000-EpochMsTimes, which came later, undone
+    // first (without a transaction: it rebuilds SQLite tables) and done again at the end.
+    const exclusive = <R>(work: () => Promise<R>) => t.app.get(Transactions).exclusive(work);
+    await exclusive(() => t.dataSource.undoLastMigration({ transaction: 'none' }));
     const runner = t.dataSource.createQueryRunner();
     try {
       await migration.down(runner);
@@ -24,6 +29,7 @@ describe('migration ReceivingMode', () => {
     } finally {
       await runner.release();
     }
+    await exclusive(() => t.dataSource.runMigrations({ transaction: 'all' }));
     // The schema is back where the entities expect it.
     expect((await t.dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
   });

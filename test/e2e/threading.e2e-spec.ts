@@ -163,7 +163,7 @@ describe('migration 1764100000000-TicketThreads', () => {
       // Tickets as the code before the migration stored them: a closed and an open ticket of one DM thread, a tweet ticket.
       const insert = (title: string, state: string, channel: string, key: string | null, open: string | null) =>
         t.dataSource.query(
-          `INSERT INTO tickets (title, queue_id, state, profile_id, channel, thread_key, open_thread_key, customer_x_id) VALUES ('${title}', ${queueId}, '${state}', ${profile.id}, '${channel}', ${key ? `'${key}'` : 'NULL'}, ${open ? `'${open}'` : 'NULL'}, '42')`,
+          `INSERT INTO tickets (title, queue_id, state, profile_id, channel, thread_key, open_thread_key, customer_x_id, created_at, changed_at) VALUES ('${title}', ${queueId}, '${state}', ${profile.id}, '${channel}', ${key ? `'${key}'` : 'NULL'}, ${open ? `'${open}'` : 'NULL'}, '42', ${Date.now()}, ${Date.now()})`,
         );
       await insert('old', 'closed successful', 'dm', 'dm:42', null);
       await insert('current', 'open', 'dm', 'dm:42', 'dm:42');

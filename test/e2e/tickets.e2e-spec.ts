@@ -349,7 +349,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
         channel: 'dm',
         body: 'Thanks, we answer within a day.',
         deliveryStatus: 'sending',
-        nextAttemptAt: String(Date.now()),
+        nextAttemptAt: Date.now(),
       });
       t.app.get(OutgoingWorkSignal).notify();
       await delivery().kick();
@@ -480,7 +480,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
         const { ticket, customer } = await supportTicket({ channel: 'dm' });
         const queued: Article[] = [];
         for (let i = 0; i < 30; i++) {
-          queued.push(await insertArticle(t, ticket, customer, { sender: 'agent', channel: 'dm', body: `Parallel ${i}`, deliveryStatus: 'sending', nextAttemptAt: String(Date.now()) }));
+          queued.push(await insertArticle(t, ticket, customer, { sender: 'agent', channel: 'dm', body: `Parallel ${i}`, deliveryStatus: 'sending', nextAttemptAt: Date.now() }));
         }
         await Promise.all([delivery().kick(), second.app.get(ArticleDeliveryService).kick(), delivery().kick(), second.app.get(ArticleDeliveryService).kick()]);
         const texts = sentDms()
@@ -497,7 +497,7 @@ describe('tickets: agent screens and outgoing delivery', () => {
     it('never sends through a profile that is not valid (fails with the reason)', async () => {
       const invalid = await createReadyProfile(t, { name: 'Paused', targetQueueId: supportQueue });
       const { ticket, customer } = await insertTicket(t, { profileId: invalid.id, queueId: supportQueue, channel: 'dm' });
-      const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'Auto', deliveryStatus: 'sending', nextAttemptAt: String(Date.now()) });
+      const queued = await insertArticle(t, ticket, customer, { sender: 'system', channel: 'dm', body: 'Auto', deliveryStatus: 'sending', nextAttemptAt: Date.now() });
       await t.dataSource.getRepository(SocialMediaProfile).update({ id: invalid.id }, { validity: 'invalid-temporarily' });
       await delivery().kick();
       expect(fakeX.sent).toHaveLength(0);

@@ -44,7 +44,7 @@ export async function createReadyProfile(t: TestApp, o: ReadyProfileOptions): Pr
       heldAccountId: held ? null : accountId,
       accountHandle: o.accountHandle ?? 'acme_support',
       accountName: 'ACME Support',
-      verifiedAt: String(Date.now()),
+      verifiedAt: Date.now(),
       targetQueueId: o.targetQueueId,
       autoReplyEnabled: !!o.autoReplyText,
       autoReplyText: o.autoReplyText ?? '',

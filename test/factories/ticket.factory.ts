@@ -36,7 +36,7 @@ export interface ArticleSeed {
   authorHandle?: string;
   createdById?: number | null;
   deliveryStatus?: DeliveryStatus | null;
-  nextAttemptAt?: string | null;
+  nextAttemptAt?: number | null;
 }
 
 export interface TicketSeed {
@@ -77,7 +77,7 @@ export async function insertTicket(t: TestApp, seed: TicketSeed): Promise<Seeded
       customerName: customer.name,
     }),
   );
-  await tickets.update({ id: created.id }, { number: ticketNumber(created.createdAt ?? new Date(), created.id) });
+  await tickets.update({ id: created.id }, { number: ticketNumber(new Date(created.createdAt), created.id) });
   if (seed.channel === 'dm') {
     const key = dmConversation(customer.id);
     await t.dataSource.getRepository(TicketThread).insert({ ticketId: created.id, profileId: seed.profileId, threadKey: key, openThreadKey: CLOSED_STATES.includes(state) ? null : key });

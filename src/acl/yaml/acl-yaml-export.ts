@@ -10,14 +10,15 @@ import type { Acl } from '../engine/acl-types';
 export interface AclExportRecord extends Acl {
   readonly ID?: number | string;
   readonly CreateBy?: string;
-  readonly CreateTime?: string | Date;
+  /** As OTRS wrote it, a Date, or epoch ms (the app's own rows: docs/ARCHITECTURE.md, "Time"). */
+  readonly CreateTime?: string | Date | number;
   readonly ChangeBy?: string;
-  readonly ChangeTime?: string | Date;
+  readonly ChangeTime?: string | Date | number;
 }
 
 /** OTRS's timestamp format, in UTC. */
-function timestamp(value: string | Date): string {
-  return typeof value === 'string' ? value : value.toISOString().slice(0, 19).replace('T', ' ');
+function timestamp(value: string | Date | number): string {
+  return typeof value === 'string' ? value : new Date(value).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 function exportShape(acl: AclExportRecord): Record<string, unknown> {

@@ -13,6 +13,7 @@ import { ArticleFormKeys1764550000000 } from './1764550000000-ArticleFormKeys';
 import { Attachments1764551000000 } from './1764551000000-Attachments';
 import { TicketSearch1764552000000 } from './1764552000000-TicketSearch';
 import { TicketListIndex1764553000000 } from './1764553000000-TicketListIndex';
+import { EpochMsTimes1764600000000 } from './1764600000000-EpochMsTimes';
 
 export const MIGRATIONS = [
   Foundation1763700000000,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   Attachments1764551000000,
   TicketSearch1764552000000,
   TicketListIndex1764553000000,
+  EpochMsTimes1764600000000,
 ];
