@@ -270,10 +270,19 @@ export class InboxWorker implements OnModuleDestroy {
    * SQLite batch may stop at its time budget; replies it woke are due at once).
    */
   private pass(): Promise<{ claimed: number; complete: boolean }> {
-    return this.transactions.exclusive(() => this.passNow());
+    return this.transactions.exclusive(async () => {
+      if (this.dataSource.options.type !== 'postgres') return this.passNow('savepoints');
+      try {
+        return await this.passNow('optimistic');
+      } catch (error) {
+        // Nothing of the optimistic try was committed: the same events again, each in its savepoint.
+        if (error instanceof OptimisticBatchFailed) return this.passNow('savepoints');
+        throw error;
+      }
+    });
   }
 
-  private async passNow(): Promise<{ claimed: number; complete: boolean }> {
+  private async passNow(mode: BatchMode): Promise<{ claimed: number; complete: boolean }> {
     const runner = this.dataSource.createQueryRunner();
     const wakes: Wakes = { done: [], waiting: [] };
     let claimed: number;
@@ -286,7 +295,7 @@ export class InboxWorker implements OnModuleDestroy {
       const events = oldestMessageFirst(await this.claim(runner, now));
       claimed = events.length;
       const batch: BatchContext = {
-        savepoints: new EventSavepoints(runner),
+        savepoints: mode === 'optimistic' ? new DeferredOutcomes(runner) : new EventSavepoints(runner),
         stored: await this.storedAtStart(runner.manager, events),
         locks: await this.lockDmConversations(runner, events),
       };
@@ -309,6 +318,7 @@ export class InboxWorker implements OnModuleDestroy {
         worked++;
         fresh = false;
       }
+      await batch.savepoints.flush();
       await runner.commitTransaction();
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
@@ -363,6 +373,7 @@ export class InboxWorker implements OnModuleDestroy {
       else if (outcome.status !== 'deferred' && outcome.status !== 'wants-parent') wakes.done.push(event);
       return outcome;
     } catch (err) {
+      if (batch.savepoints instanceof DeferredOutcomes) throw new OptimisticBatchFailed(err);
       await batch.savepoints.failed();
       // Replies waiting for a tweet that failed for good go on without it.
       if (await this.recordFailure(m, event, err, now)) wakes.done.push(event);
@@ -533,10 +544,27 @@ const EVENT_COLUMNS: ReadonlyArray<[keyof InboxEvent, string]> = [
 
 /** What every event of a batch shares. */
 interface BatchContext {
-  savepoints: EventSavepoints;
+  savepoints: EventSavepoints | DeferredOutcomes;
   stored: StoredMessages;
   /** PostgreSQL: conversation locks taken for the batch (lockDmConversations), by lock key. */
   locks: Map<string, boolean>;
+}
+
+/**
+ * How a batch isolates its events. `savepoints`: one savepoint per event (EventSavepoints), so that
+ * one bad event never takes its neighbours down. `optimistic` (PostgreSQL): no savepoints, and the
+ * events' outcomes written together before the commit (DeferredOutcomes), a round trip less per
+ * event; should anything fail, the whole batch is rolled back and worked again with savepoints
+ * (docs/THREADING.md, "PostgreSQL: round trips"). Failures are rare, so nearly every batch commits
+ * the first time.
+ */
+type BatchMode = 'savepoints' | 'optimistic';
+
+/** An optimistic batch met an error: roll it back, and work it again event by event. */
+class OptimisticBatchFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super(`optimistic batch failed: ${reason instanceof Error ? reason.message : String(reason)}`);
+  }
 }
 
 /**
@@ -567,13 +595,8 @@ class EventSavepoints {
       if (columns.length > 0) await rawQuery(this.runner.manager, `UPDATE inbox_events SET ${columns.join(', ')} WHERE id = ?`, [...values, eventId]);
       return this.runner.commitTransaction();
     }
-    const [columns, values] = eventSets(changes);
-    const literal = (this.runner as unknown as { databaseConnection: { escapeLiteral(text: string): string } }).databaseConnection.escapeLiteral.bind(
-      (this.runner as unknown as { databaseConnection: object }).databaseConnection,
-    );
-    const assignments = columns.map((column, i) => column.replace('?', sqlLiteral(values[i], literal)));
-    const update = assignments.length > 0 ? `UPDATE inbox_events SET ${assignments.join(', ')} WHERE id = ${sqlLiteral(eventId, literal)}; ` : '';
-    await this.runner.query(`${update}RELEASE SAVEPOINT inbox_event; SAVEPOINT inbox_event`);
+    const update = outcomeUpdate(this.runner, eventId, changes);
+    await this.runner.query(`${update ? `${update}; ` : ''}RELEASE SAVEPOINT inbox_event; SAVEPOINT inbox_event`);
   }
 
   async failed(): Promise<void> {
@@ -581,6 +604,48 @@ class EventSavepoints {
     this.open = false;
     await this.runner.query('ROLLBACK TO SAVEPOINT inbox_event; RELEASE SAVEPOINT inbox_event');
   }
+
+  /** Every outcome is written already. */
+  async flush(): Promise<void> {}
+}
+
+/**
+ * PostgreSQL, an optimistic batch (BatchMode): the events' outcomes are kept and written in one
+ * round trip before the commit. Until then an event processed earlier in the batch still reads as
+ * `received` in the inbox; what a later event looks up there (the tweet it answers, to wait for it)
+ * is therefore only ever a reason to wait, and the wait ends with this batch (wakeReplies).
+ */
+class DeferredOutcomes {
+  private readonly updates: string[] = [];
+
+  constructor(private readonly runner: QueryRunner) {}
+
+  async begin(): Promise<void> {}
+
+  done(eventId: number, changes: Partial<InboxEvent>): Promise<void> {
+    const update = outcomeUpdate(this.runner, eventId, changes);
+    if (update) this.updates.push(update);
+    return Promise.resolve();
+  }
+
+  async flush(): Promise<void> {
+    if (this.updates.length === 0) return;
+    try {
+      await this.runner.query(this.updates.join('; '));
+    } catch (error) {
+      throw new OptimisticBatchFailed(error);
+    }
+  }
+}
+
+/** PostgreSQL: an event's outcome as one simple-protocol UPDATE, the values written as escaped literals; undefined when nothing changes. */
+function outcomeUpdate(runner: QueryRunner, eventId: number, changes: Partial<InboxEvent>): string | undefined {
+  const [columns, values] = eventSets(changes);
+  if (columns.length === 0) return undefined;
+  const connection = (runner as unknown as { databaseConnection: { escapeLiteral(text: string): string } }).databaseConnection;
+  const literal = (text: string) => connection.escapeLiteral(text);
+  const assignments = columns.map((column, i) => column.replace('?', sqlLiteral(values[i], literal)));
+  return `UPDATE inbox_events SET ${assignments.join(', ')} WHERE id = ${sqlLiteral(eventId, literal)}`;
 }
 
 /** `column = ?` for each change, and the values (a fixed column order: the few statement texts this makes are prepared once). */
