@@ -22,7 +22,11 @@ import { mulberry32 } from '../../src/common/seeded-random';
  *
  * - Acknowledgement p50/p99 at a fixed offered rate, with the worker processing meanwhile, next to
  *   a bare Node http server that only reads the body (same requests, same rate, same run) and, for
- *   SQLITE_SYNCHRONOUS=FULL, next to what one fsync'd SQLite commit takes on this disk now.
+ *   SQLITE_SYNCHRONOUS=FULL, next to what one fsync'd SQLite commit takes on this disk now. The
+ *   measured run starts with no connection open (the warm-up's are closed); beside each figure:
+ *   how many connections the client opened, and the p99 over deliveries sent on kept ones. Node
+ *   (libuv) accepts one new connection per turn of the event loop, so deliveries on new connections
+ *   wait for as many turns as there are connections before them (docs/THREADING.md, "Figures").
  * - Events processed per second from a stored backlog: SQLite, PostgreSQL with one instance and
  *   with two (when DATABASE_URL is set), next to a floor measured in the same run: plain prepared
  *   statements writing one article and updating one event per message, 100 per transaction.
@@ -112,7 +116,7 @@ export function workload(accountId: string, events: number, seed = 8): Workload 
   return { requests: delivered.map((body) => signed(body, SECRET)), threads: Math.min(THREADS, events), messages: events, tweets, dms };
 }
 
-function fire(url: string, requests: Request[], ratePerSecond: number): Promise<{ latencies: number[]; statuses: number[]; errors: string[]; seconds: number }> {
+function fire(url: string, requests: Request[], ratePerSecond: number): Promise<{ latencies: number[]; opened: boolean[]; statuses: number[]; errors: string[]; seconds: number }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'load-generator.js'), { workerData: { url, requests, ratePerSecond } });
     worker.once('message', resolve);
@@ -316,10 +320,12 @@ async function postgresProcessingFloor(url: string, events: number): Promise<num
 async function acknowledgement(url: string, requests: Request[], rate: number, warmUp: Request[] = []) {
   // A delivery that failed in the warm-up is not stored either: it counts (the check would miss it).
   const warm = warmUp.length > 0 ? await fire(url, warmUp, rate / 2) : { statuses: [], errors: [] };
-  const { latencies, statuses, errors, seconds } = await fire(url, requests, rate);
+  const { latencies, opened, statuses, errors, seconds } = await fire(url, requests, rate);
+  const kept = latencies.filter((_, i) => !opened[i]);
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    connections: `${opened.filter(Boolean).length} connections opened; p99 over kept ones ${kept.length > 0 ? fmt(percentile(kept, 99)).trim() : '-'} ms`,
     offered: requests.length / seconds,
     failures: describeFailures([...warm.statuses, ...statuses], [...warm.errors, ...errors]),
   };
@@ -445,12 +451,12 @@ async function measure(options: Options): Promise<void> {
       const check = verdict(await instance.call<Counts>('check'), ackLoad);
       await instance.close();
       lines.push(
-        `socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check}); app thread's event loop held up p99 ${held.p99} ms, max ${held.max} ms; its GC paused it ${held.gc.pauses}×, at most ${held.gc.max} ms`,
+        `socialdesk, SQLite ${synchronous.padEnd(6)}    ${fmt(measured.p50)}  ${fmt(measured.p99)}  ${fmt(measured.offered)}  ${measured.failures}   (${check}); ${measured.connections}; app thread's event loop held up p99 ${held.p99} ms, max ${held.max} ms; its GC paused it ${held.gc.pauses}×, at most ${held.gc.max} ms`,
       );
     }
     console.log(`acknowledgement (ms), after ${WARM_UP} warm-up POSTs; the inbox worker (its own thread) processes meanwhile`);
     console.log('                                  p50       p99   offered/s  failures');
-    console.log(`bare node http (floor)        ${fmt(bare.p50)}  ${fmt(bare.p99)}  ${fmt(bare.offered)}  ${bare.failures}`);
+    console.log(`bare node http (floor)        ${fmt(bare.p50)}  ${fmt(bare.p99)}  ${fmt(bare.offered)}  ${bare.failures}   (${bare.connections})`);
     console.log(`one fsync'd SQLite commit     ${fmt(disk.p50)}  ${fmt(disk.p99)}     (the floor of FULL: each acknowledged delivery waits for one)`);
     for (const line of lines) console.log(line);
     console.log('  (SQLITE_SYNCHRONOUS=FULL, the default: every stored event survives a power loss; NORMAL: survives any crash of the app, not a power loss)');
@@ -510,10 +516,10 @@ async function measure(options: Options): Promise<void> {
     console.log(`\nacknowledgement (ms), PostgreSQL, two instances at ${options.rate}/s in all, their inbox workers processing meanwhile:`);
     console.log(`  bare node http (floor)  p50 ${fmt(bare.p50)} p99 ${fmt(bare.p99)} at ${options.rate}/s`);
     console.log(
-      `  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}   (event loop held up p99 ${heldA.p99} ms, max ${heldA.max} ms; GC ${heldA.gc.pauses}×, at most ${heldA.gc.max} ms)`,
+      `  instance A              p50 ${fmt(ackA.p50)} p99 ${fmt(ackA.p99)} failures ${ackA.failures}   (${ackA.connections}; event loop held up p99 ${heldA.p99} ms, max ${heldA.max} ms; GC ${heldA.gc.pauses}×, at most ${heldA.gc.max} ms)`,
     );
     console.log(
-      `  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (event loop held up p99 ${heldB.p99} ms, max ${heldB.max} ms; GC ${heldB.gc.pauses}×, at most ${heldB.gc.max} ms)`,
+      `  instance B              p50 ${fmt(ackB.p50)} p99 ${fmt(ackB.p99)} failures ${ackB.failures}   (${ackB.connections}; event loop held up p99 ${heldB.p99} ms, max ${heldB.max} ms; GC ${heldB.gc.pauses}×, at most ${heldB.gc.max} ms)`,
     );
     console.log(`  ${check}`);
   }

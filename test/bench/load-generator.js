@@ -10,6 +10,9 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 function post(request) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
+    // Whether the delivery went over a connection opened for it: the server accepts one new
+    // connection per turn of its event loop (libuv), so those wait while the loop is busy.
+    let opened = false;
     const req = http.request(
       {
         host: target.hostname,
@@ -21,10 +24,14 @@ function post(request) {
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode }));
+        res.on('end', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode, opened }));
       },
     );
-    req.on('error', (err) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0, error: err.code ?? err.message }));
+    req.on('socket', (socket) => {
+      opened = !socket.usedBefore;
+      socket.usedBefore = true;
+    });
+    req.on('error', (err) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0, error: err.code ?? err.message, opened }));
     req.end(request.body);
   });
 }
@@ -51,7 +58,13 @@ async function run() {
   const results = await Promise.all(pending);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   agent.destroy();
-  parentPort.postMessage({ latencies: results.map((r) => r.ms), statuses: results.map((r) => r.status), errors: results.flatMap((r) => (r.error ? [r.error] : [])), seconds });
+  parentPort.postMessage({
+    latencies: results.map((r) => r.ms),
+    opened: results.map((r) => r.opened),
+    statuses: results.map((r) => r.status),
+    errors: results.flatMap((r) => (r.error ? [r.error] : [])),
+    seconds,
+  });
 }
 
 run();
