@@ -473,14 +473,20 @@ describe('tickets: agent screens and outgoing delivery', () => {
     });
 
     (process.env.DATABASE_URL ? it : it.skip)('two app instances on one PostgreSQL database never send the same article twice', async () => {
-      // Instances share the database and the key to the secrets in it.
+      // Instances share the database, the key to the secrets in it, and the time (servers keep their
+      // clocks in step): on the real clock, minutes behind this suite's test clock, each instance
+      // took the other's leases for expired and sent those articles again.
       const secretsKey = process.env.SECRETS_KEY ?? readFileSync(join(t.config.dataDir, 'secrets.key'), 'utf8').trim();
-      const second = await createTestApp({ keepSchema: true, env: { X_API_BASE_URL: fakeX.baseUrl, DELIVERY_INTERVAL_MS: '3600000', SECRETS_KEY: secretsKey } });
+      const second = await createTestApp({
+        keepSchema: true,
+        env: { X_API_BASE_URL: fakeX.baseUrl, DELIVERY_INTERVAL_MS: '3600000', SECRETS_KEY: secretsKey },
+        override: (b) => b.overrideProvider(Clock).useValue(clock),
+      });
       try {
         const { ticket, customer } = await supportTicket({ channel: 'dm' });
         const queued: Article[] = [];
         for (let i = 0; i < 30; i++) {
-          queued.push(await insertArticle(t, ticket, customer, { sender: 'agent', channel: 'dm', body: `Parallel ${i}`, deliveryStatus: 'sending', nextAttemptAt: Date.now() }));
+          queued.push(await insertArticle(t, ticket, customer, { sender: 'agent', channel: 'dm', body: `Parallel ${i}`, deliveryStatus: 'sending', nextAttemptAt: clock.now() }));
         }
         await Promise.all([delivery().kick(), second.app.get(ArticleDeliveryService).kick(), delivery().kick(), second.app.get(ArticleDeliveryService).kick()]);
         const texts = sentDms()
