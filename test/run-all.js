@@ -18,11 +18,22 @@ const suites = [
   { name: 'lint', run: lint },
   { name: 'unit', args: [] },
   { name: 'e2e on SQLite', args: ['--config', 'test/jest-e2e.json'], env: onSqlite },
-  // One PostgreSQL database: the suites drop and migrate its schema, so they take turns.
-  postgresUrl && { name: 'e2e on PostgreSQL', args: ['--config', 'test/jest-e2e.json', '--runInBand'], env: onPostgres },
+  // Each worker drops and migrates the schema of a database of its own (test/support/worker-databases.js).
+  postgresUrl && { name: 'e2e on PostgreSQL', args: ['--config', 'test/jest-e2e.json', ...postgresWorkers(2)], env: onPostgres },
   { name: 'browser on SQLite', args: ['--config', 'test/jest-browser.json'], env: onSqlite },
-  postgresUrl && { name: 'browser on PostgreSQL', args: ['--config', 'test/jest-browser.json'], env: onPostgres },
+  postgresUrl && { name: 'browser on PostgreSQL', args: ['--config', 'test/jest-browser.json', ...postgresWorkers(2)], env: onPostgres },
 ].filter(Boolean);
+
+/**
+ * Jest's worker options for a PostgreSQL suite: `workers` when a database can be made for each
+ * worker after the first, else one worker on DATABASE_URL's database, with a note saying why.
+ */
+function postgresWorkers(workers) {
+  const made = spawnSync(process.execPath, [join(__dirname, 'support', 'worker-databases.js'), String(workers)], { env: process.env, encoding: 'utf8' });
+  if (made.status === 0) return [`--maxWorkers=${workers}`];
+  console.log(`PostgreSQL suites run on one worker: no database for a second one (${made.stderr.trim()}). Grant the role CREATEDB to run them on ${workers}.`);
+  return ['--runInBand'];
+}
 
 /**
  * ESLint (`npm run lint`'s rules) and Prettier's check, both run so that one line reports both. No

@@ -1,0 +1,3 @@
+import { describeAccessibilityCrawl } from '../utils/accessibility-crawl';
+
+describeAccessibilityCrawl('de');
