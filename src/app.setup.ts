@@ -4,6 +4,7 @@ import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { csrfSynchronisedProtection } from './common/csrf';
@@ -26,6 +27,7 @@ export function configureApp(app: NestExpressApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   app.useLogger(quietStartup(app.get(Logger)));
   if (config.trustProxy) app.set('trust proxy', 1);
+  keepConnectionsOpen(app.getHttpServer(), config.keepAliveTimeoutMs);
 
   // views/ and public/ sit beside src/, whether running from src/ (ts) or dist/src/ (built).
   const root = process.cwd();
@@ -124,4 +126,14 @@ export function configureApp(app: NestExpressApplication): void {
   // NUL characters first, so no form can carry one into PostgreSQL (src/common/nul-character.pipe.ts).
   app.useGlobalPipes(new NulCharacterPipe(), createFormValidationPipe());
   app.useGlobalFilters(new HtmlExceptionFilter());
+}
+
+/**
+ * Idle kept-alive connections stay open for `keepAliveTimeoutMs` (Node's default is 5 s), longer
+ * than the proxy in front keeps its own: whichever side closes an idle connection may meet a
+ * request the other just sent on it, and that request is reset (X, or the agent, sees an error).
+ * With the proxy closing first, it never sends on a connection the app is closing.
+ */
+function keepConnectionsOpen(server: Server, keepAliveTimeoutMs: number): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
 }

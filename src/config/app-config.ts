@@ -26,6 +26,13 @@ export interface AppConfig {
   sessionSecret?: string;
   /** Failed logins counted per typed login and per client address within the window (docs/SECURITY.md). */
   loginThrottle: { maxFailuresPerLogin: number; maxFailuresPerAddress: number; windowMs: number };
+  /**
+   * How long an idle kept-alive connection stays open. Longer than the proxy's own idle timeout in
+   * front of the app (nginx's upstream keepalive_timeout: 60 s), so that the proxy always closes
+   * first: closed by the app at the moment the proxy sends on it, the request is lost to a reset
+   * (docs/OPERATIONS.md, "Behind a reverse proxy").
+   */
+  keepAliveTimeoutMs: number;
   /** Set when the app runs behind an https-terminating proxy: cookies become Secure. */
   trustProxy: boolean;
   adminPassword?: string;
@@ -129,6 +136,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const pendingCheckIntervalMs = Number(env.PENDING_CHECK_INTERVAL_MS ?? 60_000);
   if (!Number.isInteger(pendingCheckIntervalMs) || pendingCheckIntervalMs < 1_000) problems.push('PENDING_CHECK_INTERVAL_MS must be at least 1000 milliseconds');
 
+  const keepAliveTimeoutSeconds = Number(env.KEEP_ALIVE_TIMEOUT_SECONDS ?? 75);
+  if (!Number.isInteger(keepAliveTimeoutSeconds) || keepAliveTimeoutSeconds < 1) problems.push('KEEP_ALIVE_TIMEOUT_SECONDS must be a whole number of at least 1');
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   const host = env.HOST ?? '0.0.0.0';
@@ -149,6 +159,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     sessionSecret,
     loginThrottle,
+    keepAliveTimeoutMs: keepAliveTimeoutSeconds * 1000,
     trustProxy: env.TRUST_PROXY === 'true',
     adminPassword: env.ADMIN_PASSWORD || undefined,
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
