@@ -45,14 +45,26 @@
     return area.dataset.count;
   }
 
-  // <textarea data-limit="280" data-count="tweet|dm" data-counter="ID"> and <span id="ID">.
+  // A new tweet to someone starts with their @handle unless the text names them already: the
+  // server adds it (mentioning() in src/tickets/ticket-actions.service.ts), so it counts here too.
+  function mentioning(recipient, text) {
+    var handle = recipient.trim().replace(/^@/, '');
+    if (!/^[A-Za-z0-9_]{1,15}$/.test(handle) || !text.trim()) return text;
+    var named = new RegExp('(^|[^\\w@])@' + handle + '(?!\\w)', 'i').test(text);
+    return named ? text : '@' + handle + ' ' + text.trim();
+  }
+
+  // <textarea data-limit="280" data-count="tweet|dm" data-counter="ID" [data-mention-from="INPUT"]> and <span id="ID">.
   document.querySelectorAll('textarea[data-limit]').forEach(function (area) {
     var counter = document.getElementById(area.dataset.counter);
     if (!counter) return;
     var form = area.form;
+    var recipient = area.dataset.mentionFrom ? document.getElementById(area.dataset.mentionFrom) : null;
     var update = function () {
-      var measure = area.dataset.count === 'tweet' ? count.weightedTweetLength : count.directMessageLength;
-      var left = Number(area.dataset.limit) - measure(area.value);
+      var tweet = area.dataset.count === 'tweet';
+      var measure = tweet ? count.weightedTweetLength : count.directMessageLength;
+      var text = tweet && recipient ? mentioning(recipient.value, area.value) : area.value;
+      var left = Number(area.dataset.limit) - measure(text);
       counter.textContent = String(left);
       counter.classList.toggle('over-limit', left < 0);
     };
@@ -73,6 +85,7 @@
       update();
     };
     area.addEventListener('input', update);
+    if (recipient) recipient.addEventListener('input', update);
     document.querySelectorAll('[data-compose-type-for="' + area.id + '"]').forEach(function (choice) {
       choice.addEventListener('change', follow);
     });

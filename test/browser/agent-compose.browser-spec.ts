@@ -15,6 +15,7 @@ import { createReadyProfile } from '../factories/profile.factory';
 import { insertTicket } from '../factories/ticket.factory';
 import type { FakeXApi, FakeXSentDirectMessage } from '../support/fake-x-api';
 import { patternPng } from '../support/png';
+import { directMessageLength, MAX_DM_LENGTH, MAX_TWEET_WEIGHT, weightedTweetLength } from '../../src/tickets/tweet-length';
 import { signIn } from '../utils/browser';
 import { startBrowserAppWithX, type BrowserAppWithX } from '../utils/browser-app';
 import type { TestApp } from '../utils/create-test-app';
@@ -143,6 +144,25 @@ describe('search, answer by DM with an image, and a double click, in a real brow
     }
     await t.dataSource.getRepository(Agent).update({ id: annaId }, { language: 'en' });
     await page.setViewportSize({ width: 1280, height: 900 });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('the new-ticket counter counts the @handle the server puts in front of a tweet', async () => {
+    await page.goto(`${baseUrl}/tickets/new`);
+    await page.selectOption('#type', 'tweet');
+    const text = `Hello Carol, ${'b'.repeat(262)}`;
+    await page.fill('#body', text);
+    await expect(page.textContent('#body-counter')).resolves.toBe(String(MAX_TWEET_WEIGHT - weightedTweetLength(text)));
+    // The recipient typed after the text counts too: the server sends "@carol Hello Carol, bbb…", 282 > 280.
+    await page.fill('#recipient', '@carol');
+    await expect(page.textContent('#body-counter')).resolves.toBe(String(MAX_TWEET_WEIGHT - weightedTweetLength(`@carol ${text}`)));
+    await expect(page.textContent('#body-counter')).resolves.toBe('-2');
+    await expect(page.locator('#body-counter.over-limit').count()).resolves.toBe(1);
+    // A text that names them already is sent as it is; a DM names nobody.
+    await page.fill('#body', `@Carol ${text}`);
+    await expect(page.textContent('#body-counter')).resolves.toBe(String(MAX_TWEET_WEIGHT - weightedTweetLength(`@Carol ${text}`)));
+    await page.selectOption('#type', 'dm');
+    await expect(page.textContent('#body-counter')).resolves.toBe(String(MAX_DM_LENGTH - directMessageLength(`@Carol ${text}`)));
     expect(consoleErrors).toEqual([]);
   });
 
