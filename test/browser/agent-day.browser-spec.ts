@@ -96,6 +96,19 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.click('[data-test=nav-tickets]');
     await page.waitForURL(`${baseUrl}/tickets`);
+    // The channel is a label of its own above the title, not the title's first words ("Direct message Where is…"),
+    // also where the column is wide enough for both on one line.
+    await page.setViewportSize({ width: 1920, height: 900 });
+    const row = page.locator(`#tickets-table tr[data-ticket="${ticket.id}"] td:nth-child(2)`);
+    await expect(
+      row.evaluate((cell) => {
+        const label = cell.querySelector('.channel-label')!.getBoundingClientRect();
+        const title = document.createRange();
+        title.selectNodeContents(cell.lastChild!);
+        return { label: cell.querySelector('.channel-label')!.textContent, title: cell.lastChild!.textContent!.trim(), titleBelowLabel: title.getBoundingClientRect().top >= label.bottom };
+      }),
+    ).resolves.toEqual({ label: 'Direct message', title: 'Where is my parcel?', titleBelowLabel: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.click(`#tickets-table tr[data-ticket="${ticket.id}"] a`);
     await page.waitForURL(`${baseUrl}/tickets/${ticket.id}`);
 
