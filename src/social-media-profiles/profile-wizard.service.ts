@@ -123,6 +123,8 @@ export class ProfileWizardService {
   /** "Save and finish" is allowed only once every required step is done. */
   assertFinished(profile: SocialMediaProfile): void {
     const missing = firstMissingStep(wizardFacts(profile));
+    // Step 1 has nothing to fill in: it is done when its "Next step" is pressed, which the message must say.
+    if (missing === 1) throw new DomainException('profiles.error.step1Unconfirmed');
     if (missing !== undefined) throw new DomainException('profiles.error.stepMissing', undefined, { step: missing });
   }
 

@@ -206,6 +206,18 @@ describe('social media profiles: the Twitter wizard', () => {
       expect(list.text).toMatch(/>Unfinished<\/a> <span class="badge badge-warning">setup incomplete<\/span>/);
     });
 
+    it('says how to confirm step 1 when it is the first step missing, since it has nothing to fill in', async () => {
+      const id = await newProfile('TabsOnly');
+      const base = `/admin/social-media-profiles/twitter/${id}/step`;
+      const raw = await queueId('Raw');
+      // Steps 2 to 6 reached by their tabs, step 1 never confirmed with "Next step".
+      await post(`${base}/2`, { appName: 'Tabs App', action: 'save' });
+      await post(`${base}/3`, { consumerKey: 'ck-tabs-only', consumerSecret: 'cs-tabs-only', action: 'save' });
+      const { next } = await postAndFollow(`${base}/6`, { targetQueueId: raw, action: 'finish' });
+      expect(next.text).toContain('Not finished yet: step 1 has not been confirmed. Open it, read how to prepare the X developer account, and press “Next step” there.');
+      expect(next.text).not.toContain('step 1 is missing');
+    });
+
     it('requires the auto-reply text only when auto-reply is ticked, and at most 10,000 characters', async () => {
       const id = await newProfile('AutoReply');
       const base = `/admin/social-media-profiles/twitter/${id}/step`;
