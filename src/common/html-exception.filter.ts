@@ -52,6 +52,10 @@ export class HtmlExceptionFilter implements ExceptionFilter {
       return this.renderError(res, 400, exception.messageKey);
     }
 
+    // csrf-sync's refusal: a form kept open past its session, or one posted from another site.
+    if ((exception as { code?: unknown } | null)?.code === 'EBADCSRFTOKEN' && !req.path.startsWith('/webhooks/')) {
+      return this.renderError(res, 403, 'error.csrf');
+    }
     const status = statusOf(exception);
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     // Machines (X's webhook calls) get JSON, people get a page.

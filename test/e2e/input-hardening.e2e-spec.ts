@@ -199,6 +199,15 @@ describe('lists and forms take any input without a 500', () => {
       expect(zoom.text).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
     });
 
+    it('says that a form with a wrong or stale token has expired, saves nothing, and keeps the 403', async () => {
+      const before = await t.dataSource.getRepository(Queue).count();
+      const res = await admin.post('/admin/queues/new').type('form').send({ _csrf: 'bogus', name: 'Forged queue', groupId: '1', followUp: 'possible' });
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('This form has expired or did not come from this desk&#x27;s own page, so nothing was saved.');
+      expect(res.text).not.toContain('You do not have permission');
+      expect(await t.dataSource.getRepository(Queue).count()).toBe(before);
+    });
+
     it('ignores fields a form does not have, such as a password hash or a session generation', async () => {
       const [before] = await t.dataSource.query(`SELECT password_hash, session_generation, validity FROM users WHERE login = 'root@localhost'`);
       const page = await admin.get('/admin/agents/1').expect(200);
