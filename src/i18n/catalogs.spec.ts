@@ -21,6 +21,11 @@ describe('message catalogs', () => {
     expect(mismatched).toEqual([]);
   });
 
+  it('calls an agent "оператер" everywhere in Serbian, never "агент" (OTRS screen names such as AgentTicketZoom stay)', () => {
+    const agent = Object.entries(CATALOGS.sr).filter(([, text]) => /(^|[^\p{L}])[аА]гент/u.test(text));
+    expect(agent).toEqual([]);
+  });
+
   it('writes Serbian in Cyrillic', () => {
     const latinOnly = Object.entries(CATALOGS.sr).filter(([key, text]) => !key.startsWith('language.') && /[A-Za-z]{4,}/.test(text.replace(/\{\w+\}/g, '')) && !/[\u0400-\u04FF]/.test(text));
     expect(latinOnly).toEqual([]);
