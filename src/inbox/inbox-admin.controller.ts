@@ -4,6 +4,7 @@ import { AdminOnly } from '../auth/access.decorators';
 import { listQuery, listView } from '../common/list-query';
 import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save';
 import { INBOX_STATUSES, InboxAdminService } from './inbox-admin.service';
+import { readInboxNote } from './inbox-notes';
 
 @Controller('admin/inbox')
 export class InboxAdminController {
@@ -15,7 +16,8 @@ export class InboxAdminController {
   async list(@Query('status') status?: unknown, @Query('filter') filter?: unknown, @Query('page') page?: unknown) {
     const chosen = INBOX_STATUSES.find((s) => s === status);
     const query = listQuery(filter, page);
-    const [events, counts] = await Promise.all([this.inbox.list(chosen, query), this.inbox.counts()]);
+    const [found, counts] = await Promise.all([this.inbox.list(chosen, query), this.inbox.counts()]);
+    const events = { ...found, rows: found.rows.map((event) => ({ ...event, note: readInboxNote(event.error) })) };
     return {
       title: 'inbox.title',
       nav: 'inbox',
@@ -36,7 +38,7 @@ export class InboxAdminController {
   @Render('pages/admin/inbox/detail')
   async detail(@Param('id', RecordIdPipe) id: number) {
     const event = await this.inbox.get(id);
-    return { title: 'inbox.detail', event, payload: prettyJson(event.payload), retryable: ['failed', 'rejected', 'ignored'].includes(event.status) };
+    return { title: 'inbox.detail', event, note: readInboxNote(event.error), payload: prettyJson(event.payload), retryable: ['failed', 'rejected', 'ignored'].includes(event.status) };
   }
 
   @Post(':id/retry')

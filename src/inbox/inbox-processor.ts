@@ -9,6 +9,7 @@ import { inboxMessage } from './inbox-message';
 import { routeTweet } from './message-routing';
 import type { ActiveProfile } from './profile-directory.service';
 import { tweetConversation } from './tweet-conversation';
+import { inboxNote } from './inbox-notes';
 
 /** What the worker records on the event; `conversationId`: a tweet's conversation, once known. */
 export type ProcessOutcome =
@@ -48,8 +49,8 @@ export class StoredMessages {
   }
 }
 
-const wantsParent = (parentId: string): ProcessOutcome => ({ status: 'wants-parent', parentId, note: `Fetching tweet ${parentId}, which it answers, from X.` });
-const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: `Conversation ${key} is being processed by another worker.`, reason: 'busy' });
+const wantsParent = (parentId: string): ProcessOutcome => ({ status: 'wants-parent', parentId, note: inboxNote('fetchingParent', { parent: parentId }) });
+const busy = (key: string): ProcessOutcome => ({ status: 'deferred', note: inboxNote('busy', { conversation: key }), reason: 'busy' });
 
 /** How long an unknown own message waits for a send under way to store its id (the echo race). */
 export const OWN_ECHO_MAX_DEFERRALS = 20;
@@ -71,14 +72,14 @@ export class InboxProcessor {
 
   /** `stored`: which of the batch's messages were stored when the batch began (one query for the batch instead of one per event). */
   async process(m: EntityManager, event: InboxEvent, profile: ActiveProfile | undefined, now: Date, lock: ConversationLock, stored?: StoredMessages): Promise<ProcessOutcome> {
-    if (!profile) return { status: 'rejected', note: 'The profile is not valid, not fully set up, or another profile holds its X account.' };
+    if (!profile) return { status: 'rejected', note: inboxNote('profileUnusable') };
     const message = inboxMessage(event);
-    if (!message) return { status: 'ignored', note: 'Not a message socialdesk can read.' };
+    if (!message) return { status: 'ignored', note: inboxNote('unreadable') };
     const badId = badIdOf(message);
-    if (badId) return { status: 'rejected', note: `Not an X id: ${badId}. Nothing was stored.` };
+    if (badId) return { status: 'rejected', note: inboxNote('notAnXId', { id: badId }) };
 
     const known = stored?.knows(profile.id, message.id) ? stored.get(profile.id, message.id) : await this.tickets.storedMessage(m, profile.id, message.id);
-    if (known) return { status: 'ignored', ticketId: known.ticketId, note: 'Already stored (a repeated delivery or the echo of our own message).' };
+    if (known) return { status: 'ignored', ticketId: known.ticketId, note: inboxNote('alreadyStored') };
 
     let conversationId: string | undefined;
     let parentUnknown = false;
@@ -86,7 +87,7 @@ export class InboxProcessor {
       const found = await tweetConversation(m, event, message, profile.id, now.getTime());
       if (found.kind === 'fetch') return wantsParent(found.parentId);
       if (found.kind === 'wait') {
-        return { status: 'deferred', reason: 'parent', until: found.parentDueAt, parentId: found.parentId, note: `Waiting for tweet ${found.parentId}, which it answers, to be processed first.` };
+        return { status: 'deferred', reason: 'parent', until: found.parentDueAt, parentId: found.parentId, note: inboxNote('waitingForParent', { parent: found.parentId }) };
       }
       ({ conversationId, parentUnknown } = found);
     }
@@ -108,7 +109,7 @@ export class InboxProcessor {
     const authorId = message.kind === 'dm' ? message.sender.id : message.author.id;
     if (authorId === profile.accountId) return this.ownMessage(m, message, conversationId, profile, event);
     if (message.kind === 'dm') {
-      if (message.recipientId !== profile.accountId) return Promise.resolve({ status: 'ignored', note: 'A direct message between other accounts.' });
+      if (message.recipientId !== profile.accountId) return Promise.resolve({ status: 'ignored', note: inboxNote('dmBetweenOthers') });
       return this.customerDm(m, message, profile, now, lock);
     }
     return this.customerTweet(m, message, conversationId, profile, lock);
@@ -134,8 +135,8 @@ export class InboxProcessor {
     if (placement.action !== 'new-ticket') return this.follow(m, placement, article);
     const route = routeTweet(tweet, profile);
     if (!placement.previous && route.queueId === undefined) {
-      if (route.reason === 'retweet') return { status: 'ignored', note: 'A retweet.' };
-      return { status: 'ignored', unrouted: true, note: 'Neither a mention of the profile nor a tracked hashtag.' };
+      if (route.reason === 'retweet') return { status: 'ignored', note: inboxNote('retweet') };
+      return { status: 'ignored', unrouted: true, note: inboxNote('unrouted') };
     }
     // A new ticket for a closed conversation goes where a new message would be routed, else where the old one was (OTRS).
     const queueId = route.queueId ?? placement.previous!.queueId;
@@ -150,7 +151,7 @@ export class InboxProcessor {
         return busy(placement.lockKey);
       case 'reject': {
         const { ticket } = placement;
-        return { status: 'rejected', ticketId: ticket.id, note: `Follow-up rejected: ticket ${ticket.number} is closed and queue "${ticket.queueName}" rejects follow-ups.` };
+        return { status: 'rejected', ticketId: ticket.id, note: inboxNote('followUpRejected', { number: ticket.number, queue: ticket.queueName }) };
       }
       case 'append':
         await this.tickets.append(m, placement, article);
@@ -168,10 +169,10 @@ export class InboxProcessor {
         ? { profileId: profile.id, key: dmConversation(message.recipientId) }
         : { profileId: profile.id, key: conversationId ? tweetConversationKey(conversationId) : undefined, inReplyTo: message.inReplyToTweetId };
     const ticket = conversation.key || conversation.inReplyTo ? await this.tickets.ticketOf(m, conversation) : undefined;
-    if (!ticket) return { status: 'ignored', note: 'Our own message, outside any ticket.' };
+    if (!ticket) return { status: 'ignored', note: inboxNote('ownOutsideTickets') };
     // A send on this ticket may not have stored the id X gave it yet: wait for it rather than guess.
     if (event.attempts < OWN_ECHO_MAX_DEFERRALS && (await this.tickets.sendUnderWay(m, ticket.id, message.kind))) {
-      return { status: 'deferred', note: 'Own message while a send on its ticket is under way.', reason: 'echo' };
+      return { status: 'deferred', note: inboxNote('ownWhileSending'), reason: 'echo' };
     }
     await this.tickets.addArticle(m, ticket, {
       sender: 'agent',
@@ -185,7 +186,7 @@ export class InboxProcessor {
       deliveryStatus: 'sent',
       ...(message.media?.length ? { media: message.media } : {}),
     });
-    return { status: 'processed', ticketId: ticket.id, note: 'Sent from outside socialdesk; kept on the ticket.' };
+    return { status: 'processed', ticketId: ticket.id, note: inboxNote('sentOutside') };
   }
 }
 

@@ -8,6 +8,7 @@ import { rawQuery } from '../database/raw-query';
 import { Transactions, type SqliteHandle } from '../database/transactions';
 import type { InboxFormat, InboxSource, InboxStatus } from './inbox-event.entity';
 import type { InboxIntake } from './inbox-intake';
+import { inboxNote } from './inbox-notes';
 
 export interface NewInboxItem {
   format: InboxFormat;
@@ -152,13 +153,13 @@ function row(profileId: number, source: InboxSource, item: NewInboxItem, now: nu
   const common = { profileId, source, format: item.format, payload: JSON.stringify(item.payload), nextAttemptAt: 0, receivedAt: now };
   const id = /^(?:tweet|dm):(.*)$/s.exec(item.dedupeKey)?.[1];
   if (id === undefined || !isXId(id)) {
-    const problem = id === undefined ? `Not a message key: ${describeBadId(item.dedupeKey)}` : `The message id is not an X id: ${describeBadId(id)}`;
+    const problem = id === undefined ? inboxNote('notAMessageKey', { key: describeBadId(item.dedupeKey) }) : inboxNote('idNotAnXId', { id: describeBadId(id) });
     return {
       ...common,
       dedupeKey: fittingKey(item.dedupeKey),
       status: 'rejected' as InboxStatus,
       conversationId: null,
-      error: `${problem}. Nothing was stored.` as string | null,
+      error: problem as string | null,
       processedAt: now as number | null,
     };
   }

@@ -11,6 +11,7 @@ import { Transactions } from '../database/transactions';
 import { InboxEvent } from './inbox-event.entity';
 import { inboxMessage } from './inbox-message';
 import { ProfileDirectory } from './profile-directory.service';
+import { inboxNote } from './inbox-notes';
 
 const BATCH_SIZE = 20;
 /** Calls to X at once; each waits for the network, never for the database. */
@@ -156,7 +157,7 @@ export class TweetParents {
         InboxEvent,
         { id: reply.id, status: 'received', parentLookup: 'wanted' },
         overdue
-          ? { parentLookup: 'gave-up', nextAttemptAt: now, error: storableText(`X could not be reached for tweet ${parentId}, which it answers (${reason}): placed without it.`) }
+          ? { parentLookup: 'gave-up', nextAttemptAt: now, error: storableText(inboxNote('parentUnreachable', { parent: parentId, reason })) }
           : {
               nextAttemptAt: Math.min(holdUntil, Math.max(retryAt, now + 1)),
               error: storableText(`Waiting to fetch tweet ${parentId}, which it answers: ${reason}. Held until ${new Date(holdUntil).toISOString()} at most.`),

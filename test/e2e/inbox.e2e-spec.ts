@@ -10,10 +10,11 @@ import { SYSTEM_ACTOR } from '../../src/tickets/ticket-history.service';
 import { TicketThread } from '../../src/tickets/ticket-thread.entity';
 import { Ticket } from '../../src/tickets/ticket.entity';
 import { Queue } from '../../src/queues/queue.entity';
+import { Agent } from '../../src/agents/agent.entity';
 import { AgentsService } from '../../src/agents/agents.service';
 import { dmBody, newXId, signed, tweetBody, type XPerson } from '../factories/aaa-event.factory';
 import { createReadyProfile } from '../factories/profile.factory';
-import { createTestApp, type TestApp } from '../utils/create-test-app';
+import { ADMIN, createTestApp, type TestApp } from '../utils/create-test-app';
 import { browserLike, csrfTokenOf, follow, logIn } from '../utils/http';
 import { PROFILE_DIRECTORY_TTL_PASSED_MS, TestClock } from '../utils/test-clock';
 import { postSignedWebhook } from '../utils/post-webhook';
@@ -251,6 +252,18 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       const [event] = await t.dataSource.query(`SELECT status, error FROM inbox_events WHERE dedupe_key = 'dm:${id}'`);
       expect(event.status).toBe('rejected');
       expect(event.error).toContain(`ticket ${ticket.number} is closed and queue "Raw" rejects follow-ups`);
+      // Admin → Inbox says it in the reader's language, with the ticket and the queue.
+      const [{ id: eventId }] = await t.dataSource.query(`SELECT id FROM inbox_events WHERE dedupe_key = 'dm:${id}'`);
+      const admin = browserLike(t.app);
+      await logIn(admin);
+      await t.dataSource.getRepository(Agent).update({ login: ADMIN.login }, { language: 'de' });
+      try {
+        const note = `Nachfrage abgelehnt: Ticket ${ticket.number} ist geschlossen und die Queue „Raw“ lehnt Nachfragen ab.`;
+        expect((await admin.get('/admin/inbox?status=rejected').expect(200)).text).toContain(note);
+        expect((await admin.get(`/admin/inbox/${eventId}`).expect(200)).text).toContain(note);
+      } finally {
+        await t.dataSource.getRepository(Agent).update({ login: ADMIN.login }, { language: 'en' });
+      }
       await setQueue('Raw', 'possible');
     });
   });
