@@ -9,7 +9,7 @@ import { RedirectAfterSave, type AfterSave } from '../common/redirect-after-save
 import { VALIDITY_OPTIONS } from '../common/validity-options';
 import { LANGUAGES } from '../i18n/languages';
 import { AgentsService } from './agents.service';
-import { AgentFormDto } from './dto/agent-form.dto';
+import { AgentFormDto, NewAgentFormDto } from './dto/agent-form.dto';
 import { GroupsService } from './groups.service';
 import type { Permission } from './group-membership.entity';
 
@@ -41,7 +41,7 @@ export class AgentsController {
   @Post('new')
   @AdminOnly()
   @RedirectAfterSave()
-  async create(@Body() form: AgentFormDto): Promise<AfterSave> {
+  async create(@Body() form: NewAgentFormDto): Promise<AfterSave> {
     const agent = await this.agents.createFromForm(form);
     return { redirect: '/admin/agents', flash: { type: 'success', key: 'flash.created', params: { name: agent.login } } };
   }

@@ -12,7 +12,7 @@ import { whereContains } from '../database/contains-filter';
 import { pageOf } from '../database/paged-query';
 import type { Language } from '../i18n/languages';
 import { AgentSessionsService } from './agent-sessions.service';
-import type { AgentFormDto } from './dto/agent-form.dto';
+import type { AgentFormDto, NewAgentFormDto } from './dto/agent-form.dto';
 import { Group } from './group.entity';
 import { PERMISSIONS, GroupMembership, type Permission } from './group-membership.entity';
 import { Agent } from './agent.entity';
@@ -123,8 +123,7 @@ export class AgentsService {
     );
   }
 
-  async createFromForm(form: AgentFormDto): Promise<Agent> {
-    if (!form.password) throw new DomainException('validation.required', 'password');
+  async createFromForm(form: NewAgentFormDto): Promise<Agent> {
     // Checked before anything is written, so a refused form leaves nothing half-saved.
     const memberships = await this.validMemberships(form.memberships);
     const user = await this.create({ ...form, password: form.password });

@@ -10,7 +10,7 @@ import { DomainException, FormValidationException } from '../common/domain.excep
 import { validateAs } from '../common/validation-pipe';
 import { translate } from '../i18n/translator';
 import { AgentsService } from '../agents/agents.service';
-import { AgentFormDto } from '../agents/dto/agent-form.dto';
+import { NewAgentFormDto } from '../agents/dto/agent-form.dto';
 import { GroupFormDto } from '../agents/dto/group-form.dto';
 import { GroupsService } from '../agents/groups.service';
 import type { CliCommand } from './parse-cli-args';
@@ -32,7 +32,7 @@ export async function runCliCommand(app: INestApplicationContext, command: CliCo
       case 'user-add': {
         const password = command.password ?? randomBytes(12).toString('base64url');
         // The same rules as the Add agent form (a login without spaces, a long enough password …).
-        const form = await validateAs(AgentFormDto, { login: command.login, name: command.name, email: command.email ?? '', language: command.language, password, validity: 'valid' });
+        const form = await validateAs(NewAgentFormDto, { login: command.login, name: command.name, email: command.email ?? '', language: command.language, password, validity: 'valid' });
         const user = await agents.create({ ...form, password });
         io.out(`Added agent ${user.login} (id ${user.id}).`);
         if (!command.password) io.out(`Password: ${password}`);

@@ -49,5 +49,13 @@ export function createFormValidationPipe(): ValidationPipe {
  * same rules a form uses; throws FormValidationException with the same field → message map.
  */
 export async function validateAs<T extends object>(dto: new () => T, values: Record<string, unknown>): Promise<T> {
-  return (await createFormValidationPipe().transform(values, { type: 'body', metatype: dto })) as T;
+  try {
+    return (await createFormValidationPipe().transform(values, { type: 'body', metatype: dto })) as T;
+  } catch (error) {
+    if (!(error instanceof FormValidationException)) throw error;
+    // In the order the values were given (a DTO's inherited fields would come after its own).
+    const order = Object.keys(values);
+    const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+    throw new FormValidationException(Object.fromEntries(Object.entries(error.errors).sort(([a], [b]) => rank(a) - rank(b))));
+  }
 }

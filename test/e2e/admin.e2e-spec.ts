@@ -158,6 +158,13 @@ describe('admin area', () => {
   });
 
   describe('agents', () => {
+    it('marks every empty required field of Add agent at once, the password with the others', async () => {
+      const client = await admin();
+      const form = await follow(client, await submitForm(client, '/admin/agents/new', { login: '', name: '', email: '', language: 'en', password: '', validity: 'valid' }));
+      for (const field of ['login', 'name', 'password']) expect([field, new RegExp(`<input id="${field}"[^>]*aria-invalid="true"`).test(form.text)]).toEqual([field, true]);
+      expect(form.text.split('This field is required.').length - 1).toBe(3);
+    });
+
     it('adds an agent with group memberships who can then log in in their language', async () => {
       const client = await admin();
       const twitter = await groupId('twitter');

@@ -5,8 +5,8 @@ import { LANGUAGES, type Language } from '../../i18n/languages';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-/** Add and edit share the fields; on edit an empty password keeps the current one. */
-export class AgentFormDto {
+/** The fields Add and Edit share. */
+class AgentFieldsDto {
   @Trim()
   @IsNotEmpty({ message: 'validation.required' })
   @MaxLength(200, { message: 'validation.maxLength|max=$constraint1' })
@@ -28,12 +28,6 @@ export class AgentFormDto {
   @IsIn(LANGUAGES, { message: 'validation.choose' })
   language: Language;
 
-  @EmptyAsUndefined()
-  @IsOptional()
-  @MinLength(MIN_PASSWORD_LENGTH, { message: 'validation.minLength|min=$constraint1' })
-  @MaxLength(200, { message: 'validation.maxLength|max=$constraint1' })
-  password?: string;
-
   @IsIn(VALIDITIES, { message: 'validation.choose' })
   validity: Validity;
 
@@ -41,4 +35,22 @@ export class AgentFormDto {
   @IsOptional()
   @IsObject()
   memberships?: Record<string, string>;
+}
+
+/** Edit agent: an empty password keeps the current one. */
+export class AgentFormDto extends AgentFieldsDto {
+  @EmptyAsUndefined()
+  @IsOptional()
+  @MinLength(MIN_PASSWORD_LENGTH, { message: 'validation.minLength|min=$constraint1' })
+  @MaxLength(200, { message: 'validation.maxLength|max=$constraint1' })
+  password?: string;
+}
+
+/** Add agent (and the CLI's user add): a password is required, and said so with the other fields' messages, not after them. */
+export class NewAgentFormDto extends AgentFieldsDto {
+  @MinLength(MIN_PASSWORD_LENGTH, { message: 'validation.minLength|min=$constraint1' })
+  @MaxLength(200, { message: 'validation.maxLength|max=$constraint1' })
+  // Last, so it is checked first (class-validator runs a property's rules bottom-up and stops at the first failing one): empty is "required", not "too short".
+  @IsNotEmpty({ message: 'validation.required' })
+  password: string;
 }
