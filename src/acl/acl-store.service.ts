@@ -275,7 +275,8 @@ export class AclStoreService {
       const byName = new Map(existing.map((row) => [folded(row.name), row]));
       const taken = acls.flatMap((acl) => byName.get(folded(acl.Name)) ?? []);
       if (taken.length > 0 && options.mode === 'add') {
-        throw new DomainException('acl.error.namesExist', 'yaml', {
+        // Next to "ACLs that exist already": the choice that resolves it, whether the YAML came as a file or pasted.
+        throw new DomainException('acl.error.namesExist', 'mode', {
           names: capped(
             taken.map((row) => `"${row.name}"`),
             20,

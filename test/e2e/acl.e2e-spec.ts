@@ -156,6 +156,9 @@ describe('ACL administration', () => {
       const variant = EXAMPLE.replace(`Name: ${EXAMPLE_NAME}`, `Name: ${EXAMPLE_NAME.toLowerCase()}`);
       const refused = await follow(client, await importYaml(client, `${variant}${queueAcl('010-no-junk')}`));
       expect(refused.text).toContain(`Nothing was imported: ACLs with these names exist already: &quot;${EXAMPLE_NAME}&quot;.`);
+      // Marked at the choice that resolves it, not at the YAML, which is fine.
+      expect(refused.text).toMatch(/<fieldset class="field has-error">\s*<legend>ACLs that exist already<\/legend>/);
+      expect(refused.text).not.toMatch(/<textarea id="yaml"[^>]*aria-invalid="true"/);
       expect((await rows()).map((r) => r.name)).toEqual([EXAMPLE_NAME]);
 
       const replacement = EXAMPLE.replace('Comment: Twitter access restriction', 'Comment: replaced').replace('StopAfterMatch: 0', 'StopAfterMatch: 1');
