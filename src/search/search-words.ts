@@ -11,7 +11,7 @@
 const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
 
 /** Longest word kept: PostgreSQL ignores words over 2,047 bytes, and nobody searches for them. */
-const MAX_WORD_LENGTH = 100;
+export const MAX_WORD_LENGTH = 100;
 /** A query uses at most this many words (all must match). */
 export const MAX_QUERY_TERMS = 8;
 /** How much of one text is indexed; a DM has at most 10,000 characters. */

@@ -134,6 +134,10 @@ describe('ticket search (top bar): full text on both databases, limited to the a
   it('asks for a word when nothing searchable was typed, and pages through many results', async () => {
     expect((await search('sam', '  !!! ')).html).toContain('data-test="search-empty"');
     expect((await search('sam', '')).html).toContain('data-test="search-empty"');
+    // A word longer than any that is searched: said so, not "enter a word" as if nothing was typed.
+    const tooLong = (await search('sam', 'a'.repeat(5000))).html;
+    expect(tooLong).toContain('Nothing was searched: words of more than 100 characters are not searched');
+    expect(tooLong).not.toContain('data-test="search-empty"');
     const word = `Massenware${seq}`;
     for (let i = 0; i < 52; i++) await dm('support', customer(), `${word} Nummer ${i}`);
     const first = await search('sam', word);
