@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, MoreThan, Repository } from 'typeorm';
+import { In, MoreThan, Not, Repository } from 'typeorm';
 import { InboxEvent } from './inbox-event.entity';
 import { PollCursor } from './poll-cursor.entity';
 
@@ -20,13 +20,15 @@ export class InboxHealthService {
   ) {}
 
   /**
-   * The newest event X brought each profile, and whether a webhook or a poll brought it. Tweets the
-   * inbox fetched itself (a reply's parent, source `fetch`) say nothing about receiving.
+   * The newest message X brought each profile ("Last message received"), and whether a webhook or
+   * a poll brought it. Tweets the inbox fetched itself (a reply's parent, source `fetch`) say
+   * nothing about receiving, and ignored events are no message to the desk: the echoes of our own
+   * sends, retweets, tweets that route nowhere.
    */
   async lastEvents(profileIds: number[]): Promise<Map<number, LastInboxEvent>> {
     const found = await Promise.all(
       profileIds.map((profileId) =>
-        this.events.findOne({ where: { profileId, source: In(RECEIVED_BY) }, order: { receivedAt: 'DESC', id: 'DESC' }, select: { id: true, source: true, receivedAt: true } }),
+        this.events.findOne({ where: { profileId, source: In(RECEIVED_BY), status: Not('ignored') }, order: { receivedAt: 'DESC', id: 'DESC' }, select: { id: true, source: true, receivedAt: true } }),
       ),
     );
     return new Map(found.flatMap((event, index) => (event ? [[profileIds[index], { at: new Date(event.receivedAt), source: event.source as LastInboxEvent['source'] }]] : [])));

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { crcResponseToken } from '../../src/channels/x/webhook-crypto';
 import { Clock } from '../../src/common/clock';
+import { InboxHealthService } from '../../src/inbox/inbox-health.service';
 import { InboxStore } from '../../src/inbox/inbox-store.service';
 import { Transactions } from '../../src/database/transactions';
 import { InboxWorker, MAX_ATTEMPTS } from '../../src/inbox/inbox-worker.service';
@@ -276,10 +277,16 @@ describe('incoming X messages: webhook, inbox, tickets', () => {
       const echoId = newXId();
       await t.dataSource.getRepository(Article).update({ ticketId: ticket.id, sender: 'system' }, { deliveryStatus: 'sent', externalId: echoId });
       const echo = dmBody({ forUserId: account.id, from: account, to: customer, text: 'Thanks, we answer within a day.', id: echoId });
+      clock.offset += 60_000;
       await deliver(echo.body).expect(200);
       await drain();
+      clock.offset -= 60_000;
       expect(await articlesOf(ticket.id)).toHaveLength(2);
       expect(await t.dataSource.getRepository(Ticket).count({ where: { customerXId: account.id } })).toBe(0);
+      // "Last message received" on the profile screens is the customer's, a minute before our echo.
+      const [question] = await t.dataSource.query(`SELECT received_at FROM inbox_events WHERE profile_id = ${profileId} AND status = 'processed' ORDER BY received_at DESC, id DESC LIMIT 1`);
+      const last = (await t.app.get(InboxHealthService).lastEvents([profileId])).get(profileId);
+      expect(last).toEqual({ at: new Date(Number(question.received_at)), source: 'webhook' });
     });
 
     it('wait while one of our sends has not stored its id yet (the echo race)', async () => {
