@@ -111,6 +111,15 @@ describe('an agent’s day in a real browser: open, move, pending reminder, hist
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.click(`#tickets-table tr[data-ticket="${ticket.id}"] a`);
     await page.waitForURL(`${baseUrl}/tickets/${ticket.id}`);
+    // The sidebar's facts keep a ticket number on one line (beside their labels they broke mid-number).
+    const number = page.locator('[data-test=ticket-facts] dd').first();
+    await expect(
+      number.evaluate((dd) => {
+        const range = document.createRange();
+        range.selectNodeContents(dd);
+        return { text: dd.textContent, lines: range.getClientRects().length };
+      }),
+    ).resolves.toEqual({ text: ticket.number, lines: 1 });
 
     // Move to Sales.
     await page.selectOption('#queueId', String(queues.Sales));
