@@ -560,6 +560,14 @@ describe('tickets: agent screens and outgoing delivery', () => {
   });
 
   describe('new outgoing ticket', () => {
+    it('marks every missing choice and an empty text at once, sending nothing', async () => {
+      const before = sentDms().length + sentTweets().length;
+      const refused = await follow(clients.anna, await post('anna', '/tickets/new', '/tickets/new', { profileId: '', queueId: '', type: 'tweet', body: '   ' }));
+      for (const field of ['profileId', 'queueId', 'body']) expect([field, new RegExp(`id="${field}-error"`).test(refused.text)]).toEqual([field, true]);
+      expect(refused.text).toMatch(/id="body-error"[^>]*>This field is required\./);
+      expect(sentDms().length + sentTweets().length).toBe(before);
+    });
+
     it('starts a DM ticket to an @handle that X looks up: stored first, then sent', async () => {
       const form = await clients.anna.get('/tickets/new');
       expect(form.text).toContain(`<option value="${acme.id}">AcmeSupport (@acme_support)</option>`);

@@ -33,9 +33,10 @@ export class NewTicketDto {
   @MaxLength(255, { message: 'validation.maxLength|max=$constraint1' })
   title?: string;
 
-  @IsOptional()
-  @IsString()
-  body?: string;
+  /** Required here, so that an empty text is marked with the form's other mistakes; its length depends on the type (the service). */
+  @IsString({ message: 'validation.required' })
+  @Matches(/\S/, { message: 'validation.required' })
+  body: string;
 
   /** The form's one-time key (idempotent sends); checked by the service. */
   @IsOptional()
