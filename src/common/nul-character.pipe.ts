@@ -1,5 +1,6 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { FormValidationException } from './domain.exception';
+import { createFormValidationPipe } from './validation-pipe';
 
 const NUL = '\u0000';
 
@@ -13,11 +14,13 @@ const NUL = '\u0000';
  */
 @Injectable()
 export class NulCharacterPipe implements PipeTransform {
-  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') {
       const fields = fieldsWithNul(value, metadata.data ?? '');
-      if (fields.length > 0) throw new FormValidationException(Object.fromEntries(fields.map((field) => [field, { key: 'validation.nulCharacter' }])));
-      return value;
+      if (fields.length === 0) return value;
+      const nul: FormValidationException['errors'] = Object.fromEntries(fields.map((field) => [field, { key: 'validation.nulCharacter' }]));
+      // The form's own rules too, so that every wrong field is marked at once (a name too long beside a comment with a NUL), the NUL message winning on its fields.
+      throw new FormValidationException({ ...(await formRuleErrors(value, metadata)), ...nul });
     }
     if (metadata.type === 'query') return withoutNul(value);
     return value;
@@ -45,4 +48,15 @@ export function withoutNul(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNul);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [withoutNul(k) as string, withoutNul(v)]));
   return value;
+}
+
+/** What the form validation pipe says about a body, with its NUL characters taken out (none when it passes). */
+async function formRuleErrors(value: unknown, metadata: ArgumentMetadata): Promise<FormValidationException['errors']> {
+  try {
+    await createFormValidationPipe().transform(withoutNul(value), metadata);
+    return {};
+  } catch (error) {
+    if (error instanceof FormValidationException) return error.errors;
+    throw error;
+  }
 }

@@ -199,6 +199,17 @@ describe('lists and forms take any input without a 500', () => {
       expect(zoom.text).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
     });
 
+    it('marks a NUL and the form’s other mistakes at once: a name too long beside a comment with a NUL', async () => {
+      const page = await admin.get('/admin/groups/new').expect(200);
+      const res = await admin
+        .post('/admin/groups/new')
+        .type('form')
+        .send({ _csrf: csrfTokenOf(page.text), name: 'g'.repeat(300), comment: 'a\u0000b', validity: 'valid' });
+      const form = await follow(admin, res);
+      expect(form.text).toMatch(/id="name-error"[^>]*>At most 200 characters\./);
+      expect(form.text).toMatch(new RegExp(`id="comment-error"[^>]*>${NUL_MESSAGE}`));
+    });
+
     it('says that a form with a wrong or stale token has expired, saves nothing, and keeps the 403', async () => {
       const before = await t.dataSource.getRepository(Queue).count();
       const res = await admin.post('/admin/queues/new').type('form').send({ _csrf: 'bogus', name: 'Forged queue', groupId: '1', followUp: 'possible' });
