@@ -20,6 +20,8 @@ import { SharedKeysService } from './keys/shared-keys.service';
 import { quietStartup } from './common/quiet-startup-logger';
 
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+/** While the server closes, how often connections that became idle are closed. */
+const CLOSING_SWEEP_MS = 50;
 const PRUNE_EVERY_MS = 15 * 60 * 1000;
 
 /** The whole HTTP pipeline; main.ts and the tests both call it, so tests run what production runs. */
@@ -136,4 +138,16 @@ export function configureApp(app: NestExpressApplication): void {
  */
 function keepConnectionsOpen(server: Server, keepAliveTimeoutMs: number): void {
   server.keepAliveTimeout = keepAliveTimeoutMs;
+  // Closing (app.close(), a SIGTERM): Node closes the connections idle at that moment, but one
+  // whose request is still being answered is kept alive after it and would hold the close for the
+  // whole timeout. So while the server closes, each connection is closed as soon as it is idle.
+  const close = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    if (server.listening) {
+      // Unref'd: the connections keep the process alive while there are any, never this timer.
+      const sweep = setInterval(() => server.closeIdleConnections(), CLOSING_SWEEP_MS).unref();
+      server.once('close', () => clearInterval(sweep));
+    }
+    return close(callback);
+  };
 }

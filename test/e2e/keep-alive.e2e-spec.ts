@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createTestApp, type TestApp } from '../utils/create-test-app';
 
@@ -39,6 +41,26 @@ describe('kept-alive connections', () => {
 
   it('stay open 75 s by default, longer than a proxy keeps its own', async () => {
     expect(await keptConnection()).toEqual({ keepAlive: 'timeout=75', sameSocket: true });
+  });
+
+  it('do not hold the app’s close: a request answered while it closes ends its connection', async () => {
+    const t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    const ended = once(socket, 'close');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    // A kept-alive request still arriving when the app closes: its headers read, its body not sent yet.
+    const arrived = once(t.app.getHttpServer(), 'request');
+    socket.write('POST /webhooks/x/1 HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n');
+    await arrived;
+    const closed = t.close();
+    socket.write('{}');
+    await ended;
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 \d{3} /);
   });
 
   it('stay open as long as KEEP_ALIVE_TIMEOUT_SECONDS says (a load balancer that keeps its connections 600 s)', async () => {
