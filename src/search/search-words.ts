@@ -11,7 +11,7 @@
 const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
 
 /** Longest word kept: PostgreSQL ignores words over 2,047 bytes, and nobody searches for them. */
-export const MAX_WORD_LENGTH = 100;
+const MAX_WORD_LENGTH = 100;
 /** A query uses at most this many words (all must match). */
 export const MAX_QUERY_TERMS = 8;
 /** How much of one text is indexed; a DM has at most 10,000 characters. */
@@ -32,6 +32,11 @@ export function indexedText(...parts: string[]): string {
 /** The words of what an agent typed, each matched as a word prefix; duplicates dropped. */
 export function searchTerms(query: string): string[] {
   return [...new Set(tokens(query).map(joined).filter(Boolean))].slice(0, MAX_QUERY_TERMS);
+}
+
+/** Whether what was typed holds a word too long to be searched: with no other word, the search says so. */
+export function hasOverlongWord(query: string): boolean {
+  return (query.normalize('NFC').match(WORD) ?? []).some((word) => word.length > MAX_WORD_LENGTH);
 }
 
 function tokens(text: string): string[] {

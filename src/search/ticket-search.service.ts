@@ -5,7 +5,7 @@ import { Article } from '../tickets/article.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { TicketsService } from '../tickets/tickets.service';
 import { matchCondition, matchExpression, type SearchDatabase } from './search-documents';
-import { highlight, MAX_WORD_LENGTH, searchTerms, snippet, type TextSegment } from './search-words';
+import { hasOverlongWord, highlight, searchTerms, snippet, type TextSegment } from './search-words';
 
 export const SEARCH_PAGE_SIZE = 50;
 
@@ -28,7 +28,7 @@ export interface SearchResults {
   query: string;
   /** Nothing searchable was typed (only punctuation, or nothing). */
   empty: boolean;
-  /** Something was typed, but only words too long to be searched (MAX_WORD_LENGTH): said so, rather than asking for a word. */
+  /** Something was typed, but only words too long to be searched: said so, rather than asking for a word. */
   tooLong: boolean;
   hasQueues: boolean;
   total: number;
@@ -57,7 +57,7 @@ export class TicketSearch {
     const query = typeof rawQuery === 'string' ? rawQuery.trim().slice(0, 200) : '';
     const terms = searchTerms(query);
     const queues = await this.tickets.queuesFor(agent, 'read');
-    const tooLong = terms.length === 0 && query.split(/[^\p{L}\p{N}\p{M}_]+/u).some((word) => word.length > MAX_WORD_LENGTH);
+    const tooLong = terms.length === 0 && hasOverlongWord(query);
     const result: SearchResults = { query, empty: terms.length === 0, tooLong, hasQueues: queues.length > 0, total: 0, hits: [], pagination: { page: 1, pages: 1, previous: null, next: null } };
     if (terms.length === 0 || queues.length === 0) return result;
 
